@@ -1,0 +1,439 @@
+"""Memory pairs, the first game: it exercises the whole Activity API.
+
+The child picks a level (3, 6 or 10 pairs), turns cards two at a time and keeps the pairs
+that match. A round ends with stars for how few turns it took (the score, 1–3), then
+"Play again" or "Next level". Pointer and keyboard both play it: arrows move the blue
+ring, Enter turns the card."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+import pygame
+
+from kiosk.api import (
+    Activity,
+    ActivityInfo,
+    Button,
+    ButtonGroup,
+    InputEvent,
+    KeyEvent,
+    PointerEvent,
+    draw,
+    theme,
+)
+
+#: (pairs, columns, rows) for levels 1..3
+LEVELS = ((3, 3, 2), (6, 4, 3), (10, 5, 4))
+
+PICTURE_SETS = (
+    (
+        "dog",
+        "cat",
+        "rabbit",
+        "fox",
+        "bear",
+        "panda",
+        "frog",
+        "owl",
+        "lion",
+        "cow",
+        "pig",
+        "hedgehog",
+    ),
+    (
+        "red-apple",
+        "pear",
+        "cherries",
+        "strawberry",
+        "banana",
+        "grapes",
+        "carrot",
+        "mushroom",
+        "bread",
+        "cheese",
+    ),
+    (
+        "bus",
+        "tractor",
+        "fire-engine",
+        "ambulance",
+        "sailboat",
+        "airplane",
+        "locomotive",
+        "kick-scooter",
+        "bicycle",
+        "rocket",
+    ),
+)
+
+FLIP_S = 0.22
+MISMATCH_SHOW_S = 0.9
+CARD_BACK = (126, 87, 194)
+
+Phase = Literal["choose", "play", "won"]
+
+
+@dataclass(eq=False)
+class Card:
+    picture: str
+    rect: pygame.Rect
+    face_up: bool = False
+    matched: bool = False
+    #: 0..1 progress of a running flip animation, None when still.
+    flip: float | None = None
+
+
+def stars_for(turns: int, pairs: int) -> int:
+    """3 stars for a near-perfect memory, 1 for finishing at all."""
+    if turns <= math.ceil(pairs * 1.5):
+        return 3
+    if turns <= pairs * 2.5:
+        return 2
+    return 1
+
+
+class MemoryPairs(Activity):
+    info = ActivityInfo(
+        id="memory",
+        title={"lv": "Atmiņas spēle", "lt": "Atminties žaidimas", "en": "Memory pairs"},
+        icon="flower-playing-cards",
+        category="play",
+        levels=len(LEVELS),
+    )
+
+    def on_enter(self) -> None:
+        self.phase: Phase = "choose"
+        self.level = 1
+        self.cards: list[Card] = []
+        self.open_cards: list[Card] = []
+        self.hide_at: float | None = None
+        self.turns = 0
+        self.stars = 0
+        self.focus = 0
+        self.show_focus = False
+        self.time = 0.0
+        self.buttons = ButtonGroup(self.ctx.ui, self.ctx.invalidate)
+        self._layout_phase()
+
+    def on_language_changed(self) -> None:
+        self._layout_phase()
+
+    # ----- layout --------------------------------------------------------------------
+
+    def _layout_phase(self) -> None:
+        if self.phase == "choose":
+            self._layout_choose()
+        elif self.phase == "won":
+            self._layout_won()
+        else:
+            self.buttons.set_buttons([])
+        self.ctx.invalidate()
+
+    def _layout_choose(self) -> None:
+        m = self.ctx.ui.metrics
+        area = self.ctx.area
+        w, h = m.px(300), m.px(300)
+        gap = m.px(44)
+        x = area.centerx - (3 * w + 2 * gap) // 2
+        y = area.top + m.px(150)
+        y = max(y, area.top + (area.height - h) // 2 + m.px(30))
+        buttons = []
+        for level, (pairs, _cols, _rows) in enumerate(LEVELS, start=1):
+            label = self.ctx.ngettext("%(n)d pair", "%(n)d pairs", pairs) % {"n": pairs}
+            buttons.append(
+                Button(
+                    id=f"level:{level}",
+                    rect=pygame.Rect(x, y, w, h),
+                    color=theme.TILE_COLORS[level - 1],
+                    label=label,
+                    icon=PICTURE_SETS[level - 1][0],
+                    on_press=lambda level=level: self.start(level),
+                )
+            )
+            x += w + gap
+        self.buttons.set_buttons(buttons)
+        self.choose_top = y
+
+    def _layout_won(self) -> None:
+        m = self.ctx.ui.metrics
+        area = self.ctx.area
+        bw, bh = m.px(330), m.px(120)
+        gap = m.px(40)
+        y = area.bottom - bh - m.px(36)
+        buttons = [
+            Button(
+                id="again",
+                rect=pygame.Rect(0, y, bw, bh),
+                color=theme.NEUTRAL_COLOR,
+                icon="repeat",
+                label=self.ctx.gettext("Play again"),
+                icon_share=0.5,
+                on_press=lambda: self.start(self.level),
+            ),
+        ]
+        if self.level < len(LEVELS):
+            buttons.append(
+                Button(
+                    id="next",
+                    rect=pygame.Rect(0, y, bw, bh),
+                    color=theme.YES_COLOR,
+                    icon="right-arrow",
+                    label=self.ctx.gettext("Next level"),
+                    icon_share=0.5,
+                    on_press=lambda: self.start(self.level + 1),
+                )
+            )
+        total = len(buttons) * bw + (len(buttons) - 1) * gap
+        x = area.centerx - total // 2
+        for button in buttons:
+            button.rect.x = x
+            x += bw + gap
+        self.buttons.set_buttons(buttons)
+        self.buttons.focus_index = len(buttons) - 1
+
+    def start(self, level: int) -> None:
+        """Deal a new round at `level` (1-based)."""
+        self.level = level
+        pairs, cols, rows = LEVELS[level - 1]
+        pictures = list(self.ctx.random.choice(PICTURE_SETS))
+        self.ctx.random.shuffle(pictures)
+        deck = pictures[:pairs] * 2
+        self.ctx.random.shuffle(deck)
+        m = self.ctx.ui.metrics
+        area = self.ctx.area.inflate(-2 * m.margin, -2 * m.margin)
+        gap = m.px(18)
+        side = min(
+            (area.width - (cols - 1) * gap) // cols, (area.height - (rows - 1) * gap) // rows
+        )
+        left = area.centerx - (cols * side + (cols - 1) * gap) // 2
+        top = area.centery - (rows * side + (rows - 1) * gap) // 2
+        self.cards = []
+        for i, picture in enumerate(deck):
+            row, col = divmod(i, cols)
+            rect = pygame.Rect(left + col * (side + gap), top + row * (side + gap), side, side)
+            self.cards.append(Card(picture, rect))
+        self.open_cards = []
+        self.hide_at = None
+        self.turns = 0
+        self.focus = 0
+        self.phase = "play"
+        self.ctx.start_round(level)
+        self._layout_phase()
+
+    # ----- play ----------------------------------------------------------------------
+
+    def _card_at(self, pos: tuple[int, int]) -> int | None:
+        for i, card in enumerate(self.cards):
+            if card.rect.collidepoint(pos):
+                return i
+        return None
+
+    def turn(self, index: int) -> None:
+        """Turn card `index` face up, if the rules allow it now."""
+        card = self.cards[index]
+        if card.face_up or card.matched or self.phase != "play":
+            return
+        if len(self.open_cards) == 2:
+            self._hide_open()  # a quick child need not wait for the mismatch to close
+        card.face_up = True
+        card.flip = 0.0
+        self.open_cards.append(card)
+        self.ctx.play_sound("flip")
+        self._invalidate_card(card)
+        if len(self.open_cards) == 2:
+            self.turns += 1
+            first, second = self.open_cards
+            if first.picture == second.picture:
+                first.matched = second.matched = True
+                self.open_cards = []
+                self.ctx.play_sound("good")
+                if all(c.matched for c in self.cards):
+                    self._win()
+            else:
+                self.hide_at = self.time + MISMATCH_SHOW_S
+
+    def _hide_open(self) -> None:
+        for card in self.open_cards:
+            card.face_up = False
+            card.flip = 0.0
+            self._invalidate_card(card)
+        self.open_cards = []
+        self.hide_at = None
+
+    def _win(self) -> None:
+        pairs = LEVELS[self.level - 1][0]
+        self.stars = stars_for(self.turns, pairs)
+        self.ctx.complete(score=self.stars, level=self.level)
+        self.ctx.play_sound("success")
+        self.phase = "won"
+        self.won_at = self.time
+        self._layout_phase()
+
+    def _invalidate_card(self, card: Card) -> None:
+        m = self.ctx.ui.metrics
+        self.ctx.invalidate(card.rect.inflate(m.px(30), m.px(30)))
+
+    def handle_event(self, event: InputEvent) -> bool:
+        if self.buttons.handle(event):
+            return True
+        if self.phase != "play":
+            return False
+        if isinstance(event, PointerEvent) and event.kind == "down":
+            index = self._card_at(event.pos)
+            if index is not None:
+                self._set_focus(index, visible=False)
+                self.turn(index)
+                return True
+            return False
+        if isinstance(event, KeyEvent):
+            cols = LEVELS[self.level - 1][1]
+            moves = {
+                pygame.K_LEFT: -1,
+                pygame.K_RIGHT: 1,
+                pygame.K_UP: -cols,
+                pygame.K_DOWN: cols,
+                pygame.K_TAB: 1,
+            }
+            if event.key in moves:
+                target = self.focus + moves[event.key]
+                if event.key == pygame.K_TAB:
+                    target %= len(self.cards)
+                if 0 <= target < len(self.cards):
+                    self._set_focus(target, visible=True)
+                return True
+            if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE):
+                self._set_focus(self.focus, visible=True)
+                self.turn(self.focus)
+                return True
+        return False
+
+    def _set_focus(self, index: int, visible: bool) -> None:
+        if self.cards:
+            self._invalidate_card(self.cards[self.focus])
+        self.focus = index
+        self.show_focus = visible
+        self._invalidate_card(self.cards[index])
+
+    def update(self, dt: float) -> None:
+        self.time += dt
+        for card in self.cards:
+            if card.flip is not None:
+                card.flip += dt / FLIP_S
+                if card.flip >= 1.0:
+                    card.flip = None
+                self._invalidate_card(card)
+        if self.hide_at is not None and self.time >= self.hide_at:
+            self._hide_open()
+        if self.phase == "won" and self.time - self.won_at < 1.5:
+            self.ctx.invalidate(self._stars_rect())
+
+    # ----- drawing -------------------------------------------------------------------
+
+    def _stars_rect(self) -> pygame.Rect:
+        m = self.ctx.ui.metrics
+        rect = pygame.Rect(0, 0, m.px(420), m.px(150))
+        rect.center = (self.ctx.area.centerx, self.ctx.area.top + m.px(220))
+        return rect
+
+    def draw(self, surface: pygame.Surface) -> None:
+        ui = self.ctx.ui
+        m = ui.metrics
+        area = self.ctx.area
+        surface.blit(draw.scene_background(surface.get_size()), area, area=area)
+        if self.phase == "choose":
+            title = ui.text.fit(
+                self.ctx.gettext("Find the pairs! How many cards?"),
+                (area.width - 2 * m.margin, m.px(110)),
+                m.font_size("title"),
+                theme.INK,
+                weight="bold",
+            )
+            surface.blit(
+                title, title.get_rect(midbottom=(area.centerx, self.choose_top - m.px(40)))
+            )
+        elif self.phase == "play":
+            for i, card in enumerate(self.cards):
+                self._draw_card(surface, card, focused=self.show_focus and i == self.focus)
+        else:
+            self._draw_won(surface)
+        self.buttons.draw(surface)
+
+    def _draw_card(self, surface: pygame.Surface, card: Card, focused: bool) -> None:
+        ui = self.ctx.ui
+        m = ui.metrics
+        rect = card.rect
+        radius = m.px(20)
+        # The flip: the card narrows to an edge, then opens showing the other side.
+        showing_face = card.face_up or card.matched
+        if card.flip is not None:
+            squeeze = abs(math.cos(card.flip * math.pi))
+            if card.flip < 0.5:
+                showing_face = not showing_face
+        else:
+            squeeze = 1.0
+        width = max(2, int(rect.width * squeeze))
+        shown = pygame.Rect(0, 0, width, rect.height)
+        shown.center = rect.center
+        blur = m.px(8)
+        surface.blit(
+            draw.shadow(rect.size, radius, blur, alpha=70), (rect.x - blur, rect.y - blur + m.px(5))
+        )
+        if showing_face:
+            color = theme.lighten(theme.GOOD, 0.75) if card.matched else theme.WHITE
+            face = draw.rounded_card(rect.size, radius, color, m.px(4), theme.WHITE)
+            picture = ui.images.emoji(card.picture, int(rect.height * 0.68))
+            composed = face.copy()
+            composed.blit(picture, picture.get_rect(center=(rect.width // 2, rect.height // 2)))
+        else:
+            composed = draw.rounded_card(rect.size, radius, CARD_BACK, m.px(4), theme.WHITE).copy()
+            star = ui.images.emoji("star", int(rect.height * 0.34))
+            composed.blit(star, star.get_rect(center=(rect.width // 2, rect.height // 2)))
+        if width != rect.width:
+            composed = pygame.transform.smoothscale(composed, shown.size)
+        surface.blit(composed, shown)
+        if focused:
+            ring = m.px(6)
+            pygame.draw.rect(
+                surface,
+                theme.FOCUS,
+                rect.inflate(2 * ring + 4, 2 * ring + 4),
+                width=ring,
+                border_radius=radius + ring,
+            )
+
+    def _draw_won(self, surface: pygame.Surface) -> None:
+        ui = self.ctx.ui
+        m = ui.metrics
+        area = self.ctx.area
+        party = ui.images.emoji("party-popper", m.px(104))
+        surface.blit(party, party.get_rect(midtop=(area.centerx, area.top + m.px(16))))
+        stars = self._stars_rect()
+        appear = min(1.0, (self.time - self.won_at) / 1.2)
+        size = m.px(110)
+        for i in range(3):
+            shown = appear * 3 >= i + 0.5
+            name = "glowing-star" if i < self.stars and shown else None
+            cx = stars.centerx + (i - 1) * m.px(140)
+            if name is None:
+                pygame.draw.circle(
+                    surface, theme.lighten(theme.INK_SOFT, 0.75), (cx, stars.centery), size // 3
+                )
+            else:
+                picture = ui.images.emoji(name, size)
+                surface.blit(picture, picture.get_rect(center=(cx, stars.centery)))
+        message = self.ctx.ngettext(
+            "Well done! You found all the pairs in %(n)d turn.",
+            "Well done! You found all the pairs in %(n)d turns.",
+            self.turns,
+        ) % {"n": self.turns}
+        text = ui.text.fit(
+            message,
+            (min(area.width - 2 * m.margin, m.px(1000)), m.px(120)),
+            m.font_size("heading"),
+            theme.INK,
+            weight="bold",
+        )
+        surface.blit(text, text.get_rect(midtop=(area.centerx, stars.bottom + m.px(6))))

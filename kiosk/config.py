@@ -1,0 +1,262 @@
+"""Site configuration: `config.yaml` → a validated, typed `Config`.
+
+Nothing is read at import time. `load_config(path)` either returns a `Config` or raises
+`ConfigError`, whose text is one line a librarian can act on:
+``config.yaml:12: session.idle_timeout_s: must be greater than or equal to 20``.
+"""
+
+from __future__ import annotations
+
+import os
+import zoneinfo
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from kiosk.paths import DEFAULT_CONFIG
+
+Language = Literal["lv", "lt", "en"]
+AgeBand = Literal["6-8", "9-11", "12-14"]
+_ALL_LANGUAGES: tuple[Language, ...] = ("lv", "lt", "en")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SiteConfig(_Section):
+    id: str = Field(
+        "demo",
+        pattern=r"^[a-z0-9][a-z0-9-]{0,39}$",
+        description="Short id of the library, as registered at the project office (e.g. ludza).",
+    )
+    name: str = Field("Demo library", min_length=1, description="The library's name.")
+    timezone: str = Field(
+        "Europe/Riga", description="IANA time zone of the library, used for hourly totals."
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r} (use an IANA name such as Europe/Riga)"
+            ) from None
+        return value
+
+
+class StationConfig(_Section):
+    id: str = Field(
+        "demo-pc-1",
+        pattern=r"^[a-z0-9][a-z0-9-]{0,39}$",
+        description="Id of this PC or whiteboard, unique within the library (e.g. ludza-wb-1).",
+    )
+
+
+class LanguagesConfig(_Section):
+    default: Language = Field("lv", description="Language of the attract screen.")
+    available: list[Language] = Field(
+        default_factory=lambda: list(_ALL_LANGUAGES),
+        min_length=1,
+        description="Languages children can pick, in the order of the flags.",
+    )
+
+    @field_validator("available")
+    @classmethod
+    def _unique(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("a language is listed twice")
+        return value
+
+
+class SessionConfig(_Section):
+    idle_timeout_s: int = Field(
+        90, ge=20, le=3600, description="Seconds without input before 'Are you still there?'."
+    )
+    idle_prompt_s: int = Field(
+        10, ge=3, le=60, description="Seconds the 'Are you still there?' countdown lasts."
+    )
+    age_picker: bool = Field(
+        True, description="Ask for an age band (6-8, 9-11, 12-14, or skip) at the start."
+    )
+
+
+class DisplayConfig(_Section):
+    size: str | None = Field(
+        None,
+        pattern=r"^[1-9][0-9]{2,4}x[1-9][0-9]{2,4}$",
+        description="Screen size WxH to use; empty means the screen's own size.",
+    )
+    max_fps: int = Field(30, ge=10, le=120, description="Frame rate cap while animating.")
+
+
+class SoundConfig(_Section):
+    enabled: bool = Field(True, description="Play sounds (always off without a sound device).")
+    volume: float = Field(0.6, ge=0.0, le=1.0, description="Volume from 0.0 to 1.0.")
+
+
+class StorageConfig(_Section):
+    data_dir: str | None = Field(
+        None,
+        description="Folder for the usage database, logs and creations; empty means the "
+        "user data folder. Must be on a persistent volume on PCs restored at reboot.",
+    )
+
+
+class UsageConfig(_Section):
+    retention_days: int = Field(
+        400, ge=30, le=3650, description="Days raw session rows are kept once synced."
+    )
+
+
+class ActivitiesConfig(_Section):
+    hidden: list[str] = Field(
+        default_factory=list, description="Activity ids not shown in the launcher."
+    )
+    order: list[str] = Field(
+        default_factory=list, description="Activity ids shown first, in this order."
+    )
+
+
+class Config(_Section):
+    site: SiteConfig = Field(default_factory=SiteConfig)  # type: ignore[arg-type]
+    station: StationConfig = Field(default_factory=StationConfig)  # type: ignore[arg-type]
+    languages: LanguagesConfig = Field(default_factory=LanguagesConfig)  # type: ignore[arg-type]
+    session: SessionConfig = Field(default_factory=SessionConfig)  # type: ignore[arg-type]
+    display: DisplayConfig = Field(default_factory=DisplayConfig)  # type: ignore[arg-type]
+    sound: SoundConfig = Field(default_factory=SoundConfig)  # type: ignore[arg-type]
+    storage: StorageConfig = Field(default_factory=StorageConfig)  # type: ignore[arg-type]
+    usage: UsageConfig = Field(default_factory=UsageConfig)  # type: ignore[arg-type]
+    activities: ActivitiesConfig = Field(default_factory=ActivitiesConfig)
+
+    #: Where the config came from; not a YAML key.
+    source: Path | None = Field(None, exclude=True)
+
+    @field_validator("languages")
+    @classmethod
+    def _default_available(cls, value: LanguagesConfig) -> LanguagesConfig:
+        if value.default not in value.available:
+            raise ValueError(f"default language {value.default!r} is not in languages.available")
+        return value
+
+    def window_size(self) -> tuple[int, int] | None:
+        if self.display.size is None:
+            return None
+        w, h = self.display.size.split("x")
+        return int(w), int(h)
+
+
+@dataclass
+class ConfigError(Exception):
+    """A config file that cannot be used; `str()` is the one line to show."""
+
+    path: str
+    line: int | None
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+
+
+def _node_for(root: yaml.Node | None, loc: tuple[Any, ...]) -> tuple[yaml.Node | None, bool]:
+    """Walk the composed YAML tree along a pydantic error location.
+
+    Returns the deepest node reached and whether it is the key's own node (True) or a
+    parent (False, for a missing key)."""
+    node = root
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if key_node.value == str(part):
+                    node = value_node
+                    break
+            else:
+                return node, False
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(node.value):
+                return node, False
+            node = node.value[part]
+        else:
+            return node, False
+    return node, True
+
+
+def _key_line(root: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+    """Line of the key itself (not its value), 1-based."""
+    if not loc:
+        return root.start_mark.line + 1 if root is not None else None
+    parent, found = _node_for(root, loc[:-1])
+    if found and isinstance(parent, yaml.MappingNode):
+        for key_node, _value in parent.value:
+            if key_node.value == str(loc[-1]):
+                return key_node.start_mark.line + 1
+    node, _ = _node_for(root, loc)
+    return node.start_mark.line + 1 if node is not None else None
+
+
+def _describe(error: Any) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind == "missing":
+        return "required key is missing"
+    message = str(error["msg"])
+    for prefix in ("Value error, ", "Assertion failed, "):
+        message = message.removeprefix(prefix)
+    return message[:1].lower() + message[1:]
+
+
+def parse_config(text: str, path: str = "config.yaml") -> Config:
+    """Validate YAML text; raise ConfigError for the first problem found."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise ConfigError(path, line, "", f"not valid YAML: {exc.problem}") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(path, 1, "", "the file must be a mapping of sections (site:, session:…)")
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = tuple(first["loc"])
+        key = ".".join(str(p) for p in loc)
+        raise ConfigError(path, _key_line(root, loc), key, _describe(first)) from None
+    return config.model_copy(update={"source": Path(path)})
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> Config:
+    """Load `path`, else $KIOSK_CONFIG, else the embedded demo config."""
+    chosen = Path(path or os.environ.get("KIOSK_CONFIG") or DEFAULT_CONFIG)
+    try:
+        text = chosen.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(str(chosen), None, "", f"cannot read the file ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise ConfigError(str(chosen), None, "", "the file is not UTF-8 text") from None
+    return parse_config(text, str(chosen))
+
+
+def settings_table() -> list[tuple[str, Any, str]]:
+    """(key, default, help) for every setting, for docs and the docs meta-test."""
+    rows: list[tuple[str, Any, str]] = []
+    for section_name, section_field in Config.model_fields.items():
+        if section_name == "source":
+            continue
+        section_type = section_field.default_factory
+        assert section_type is not None
+        section = section_type()  # type: ignore[call-arg]
+        for name, field in type(section).model_fields.items():
+            rows.append((f"{section_name}.{name}", getattr(section, name), field.description or ""))
+    return rows

@@ -1,0 +1,70 @@
+"""Interface languages: gettext catalogs for lv, lt and en, switchable at run time.
+
+The catalogs are the `.po` files under `locale/`; they are compiled in memory at load
+(Babel), so there are no generated `.mo` files in the repository. Plural forms come from
+each catalog's `Plural-Forms` header: Latvian and Lithuanian have three.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from collections.abc import Iterable
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from kiosk.paths import LOCALE_DIR
+
+LANGUAGES: tuple[str, ...] = ("lv", "lt", "en")
+
+#: Each language's name in itself, as shown under its flag.
+NATIVE_NAMES = {"lv": "Latviešu", "lt": "Lietuvių", "en": "English"}
+
+#: The emoji picture used as each language's flag.
+FLAG_EMOJI = {"lv": "flag-lv", "lt": "flag-lt", "en": "flag-gb"}
+
+DOMAIN = "kiosk"
+
+
+def load_catalog(lang: str, locale_dir: Path = LOCALE_DIR) -> gettext.GNUTranslations:
+    """Read and compile one language's catalog."""
+    path = locale_dir / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    with path.open("rb") as po_file:
+        catalog = read_po(po_file, locale=lang)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+class Translator:
+    """The shell's current language and its catalogs.
+
+    Scenes bind `_ = translator.gettext` when they draw, so a language switch takes effect
+    at the next redraw without rebuilding anything."""
+
+    def __init__(self, languages: Iterable[str], default: str) -> None:
+        self.languages = tuple(languages)
+        self._catalogs = {lang: load_catalog(lang) for lang in self.languages}
+        self.default = default
+        self.lang = default
+
+    def set_language(self, lang: str) -> None:
+        if lang not in self._catalogs:
+            raise ValueError(f"language {lang!r} is not available")
+        self.lang = lang
+
+    def gettext(self, message: str) -> str:
+        return self._catalogs[self.lang].gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._catalogs[self.lang].ngettext(singular, plural, n)
+
+    def pick(self, texts: dict[str, str]) -> str:
+        """Choose from per-language texts (activity titles, content packs)."""
+        for lang in (self.lang, self.default, "en", *texts):
+            if lang in texts and texts[lang]:
+                return texts[lang]
+        return ""

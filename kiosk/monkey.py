@@ -1,0 +1,151 @@
+"""`kiosk monkey`: the real shell, headless, hammered with random child input.
+
+Taps (a third of them aimed at buttons, so it gets deep into games), finger touches,
+drags, keys and idle gaps long enough to trigger "Are you still there?". It never uses
+the librarian's way in: no Ctrl+Alt+L and no press in the top-right corner."""
+
+from __future__ import annotations
+
+import random
+import sys
+from dataclasses import dataclass
+
+import pygame
+
+from kiosk.config import Config
+from kiosk.harness import Harness
+from kiosk.scenes.common import librarian_corner
+from kiosk.sessions import RunStarted, SessionStarted, UsageEvent
+from kiosk.system import limit_heap_growth
+
+KEYS = (
+    pygame.K_LEFT,
+    pygame.K_RIGHT,
+    pygame.K_UP,
+    pygame.K_DOWN,
+    pygame.K_TAB,
+    pygame.K_RETURN,
+    pygame.K_SPACE,
+    pygame.K_ESCAPE,
+    pygame.K_a,
+    pygame.K_BACKSPACE,
+    pygame.K_F4,
+)
+
+
+class CountingSink:
+    """Counts sessions and runs without keeping events, so memory stays flat."""
+
+    def __init__(self) -> None:
+        self.sessions = 0
+        self.runs = 0
+
+    def record(self, event: UsageEvent) -> None:
+        if isinstance(event, SessionStarted):
+            self.sessions += 1
+        elif isinstance(event, RunStarted):
+            self.runs += 1
+
+    def close(self) -> None:
+        pass
+
+
+@dataclass
+class MonkeyResult:
+    events: int
+    sessions: int
+    runs: int
+    errors: int
+    left_kiosk: bool
+    rss_early_kib: int
+    rss_end_kib: int
+
+    def line(self) -> str:
+        return (
+            f"monkey: {self.events} events, {self.sessions} sessions, "
+            f"{self.runs} activity runs, {self.errors} errors"
+        )
+
+
+def rss_kib() -> int:
+    """Resident memory of this process (Linux), 0 where unknown."""
+    try:
+        with open("/proc/self/statm") as statm:
+            pages = int(statm.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0
+    return pages * 4
+
+
+def run_monkey(
+    config: Config, events: int, seed: int, size: tuple[int, int] = (1280, 720)
+) -> MonkeyResult:
+    rng = random.Random(seed)
+    limit_heap_growth()
+    sink = CountingSink()
+    kiosk = Harness(config, size=size, sink=sink, seed=seed, kiosk_mode=True)
+    w, h = size
+    forbidden = librarian_corner(kiosk.app.ui.metrics).inflate(20, 20)
+    early = 0
+    idle_limit = config.session.idle_timeout_s + config.session.idle_prompt_s
+
+    def random_point() -> tuple[int, int]:
+        while True:
+            point = (rng.randrange(w), rng.randrange(h))
+            if not forbidden.collidepoint(point):
+                return point
+
+    try:
+        for n in range(events):
+            roll = rng.random()
+            if roll < 0.22:
+                buttons = [
+                    b for b in kiosk.buttons() if b.enabled and not forbidden.colliderect(b.rect)
+                ]
+                point = rng.choice(buttons).rect.center if buttons else random_point()
+                kiosk.click(point, frames=rng.randint(1, 3))
+            elif roll < 0.55:
+                kiosk.click(random_point(), frames=rng.randint(1, 3))
+            elif roll < 0.68:
+                kiosk.touch(random_point(), finger=rng.randrange(3), frames=rng.randint(1, 3))
+            elif roll < 0.76:
+                kiosk.drag(random_point(), random_point(), steps=rng.randint(2, 6))
+            elif roll < 0.96:
+                key = rng.choice(KEYS)
+                mod = pygame.KMOD_ALT if key == pygame.K_F4 else 0
+                kiosk.key(key, mod=mod, frames=rng.randint(1, 2))
+            elif roll < 0.985:
+                kiosk.wait(rng.uniform(0.5, 8.0), dt=0.1)
+            else:
+                # Long enough for the idle prompt, sometimes long enough to end the session.
+                kiosk.wait(rng.uniform(idle_limit * 0.6, idle_limit * 1.3), dt=0.5)
+            if n + 1 == max(1, events // 10):
+                early = rss_kib()
+        left = not kiosk.app.running
+        result = MonkeyResult(
+            events=events,
+            sessions=sink.sessions,
+            runs=sink.runs,
+            errors=kiosk.app.errors,
+            left_kiosk=left,
+            rss_early_kib=early,
+            rss_end_kib=rss_kib(),
+        )
+    finally:
+        kiosk.close()
+    return result
+
+
+def main(config: Config, events: int, seed: int) -> int:
+    result = run_monkey(config, events, seed)
+    if result.rss_early_kib:
+        growth = (result.rss_end_kib - result.rss_early_kib) / result.rss_early_kib * 100
+        print(
+            f"memory: {result.rss_early_kib // 1024} MiB after {max(1, events // 10)} events, "
+            f"{result.rss_end_kib // 1024} MiB at the end ({growth:+.1f} %)",
+            file=sys.stderr,
+        )
+    if result.left_kiosk:
+        print("monkey: the kiosk could be left without the librarian PIN", file=sys.stderr)
+    print(result.line())
+    return 1 if result.errors or result.left_kiosk else 0

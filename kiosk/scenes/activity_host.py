@@ -1,0 +1,203 @@
+"""Runs one activity under the shell's top bar and guards the child from its failures.
+
+The host owns the bar (Home top-left, the title), Escape (= Home), the run bookkeeping
+behind `ActivityContext`, and a safety net: any exception from the activity is logged
+with its traceback, the run is recorded as `error`, and the child sees the friendly
+"Oops" screen instead."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+
+import pygame
+
+from kiosk.activities import RegisteredActivity
+from kiosk.api import Activity, ActivityContext, ActivityInfo, SessionInfo
+from kiosk.input import InputEvent, PointerEvent
+from kiosk.scenes.base import Scene, Shell, is_back_key
+from kiosk.scenes.common import corner_button
+from kiosk.ui.draw import scene_background as background
+from kiosk.ui.theme import INK, WHITE
+from kiosk.ui.widgets import ButtonGroup
+
+
+class ActivityHost(Scene):
+    def __init__(self, shell: Shell, activity: RegisteredActivity) -> None:
+        super().__init__(shell)
+        self.registered = activity
+        self.bar_buttons = ButtonGroup(self.ui, shell.invalidate)
+        self.activity: Activity | None = None
+        self.failed = False
+        self._bar_veil: pygame.Surface | None = None
+        self._round_begun = False
+
+    @property
+    def info(self) -> ActivityInfo:
+        return self.registered.cls.info
+
+    @property
+    def area(self) -> pygame.Rect:
+        m = self.ui.metrics
+        return pygame.Rect(0, m.bar_height, m.width, m.height - m.bar_height)
+
+    @property
+    def animating(self) -> bool:
+        return True
+
+    # ----- lifecycle ---------------------------------------------------------------------
+
+    def on_enter(self) -> None:
+        self.layout()
+        shell = self.shell
+        session = shell.sessions.current
+        info = SessionInfo(
+            kind=session.kind if session else "solo",
+            headcount=session.headcount if session else 1,
+            age_band=session.age_band if session else None,
+        )
+        translator = shell.translator
+        self.ctx = ActivityContext(
+            area=self.area,
+            ui=self.ui,
+            lang=translator.lang,
+            gettext=translator.gettext,
+            ngettext=translator.ngettext,
+            pick=translator.pick,
+            session=info,
+            random=random.Random(shell.random.getrandbits(64)),
+            now=shell.now,
+            _invalidate=self._invalidate_area,
+            _start_round=self._start_round,
+            _set_progress=self._set_progress,
+            _complete=self._complete,
+            _go_home=self.go_home,
+        )
+        shell.sessions.start_run(self.info.id)
+        if self._guard(lambda: self._construct()):
+            self._guard(lambda: self._call(lambda a: a.on_enter()))
+
+    def _construct(self) -> None:
+        self.activity = self.registered.cls(self.ctx)
+
+    def on_exit(self) -> None:
+        if self.activity is not None and not self.failed:
+            self._guard(lambda: self._call(lambda a: a.on_exit()), leave=False)
+        # Whatever run is still open when the child leaves was not finished.
+        self.shell.sessions.end_run("quit")
+
+    def on_pause(self) -> None:
+        self._guard(lambda: self._call(lambda a: a.on_pause()))
+
+    def on_resume(self) -> None:
+        self._guard(lambda: self._call(lambda a: a.on_resume()))
+
+    def on_language_changed(self) -> None:
+        self.layout()
+        self.ctx.lang = self.shell.translator.lang
+        self._guard(lambda: self._call(lambda a: a.on_language_changed()))
+
+    def layout(self) -> None:
+        m = self.ui.metrics
+        self.bar_buttons.set_buttons([corner_button(m, "home", "house", self.go_home)])
+        self._bar_veil = None
+
+    # ----- the safety net ----------------------------------------------------------------
+
+    def _call(self, action: Callable[[Activity], object]) -> object:
+        if self.activity is None or self.failed:
+            return None
+        return action(self.activity)
+
+    def _guard(self, call: Callable[[], object], leave: bool = True) -> bool:
+        try:
+            call()
+            return True
+        except Exception:
+            self.shell.report_error(f"activity {self.info.id}")
+            self._fail(leave)
+            return False
+
+    def _fail(self, leave: bool) -> None:
+        if self.failed:
+            return
+        self.failed = True
+        self.shell.sessions.end_run("error")
+        if leave:
+            self.shell.go("oops")
+
+    # ----- what the context forwards -----------------------------------------------------
+
+    def _invalidate_area(self, rect: pygame.Rect | None) -> None:
+        self.shell.invalidate(rect.clip(self.area) if rect is not None else self.area)
+
+    def _start_round(self, level: int | None) -> None:
+        run = self.shell.sessions.run
+        if run is not None and not self._round_begun:
+            # The run opened when the child came in becomes this first round.
+            run.level = level
+        else:
+            self.shell.sessions.start_run(self.info.id, level)
+        self._round_begun = True
+
+    def _set_progress(self, level: int | None, score: int | None) -> None:
+        run = self.shell.sessions.run
+        if run is None:
+            return
+        if level is not None:
+            run.level = level
+        if score is not None:
+            run.score = score
+
+    def _complete(self, score: int | None, level: int | None) -> None:
+        self._set_progress(level, score)
+        self.shell.sessions.end_run("completed")
+
+    def go_home(self) -> None:
+        self.shell.go("launcher")
+
+    # ----- frames ------------------------------------------------------------------------
+
+    def handle_event(self, event: InputEvent) -> bool:
+        # The bar takes pointer input only: on the keyboard, Escape is Home, and arrows,
+        # Tab and Enter belong to the activity.
+        if isinstance(event, PointerEvent) and self.bar_buttons.handle(event):
+            return True
+        if is_back_key(event):
+            self.go_home()
+            return True
+        result = False
+
+        def deliver() -> None:
+            nonlocal result
+            result = bool(self._call(lambda a: a.handle_event(event)))
+
+        self._guard(deliver)
+        return result
+
+    def update(self, dt: float) -> None:
+        self._guard(lambda: self._call(lambda a: a.update(dt)))
+
+    def draw(self, surface: pygame.Surface) -> None:
+        m = self.ui.metrics
+        bar = pygame.Rect(0, 0, m.width, m.bar_height)
+        clip = surface.get_clip()
+        if clip.colliderect(bar):
+            surface.blit(background(self.size), bar, area=bar)
+            if self._bar_veil is None:
+                self._bar_veil = pygame.Surface(bar.size, pygame.SRCALPHA)
+                self._bar_veil.fill((*WHITE, 120))
+            surface.blit(self._bar_veil, bar)
+            title = self.ui.text.fit(
+                self.shell.translator.pick(self.info.title),
+                (m.width - 2 * (m.bar_height + m.px(200)), m.bar_height - m.px(16)),
+                m.font_size("heading"),
+                INK,
+                weight="bold",
+            )
+            surface.blit(title, title.get_rect(center=bar.center))
+            self.bar_buttons.draw(surface)
+        if clip.colliderect(self.area):
+            surface.set_clip(clip.clip(self.area))
+            self._guard(lambda: self._call(lambda a: a.draw(surface)))
+            surface.set_clip(clip)

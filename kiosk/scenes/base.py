@@ -1,0 +1,111 @@
+"""The scene contract and what a scene may ask of the shell.
+
+Scenes form a stack. Each has the same small lifecycle (`on_enter`, `on_exit`,
+`on_pause`, `on_resume`, `handle_event`, `update`, `draw`). Drawing starts at the top-most
+opaque scene, so covered scenes cost nothing. Scenes never import each other: they ask
+the shell for a transition by name (`shell.go("launcher")`)."""
+
+from __future__ import annotations
+
+import random
+from typing import TYPE_CHECKING, Any, Protocol
+
+import pygame
+
+from kiosk.input import InputEvent, KeyEvent
+
+if TYPE_CHECKING:
+    from kiosk.activities import RegisteredActivity
+    from kiosk.config import Config
+    from kiosk.i18n import Translator
+    from kiosk.sessions import SessionManager
+    from kiosk.ui.widgets import UI
+
+
+class Shell(Protocol):
+    config: Config
+    ui: UI
+    translator: Translator
+    sessions: SessionManager
+    activities: list[RegisteredActivity]
+    kiosk_mode: bool
+    random: random.Random
+
+    def go(self, name: str, **kwargs: Any) -> None:
+        """Replace the whole stack with the named scene."""
+
+    def push(self, name: str, **kwargs: Any) -> None:
+        """Put the named scene on top (an overlay)."""
+
+    def pop(self, scene: Scene) -> None:
+        """Remove `scene` (an overlay) from the stack."""
+
+    def invalidate(self, rect: pygame.Rect | None = None) -> None:
+        """Repaint `rect` (default: everything) at the next frame."""
+
+    def now(self) -> float:
+        """Seconds on the shell's monotonic clock."""
+
+    def set_language(self, lang: str) -> None:
+        """Switch the interface language for everything on screen."""
+
+    def end_session(self, reason: str) -> None:
+        """End the current session (and its open run) and return to the attract screen."""
+
+    def report_error(self, where: str) -> None:
+        """Log the exception being handled and count it; shows nothing by itself."""
+
+
+class Scene:
+    #: False for overlays that let the scene below show through.
+    opaque: bool = True
+    #: Scenes that show the child's session (launcher, activities) count toward idle time;
+    #: the attract screen does not.
+    in_session: bool = True
+
+    def __init__(self, shell: Shell) -> None:
+        self.shell = shell
+        self.ui = shell.ui
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.ui.metrics.width, self.ui.metrics.height
+
+    def _(self, message: str) -> str:
+        return self.shell.translator.gettext(message)
+
+    def on_enter(self) -> None:
+        self.layout()
+
+    def on_exit(self) -> None:
+        pass
+
+    def on_pause(self) -> None:
+        pass
+
+    def on_resume(self) -> None:
+        pass
+
+    def layout(self) -> None:
+        """Build widgets for the current size and language."""
+
+    def on_language_changed(self) -> None:
+        self.layout()
+
+    @property
+    def animating(self) -> bool:
+        """True while the scene needs `update` every frame (animations, countdowns)."""
+        return False
+
+    def handle_event(self, event: InputEvent) -> bool:
+        return False
+
+    def update(self, dt: float) -> None:
+        pass
+
+    def draw(self, surface: pygame.Surface) -> None:
+        pass
+
+
+def is_back_key(event: InputEvent) -> bool:
+    return isinstance(event, KeyEvent) and event.key == pygame.K_ESCAPE

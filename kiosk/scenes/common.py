@@ -1,0 +1,67 @@
+"""Pieces several scenes share: the calm background, the corner button, flags."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+import pygame
+
+from kiosk.i18n import FLAG_EMOJI, NATIVE_NAMES
+from kiosk.ui.theme import HOME_COLOR, WHITE, Metrics
+from kiosk.ui.widgets import UI, Button
+
+
+def corner_button(
+    metrics: Metrics, button_id: str, icon: str, on_press: Callable[[], None]
+) -> Button:
+    """The round button in the top-left corner: Home in activities, Bye elsewhere.
+
+    Always the same place and size, so a child learns it once."""
+    d = metrics.corner_button
+    margin = (metrics.bar_height - d) // 2
+    return Button(
+        id=button_id,
+        rect=pygame.Rect(margin + metrics.px(8), margin, d, d),
+        color=HOME_COLOR,
+        icon=icon,
+        on_press=on_press,
+        round=True,
+    )
+
+
+def language_buttons(
+    ui: UI,
+    languages: tuple[str, ...],
+    right: int,
+    top: int,
+    diameter: int,
+    on_pick: Callable[[str], None],
+) -> list[Button]:
+    """Small round flag buttons ending at x=`right` (for bars)."""
+    gap = ui.metrics.px(14)
+    buttons = []
+    x = right - len(languages) * diameter - (len(languages) - 1) * gap
+    for lang in languages:
+        buttons.append(
+            Button(
+                id=f"lang:{lang}",
+                rect=pygame.Rect(x, top, diameter, diameter),
+                color=WHITE,
+                icon=FLAG_EMOJI[lang],
+                on_press=partial(on_pick, lang),
+                round=True,
+            )
+        )
+        x += diameter + gap
+    return buttons
+
+
+def language_name(lang: str) -> str:
+    return NATIVE_NAMES[lang]
+
+
+def librarian_corner(metrics: Metrics) -> pygame.Rect:
+    """The top-right square kept free for the librarian's press-and-hold."""
+    side = metrics.bar_height
+    return pygame.Rect(metrics.width - side, 0, side, side)

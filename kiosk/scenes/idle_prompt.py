@@ -1,0 +1,97 @@
+""" "Are you still there?": a countdown over whatever is on screen.
+
+Any touch or key keeps the session; at zero the session ends as idle and the next child
+gets the attract screen in the default language."""
+
+from __future__ import annotations
+
+import math
+
+import pygame
+
+from kiosk.input import InputEvent
+from kiosk.scenes.base import Scene, Shell
+from kiosk.ui import draw
+from kiosk.ui.theme import ACCENT, INK, WHITE, YES_COLOR
+from kiosk.ui.widgets import Button, ButtonGroup
+
+
+class IdlePrompt(Scene):
+    opaque = False
+
+    def __init__(self, shell: Shell) -> None:
+        super().__init__(shell)
+        self.buttons = ButtonGroup(self.ui, shell.invalidate)
+        self.remaining = float(shell.config.session.idle_prompt_s)
+        self._shown_seconds = math.ceil(self.remaining)
+        self._veil: pygame.Surface | None = None
+
+    @property
+    def animating(self) -> bool:
+        return True
+
+    def layout(self) -> None:
+        m = self.ui.metrics
+        w, h = self.size
+        self.card = pygame.Rect(0, 0, min(w - 2 * m.margin, m.px(760)), m.px(520))
+        self.card.center = (w // 2, h // 2)
+        bw, bh = m.px(420), m.px(110)
+        here = Button(
+            id="still-here",
+            rect=pygame.Rect(self.card.centerx - bw // 2, self.card.bottom - bh - m.px(36), bw, bh),
+            color=YES_COLOR,
+            label=self._("Yes, I'm here!"),
+            on_press=self._dismiss,
+        )
+        self.buttons.set_buttons([here])
+        self.buttons.focus_index = 0
+        self.ring = pygame.Rect(0, 0, m.px(150), m.px(150))
+        self.ring.center = (self.card.centerx, self.card.top + m.px(250))
+        self._veil = None
+
+    def _dismiss(self) -> None:
+        self.shell.pop(self)
+
+    def handle_event(self, event: InputEvent) -> bool:
+        if not self.buttons.handle(event):
+            self._dismiss()  # any touch or key means someone is there
+        return True
+
+    def update(self, dt: float) -> None:
+        self.remaining -= dt
+        if self.remaining <= 0:
+            self.shell.end_session("idle")
+            return
+        seconds = math.ceil(self.remaining)
+        if seconds != self._shown_seconds:
+            self._shown_seconds = seconds
+            self.shell.invalidate(self.ring.inflate(8, 8))
+
+    def draw(self, surface: pygame.Surface) -> None:
+        m = self.ui.metrics
+        if self._veil is None:
+            self._veil = pygame.Surface(self.size, pygame.SRCALPHA)
+            self._veil.fill((60, 40, 30, 140))
+        surface.blit(self._veil, (0, 0))
+        radius = m.px(36)
+        blur = m.px(16)
+        surface.blit(
+            draw.shadow(self.card.size, radius, blur), self.card.move(-blur, -blur + m.px(8))
+        )
+        surface.blit(draw.rounded_card(self.card.size, radius, WHITE), self.card)
+        question = self.ui.text.fit(
+            self._("Are you still there?"),
+            (self.card.width - 2 * m.px(40), m.px(120)),
+            m.font_size("title"),
+            INK,
+            weight="bold",
+        )
+        surface.blit(
+            question, question.get_rect(midtop=(self.card.centerx, self.card.top + m.px(36)))
+        )
+        surface.blit(draw.circle(self.ring.width, ACCENT), self.ring)
+        number = self.ui.text.render(
+            str(self._shown_seconds), m.font_size("huge"), WHITE, weight="bold"
+        )
+        surface.blit(number, number.get_rect(center=self.ring.center))
+        self.buttons.draw(surface)

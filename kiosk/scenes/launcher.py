@@ -1,0 +1,164 @@
+"""The launcher: big picture tiles for every activity, grouped as Play and Create.
+
+Bye (top-left, where Home is inside activities) ends the session; flags in the bar
+switch the language. When more tiles exist than fit, round arrows page through them."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import pygame
+
+from kiosk.activities import RegisteredActivity
+from kiosk.input import InputEvent
+from kiosk.scenes.base import Scene, Shell
+from kiosk.scenes.common import corner_button, language_buttons, librarian_corner
+from kiosk.ui.draw import scene_background as background
+from kiosk.ui.theme import INK, TILE_COLORS, WHITE
+from kiosk.ui.widgets import Button, ButtonGroup
+
+TILE_W, TILE_H, GAP = 280, 290, 36
+
+
+class Launcher(Scene):
+    def __init__(self, shell: Shell) -> None:
+        super().__init__(shell)
+        self.buttons = ButtonGroup(self.ui, shell.invalidate)
+        self.page = 0
+        self.pages: list[list[RegisteredActivity]] = [[]]
+        self.headings: list[tuple[str, pygame.Rect]] = []
+
+    def visible_activities(self) -> list[RegisteredActivity]:
+        fixed = getattr(self.shell, "fixed_activity", None)
+        if fixed:
+            return [a for a in self.shell.activities if a.id == fixed]
+        return self.shell.activities
+
+    def layout(self) -> None:
+        m = self.ui.metrics
+        w, h = self.size
+        bar = m.bar_height
+        buttons = [corner_button(m, "bye", "waving-hand", lambda: self.shell.end_session("home"))]
+        flag_d = m.px(64)
+        buttons += language_buttons(
+            self.ui,
+            self.shell.translator.languages,
+            right=librarian_corner(m).left - m.px(8),
+            top=(bar - flag_d) // 2,
+            diameter=flag_d,
+            on_pick=self.shell.set_language,
+        )
+
+        tile_w, tile_h, gap = m.px(TILE_W), m.px(TILE_H), m.px(GAP)
+        arrow = m.px(84)
+        usable_w = w - 2 * (arrow + 2 * m.margin)
+        heading_h = m.px(64)
+        area_top = bar + m.px(20)
+        usable_h = h - area_top - m.margin
+        cols = max(1, (usable_w + gap) // (tile_w + gap))
+        rows = max(1, (usable_h - heading_h + gap) // (tile_h + gap))
+        per_page = cols * rows
+
+        activities = self.visible_activities()
+        play = [a for a in activities if a.cls.info.category == "play"]
+        create = [a for a in activities if a.cls.info.category == "create"]
+        ordered = play + create
+        self.pages = [ordered[i : i + per_page] for i in range(0, len(ordered), per_page)] or [[]]
+        self.page = min(self.page, len(self.pages) - 1)
+        on_page = self.pages[self.page]
+
+        used_rows = max(1, -(-len(on_page) // cols))
+        used_cols = min(cols, max(1, len(on_page)))
+        block_h = heading_h + used_rows * tile_h + (used_rows - 1) * gap
+        top = area_top + max(0, (usable_h - block_h) // 2) + heading_h
+        block_w = used_cols * tile_w + (used_cols - 1) * gap
+        left = (w - block_w) // 2
+        self.headings = []
+        seen_categories: list[str] = []
+        index_of = {a.id: i for i, a in enumerate(self.shell.activities)}
+        for i, activity in enumerate(on_page):
+            row, col = divmod(i, cols)
+            rect = pygame.Rect(
+                left + col * (tile_w + gap), top + row * (tile_h + gap), tile_w, tile_h
+            )
+            category = activity.cls.info.category
+            if category not in seen_categories:
+                seen_categories.append(category)
+                self.headings.append(
+                    (category, pygame.Rect(rect.x, rect.y - heading_h, block_w, heading_h))
+                )
+            buttons.append(
+                Button(
+                    id=f"tile:{activity.id}",
+                    rect=rect,
+                    color=TILE_COLORS[index_of.get(activity.id, i) % len(TILE_COLORS)],
+                    icon=activity.cls.info.icon,
+                    label=self.shell.translator.pick(activity.cls.info.title),
+                    on_press=partial(self._open, activity),
+                )
+            )
+        if len(self.pages) > 1:
+            cy = top + (used_rows * tile_h + (used_rows - 1) * gap) // 2 - arrow // 2
+            if self.page > 0:
+                buttons.append(
+                    Button(
+                        id="page:prev",
+                        rect=pygame.Rect(m.margin, cy, arrow, arrow),
+                        color=WHITE,
+                        icon="left-arrow",
+                        round=True,
+                        on_press=lambda: self._turn(-1),
+                    )
+                )
+            if self.page < len(self.pages) - 1:
+                buttons.append(
+                    Button(
+                        id="page:next",
+                        rect=pygame.Rect(w - m.margin - arrow, cy, arrow, arrow),
+                        color=WHITE,
+                        icon="right-arrow",
+                        round=True,
+                        on_press=lambda: self._turn(1),
+                    )
+                )
+        self.buttons.set_buttons(buttons)
+
+    def _turn(self, step: int) -> None:
+        self.page = max(0, min(len(self.pages) - 1, self.page + step))
+        self.layout()
+        self.shell.invalidate()
+
+    def _open(self, activity: RegisteredActivity) -> None:
+        self.shell.go("activity", activity=activity)
+
+    def handle_event(self, event: InputEvent) -> bool:
+        # Escape on the launcher does nothing: there is nowhere further back to go.
+        return self.buttons.handle(event)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        m = self.ui.metrics
+        w, _h = self.size
+        surface.blit(background(self.size), (0, 0))
+        greeting = self.ui.text.fit(
+            self._("What would you like to do?"),
+            (w - 2 * (m.bar_height + m.px(16)) - 2 * m.px(3 * 64 + 2 * 14 + 20), m.bar_height),
+            m.font_size("heading"),
+            INK,
+            weight="bold",
+        )
+        surface.blit(greeting, greeting.get_rect(center=(w // 2, m.bar_height // 2 + m.px(6))))
+        names = {"play": self._("Play"), "create": self._("Create")}
+        icons = {"play": "game-die", "create": "artist-palette"}
+        for category, rect in self.headings:
+            icon = self.ui.images.emoji(icons[category], m.px(48))
+            surface.blit(icon, icon.get_rect(midleft=(rect.x, rect.centery)))
+            label = self.ui.text.fit(
+                names[category],
+                (rect.width - m.px(64), rect.height),
+                m.font_size("heading"),
+                INK,
+                weight="bold",
+                align="left",
+            )
+            surface.blit(label, label.get_rect(midleft=(rect.x + m.px(62), rect.centery)))
+        self.buttons.draw(surface)

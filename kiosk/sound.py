@@ -1,0 +1,68 @@
+"""Gentle feedback sounds, synthesised at start so no audio files need licensing.
+
+No sound device is normal on a library PC: then, or when the site turns sound off,
+`play()` does nothing and everything else works the same."""
+
+from __future__ import annotations
+
+import logging
+import math
+from array import array
+
+import pygame
+
+log = logging.getLogger(__name__)
+
+# (frequencies in Hz, seconds each): short, soft and never shrill.
+_TUNES: dict[str, list[tuple[float, float]]] = {
+    "tap": [(660.0, 0.05)],
+    "flip": [(520.0, 0.04), (780.0, 0.05)],
+    "good": [(523.25, 0.09), (659.25, 0.09), (783.99, 0.16)],
+    "try-again": [(392.0, 0.10), (349.23, 0.16)],
+    "success": [(523.25, 0.1), (659.25, 0.1), (783.99, 0.1), (1046.5, 0.3)],
+}
+
+
+def _synthesise(notes: list[tuple[float, float]], rate: int, channels: int, volume: float) -> bytes:
+    samples = array("h")
+    for freq, seconds in notes:
+        count = int(rate * seconds)
+        for i in range(count):
+            t = i / rate
+            # A soft bell: sine with a quick attack and an exponential decay.
+            envelope = min(1.0, i / (rate * 0.005)) * math.exp(-4.0 * i / count)
+            value = int(12000 * volume * envelope * math.sin(2 * math.pi * freq * t))
+            for _ in range(channels):
+                samples.append(value)
+    return samples.tobytes()
+
+
+class SoundService:
+    def __init__(self, enabled: bool, volume: float) -> None:
+        self.available = False
+        self.enabled = enabled
+        self._sounds: dict[str, pygame.mixer.Sound] = {}
+        if not enabled:
+            return
+        try:
+            pygame.mixer.init(frequency=22050, size=-16, channels=1, buffer=512)
+            init = pygame.mixer.get_init()
+            if init is None:
+                raise pygame.error("mixer did not start")
+            rate, fmt, channels = init
+            if fmt != -16:
+                raise pygame.error(f"unexpected sample format {fmt}")
+            for name, notes in _TUNES.items():
+                self._sounds[name] = pygame.mixer.Sound(
+                    buffer=_synthesise(notes, rate, channels, volume)
+                )
+            self.available = True
+        except pygame.error as exc:
+            log.info("sound is off: %s", exc)
+
+    def play(self, name: str) -> None:
+        if not (self.enabled and self.available):
+            return
+        sound = self._sounds.get(name)
+        if sound is not None:
+            sound.play()

@@ -1,0 +1,104 @@
+"""Soft shapes: anti-aliased rounded cards, circles and shadows, cached by size.
+
+pygame's own rounded rectangles have jagged corners; these are drawn four times larger
+and scaled down once, then kept, so a frame only blits finished surfaces."""
+
+from __future__ import annotations
+
+import random
+from functools import lru_cache
+
+import pygame
+
+from kiosk.ui.theme import (
+    BACKGROUND_BOTTOM,
+    BACKGROUND_TOP,
+    SHADOW,
+    TILE_COLORS,
+    Color,
+    lighten,
+)
+
+_SUPERSAMPLE = 4
+
+
+@lru_cache(maxsize=512)
+def rounded_card(
+    size: tuple[int, int],
+    radius: int,
+    color: Color,
+    border: int = 0,
+    border_color: Color = (255, 255, 255),
+) -> pygame.Surface:
+    """An anti-aliased rounded rectangle, optionally with an inner border."""
+    w, h = max(1, size[0]), max(1, size[1])
+    s = _SUPERSAMPLE
+    big = pygame.Surface((w * s, h * s), pygame.SRCALPHA)
+    r = min(radius, w // 2, h // 2) * s
+    if border:
+        pygame.draw.rect(big, border_color, big.get_rect(), border_radius=r)
+        inner = big.get_rect().inflate(-2 * border * s, -2 * border * s)
+        pygame.draw.rect(big, color, inner, border_radius=max(0, r - border * s))
+    else:
+        pygame.draw.rect(big, color, big.get_rect(), border_radius=r)
+    return pygame.transform.smoothscale(big, (w, h))
+
+
+@lru_cache(maxsize=256)
+def circle(
+    diameter: int, color: Color, border: int = 0, border_color: Color = (255, 255, 255)
+) -> pygame.Surface:
+    return rounded_card((diameter, diameter), diameter // 2, color, border, border_color)
+
+
+@lru_cache(maxsize=256)
+def shadow(size: tuple[int, int], radius: int, blur: int, alpha: int = 70) -> pygame.Surface:
+    """A soft shadow the size of a card plus `blur` on each side."""
+    w, h = size[0] + 2 * blur, size[1] + 2 * blur
+    base = pygame.Surface((w, h), pygame.SRCALPHA)
+    card = rounded_card(size, radius, SHADOW)
+    base.blit(card, (blur, blur))
+    if blur > 0:
+        base = pygame.transform.gaussian_blur(base, max(1, blur // 2))
+    base.fill((255, 255, 255, alpha), special_flags=pygame.BLEND_RGBA_MULT)
+    return base
+
+
+def vertical_gradient(size: tuple[int, int], top: Color, bottom: Color) -> pygame.Surface:
+    """A full-size gradient, drawn once per screen size by the scenes that use it."""
+    w, h = size
+    strip = pygame.Surface((1, 256))
+    for y in range(256):
+        t = y / 255
+        strip.set_at(
+            (0, y),
+            (
+                round(top[0] + (bottom[0] - top[0]) * t),
+                round(top[1] + (bottom[1] - top[1]) * t),
+                round(top[2] + (bottom[2] - top[2]) * t),
+            ),
+        )
+    return pygame.transform.smoothscale(strip, (w, h)).convert()
+
+
+def blit_centered(
+    target: pygame.Surface, image: pygame.Surface, center: tuple[int, int]
+) -> pygame.Rect:
+    rect = image.get_rect(center=center)
+    return target.blit(image, rect)
+
+
+@lru_cache(maxsize=4)
+def scene_background(size: tuple[int, int]) -> pygame.Surface:
+    """A warm gradient with a few soft bubbles, drawn once per screen size."""
+    w, h = size
+    surface = vertical_gradient(size, BACKGROUND_TOP, BACKGROUND_BOTTOM)
+    rng = random.Random(7)  # the same bubbles every time
+    unit = min(w / 1280, h / 720)
+    for i in range(14):
+        diameter = int(rng.uniform(40, 170) * unit)
+        color = lighten(TILE_COLORS[i % len(TILE_COLORS)], 0.55)
+        bubble = circle(diameter, color).copy()
+        bubble.set_alpha(110)
+        surface.blit(bubble, (int(rng.uniform(-0.05, 1.0) * w), int(rng.uniform(-0.05, 1.0) * h)))
+    return surface
