@@ -12,6 +12,8 @@ from __future__ import annotations
 import logging
 import os
 import random
+import signal
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -111,6 +113,9 @@ class App:
         self.running = False
         self.random = random.Random(seed)
 
+        # SDL would turn SIGTERM into a window-close event, which kiosk mode ignores; the
+        # shell handles signals itself so a system shutdown still ends it cleanly.
+        os.environ.setdefault("SDL_NO_SIGNAL_HANDLERS", "1")
         pygame.display.init()
         pygame.font.init()
         if self.kiosk_mode:
@@ -373,8 +378,16 @@ class App:
         self.update(dt)
         return self.render()
 
+    def stop(self, signum: int = 0, _frame: object = None) -> None:
+        """End the main loop (SIGTERM, SIGINT); the open session ends as `shutdown`."""
+        log.info("stopping on signal %s", signum)
+        self.running = False
+
     def run(self) -> None:
         """The real main loop: frames while something animates, else sleep until input."""
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, self.stop)
+            signal.signal(signal.SIGINT, self.stop)
         self.start()
         fps_clock = pygame.time.Clock()
         max_fps = self.config.display.max_fps

@@ -99,7 +99,7 @@ class MemoryPairs(Activity):
     info = ActivityInfo(
         id="memory",
         title={"lv": "Atmiņas spēle", "lt": "Atminties žaidimas", "en": "Memory pairs"},
-        icon="flower-playing-cards",
+        icon="joker",
         category="play",
         levels=len(LEVELS),
     )
@@ -149,7 +149,7 @@ class MemoryPairs(Activity):
                     rect=pygame.Rect(x, y, w, h),
                     color=theme.TILE_COLORS[level - 1],
                     label=label,
-                    icon=PICTURE_SETS[level - 1][0],
+                    image=self._grid_picture(_cols, _rows, int(h * 0.62)),
                     on_press=lambda level=level: self.start(level),
                 )
             )
@@ -157,12 +157,28 @@ class MemoryPairs(Activity):
         self.buttons.set_buttons(buttons)
         self.choose_top = y
 
+    def _grid_picture(self, cols: int, rows: int, size: int) -> pygame.Surface:
+        """A small picture of the level's grid of cards: more cards, harder game."""
+        m = self.ctx.ui.metrics
+        picture = pygame.Surface((size, size), pygame.SRCALPHA)
+        gap = max(2, size // 28)
+        side = min((size - (cols - 1) * gap) // cols, (size - (rows - 1) * gap) // rows)
+        left = (size - (cols * side + (cols - 1) * gap)) // 2
+        top = (size - (rows * side + (rows - 1) * gap)) // 2
+        card = draw.rounded_card((side, side), max(2, side // 5), CARD_BACK, max(1, m.px(2)))
+        for row in range(rows):
+            for col in range(cols):
+                picture.blit(card, (left + col * (side + gap), top + row * (side + gap)))
+        return picture
+
     def _layout_won(self) -> None:
         m = self.ctx.ui.metrics
         area = self.ctx.area
         bw, bh = m.px(330), m.px(120)
         gap = m.px(40)
-        y = area.bottom - bh - m.px(36)
+        # party 104, stars 150, message 120, buttons 120 and the gaps: one centred block
+        self.won_top = area.top + max(m.px(12), (area.height - m.px(546)) // 2)
+        y = self.won_top + m.px(104 + 16 + 150 + 6 + 120 + 30)
         buttons = [
             Button(
                 id="again",
@@ -335,7 +351,7 @@ class MemoryPairs(Activity):
     def _stars_rect(self) -> pygame.Rect:
         m = self.ctx.ui.metrics
         rect = pygame.Rect(0, 0, m.px(420), m.px(150))
-        rect.center = (self.ctx.area.centerx, self.ctx.area.top + m.px(220))
+        rect.midtop = (self.ctx.area.centerx, self.won_top + m.px(104 + 16))
         return rect
 
     def draw(self, surface: pygame.Surface) -> None:
@@ -409,7 +425,7 @@ class MemoryPairs(Activity):
         m = ui.metrics
         area = self.ctx.area
         party = ui.images.emoji("party-popper", m.px(104))
-        surface.blit(party, party.get_rect(midtop=(area.centerx, area.top + m.px(16))))
+        surface.blit(party, party.get_rect(midtop=(area.centerx, self.won_top)))
         stars = self._stars_rect()
         appear = min(1.0, (self.time - self.won_at) / 1.2)
         size = m.px(110)

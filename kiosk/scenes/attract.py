@@ -38,20 +38,46 @@ class Attract(Scene):
         return True
 
     def layout(self) -> None:
+        """A vertical stack measured in layout units, centred on the screen:
+        title, library name, pictures, start button, flags with their names."""
         m = self.ui.metrics
         w, h = self.size
+        title_h, site_h, pictures_h, start_h, flag_d, name_h = 100, 44, 160, 116, 104, 44
+        gaps = (0, 20, 34, 66, 10)  # room for the bobbing pictures and the tapping hand
+        total = title_h + site_h + pictures_h + start_h + flag_d + name_h + sum(gaps)
+        assert total <= 720, "the stack must fit the 16:9 minimum of 720 units"
+        y = max(0, (h - m.px(total)) // 2)
+        self.title_rect = pygame.Rect(0, y, w, m.px(title_h))
+        y = self.title_rect.bottom + m.px(gaps[0])
+        self.site_rect = pygame.Rect(0, y, w, m.px(site_h))
+        y = self.site_rect.bottom + m.px(gaps[1])
+        picture = m.px(120)
+        self._picture_size = picture
+        row_w = len(PICTURES) * picture + (len(PICTURES) - 1) * m.px(36)
+        self._pictures_area = pygame.Rect(
+            (w - row_w) // 2 - m.px(10), y, row_w + m.px(20), m.px(pictures_h)
+        )
+        y = self._pictures_area.bottom + m.px(gaps[2])
+        start_w = m.px(520)
+        start = Button(
+            id="start",
+            rect=pygame.Rect((w - start_w) // 2, y, start_w, m.px(start_h)),
+            color=ACCENT,
+            label=self._("Touch to start"),
+            label_color=WHITE,
+            on_press=self._start,
+        )
+        y = start.rect.bottom + m.px(gaps[3])
         languages = self.shell.translator.languages
-        d = m.px(104)
+        d = m.px(flag_d)
         gap = m.px(56)
-        total = len(languages) * d + (len(languages) - 1) * gap
-        x = (w - total) // 2
-        flag_top = h - m.px(190)
+        x = (w - (len(languages) * d + (len(languages) - 1) * gap)) // 2
         flags = []
         for lang in languages:
             flags.append(
                 Button(
                     id=f"lang:{lang}",
-                    rect=pygame.Rect(x, flag_top, d, d),
+                    rect=pygame.Rect(x, y, d, d),
                     color=WHITE,
                     icon=FLAG_EMOJI[lang],
                     on_press=partial(self.shell.set_language, lang),
@@ -59,27 +85,8 @@ class Attract(Scene):
                 )
             )
             x += d + gap
-        self.flag_top = flag_top
-        self.flag_diameter = d
-        start_w, start_h = m.px(520), m.px(116)
-        start = Button(
-            id="start",
-            rect=pygame.Rect((w - start_w) // 2, int(h * 0.60) - start_h // 2, start_w, start_h),
-            color=ACCENT,
-            label=self._("Touch to start"),
-            label_color=WHITE,
-            on_press=self._start,
-        )
+        self.name_height = m.px(name_h)
         self.buttons.set_buttons([start, *flags])
-        picture = m.px(120)
-        self._picture_size = picture
-        row_w = len(PICTURES) * picture + (len(PICTURES) - 1) * m.px(36)
-        self._pictures_area = pygame.Rect(
-            (w - row_w) // 2 - m.px(10),
-            int(h * 0.30) - picture // 2 - m.px(30),
-            row_w + m.px(20),
-            picture + m.px(60),
-        )
         hand_area = pygame.Rect(0, 0, m.px(110), m.px(150))
         hand_area.midtop = (start.rect.right - m.px(40), start.rect.bottom - m.px(70))
         self._start_area = hand_area
@@ -117,13 +124,20 @@ class Attract(Scene):
         w, h = self.size
         surface.blit(background((w, h)), (0, 0))
         title = self.ui.text.fit(
-            "Telpa", (m.px(600), m.px(110)), m.font_size("huge"), INK, weight="bold"
+            "Telpa",
+            (m.px(600), self.title_rect.height),
+            m.font_size("huge"),
+            INK,
+            weight="bold",
         )
-        surface.blit(title, title.get_rect(midtop=(w // 2, int(h * 0.06))))
+        surface.blit(title, title.get_rect(midbottom=self.title_rect.midbottom))
         site = self.ui.text.fit(
-            self.shell.config.site.name, (m.px(900), m.px(44)), m.font_size("body"), INK_SOFT
+            self.shell.config.site.name,
+            (m.px(900), self.site_rect.height),
+            m.font_size("body"),
+            INK_SOFT,
         )
-        surface.blit(site, site.get_rect(midtop=(w // 2, int(h * 0.06) + m.px(104))))
+        surface.blit(site, site.get_rect(midtop=self.site_rect.midtop))
 
         step = self._picture_size + m.px(36)
         x0 = self._pictures_area.x + m.px(10)
@@ -147,10 +161,20 @@ class Attract(Scene):
 
         for lang in self.shell.translator.languages:
             flag = self.buttons.by_id(f"lang:{lang}")
-            color = INK if lang == self.shell.translator.lang else INK_SOFT
+            chosen = lang == self.shell.translator.lang
+            color = INK if chosen else INK_SOFT
+            if chosen:
+                ring = m.px(6)
+                pygame.draw.circle(
+                    surface,
+                    ACCENT,
+                    flag.rect.center,
+                    flag.rect.width // 2 + ring + m.px(2),
+                    width=ring,
+                )
             label = self.ui.text.fit(
                 NATIVE_NAMES[lang],
-                (m.px(200), m.px(40)),
+                (m.px(200), self.name_height - m.px(12)),
                 m.font_size("small"),
                 color,
                 weight="bold" if lang == self.shell.translator.lang else "regular",

@@ -43,6 +43,8 @@ class Button:
     color: Color
     label: str = ""
     icon: str | None = None
+    #: A picture drawn by the caller, used like `icon` (scaled to fit, aspect kept).
+    image: pygame.Surface | None = None
     on_press: Callable[[], None] | None = None
     round: bool = False
     #: Share of the card's height the picture takes when there is also a label.
@@ -64,6 +66,15 @@ class Button:
             self.label = label
             self._face = None
 
+    def _picture(self, ui: UI, size: int) -> pygame.Surface:
+        if self.image is None:
+            return ui.images.emoji(self.icon or "", size)
+        w, h = self.image.get_size()
+        scale = size / max(w, h, 1)
+        return pygame.transform.smoothscale(
+            self.image, (max(1, round(w * scale)), max(1, round(h * scale)))
+        )
+
     def _render_face(self, ui: UI) -> pygame.Surface:
         w, h = self.rect.size
         m = ui.metrics
@@ -72,11 +83,12 @@ class Button:
         face = draw.rounded_card((w, h), radius, self.color, border, WHITE).copy()
         pad = m.px(12) if not self.round else max(2, h // 7)
         inner = pygame.Rect(pad, pad, w - 2 * pad, h - 2 * pad)
-        if self.icon and self.label:
+        has_picture = bool(self.icon) or self.image is not None
+        if has_picture and self.label:
             icon_h = int(inner.height * self.icon_share)
-            picture = ui.images.emoji(self.icon, icon_h)
-            face.blit(picture, picture.get_rect(midtop=(w // 2, inner.top)))
-            label_box = (inner.width, inner.height - icon_h - m.px(4))
+            picture = self._picture(ui, icon_h)
+            gap = m.px(8)
+            label_box = (inner.width, inner.height - icon_h - gap)
             text = ui.text.fit(
                 self.label,
                 label_box,
@@ -85,9 +97,13 @@ class Button:
                 weight="bold",
                 max_lines=2,
             )
-            face.blit(text, text.get_rect(center=(w // 2, inner.bottom - label_box[1] // 2)))
-        elif self.icon:
-            picture = ui.images.emoji(self.icon, min(inner.width, inner.height))
+            # Picture and label as one block, centred: no gap opens under a short label.
+            block = picture.get_height() + gap + text.get_height()
+            top = inner.top + (inner.height - block) // 2
+            face.blit(picture, picture.get_rect(midtop=(w // 2, top)))
+            face.blit(text, text.get_rect(midtop=(w // 2, top + picture.get_height() + gap)))
+        elif has_picture:
+            picture = self._picture(ui, min(inner.width, inner.height))
             face.blit(picture, picture.get_rect(center=(w // 2, h // 2)))
         elif self.label:
             text = ui.text.fit(

@@ -1,0 +1,84 @@
+"""Screenshots of the real kiosk, headless, for the README and for reviewing layouts.
+
+    python scripts/screenshots.py                      # README pictures -> docs/screenshots/
+    python scripts/screenshots.py --all --out DIR      # every screen × language × size
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+
+from kiosk.harness import Harness, use_headless_drivers
+
+ROOT = Path(__file__).resolve().parent.parent
+README_SIZE = (1366, 768)
+ALL_SIZES = [(1366, 768), (1280, 1024), (3840, 2160)]
+
+
+def _steps(kiosk: Harness) -> list[tuple[str, Callable[[], None]]]:
+    def memory_play() -> None:
+        kiosk.tap_button("level:2")
+        game = kiosk.app.top.activity  # type: ignore[union-attr]
+        # Turn one matching pair and one more card, as a child in mid-game would.
+        first = game.cards[0]
+        partner = next(i for i, c in enumerate(game.cards) if c is not first
+                       and c.picture == first.picture)
+        game.turn(0)
+        game.turn(partner)
+        game.turn(1 if partner != 1 else 2)
+        kiosk.step(15)
+
+    def memory_won() -> None:
+        game = kiosk.app.top.activity  # type: ignore[union-attr]
+        for i, card in enumerate(game.cards):
+            for j in range(i + 1, len(game.cards)):
+                if card.picture == game.cards[j].picture and not card.matched:
+                    game.turn(i)
+                    game.turn(j)
+        kiosk.step(60)
+
+    return [
+        ("attract", lambda: kiosk.step(8)),
+        ("age-picker", lambda: kiosk.tap_button("start")),
+        ("launcher", lambda: kiosk.tap_button("age:9-11")),
+        ("memory-levels", lambda: kiosk.tap_button("tile:memory")),
+        ("memory-play", memory_play),
+        ("memory-won", memory_won),
+        ("still-there", lambda: kiosk.wait(95, dt=1.0)),
+    ]
+
+
+def shoot(out: Path, size: tuple[int, int], lang: str, names: set[str] | None,
+          suffix: str) -> list[Path]:
+    written = []
+    with Harness(size=size, lang=lang) as kiosk:
+        for name, action in _steps(kiosk):
+            action()
+            if names is None or name in names:
+                path = out / f"{name}{suffix}.png"
+                kiosk.screenshot(path)
+                written.append(path)
+    return written
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--all", action="store_true", help="every language and size")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    args = parser.parse_args()
+    use_headless_drivers()
+    if args.all:
+        for lang in ("lv", "lt", "en"):
+            for w, h in ALL_SIZES:
+                shoot(args.out, (w, h), lang, None, f"-{lang}-{w}x{h}")
+    else:
+        shoot(args.out, README_SIZE, "lv", {"attract", "launcher", "memory-play"}, "")
+        shoot(args.out, README_SIZE, "en", {"memory-won"}, "")
+    print(f"screenshots written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
