@@ -39,6 +39,8 @@ from kiosk.ui.widgets import UI
 log = logging.getLogger(__name__)
 
 HEARTBEAT_S = 30.0
+#: Input polling rate while nothing on screen moves: a tap is noticed within 50 ms.
+IDLE_POLL_FPS = 20
 
 
 class SystemClock:
@@ -306,8 +308,10 @@ class App:
             self._safely(scene.layout, f"{type(scene).__name__}.layout")
 
     @property
-    def animating(self) -> bool:
-        return any(scene.animating for scene in self.stack)
+    def frame_rate(self) -> int:
+        """The frame rate the stack needs now, capped by display.max_fps; 0 when still."""
+        needed = max((scene.frame_rate for scene in self.stack), default=0)
+        return min(needed, self.config.display.max_fps)
 
     def update(self, dt: float) -> None:
         now = self.clock.monotonic()
@@ -384,24 +388,18 @@ class App:
         self.running = False
 
     def run(self) -> None:
-        """The real main loop: frames while something animates, else sleep until input."""
+        """The real main loop, at the frame rate the screen needs (see `frame_rate`)."""
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, self.stop)
             signal.signal(signal.SIGINT, self.stop)
         self.start()
         fps_clock = pygame.time.Clock()
-        max_fps = self.config.display.max_fps
         last = self.clock.monotonic()
         while self.running:
-            if self.animating:
-                fps_clock.tick(max_fps)
-                events = pygame.event.get()
-            else:
-                # Nothing moves: block until input, waking once a second for timers.
-                first = pygame.event.wait(1000)
-                events = [first] if first.type != pygame.NOEVENT else []
-                events += pygame.event.get()
-            for event in events:
+            # When nothing moves, poll input at a calm rate. (pygame's event.wait() polls
+            # every millisecond inside, which costs more than this.)
+            fps_clock.tick(self.frame_rate or IDLE_POLL_FPS)
+            for event in pygame.event.get():
                 self.dispatch(event)
             now = self.clock.monotonic()
             self.update(min(now - last, 0.25))

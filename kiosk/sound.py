@@ -41,7 +41,9 @@ class SoundService:
     def __init__(self, enabled: bool, volume: float) -> None:
         self.available = False
         self.enabled = enabled
+        self.volume = volume
         self._sounds: dict[str, pygame.mixer.Sound] = {}
+        self._format: tuple[int, int] = (0, 0)
         if not enabled:
             return
         try:
@@ -52,17 +54,20 @@ class SoundService:
             rate, fmt, channels = init
             if fmt != -16:
                 raise pygame.error(f"unexpected sample format {fmt}")
-            for name, notes in _TUNES.items():
-                self._sounds[name] = pygame.mixer.Sound(
-                    buffer=_synthesise(notes, rate, channels, volume)
-                )
+            self._format = (rate, channels)
             self.available = True
         except pygame.error as exc:
             log.info("sound is off: %s", exc)
 
     def play(self, name: str) -> None:
-        if not (self.enabled and self.available):
+        if not (self.enabled and self.available) or name not in _TUNES:
             return
         sound = self._sounds.get(name)
-        if sound is not None:
-            sound.play()
+        if sound is None:
+            # Made on first use, so start-up does not wait for all of them.
+            rate, channels = self._format
+            sound = pygame.mixer.Sound(
+                buffer=_synthesise(_TUNES[name], rate, channels, self.volume)
+            )
+            self._sounds[name] = sound
+        sound.play()

@@ -1,7 +1,7 @@
 """Screenshots of the real kiosk, headless, for the README and for reviewing layouts.
 
-    python scripts/screenshots.py                      # README pictures -> docs/screenshots/
-    python scripts/screenshots.py --all --out DIR      # every screen × language × size
+python scripts/screenshots.py                      # README pictures -> docs/screenshots/
+python scripts/screenshots.py --all --out DIR      # every screen × language × size
 """
 
 from __future__ import annotations
@@ -23,8 +23,9 @@ def _steps(kiosk: Harness) -> list[tuple[str, Callable[[], None]]]:
         game = kiosk.app.top.activity  # type: ignore[union-attr]
         # Turn one matching pair and one more card, as a child in mid-game would.
         first = game.cards[0]
-        partner = next(i for i, c in enumerate(game.cards) if c is not first
-                       and c.picture == first.picture)
+        partner = next(
+            i for i, c in enumerate(game.cards) if c is not first and c.picture == first.picture
+        )
         game.turn(0)
         game.turn(partner)
         game.turn(1 if partner != 1 else 2)
@@ -50,8 +51,9 @@ def _steps(kiosk: Harness) -> list[tuple[str, Callable[[], None]]]:
     ]
 
 
-def shoot(out: Path, size: tuple[int, int], lang: str, names: set[str] | None,
-          suffix: str) -> list[Path]:
+def shoot(
+    out: Path, size: tuple[int, int], lang: str, names: set[str] | None, suffix: str
+) -> list[Path]:
     written = []
     with Harness(size=size, lang=lang) as kiosk:
         for name, action in _steps(kiosk):

@@ -227,6 +227,7 @@ class MemoryPairs(Activity):
         left = area.centerx - (cols * side + (cols - 1) * gap) // 2
         top = area.centery - (rows * side + (rows - 1) * gap) // 2
         self.cards = []
+        self._sides: dict[tuple[str, str | None, bool, tuple[int, int]], pygame.Surface] = {}
         for i, picture in enumerate(deck):
             row, col = divmod(i, cols)
             rect = pygame.Rect(left + col * (side + gap), top + row * (side + gap), side, side)
@@ -371,45 +372,82 @@ class MemoryPairs(Activity):
                 title, title.get_rect(midbottom=(area.centerx, self.choose_top - m.px(40)))
             )
         elif self.phase == "play":
+            clip = surface.get_clip()
+            reach = m.px(30)  # shadow and focus ring reach past the card
             for i, card in enumerate(self.cards):
-                self._draw_card(surface, card, focused=self.show_focus and i == self.focus)
+                if clip.colliderect(card.rect.inflate(reach, reach)):
+                    self._draw_card(surface, card, focused=self.show_focus and i == self.focus)
         else:
             self._draw_won(surface)
         self.buttons.draw(surface)
 
-    def _draw_card(self, surface: pygame.Surface, card: Card, focused: bool) -> None:
+    def _card_side(
+        self, picture: str | None, matched: bool, size: tuple[int, int]
+    ) -> pygame.Surface:
+        """A card's face (`picture`) or back (None), drawn once per round and size."""
+        key = ("side", picture, matched, size)
+        cached = self._sides.get(key)
+        if cached is not None:
+            return cached
         ui = self.ctx.ui
         m = ui.metrics
+        radius = m.px(20)
+        if picture is not None:
+            color = theme.lighten(theme.GOOD, 0.75) if matched else theme.WHITE
+            side = draw.rounded_card(size, radius, color, m.px(4), theme.WHITE).copy()
+            image = ui.images.emoji(picture, int(size[1] * 0.68))
+        else:
+            side = draw.rounded_card(size, radius, CARD_BACK, m.px(4), theme.WHITE).copy()
+            image = ui.images.emoji("star", int(size[1] * 0.34))
+        side.blit(image, image.get_rect(center=(size[0] // 2, size[1] // 2)))
+        self._sides[key] = side
+        return side
+
+    def _shadow_reach(self) -> int:
+        m = self.ctx.ui.metrics
+        return m.px(8) + m.px(5)
+
+    def _resting_card(
+        self, picture: str | None, matched: bool, size: tuple[int, int]
+    ) -> pygame.Surface:
+        """A still card with its shadow, as one picture (one blit per card per frame)."""
+        key = ("resting", picture, matched, size)
+        cached = self._sides.get(key)
+        if cached is not None:
+            return cached
+        m = self.ctx.ui.metrics
+        reach = self._shadow_reach()
+        blur = m.px(8)
+        resting = pygame.Surface((size[0] + 2 * reach, size[1] + 2 * reach), pygame.SRCALPHA)
+        shade = draw.shadow(size, m.px(20), blur, alpha=70)
+        resting.blit(shade, (reach - blur, reach - blur + m.px(5)))
+        resting.blit(self._card_side(picture, matched, size), (reach, reach))
+        self._sides[key] = resting
+        return resting
+
+    def _draw_card(self, surface: pygame.Surface, card: Card, focused: bool) -> None:
+        m = self.ctx.ui.metrics
         rect = card.rect
         radius = m.px(20)
         # The flip: the card narrows to an edge, then opens showing the other side.
         showing_face = card.face_up or card.matched
+        squeeze = 1.0
         if card.flip is not None:
             squeeze = abs(math.cos(card.flip * math.pi))
             if card.flip < 0.5:
                 showing_face = not showing_face
+        picture = card.picture if showing_face else None
+        if card.flip is None:
+            resting = self._resting_card(picture, card.matched, rect.size)
+            surface.blit(resting, rect.move(-self._shadow_reach(), -self._shadow_reach()))
         else:
-            squeeze = 1.0
-        width = max(2, int(rect.width * squeeze))
-        shown = pygame.Rect(0, 0, width, rect.height)
-        shown.center = rect.center
-        blur = m.px(8)
-        surface.blit(
-            draw.shadow(rect.size, radius, blur, alpha=70), (rect.x - blur, rect.y - blur + m.px(5))
-        )
-        if showing_face:
-            color = theme.lighten(theme.GOOD, 0.75) if card.matched else theme.WHITE
-            face = draw.rounded_card(rect.size, radius, color, m.px(4), theme.WHITE)
-            picture = ui.images.emoji(card.picture, int(rect.height * 0.68))
-            composed = face.copy()
-            composed.blit(picture, picture.get_rect(center=(rect.width // 2, rect.height // 2)))
-        else:
-            composed = draw.rounded_card(rect.size, radius, CARD_BACK, m.px(4), theme.WHITE).copy()
-            star = ui.images.emoji("star", int(rect.height * 0.34))
-            composed.blit(star, star.get_rect(center=(rect.width // 2, rect.height // 2)))
-        if width != rect.width:
-            composed = pygame.transform.smoothscale(composed, shown.size)
-        surface.blit(composed, shown)
+            blur = m.px(8)
+            shade = draw.shadow(rect.size, radius, blur, alpha=70)
+            surface.blit(shade, (rect.x - blur, rect.y - blur + m.px(5)))
+            image = self._card_side(picture, card.matched, rect.size)
+            width = max(2, int(rect.width * squeeze))
+            image = pygame.transform.smoothscale(image, (width, rect.height))
+            surface.blit(image, image.get_rect(center=rect.center))
         if focused:
             ring = m.px(6)
             pygame.draw.rect(

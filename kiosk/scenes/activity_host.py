@@ -42,8 +42,9 @@ class ActivityHost(Scene):
         return pygame.Rect(0, m.bar_height, m.width, m.height - m.bar_height)
 
     @property
-    def animating(self) -> bool:
-        return True
+    def frame_rate(self) -> int:
+        # Activities animate freely; the loop caps this at display.max_fps.
+        return 60
 
     # ----- lifecycle ---------------------------------------------------------------------
 

@@ -34,8 +34,8 @@ class Attract(Scene):
         self._start_area = pygame.Rect(0, 0, 0, 0)
 
     @property
-    def animating(self) -> bool:
-        return True
+    def frame_rate(self) -> int:
+        return ANIMATION_FPS
 
     def layout(self) -> None:
         """A vertical stack measured in layout units, centred on the screen:
@@ -115,7 +115,7 @@ class Attract(Scene):
         self.t += dt
         self._since_paint += dt
         if self._since_paint >= 1 / ANIMATION_FPS:
-            self._since_paint = 0.0
+            self._since_paint -= 1 / ANIMATION_FPS
             self.shell.invalidate(self._pictures_area)
             self.shell.invalidate(self._start_area)
 

@@ -93,9 +93,10 @@ class Scene:
         self.layout()
 
     @property
-    def animating(self) -> bool:
-        """True while the scene needs `update` every frame (animations, countdowns)."""
-        return False
+    def frame_rate(self) -> int:
+        """Frames per second the scene needs now (animations, countdowns); 0 when still.
+        The main loop runs no faster than the top need, so a calm screen costs little."""
+        return 0
 
     def handle_event(self, event: InputEvent) -> bool:
         return False

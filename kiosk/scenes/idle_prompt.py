@@ -25,10 +25,12 @@ class IdlePrompt(Scene):
         self.remaining = float(shell.config.session.idle_prompt_s)
         self._shown_seconds = math.ceil(self.remaining)
         self._veil: pygame.Surface | None = None
+        #: The paused screen underneath with the veil over it, kept after the first paint.
+        self._backdrop: pygame.Surface | None = None
 
     @property
-    def animating(self) -> bool:
-        return True
+    def frame_rate(self) -> int:
+        return 10
 
     def layout(self) -> None:
         m = self.ui.metrics
@@ -48,6 +50,8 @@ class IdlePrompt(Scene):
         self.ring = pygame.Rect(0, 0, m.px(150), m.px(150))
         self.ring.center = (self.card.centerx, self.card.top + m.px(250))
         self._veil = None
+        self._backdrop = None
+        self.opaque = False  # the next full paint draws the scene below once more
 
     def _dismiss(self) -> None:
         self.shell.pop(self)
@@ -67,12 +71,8 @@ class IdlePrompt(Scene):
             self._shown_seconds = seconds
             self.shell.invalidate(self.ring.inflate(8, 8))
 
-    def draw(self, surface: pygame.Surface) -> None:
+    def _draw_card(self, surface: pygame.Surface) -> None:
         m = self.ui.metrics
-        if self._veil is None:
-            self._veil = pygame.Surface(self.size, pygame.SRCALPHA)
-            self._veil.fill((60, 40, 30, 140))
-        surface.blit(self._veil, (0, 0))
         radius = m.px(36)
         blur = m.px(16)
         surface.blit(
@@ -89,6 +89,22 @@ class IdlePrompt(Scene):
         surface.blit(
             question, question.get_rect(midtop=(self.card.centerx, self.card.top + m.px(36)))
         )
+
+    def draw(self, surface: pygame.Surface) -> None:
+        m = self.ui.metrics
+        if self._backdrop is not None:
+            surface.blit(self._backdrop, (0, 0))
+        else:
+            if self._veil is None:
+                self._veil = pygame.Surface(self.size, pygame.SRCALPHA)
+                self._veil.fill((60, 40, 30, 140))
+            surface.blit(self._veil, (0, 0))
+            self._draw_card(surface)
+            if surface.get_clip() == surface.get_rect():
+                # What is underneath is paused while we ask: keep it, veiled and with the
+                # card on top, as one picture instead of repainting it every second.
+                self._backdrop = surface.copy()
+                self.opaque = True
         surface.blit(draw.circle(self.ring.width, ACCENT), self.ring)
         number = self.ui.text.render(
             str(self._shown_seconds), m.font_size("huge"), WHITE, weight="bold"

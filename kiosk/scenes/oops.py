@@ -21,8 +21,8 @@ class Oops(Scene):
         self.elapsed = 0.0
 
     @property
-    def animating(self) -> bool:
-        return True
+    def frame_rate(self) -> int:
+        return 5
 
     def layout(self) -> None:
         m = self.ui.metrics

@@ -52,7 +52,8 @@ class Button:
     label_color: Color = INK
     enabled: bool = True
     pressed: bool = field(default=False, init=False)
-    _face: pygame.Surface | None = field(default=None, init=False, repr=False)
+    #: Shadow and face composed once per state (resting, pressed): one blit a frame.
+    _looks: dict[bool, pygame.Surface] = field(default_factory=dict, init=False, repr=False)
 
     def contains(self, pos: tuple[int, int]) -> bool:
         if not self.round:
@@ -64,7 +65,7 @@ class Button:
     def set_label(self, label: str) -> None:
         if label != self.label:
             self.label = label
-            self._face = None
+            self._looks.clear()
 
     def _picture(self, ui: UI, size: int) -> pygame.Surface:
         if self.image is None:
@@ -119,17 +120,32 @@ class Button:
             face.fill((255, 255, 255, 140), special_flags=pygame.BLEND_RGBA_MULT)
         return face
 
-    def draw(self, surface: pygame.Surface, ui: UI, focused: bool = False) -> None:
-        if self._face is None:
-            self._face = self._render_face(ui)
+    def _look(self, ui: UI, pressed: bool) -> pygame.Surface:
+        """The button with its shadow, `_margin(ui)` larger than `rect` on every side."""
+        look = self._looks.get(pressed)
+        if look is not None:
+            return look
         m = ui.metrics
         w, h = self.rect.size
         radius = h // 2 if self.round else m.px(28)
         blur = m.px(10)
-        shade = draw.shadow((w, h), radius, blur, alpha=60 if self.pressed else 85)
-        surface.blit(shade, (self.rect.x - blur, self.rect.y - blur + m.px(6)))
+        margin = self._margin(ui)
+        look = pygame.Surface((w + 2 * margin, h + 2 * margin), pygame.SRCALPHA)
+        shade = draw.shadow((w, h), radius, blur, alpha=60 if pressed else 85)
+        look.blit(shade, (margin - blur, margin - blur + m.px(6)))
+        face = self._render_face(ui)
         # A pressed button sinks onto its shadow: the child sees the touch land.
-        surface.blit(self._face, self.rect.move(0, m.px(4)) if self.pressed else self.rect)
+        look.blit(face, (margin, margin + (m.px(4) if pressed else 0)))
+        self._looks[pressed] = look
+        return look
+
+    def _margin(self, ui: UI) -> int:
+        return ui.metrics.px(10) + ui.metrics.px(6)
+
+    def draw(self, surface: pygame.Surface, ui: UI, focused: bool = False) -> None:
+        margin = self._margin(ui)
+        surface.blit(self._look(ui, self.pressed), (self.rect.x - margin, self.rect.y - margin))
+        m = ui.metrics
         if focused:
             ring = m.px(6)
             outline = self.rect.inflate(2 * ring + m.px(4), 2 * ring + m.px(4))
