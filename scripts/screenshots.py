@@ -47,7 +47,8 @@ def _steps(kiosk: Harness) -> list[tuple[str, Callable[[], None]]]:
         ("memory-levels", lambda: kiosk.tap_button("tile:memory")),
         ("memory-play", memory_play),
         ("memory-won", memory_won),
-        ("still-there", lambda: kiosk.wait(95, dt=1.0)),
+        ("still-there", lambda: kiosk.wait(92, dt=1.0)),
+        ("oops", lambda: kiosk.app.go("oops")),
     ]
 
 

@@ -42,6 +42,9 @@ def _visit_every_screen(kiosk: Harness) -> list[tuple[str, Callable[[], None]]]:
     def idle_prompt() -> None:
         kiosk.wait(95, dt=1.0)
 
+    def oops() -> None:
+        kiosk.app.go("oops")
+
     return [
         ("attract", attract),
         ("age", age),
@@ -50,6 +53,7 @@ def _visit_every_screen(kiosk: Harness) -> list[tuple[str, Callable[[], None]]]:
         ("memory-play", memory_play),
         ("memory-won", memory_won),
         ("idle", idle_prompt),
+        ("oops", oops),
     ]
 
 
