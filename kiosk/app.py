@@ -18,7 +18,6 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 import pygame
@@ -446,11 +445,3 @@ def create_app(
         registered=registered,
         seed=seed,
     )
-
-
-def data_dir(config: Config) -> Path:
-    """The data folder: $KIOSK_DATA_DIR, else storage.data_dir, else the user data dir."""
-    import platformdirs
-
-    chosen = os.environ.get("KIOSK_DATA_DIR") or config.storage.data_dir
-    return Path(chosen) if chosen else Path(platformdirs.user_data_dir("telpa", appauthor=False))

@@ -10,11 +10,19 @@ import argparse
 import logging
 import re
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from kiosk import __version__
-from kiosk.config import Config, ConfigError, load_config
+from kiosk.config import Config, ConfigError, data_dir, load_config
+from kiosk.usage import (
+    UsageStore,
+    UsageStoreError,
+    add_stats_arguments,
+    run_db_upgrade,
+    run_stats,
+)
 
 log = logging.getLogger("kiosk")
 
@@ -47,12 +55,36 @@ def build_parser() -> argparse.ArgumentParser:
     monkey.add_argument("--events", type=int, required=True, help="how many random inputs")
     monkey.add_argument("--seed", type=int, default=1)
     monkey.add_argument("--config")
+    monkey.add_argument(
+        "--data-dir",
+        type=Path,
+        help="record usage here (default: a new temporary folder, so a library's real "
+        "figures never get monkey sessions)",
+    )
+
+    content = commands.add_parser("content", help="content packs")
+    content_commands = content.add_subparsers(dest="content_command", required=True)
+    check = content_commands.add_parser("check", help="check packs; one line per problem")
+    check.add_argument(
+        "dirs",
+        nargs="*",
+        type=Path,
+        metavar="DIR",
+        help="pack folders or folders of packs (default: content/)",
+    )
+
+    stats = commands.add_parser("stats", help="this station's usage totals")
+    stats.add_argument("--config")
+    add_stats_arguments(stats)
+
+    db = commands.add_parser("db", help="the usage database")
+    db.add_argument("--config")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    db_commands.add_parser("upgrade", help="create or migrate the usage database")
     return parser
 
 
 def _data_dir(config: Config) -> Path:
-    from kiosk.app import data_dir
-
     folder = data_dir(config)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -85,8 +117,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     limit_heap_growth()
     log.info("Telpa %s starting; data folder %s", __version__, folder)
     try:
+        store = UsageStore.open(folder, config)
+    except UsageStoreError as exc:
+        raise UsageError(str(exc)) from None
+    try:
         app = create_app(
-            config, windowed=args.windowed, size=args.size, lang=args.lang, registered=registered
+            config,
+            windowed=args.windowed,
+            size=args.size,
+            lang=args.lang,
+            registered=registered,
+            sink=store,
         )
         app.run()
     except Exception:
@@ -106,10 +147,44 @@ def cmd_monkey(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
     from kiosk import monkey
 
-    return monkey.main(config, args.events, args.seed)
+    folder = args.data_dir or Path(tempfile.mkdtemp(prefix="telpa-monkey-"))
+    try:
+        store = UsageStore.open(folder, config)
+    except UsageStoreError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"monkey: recording usage in {folder}", file=sys.stderr)
+    return monkey.main(config, args.events, args.seed, store)
 
 
-COMMANDS = {"run": cmd_run, "monkey": cmd_monkey}
+def cmd_content(args: argparse.Namespace) -> int:
+    from kiosk.packs import check_packs
+    from kiosk.paths import CONTENT
+
+    count, problems = check_packs(args.dirs or [CONTENT])
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) in {count} pack(s)", file=sys.stderr)
+        return 1
+    print(f"{count} pack(s) checked, no problems")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    return run_stats(args, data_dir(load_config(args.config)))
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    return run_db_upgrade(data_dir(load_config(args.config)))
+
+
+COMMANDS = {
+    "run": cmd_run,
+    "monkey": cmd_monkey,
+    "content": cmd_content,
+    "stats": cmd_stats,
+    "db": cmd_db,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from kiosk.paths import DEFAULT_CONFIG
+from kiosk.yamltools import describe_error, key_line
 
 Language = Literal["lv", "lt", "en"]
 AgeBand = Literal["6-8", "9-11", "12-14"]
@@ -165,54 +166,6 @@ class ConfigError(Exception):
         return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
 
 
-def _node_for(root: yaml.Node | None, loc: tuple[Any, ...]) -> tuple[yaml.Node | None, bool]:
-    """Walk the composed YAML tree along a pydantic error location.
-
-    Returns the deepest node reached and whether it is the key's own node (True) or a
-    parent (False, for a missing key)."""
-    node = root
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                if key_node.value == str(part):
-                    node = value_node
-                    break
-            else:
-                return node, False
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if part >= len(node.value):
-                return node, False
-            node = node.value[part]
-        else:
-            return node, False
-    return node, True
-
-
-def _key_line(root: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
-    """Line of the key itself (not its value), 1-based."""
-    if not loc:
-        return root.start_mark.line + 1 if root is not None else None
-    parent, found = _node_for(root, loc[:-1])
-    if found and isinstance(parent, yaml.MappingNode):
-        for key_node, _value in parent.value:
-            if key_node.value == str(loc[-1]):
-                return key_node.start_mark.line + 1
-    node, _ = _node_for(root, loc)
-    return node.start_mark.line + 1 if node is not None else None
-
-
-def _describe(error: Any) -> str:
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        return "unknown key"
-    if kind == "missing":
-        return "required key is missing"
-    message = str(error["msg"])
-    for prefix in ("Value error, ", "Assertion failed, "):
-        message = message.removeprefix(prefix)
-    return message[:1].lower() + message[1:]
-
-
 def parse_config(text: str, path: str = "config.yaml") -> Config:
     """Validate YAML text; raise ConfigError for the first problem found."""
     try:
@@ -232,7 +185,7 @@ def parse_config(text: str, path: str = "config.yaml") -> Config:
         first = exc.errors()[0]
         loc = tuple(first["loc"])
         key = ".".join(str(p) for p in loc)
-        raise ConfigError(path, _key_line(root, loc), key, _describe(first)) from None
+        raise ConfigError(path, key_line(root, loc), key, describe_error(first)) from None
     return config.model_copy(update={"source": Path(path)})
 
 
@@ -246,6 +199,15 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     except UnicodeDecodeError:
         raise ConfigError(str(chosen), None, "", "the file is not UTF-8 text") from None
     return parse_config(text, str(chosen))
+
+
+def data_dir(config: Config) -> Path:
+    """The data folder: $KIOSK_DATA_DIR, else storage.data_dir, else the user data dir.
+    Not created here; `kiosk run` checks it can write there."""
+    import platformdirs
+
+    chosen = os.environ.get("KIOSK_DATA_DIR") or config.storage.data_dir
+    return Path(chosen) if chosen else Path(platformdirs.user_data_dir("telpa", appauthor=False))
 
 
 def settings_table() -> list[tuple[str, Any, str]]:

@@ -15,7 +15,7 @@ import pygame
 from kiosk.config import Config
 from kiosk.harness import Harness
 from kiosk.scenes.common import librarian_corner
-from kiosk.sessions import RunStarted, SessionStarted, UsageEvent
+from kiosk.sessions import RunStarted, SessionStarted, UsageEvent, UsageSink
 from kiosk.system import limit_heap_growth
 
 KEYS = (
@@ -34,9 +34,11 @@ KEYS = (
 
 
 class CountingSink:
-    """Counts sessions and runs without keeping events, so memory stays flat."""
+    """Counts sessions and runs on their way to the real sink (if any), keeping nothing,
+    so memory stays flat."""
 
-    def __init__(self) -> None:
+    def __init__(self, inner: UsageSink | None = None) -> None:
+        self.inner = inner
         self.sessions = 0
         self.runs = 0
 
@@ -45,9 +47,12 @@ class CountingSink:
             self.sessions += 1
         elif isinstance(event, RunStarted):
             self.runs += 1
+        if self.inner is not None:
+            self.inner.record(event)
 
     def close(self) -> None:
-        pass
+        if self.inner is not None:
+            self.inner.close()
 
 
 @dataclass
@@ -78,11 +83,16 @@ def rss_kib() -> int:
 
 
 def run_monkey(
-    config: Config, events: int, seed: int, size: tuple[int, int] = (1280, 720)
+    config: Config,
+    events: int,
+    seed: int,
+    size: tuple[int, int] = (1280, 720),
+    store: UsageSink | None = None,
 ) -> MonkeyResult:
+    """Drive a headless kiosk; usage goes to `store` (closed at the end) if given."""
     rng = random.Random(seed)
     limit_heap_growth()
-    sink = CountingSink()
+    sink = CountingSink(store)
     kiosk = Harness(config, size=size, sink=sink, seed=seed, kiosk_mode=True)
     w, h = size
     forbidden = librarian_corner(kiosk.app.ui.metrics).inflate(20, 20)
@@ -136,8 +146,8 @@ def run_monkey(
     return result
 
 
-def main(config: Config, events: int, seed: int) -> int:
-    result = run_monkey(config, events, seed)
+def main(config: Config, events: int, seed: int, store: UsageSink | None = None) -> int:
+    result = run_monkey(config, events, seed, store=store)
     if result.rss_early_kib:
         growth = (result.rss_end_kib - result.rss_early_kib) / result.rss_early_kib * 100
         print(

@@ -1,0 +1,117 @@
+"""What a content pack may contain: `content/<pack>/pack.yaml`, validated at the edge.
+
+A pack is data a librarian can write: pictures, words in each language, quiz questions,
+pairs and sorting bins. See docs/content.md for the guide with a worked example.
+The shape is checked here (pydantic, unknown keys refused); the cross-references
+(a question naming a word that exists, a picture file that is there) are checked by
+`kiosk.packs.check`, so every problem can be reported with its line."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Language = Literal["lv", "lt", "en"]
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,59}$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+#: A text in each of the pack's languages: {lv: …, lt: …, en: …}
+Texts = dict[Language, str]
+
+
+class Picture(_Strict):
+    """Either a bundled pictogram (`emoji: firefighter`, from assets/emoji) or a file in
+    the pack's images/ folder (`file: images/our-visit.jpg`)."""
+
+    emoji: str | None = None
+    file: str | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Picture:
+        if (self.emoji is None) == (self.file is None):
+            raise ValueError("give either emoji: or file:, not both and not neither")
+        return self
+
+
+class Word(_Strict):
+    """A picture with its word in each language: cards, spelling, answers."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    picture: str
+    text: Texts
+    #: Whether the word can be spelt letter by letter (single words, no spaces).
+    spell: bool = True
+
+
+class Answer(_Strict):
+    """One answer of a question: a word (its picture and text) or a text alone."""
+
+    word: str | None = None
+    text: Texts | None = None
+    correct: bool = False
+
+    @model_validator(mode="after")
+    def _one_content(self) -> Answer:
+        if (self.word is None) == (self.text is None):
+            raise ValueError("an answer has either word: or text:")
+        return self
+
+
+class Question(_Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    prompt: Texts
+    picture: str | None = None
+    answers: list[Answer] = Field(min_length=2, max_length=4)
+    #: Said after the child answers, right or wrong: why this is the answer.
+    explain: Texts | None = None
+
+    @model_validator(mode="after")
+    def _one_correct(self) -> Question:
+        right = sum(1 for a in self.answers if a.correct)
+        if right != 1:
+            raise ValueError(f"exactly one answer must have correct: true (found {right})")
+        return self
+
+
+class Bin(_Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    picture: str
+    text: Texts
+
+
+class SortItem(_Strict):
+    word: str
+    bin: str
+
+
+class Sorting(_Strict):
+    prompt: Texts
+    bins: list[Bin] = Field(min_length=2, max_length=4)
+    items: list[SortItem] = Field(min_length=4)
+
+
+class Pack(_Strict):
+    #: The pack's id; must be its folder's name.
+    pack: str = Field(pattern=ID_PATTERN)
+    languages: list[Language] = Field(min_length=1)
+    title: Texts
+    #: The picture for the pack's tile (a picture id of this pack).
+    icon: str
+    pictures: dict[str, Picture] = Field(default_factory=dict)
+    words: list[Word] = Field(default_factory=list)
+    questions: list[Question] = Field(default_factory=list)
+    #: Memory pairs of two word ids that belong together (profession ↔ tool).
+    pairs: list[tuple[str, str]] = Field(default_factory=list)
+    sorting: Sorting | None = None
+
+    def word(self, word_id: str) -> Word:
+        for word in self.words:
+            if word.id == word_id:
+                return word
+        raise KeyError(word_id)

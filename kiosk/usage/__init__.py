@@ -1,0 +1,41 @@
+"""The anonymous usage store (DESIGN §3): the only code that talks to the usage database.
+
+Public surface (re-exported here; guarded by tests/usage/test_public_api.py):
+
+- `UsageStore.open(data_dir, config, clock=...)` — the `UsageSink` the shell records into.
+- `upgrade(db_path)` — create or migrate a database file (also run by `UsageStore.open`).
+- `run_stats`, `add_stats_arguments`, `run_db_upgrade` — the `kiosk stats` and
+  `kiosk db upgrade` commands.
+- `rebuild_totals`, `purge`, `mark_exported` — maintenance on an open connection.
+- The errors: `UsageStoreError` and its subclasses.
+"""
+
+from kiosk.usage.db import DB_FILENAME, database_path, upgrade
+from kiosk.usage.errors import (
+    DatabaseTooNewError,
+    DataFolderError,
+    UsageDatabaseError,
+    UsageStoreError,
+)
+from kiosk.usage.retention import mark_exported, purge
+from kiosk.usage.stats import add_stats_arguments, run_db_upgrade, run_stats
+from kiosk.usage.store import ProblemNote, UsageStore
+from kiosk.usage.totals import rebuild_totals
+
+__all__ = [
+    "DB_FILENAME",
+    "DataFolderError",
+    "DatabaseTooNewError",
+    "ProblemNote",
+    "UsageDatabaseError",
+    "UsageStore",
+    "UsageStoreError",
+    "add_stats_arguments",
+    "database_path",
+    "mark_exported",
+    "purge",
+    "rebuild_totals",
+    "run_db_upgrade",
+    "run_stats",
+    "upgrade",
+]

@@ -1,0 +1,253 @@
+"""The usage database file: where it is, how it is opened, migrated, and moved aside.
+
+Connections use WAL (readers such as `kiosk stats` never block the kiosk) with
+``synchronous=FULL``: in WAL mode NORMAL survives a killed process but may lose the last
+commits on a power cut, and library PCs are switched off at the wall. Write transactions
+start with BEGIN IMMEDIATE so a second writer (e.g. `kiosk sync` updating `synced_rev`)
+waits its turn through the busy timeout instead of failing half-way.
+
+Migrations are Alembic's, run in code: no alembic.ini on disk; the script folder is
+`kiosk/usage/migrations`. A database whose file SQLite reports as damaged (not a database,
+malformed) is renamed ``usage.db.corrupt-<UTC time>`` with its -wal/-shm files, kept, and
+a fresh database is started with a `problems` row for the librarian panel.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import tempfile
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import exc as sa_exc
+
+from kiosk.usage.errors import DatabaseTooNewError, DataFolderError, UsageDatabaseError
+from kiosk.usage.models import KV_CREATED_AT, KV_DB_INSTANCE_ID, to_micros
+
+log = logging.getLogger(__name__)
+
+DB_FILENAME = "usage.db"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+BUSY_TIMEOUT_MS = 10_000
+PROBLEM_MOVED_ASIDE = "database_moved_aside"
+
+# Primary SQLite result codes that mean "this file is damaged", not "try again".
+_SQLITE_CORRUPT = 11
+_SQLITE_NOTADB = 26
+
+
+def database_path(data_dir: Path) -> Path:
+    return data_dir / DB_FILENAME
+
+
+def make_engine(db_path: Path, *, foreign_keys: bool = True, writer: bool = True) -> Engine:
+    """An engine for the file at `db_path` with the pragmas every connection needs.
+
+    `writer` False makes a plain reader (no journal-mode change, plain BEGIN)."""
+    engine = create_engine(f"sqlite:///{db_path}")
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # The driver must not open transactions by itself: `_on_begin` does, IMMEDIATE.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if writer:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
+        cursor.execute("PRAGMA temp_store = MEMORY")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
+
+    return engine
+
+
+def ensure_data_folder(folder: Path) -> None:
+    """Create the data folder if needed and prove it can be written; else DataFolderError."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DataFolderError(folder, f"cannot create it: {exc.strerror or exc}") from None
+    try:
+        handle, probe = tempfile.mkstemp(prefix=".write-test-", dir=folder)
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as exc:
+        raise DataFolderError(folder, f"cannot write in it: {exc.strerror or exc}") from None
+    db_file = database_path(folder)
+    if db_file.exists() and not os.access(db_file, os.W_OK):
+        raise DataFolderError(folder, f"{db_file.name} is read-only")
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether an error (SQLAlchemy-wrapped or not) says the database file is damaged."""
+    if isinstance(exc, sa_exc.DBAPIError):
+        exc = exc.orig or exc
+    code = getattr(exc, "sqlite_errorcode", None)
+    return (
+        isinstance(exc, sqlite3.DatabaseError)
+        and code is not None
+        and (code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB))
+    )
+
+
+def find_damage(db_path: Path) -> str | None:
+    """What is wrong with the file at `db_path`, or None if it is fine (or absent)."""
+    if not db_path.exists() or db_path.stat().st_size == 0:
+        return None
+    try:
+        connection = sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            rows = connection.execute("PRAGMA quick_check").fetchall()
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as exc:
+        if is_damage(exc):
+            return str(exc)
+        raise UsageDatabaseError(db_path, str(exc)) from None
+    if rows != [("ok",)]:
+        return "; ".join(str(row[0]) for row in rows[:3])
+    return None
+
+
+def move_aside(db_path: Path, now: datetime) -> Path:
+    """Rename a damaged database (and its -wal/-shm files) out of the way; never delete."""
+    stamp = now.strftime("%Y%m%dT%H%M%SZ")
+    target = db_path.with_name(f"{db_path.name}.corrupt-{stamp}")
+    counter = 1
+    while target.exists():
+        target = db_path.with_name(f"{db_path.name}.corrupt-{stamp}-{counter}")
+        counter += 1
+    os.replace(db_path, target)
+    for suffix in ("-wal", "-shm"):
+        side = db_path.with_name(db_path.name + suffix)
+        if side.exists():
+            os.replace(side, target.with_name(target.name + suffix))
+    log.warning("usage database %s was damaged; moved aside to %s", db_path, target)
+    return target
+
+
+def _alembic_config(connection: Connection) -> AlembicConfig:
+    config = AlembicConfig()
+    # Alembic's options go through configparser, where "%" starts an interpolation.
+    config.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(db_path: Path, now: datetime | None = None) -> str:
+    """Create or migrate the database at `db_path` to the newest schema; return its revision.
+
+    Raises DatabaseTooNewError for a database from a newer Telpa; SQLAlchemy errors
+    otherwise (`is_damage` tells a damaged file)."""
+    engine = make_engine(db_path, foreign_keys=False)
+    try:
+        with engine.begin() as connection:
+            scripts = ScriptDirectory(str(MIGRATIONS_DIR))
+            known = {script.revision for script in scripts.walk_revisions()}
+            current = current_revision(connection)
+            if current is not None and current not in known:
+                raise DatabaseTooNewError(db_path, current)
+            command.upgrade(_alembic_config(connection), "head")
+            # The initial migration makes these; a hand-made database may lack them.
+            created = str(to_micros(now or datetime.now(UTC)))
+            for key, value in ((KV_DB_INSTANCE_ID, str(uuid.uuid4())), (KV_CREATED_AT, created)):
+                connection.exec_driver_sql(
+                    "INSERT OR IGNORE INTO kv (key, value) VALUES (?, ?)", (key, value)
+                )
+    finally:
+        engine.dispose()
+    return head_revision()
+
+
+def autogenerate_revision(message: str, scratch_dir: Path) -> None:
+    """Developer tool: write a new migration for what the models changed since head.
+
+    ``python -c "from pathlib import Path; from kiosk.usage.db import autogenerate_revision;
+    autogenerate_revision('add x', Path('/tmp'))"`` — then read and tidy the new file."""
+    db_path = scratch_dir / "autogenerate.db"
+    db_path.unlink(missing_ok=True)
+    upgrade(db_path)
+    engine = make_engine(db_path, foreign_keys=False)
+    try:
+        with engine.begin() as connection:
+            command.revision(_alembic_config(connection), message=message, autogenerate=True)
+    finally:
+        engine.dispose()
+        db_path.unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class PreparedDatabase:
+    path: Path
+    revision: str
+    #: Where a damaged database was moved, if it was.
+    moved_aside: Path | None
+
+
+def prepare_database(data_dir: Path, now: datetime) -> PreparedDatabase:
+    """Make sure `data_dir/usage.db` exists, is healthy and at the newest schema.
+
+    A damaged file is moved aside and a fresh database started (once: a second failure
+    raises UsageDatabaseError rather than looping)."""
+    ensure_data_folder(data_dir)
+    db_path = database_path(data_dir)
+    damage = find_damage(db_path)
+    moved: Path | None = move_aside(db_path, now) if damage else None
+    try:
+        revision = upgrade(db_path, now)
+    except sa_exc.DBAPIError as exc:
+        if moved is not None or not is_damage(exc):
+            raise UsageDatabaseError(db_path, str(exc.orig or exc)) from None
+        damage = str(exc.orig or exc)
+        moved = move_aside(db_path, now)
+        try:
+            revision = upgrade(db_path, now)
+        except sa_exc.DBAPIError as again:
+            raise UsageDatabaseError(db_path, str(again.orig or again)) from None
+    if moved is not None:
+        record_problem(
+            db_path,
+            now,
+            PROBLEM_MOVED_ASIDE,
+            f"The usage database was damaged ({damage}). It was moved aside to {moved.name} "
+            f"in {moved.parent} and kept; a fresh database was started. Usage recorded before "
+            "its last successful sync is in the old file: keep it for the project office.",
+        )
+    return PreparedDatabase(db_path, revision, moved)
+
+
+def record_problem(db_path: Path, now: datetime, code: str, message: str) -> None:
+    engine = make_engine(db_path)
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql(
+                "INSERT INTO problems (at, code, message) VALUES (?, ?, ?)",
+                (to_micros(now), code, message),
+            )
+    finally:
+        engine.dispose()

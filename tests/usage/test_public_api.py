@@ -1,0 +1,50 @@
+"""The usage store's public surface is re-exported in one place and stays put."""
+
+from __future__ import annotations
+
+import inspect
+
+import kiosk.usage
+
+EXPECTED = {
+    "DB_FILENAME",
+    "DataFolderError",
+    "DatabaseTooNewError",
+    "ProblemNote",
+    "UsageDatabaseError",
+    "UsageStore",
+    "UsageStoreError",
+    "add_stats_arguments",
+    "database_path",
+    "mark_exported",
+    "purge",
+    "rebuild_totals",
+    "run_db_upgrade",
+    "run_stats",
+    "upgrade",
+}
+
+
+def test_public_names_are_exactly_the_documented_ones() -> None:
+    assert set(kiosk.usage.__all__) == EXPECTED
+    for name in EXPECTED:
+        assert getattr(kiosk.usage, name) is not None
+
+
+def test_usage_store_offers_the_sink_protocol() -> None:
+    for method in ("record", "close", "flush", "problems", "dismiss_problem"):
+        assert callable(getattr(kiosk.usage.UsageStore, method))
+    assert list(inspect.signature(kiosk.usage.UsageStore.open).parameters) == [
+        "data_dir",
+        "config",
+        "clock",
+    ]
+
+
+def test_every_error_is_a_usage_store_error() -> None:
+    for error in (
+        kiosk.usage.DataFolderError,
+        kiosk.usage.DatabaseTooNewError,
+        kiosk.usage.UsageDatabaseError,
+    ):
+        assert issubclass(error, kiosk.usage.UsageStoreError)
