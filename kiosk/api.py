@@ -32,6 +32,7 @@ from typing import ClassVar, Literal
 import pygame
 
 from kiosk.input import MOUSE_POINTER, InputEvent, KeyEvent, PointerEvent
+from kiosk.packs.models import Answer, Bin, Pack, Picture, Question, Sorting, SortItem, Word
 from kiosk.ui import draw, theme
 from kiosk.ui.theme import Metrics
 from kiosk.ui.widgets import UI, Button, ButtonGroup
@@ -42,13 +43,21 @@ __all__ = [
     "Activity",
     "ActivityContext",
     "ActivityInfo",
+    "Answer",
+    "Bin",
     "Button",
     "ButtonGroup",
     "InputEvent",
     "KeyEvent",
     "Metrics",
+    "Pack",
+    "Picture",
     "PointerEvent",
+    "Question",
     "SessionInfo",
+    "SortItem",
+    "Sorting",
+    "Word",
     "draw",
     "theme",
 ]
@@ -95,7 +104,10 @@ class ActivityContext:
     _set_progress: Callable[[int | None, int | None], None]
     _complete: Callable[[int | None, int | None], None]
     _go_home: Callable[[], None]
-    extras: dict[str, object] = field(default_factory=dict)
+    #: The usable content packs (broken ones are left out and shown to the librarian).
+    packs: list[Pack] = field(default_factory=list)
+    _picture: Callable[[Pack, str, int], pygame.Surface] | None = None
+    _original_picture: Callable[[Pack, str], pygame.Surface | None] | None = None
 
     def invalidate(self, rect: pygame.Rect | None = None) -> None:
         """Ask for `rect` (default: the whole area) to be redrawn at the next frame."""
@@ -118,6 +130,24 @@ class ActivityContext:
     def go_home(self) -> None:
         """Leave to the launcher, as the Home button does."""
         self._go_home()
+
+    def picture(self, pack: Pack, picture_id: str, size: int) -> pygame.Surface:
+        """A pack's picture (pictogram or photo) fitted into size×size, cached."""
+        if self._picture is None:
+            return self.ui.images.placeholder(size)
+        return self._picture(pack, picture_id, size)
+
+    def original_picture(self, pack: Pack, picture_id: str) -> pygame.Surface | None:
+        """A pack's picture at its stored size (photos upright, at most 2048 px), e.g. to cut
+        jigsaw pieces from; None when it cannot be shown."""
+        if self._original_picture is None:
+            return None
+        return self._original_picture(pack, picture_id)
+
+    def packs_with(self, part: str) -> list[Pack]:
+        """Packs that have `part` ("words", "questions", "pairs", "sorting") and speak the
+        child's language."""
+        return [p for p in self.packs if getattr(p, part) and (self.lang in p.languages)]
 
     def play_sound(self, name: str) -> None:
         """One of: tap, flip, good, try-again, success. Silent where sound is off."""

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import pygame
@@ -26,7 +27,8 @@ from kiosk import activities as activity_registry
 from kiosk.config import Config
 from kiosk.i18n import Translator
 from kiosk.input import InputEvent, InputTranslator, KeyEvent
-from kiosk.paths import ASSETS
+from kiosk.packs.library import PackLibrary, PackPictures
+from kiosk.paths import ASSETS, CONTENT
 from kiosk.scenes.base import Scene
 from kiosk.sessions import MemoryUsageSink, SessionManager, UsageSink
 from kiosk.sound import SoundService
@@ -148,6 +150,8 @@ class App:
         self.activities = activity_registry.arrange(
             registered, config.activities.order, config.activities.hidden
         )
+        self.packs = PackLibrary([CONTENT, *(Path(f) for f in config.content.folders)])
+        self.pictures = PackPictures(self.packs, self.ui.images)
 
         self._factories = _scene_factories()
         self.stack: list[Scene] = []
@@ -234,6 +238,7 @@ class App:
         self.running = True
         self.go("attract")
         self.render()
+        self.packs.start()  # after the first frame: children see the screen at once
 
     def _safely(self, call: Callable[[], object], where: str) -> None:
         try:

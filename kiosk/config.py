@@ -115,6 +115,13 @@ class UsageConfig(_Section):
     )
 
 
+class ContentConfig(_Section):
+    folders: list[str] = Field(
+        default_factory=list,
+        description="More folders of content packs (e.g. the library's own), besides content/.",
+    )
+
+
 class ActivitiesConfig(_Section):
     hidden: list[str] = Field(
         default_factory=list, description="Activity ids not shown in the launcher."
@@ -134,6 +141,7 @@ class Config(_Section):
     storage: StorageConfig = Field(default_factory=StorageConfig)  # type: ignore[arg-type]
     usage: UsageConfig = Field(default_factory=UsageConfig)  # type: ignore[arg-type]
     activities: ActivitiesConfig = Field(default_factory=ActivitiesConfig)
+    content: ContentConfig = Field(default_factory=ContentConfig)
 
     #: Where the config came from; not a YAML key.
     source: Path | None = Field(None, exclude=True)

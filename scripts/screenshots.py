@@ -24,7 +24,7 @@ def _steps(kiosk: Harness) -> list[tuple[str, Callable[[], None]]]:
         # Turn one matching pair and one more card, as a child in mid-game would.
         first = game.cards[0]
         partner = next(
-            i for i, c in enumerate(game.cards) if c is not first and c.picture == first.picture
+            i for i, c in enumerate(game.cards) if c is not first and c.key == first.key
         )
         game.turn(0)
         game.turn(partner)
@@ -35,7 +35,7 @@ def _steps(kiosk: Harness) -> list[tuple[str, Callable[[], None]]]:
         game = kiosk.app.top.activity  # type: ignore[union-attr]
         for i, card in enumerate(game.cards):
             for j in range(i + 1, len(game.cards)):
-                if card.picture == game.cards[j].picture and not card.matched:
+                if card.key == game.cards[j].key and not card.matched:
                     game.turn(i)
                     game.turn(j)
         kiosk.step(60)
@@ -44,7 +44,8 @@ def _steps(kiosk: Harness) -> list[tuple[str, Callable[[], None]]]:
         ("attract", lambda: kiosk.step(8)),
         ("age-picker", lambda: kiosk.tap_button("start")),
         ("launcher", lambda: kiosk.tap_button("age:9-11")),
-        ("memory-levels", lambda: kiosk.tap_button("tile:memory")),
+        ("memory-topics", lambda: kiosk.tap_button("tile:memory")),
+        ("memory-levels", lambda: kiosk.tap_button("topic:animals")),
         ("memory-play", memory_play),
         ("memory-won", memory_won),
         ("still-there", lambda: kiosk.wait(92, dt=1.0)),

@@ -24,8 +24,11 @@ def _visit_every_screen(kiosk: Harness) -> list[tuple[str, Callable[[], None]]]:
     def launcher() -> None:
         kiosk.tap_button("age:skip")
 
-    def memory_levels() -> None:
+    def memory_topics() -> None:
         kiosk.tap_button("tile:memory")
+
+    def memory_levels() -> None:
+        kiosk.tap_button("topic:animals")
 
     def memory_play() -> None:
         kiosk.tap_button("level:3")
@@ -34,7 +37,7 @@ def _visit_every_screen(kiosk: Harness) -> list[tuple[str, Callable[[], None]]]:
         game = kiosk.app.top.activity  # type: ignore[union-attr]
         for i, card in enumerate(game.cards):
             for j in range(i + 1, len(game.cards)):
-                if card.picture == game.cards[j].picture:
+                if card.key == game.cards[j].key:
                     game.turn(i)
                     game.turn(j)
         kiosk.step(60)
@@ -49,6 +52,7 @@ def _visit_every_screen(kiosk: Harness) -> list[tuple[str, Callable[[], None]]]:
         ("attract", attract),
         ("age", age),
         ("launcher", launcher),
+        ("memory-topics", memory_topics),
         ("memory-levels", memory_levels),
         ("memory-play", memory_play),
         ("memory-won", memory_won),

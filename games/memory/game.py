@@ -1,6 +1,7 @@
 """Memory pairs, the first game: it exercises the whole Activity API.
 
-The child picks a level (3, 6 or 10 pairs), turns cards two at a time and keeps the pairs
+The child picks a topic (built-in pictures, or a content pack's pairs and words — see
+decks.py), then a level (3, 6 or 10 pairs), turns cards two at a time and keeps the pairs
 that match. A round ends with stars for how few turns it took (the score, 1–3), then
 "Play again" or "Next level". Pointer and keyboard both play it: arrows move the blue
 ring, Enter turns the card."""
@@ -9,10 +10,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
 from typing import Literal
 
 import pygame
 
+from games.memory.decks import Face, Topic, deal, topics
 from kiosk.api import (
     Activity,
     ActivityInfo,
@@ -28,57 +31,18 @@ from kiosk.api import (
 #: (pairs, columns, rows) for levels 1..3
 LEVELS = ((3, 3, 2), (6, 4, 3), (10, 5, 4))
 
-PICTURE_SETS = (
-    (
-        "dog",
-        "cat",
-        "rabbit",
-        "fox",
-        "bear",
-        "panda",
-        "frog",
-        "owl",
-        "lion",
-        "cow",
-        "pig",
-        "hedgehog",
-    ),
-    (
-        "red-apple",
-        "pear",
-        "cherries",
-        "strawberry",
-        "banana",
-        "grapes",
-        "carrot",
-        "mushroom",
-        "bread",
-        "cheese",
-    ),
-    (
-        "bus",
-        "tractor",
-        "fire-engine",
-        "ambulance",
-        "sailboat",
-        "airplane",
-        "locomotive",
-        "kick-scooter",
-        "bicycle",
-        "rocket",
-    ),
-)
-
 FLIP_S = 0.22
 MISMATCH_SHOW_S = 0.9
 CARD_BACK = (126, 87, 194)
 
-Phase = Literal["choose", "play", "won"]
+Phase = Literal["topic", "choose", "play", "won"]
 
 
 @dataclass(eq=False)
 class Card:
-    picture: str
+    #: Cards with the same key make a pair.
+    key: str
+    face: Face
     rect: pygame.Rect
     face_up: bool = False
     matched: bool = False
@@ -105,7 +69,9 @@ class MemoryPairs(Activity):
     )
 
     def on_enter(self) -> None:
-        self.phase: Phase = "choose"
+        self.topics = topics(self.ctx, needed=LEVELS[0][0])
+        self.topic: Topic = self.topics[0]
+        self.phase: Phase = "topic" if len(self.topics) > 1 else "choose"
         self.level = 1
         self.cards: list[Card] = []
         self.open_cards: list[Card] = []
@@ -124,13 +90,75 @@ class MemoryPairs(Activity):
     # ----- layout --------------------------------------------------------------------
 
     def _layout_phase(self) -> None:
-        if self.phase == "choose":
+        if self.phase == "topic":
+            self._layout_topics()
+        elif self.phase == "choose":
             self._layout_choose()
         elif self.phase == "won":
             self._layout_won()
         else:
             self.buttons.set_buttons([])
         self.ctx.invalidate()
+
+    def _layout_topics(self) -> None:
+        """One tile per topic, up to 4 in a row, centred in the area."""
+        m = self.ctx.ui.metrics
+        area = self.ctx.area
+        shown = self.topics[:8]
+        cols = min(4, len(shown))
+        rows = -(-len(shown) // cols)
+        gap = m.px(32)
+        w = min(m.px(250), (area.width - 2 * m.margin - (cols - 1) * gap) // cols)
+        heading = m.px(100)
+        h = min(m.px(230), (area.height - heading - m.margin - (rows - 1) * gap) // rows)
+        top = (
+            area.top + heading + max(0, (area.height - heading - rows * h - (rows - 1) * gap) // 2)
+        )
+        self.choose_top = top
+        buttons = []
+        for i, topic in enumerate(shown):
+            row, col = divmod(i, cols)
+            in_row = min(cols, len(shown) - row * cols)
+            left = area.centerx - (in_row * w + (in_row - 1) * gap) // 2
+            image = self._topic_picture(topic, m.px(160))
+            buttons.append(
+                Button(
+                    id=f"topic:{topic.id}",
+                    rect=pygame.Rect(left + col * (w + gap), top + row * (h + gap), w, h),
+                    color=theme.TILE_COLORS[(i + 3) % len(theme.TILE_COLORS)],
+                    label=topic.title(self.ctx),
+                    image=image,
+                    on_press=partial(self._pick_topic, topic),
+                )
+            )
+        self.buttons.set_buttons(buttons)
+
+    def _topic_picture(self, topic: Topic, size: int) -> pygame.Surface:
+        """The topic's picture; the pack modes show what they pair: 🇱🇻↔🇱🇹, or picture↔Aa."""
+        ui = self.ctx.ui
+        icon = topic.icon()
+        if icon.pack is None:
+            return ui.images.emoji(icon.emoji or "", size)
+        main = self.ctx.picture(icon.pack, icon.picture or "", size)
+        if topic.kind not in ("lv-lt", "picture-word"):
+            return main
+        picture = pygame.Surface((size * 2, size), pygame.SRCALPHA)
+        half = int(size * 0.8)
+        if topic.kind == "lv-lt":
+            left, right = ui.images.emoji("flag-lv", half), ui.images.emoji("flag-lt", half)
+        else:
+            left = self.ctx.picture(icon.pack, icon.picture or "", half)
+            right = ui.text.render("Aa", int(half * 0.7), theme.INK, weight="bold")
+        picture.blit(left, left.get_rect(center=(size // 2, size // 2)))
+        arrow = ui.text.render("↔", int(size * 0.45), theme.INK, weight="bold")
+        picture.blit(arrow, arrow.get_rect(center=(size, size // 2)))
+        picture.blit(right, right.get_rect(center=(size * 3 // 2, size // 2)))
+        return picture
+
+    def _pick_topic(self, topic: Topic) -> None:
+        self.topic = topic
+        self.phase = "choose"
+        self._layout_phase()
 
     def _layout_choose(self) -> None:
         m = self.ctx.ui.metrics
@@ -150,7 +178,8 @@ class MemoryPairs(Activity):
                     color=theme.TILE_COLORS[level - 1],
                     label=label,
                     image=self._grid_picture(_cols, _rows, int(h * 0.62)),
-                    on_press=lambda level=level: self.start(level),
+                    on_press=partial(self.start, level),
+                    enabled=pairs <= self.topic.size,
                 )
             )
             x += w + gap
@@ -214,10 +243,7 @@ class MemoryPairs(Activity):
         """Deal a new round at `level` (1-based)."""
         self.level = level
         pairs, cols, rows = LEVELS[level - 1]
-        pictures = list(self.ctx.random.choice(PICTURE_SETS))
-        self.ctx.random.shuffle(pictures)
-        deck = pictures[:pairs] * 2
-        self.ctx.random.shuffle(deck)
+        deck = deal(self.topic, pairs, self.ctx, self.ctx.random)
         m = self.ctx.ui.metrics
         area = self.ctx.area.inflate(-2 * m.margin, -2 * m.margin)
         gap = m.px(18)
@@ -227,11 +253,11 @@ class MemoryPairs(Activity):
         left = area.centerx - (cols * side + (cols - 1) * gap) // 2
         top = area.centery - (rows * side + (rows - 1) * gap) // 2
         self.cards = []
-        self._sides: dict[tuple[str, str | None, bool, tuple[int, int]], pygame.Surface] = {}
-        for i, picture in enumerate(deck):
+        self._sides: dict[tuple[str, int, bool, tuple[int, int]], pygame.Surface] = {}
+        for i, (key, face) in enumerate(deck):
             row, col = divmod(i, cols)
             rect = pygame.Rect(left + col * (side + gap), top + row * (side + gap), side, side)
-            self.cards.append(Card(picture, rect))
+            self.cards.append(Card(key, face, rect))
         self.open_cards = []
         self.hide_at = None
         self.turns = 0
@@ -263,7 +289,7 @@ class MemoryPairs(Activity):
         if len(self.open_cards) == 2:
             self.turns += 1
             first, second = self.open_cards
-            if first.picture == second.picture:
+            if first.key == second.key:
                 first.matched = second.matched = True
                 self.open_cards = []
                 self.ctx.play_sound("good")
@@ -360,9 +386,14 @@ class MemoryPairs(Activity):
         m = ui.metrics
         area = self.ctx.area
         surface.blit(draw.scene_background(surface.get_size()), area, area=area)
-        if self.phase == "choose":
+        if self.phase in ("topic", "choose"):
+            heading = (
+                self.ctx.gettext("What shall we play with?")
+                if self.phase == "topic"
+                else self.ctx.gettext("Find the pairs! How many cards?")
+            )
             title = ui.text.fit(
-                self.ctx.gettext("Find the pairs! How many cards?"),
+                heading,
                 (area.width - 2 * m.margin, m.px(110)),
                 m.font_size("title"),
                 theme.INK,
@@ -381,25 +412,52 @@ class MemoryPairs(Activity):
             self._draw_won(surface)
         self.buttons.draw(surface)
 
-    def _card_side(
-        self, picture: str | None, matched: bool, size: tuple[int, int]
-    ) -> pygame.Surface:
-        """A card's face (`picture`) or back (None), drawn once per round and size."""
-        key = ("side", picture, matched, size)
+    def _card_side(self, face: Face | None, matched: bool, size: tuple[int, int]) -> pygame.Surface:
+        """A card's face, or its back (None), drawn once per round and size."""
+        key = ("side", id(face), matched, size)
         cached = self._sides.get(key)
         if cached is not None:
             return cached
         ui = self.ctx.ui
         m = ui.metrics
         radius = m.px(20)
-        if picture is not None:
-            color = theme.lighten(theme.GOOD, 0.75) if matched else theme.WHITE
-            side = draw.rounded_card(size, radius, color, m.px(4), theme.WHITE).copy()
-            image = ui.images.emoji(picture, int(size[1] * 0.68))
-        else:
+        w, h = size
+        if face is None:
             side = draw.rounded_card(size, radius, CARD_BACK, m.px(4), theme.WHITE).copy()
-            image = ui.images.emoji("star", int(size[1] * 0.34))
-        side.blit(image, image.get_rect(center=(size[0] // 2, size[1] // 2)))
+            star = ui.images.emoji("star", int(h * 0.34))
+            side.blit(star, star.get_rect(center=(w // 2, h // 2)))
+            self._sides[key] = side
+            return side
+        color = theme.lighten(theme.GOOD, 0.75) if matched else theme.WHITE
+        side = draw.rounded_card(size, radius, color, m.px(4), theme.WHITE).copy()
+        has_picture = face.emoji is not None or face.picture is not None
+        picture_h = int(h * (0.56 if face.text else 0.68)) if has_picture else 0
+        if has_picture:
+            if face.pack is not None and face.picture is not None:
+                image = self.ctx.picture(face.pack, face.picture, picture_h)
+            else:
+                image = ui.images.emoji(face.emoji or "", picture_h)
+            top = int(h * 0.08) if face.text else (h - image.get_height()) // 2
+            side.blit(image, image.get_rect(midtop=(w // 2, top)))
+        if face.text:
+            pad = max(4, w // 14)
+            box_top = int(h * 0.08) + picture_h + pad // 2 if has_picture else pad
+            box = pygame.Rect(pad, box_top, w - 2 * pad, h - box_top - pad)
+            if face.flag and not has_picture:
+                flag = ui.images.emoji(f"flag-{face.flag}", int(h * 0.2))
+                side.blit(flag, flag.get_rect(midtop=(w // 2, pad)))
+                box = pygame.Rect(
+                    pad, pad + flag.get_height(), w - 2 * pad, h - 2 * pad - flag.get_height()
+                )
+            text = ui.text.fit(
+                face.text,
+                box.size,
+                max(8, int(h * (0.2 if has_picture else 0.24))),
+                theme.INK,
+                weight="bold",
+                max_lines=2,
+            )
+            side.blit(text, text.get_rect(center=box.center))
         self._sides[key] = side
         return side
 
@@ -408,10 +466,10 @@ class MemoryPairs(Activity):
         return m.px(8) + m.px(5)
 
     def _resting_card(
-        self, picture: str | None, matched: bool, size: tuple[int, int]
+        self, face: Face | None, matched: bool, size: tuple[int, int]
     ) -> pygame.Surface:
         """A still card with its shadow, as one picture (one blit per card per frame)."""
-        key = ("resting", picture, matched, size)
+        key = ("resting", id(face), matched, size)
         cached = self._sides.get(key)
         if cached is not None:
             return cached
@@ -421,7 +479,7 @@ class MemoryPairs(Activity):
         resting = pygame.Surface((size[0] + 2 * reach, size[1] + 2 * reach), pygame.SRCALPHA)
         shade = draw.shadow(size, m.px(20), blur, alpha=70)
         resting.blit(shade, (reach - blur, reach - blur + m.px(5)))
-        resting.blit(self._card_side(picture, matched, size), (reach, reach))
+        resting.blit(self._card_side(face, matched, size), (reach, reach))
         self._sides[key] = resting
         return resting
 
@@ -436,15 +494,15 @@ class MemoryPairs(Activity):
             squeeze = abs(math.cos(card.flip * math.pi))
             if card.flip < 0.5:
                 showing_face = not showing_face
-        picture = card.picture if showing_face else None
+        face = card.face if showing_face else None
         if card.flip is None:
-            resting = self._resting_card(picture, card.matched, rect.size)
+            resting = self._resting_card(face, card.matched, rect.size)
             surface.blit(resting, rect.move(-self._shadow_reach(), -self._shadow_reach()))
         else:
             blur = m.px(8)
             shade = draw.shadow(rect.size, radius, blur, alpha=70)
             surface.blit(shade, (rect.x - blur, rect.y - blur + m.px(5)))
-            image = self._card_side(picture, card.matched, rect.size)
+            image = self._card_side(face, card.matched, rect.size)
             width = max(2, int(rect.width * squeeze))
             image = pygame.transform.smoothscale(image, (width, rect.height))
             surface.blit(image, image.get_rect(center=rect.center))

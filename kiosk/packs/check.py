@@ -40,10 +40,8 @@ Loc = tuple[str | int, ...]
 
 
 def _where(loc: Loc) -> str:
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
+    """A location a librarian can read: `questions, item 3, answers, item 1, word`."""
+    return ", ".join(f"item {part + 1}" if isinstance(part, int) else str(part) for part in loc)
 
 
 class _Checker:
@@ -177,6 +175,11 @@ def _check_references(pack: Pack, folder: Path, emoji_dir: Path, checker: _Check
         word_ref(second, ("pairs", i))
         if first == second:
             checker.add(("pairs", i), "a pair needs two different words")
+
+    if "lv-lt" in pack.memory and not {"lv", "lt"} <= set(pack.languages):
+        checker.add(("memory",), "lv-lt needs both lv and lt in languages:")
+    if pack.memory and len(pack.words) < 3:
+        checker.add(("memory",), "memory modes need at least 3 words")
 
     if pack.sorting is not None:
         sorting = pack.sorting

@@ -109,6 +109,9 @@ class Pack(_Strict):
     #: Memory pairs of two word ids that belong together (profession ↔ tool).
     pairs: list[tuple[str, str]] = Field(default_factory=list)
     sorting: Sorting | None = None
+    #: Extra memory-game modes: "picture-word" (a picture ↔ its word) and "lv-lt"
+    #: (a Latvian word ↔ the same word in Lithuanian).
+    memory: list[Literal["picture-word", "lv-lt"]] = Field(default_factory=list)
 
     def word(self, word_id: str) -> Word:
         for word in self.words:

@@ -73,6 +73,9 @@ class ActivityHost(Scene):
             _set_progress=self._set_progress,
             _complete=self._complete,
             _go_home=self.go_home,
+            packs=shell.packs.ready(),
+            _picture=shell.pictures.get,
+            _original_picture=shell.pictures.original,
         )
         shell.sessions.start_run(self.info.id)
         if self._guard(lambda: self._construct()):

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from kiosk.activities import RegisteredActivity
     from kiosk.config import Config
     from kiosk.i18n import Translator
+    from kiosk.packs.library import PackLibrary, PackPictures
     from kiosk.sessions import SessionManager
     from kiosk.ui.widgets import UI
 
@@ -30,6 +31,8 @@ class Shell(Protocol):
     activities: list[RegisteredActivity]
     kiosk_mode: bool
     random: random.Random
+    packs: PackLibrary
+    pictures: PackPictures
 
     def go(self, name: str, **kwargs: Any) -> None:
         """Replace the whole stack with the named scene."""

@@ -41,6 +41,13 @@ class ImageCache:
     def has(self, name: str) -> bool:
         return self._original(name) is not None
 
+    @staticmethod
+    def placeholder(size: int) -> pygame.Surface:
+        """A soft grey circle where a picture is missing."""
+        surface = pygame.Surface((size, size), pygame.SRCALPHA)
+        pygame.draw.circle(surface, lighten(INK_SOFT, 0.7), (size // 2, size // 2), size // 3)
+        return surface
+
     def emoji(self, name: str, size: int) -> pygame.Surface:
         """The picture `name`, fitted into a size×size square (aspect kept)."""
         size = max(1, size)
@@ -51,8 +58,7 @@ class ImageCache:
             return cached
         original = self._original(name)
         if original is None:
-            surface = pygame.Surface((size, size), pygame.SRCALPHA)
-            pygame.draw.circle(surface, lighten(INK_SOFT, 0.7), (size // 2, size // 2), size // 3)
+            surface = self.placeholder(size)
         else:
             w, h = original.get_size()
             scale = size / max(w, h)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pygame
 import pytest
 
@@ -10,12 +12,14 @@ from kiosk.harness import Harness
 from kiosk.sessions import RunEnded
 
 
-def _open_memory(kiosk: Harness) -> MemoryPairs:
+def _open_memory(kiosk: Harness, topic: str | None = "animals") -> MemoryPairs:
     kiosk.tap_button("start")
     kiosk.tap_button("age:skip")
     kiosk.tap_button("tile:memory")
     game = kiosk.app.top.activity  # type: ignore[union-attr]
     assert isinstance(game, MemoryPairs)
+    if game.phase == "topic" and topic is not None:
+        kiosk.tap_button(f"topic:{topic}")
     return game
 
 
@@ -23,7 +27,7 @@ def _pairs(game: MemoryPairs) -> list[tuple[int, int]]:
     """The solution, as a child with a perfect memory would know it."""
     where: dict[str, list[int]] = {}
     for i, card in enumerate(game.cards):
-        where.setdefault(card.picture, []).append(i)
+        where.setdefault(card.key, []).append(i)
     return [(a, b) for a, b in where.values()]
 
 
@@ -51,8 +55,10 @@ def _play_perfectly(kiosk: Harness, game: MemoryPairs, via: str) -> None:
 @pytest.mark.parametrize("via", ["mouse", "touch", "keyboard"])
 @pytest.mark.parametrize("level", [1, 2, 3])
 def test_memory_can_be_finished_at_every_level(kiosk: Harness, level: int, via: str) -> None:
-    game = _open_memory(kiosk)
+    game = _open_memory(kiosk, topic=None if via == "keyboard" else "animals")
     if via == "keyboard":
+        kiosk.key(pygame.K_TAB)  # the first topic
+        kiosk.key(pygame.K_RETURN)
         for _ in range(level):
             kiosk.key(pygame.K_TAB)
         kiosk.key(pygame.K_RETURN)
@@ -93,3 +99,28 @@ def test_stars_reward_few_turns() -> None:
     assert stars_for(3, 3) == 3
     assert stars_for(7, 3) == 2
     assert stars_for(12, 3) == 1
+
+
+def test_pack_topics_deal_pairs_that_belong_together() -> None:
+    from kiosk.config import parse_config
+
+    fixtures = Path(__file__).parent / "fixtures" / "memory"
+    with Harness(parse_config(f"content:\n  folders: ['{fixtures}']\n")) as kiosk:
+        kiosk.app.packs.wait(30)
+        game = _open_memory(kiosk, topic="neighbour-words:lv-lt")
+        kiosk.tap_button("level:1")
+        faces = {}
+        for card in game.cards:
+            faces.setdefault(card.key, []).append(card.face)
+        for key, (a, b) in faces.items():
+            assert {a.flag, b.flag} == {"lv", "lt"}, key
+            assert (a.picture is None) != (b.picture is None)  # one card has the picture
+        _play_perfectly(kiosk, game, "mouse")
+        assert game.phase == "won"
+        kiosk.tap_button("home")
+        kiosk.tap_button("tile:memory")
+        kiosk.tap_button("topic:neighbour-words:pairs")
+        kiosk.tap_button("level:1")
+        game = kiosk.app.top.activity  # type: ignore[union-attr]
+        assert all(card.face.text and card.face.picture for card in game.cards)
+        assert not kiosk.find_button("home").rect.colliderect(game.cards[0].rect)

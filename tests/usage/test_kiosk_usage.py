@@ -32,12 +32,13 @@ DRIVER = textwrap.dedent(
     kiosk.tap_button("start")
     kiosk.tap_button("age:6-8")
     kiosk.tap_button("tile:memory")
+    kiosk.tap_button("topic:animals")
     game = kiosk.app.top.activity
     for level in (1, 2):
         kiosk.tap_button(f"level:{level}" if level == 1 else "next")
         pictures = {}
         for i, card in enumerate(game.cards):
-            pictures.setdefault(card.picture, []).append(i)
+            pictures.setdefault(card.key, []).append(i)
         for first, second in pictures.values():
             kiosk.click(game.cards[first].rect.center)
             kiosk.click(game.cards[second].rect.center)

@@ -1,0 +1,150 @@
+"""The content packs a running kiosk offers, read off the render thread.
+
+`PackLibrary.start()` reads every pack on a worker thread right after the first frame, so
+start-up does not wait for content. A pack with problems is left out and listed in
+`broken` for the librarian panel; the others work. Games reach packs through their
+`ActivityContext` and pictures through `PackPictures`, which honours a photo's EXIF
+rotation, scales it down once and keeps it."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pygame
+from PIL import Image, ImageOps
+
+from kiosk.packs.check import Problem, pack_folders, read_pack
+from kiosk.packs.models import Pack
+from kiosk.ui.images import ImageCache
+
+log = logging.getLogger(__name__)
+
+#: Photos are kept at most this large (pixels on the long side): enough for a 4K screen's
+#: jigsaw, small enough for old PCs.
+PHOTO_MAX_SIDE = 2048
+
+
+@dataclass(frozen=True)
+class BrokenPack:
+    folder: Path
+    problems: list[Problem]
+
+
+@dataclass
+class PackLibrary:
+    roots: list[Path]
+    packs: list[Pack] = field(default_factory=list)
+    folders: dict[str, Path] = field(default_factory=dict)
+    broken: list[BrokenPack] = field(default_factory=list)
+    _thread: threading.Thread | None = None
+    _done: threading.Event = field(default_factory=threading.Event)
+
+    def start(self) -> None:
+        """Read the packs on a worker thread."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._load, name="packs", daemon=True)
+            self._thread.start()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait until the packs are read (starting the reading if nobody has)."""
+        self.start()
+        return self._done.wait(timeout)
+
+    def _load(self) -> None:
+        try:
+            for folder in pack_folders([r for r in self.roots if r.exists()]):
+                pack, problems = read_pack(folder)
+                if pack is None:
+                    self.broken.append(BrokenPack(folder, problems))
+                    log.warning(
+                        "content pack %s is left out: %s",
+                        folder,
+                        "; ".join(str(p) for p in problems[:5]),
+                    )
+                    continue
+                if pack.pack in self.folders:
+                    problem = Problem(folder / "pack.yaml", 1, f"pack {pack.pack!r} exists twice")
+                    self.broken.append(BrokenPack(folder, [problem]))
+                    continue
+                self.packs.append(pack)
+                self.folders[pack.pack] = folder
+        except Exception:
+            log.exception("reading content packs failed")
+        finally:
+            self._done.set()
+
+    def ready(self) -> list[Pack]:
+        """The usable packs (waiting for the reading to finish)."""
+        self.wait()
+        return list(self.packs)
+
+
+class PackPictures:
+    """Pictures of packs by (pack, picture id), fitted into a square, cached."""
+
+    def __init__(self, library: PackLibrary, images: ImageCache, cache_size: int = 200) -> None:
+        self.library = library
+        self.images = images
+        self._photos: dict[Path, pygame.Surface | None] = {}
+        self._scaled: OrderedDict[tuple[str, str, int], pygame.Surface] = OrderedDict()
+        self._cache_size = cache_size
+
+    def original(self, pack: Pack, picture_id: str) -> pygame.Surface | None:
+        """The picture at its stored size (photos: at most PHOTO_MAX_SIDE)."""
+        picture = pack.pictures.get(picture_id)
+        if picture is None:
+            return None
+        if picture.emoji is not None:
+            return self.images.emoji(picture.emoji, 256)
+        folder = self.library.folders.get(pack.pack)
+        if folder is None or picture.file is None:
+            return None
+        return self._photo(folder / picture.file)
+
+    def _photo(self, path: Path) -> pygame.Surface | None:
+        if path not in self._photos:
+            self._photos[path] = load_photo(path)
+        return self._photos[path]
+
+    def get(self, pack: Pack, picture_id: str, size: int) -> pygame.Surface:
+        """The picture fitted into size×size (aspect kept); a soft placeholder if missing."""
+        key = (pack.pack, picture_id, size)
+        cached = self._scaled.get(key)
+        if cached is not None:
+            self._scaled.move_to_end(key)
+            return cached
+        picture = pack.pictures.get(picture_id)
+        if picture is not None and picture.emoji is not None:
+            surface = self.images.emoji(picture.emoji, size)
+        else:
+            original = self.original(pack, picture_id)
+            if original is None:
+                surface = self.images.placeholder(size)
+            else:
+                w, h = original.get_size()
+                scale = size / max(w, h)
+                surface = pygame.transform.smoothscale(
+                    original, (max(1, round(w * scale)), max(1, round(h * scale)))
+                )
+        self._scaled[key] = surface
+        if len(self._scaled) > self._cache_size:
+            self._scaled.popitem(last=False)
+        return surface
+
+
+def load_photo(path: Path, max_side: int = PHOTO_MAX_SIDE) -> pygame.Surface | None:
+    """A librarian's photo, upright (EXIF orientation honoured) and at most `max_side`."""
+    try:
+        with Image.open(path) as image:
+            image.draft("RGB", (max_side, max_side))  # JPEG: decode already scaled down
+            upright = ImageOps.exif_transpose(image)
+            upright = upright.convert("RGBA")
+            upright.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+            return pygame.image.frombytes(upright.tobytes(), upright.size, "RGBA")
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        log.warning("photo %s cannot be shown: %s", path, exc)
+        return None
