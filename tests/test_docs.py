@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import types
+from pathlib import Path
 
 from kiosk.activities import RegisteredActivity
 from kiosk.api import Activity
@@ -38,3 +39,21 @@ def test_readme_links_point_at_existing_files() -> None:
     targets = re.findall(r"\]\(([^)#]+)\)", readme)
     assert targets
     assert [t for t in targets if not (APP_ROOT / t).exists()] == []
+
+
+def test_the_content_guide_example_pack_passes_the_check(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from kiosk.packs import read_pack
+
+    text = (APP_ROOT / "docs" / "content.md").read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(pack: bakery-visit.*?)```", text, re.S)
+    assert example is not None
+    folder = tmp_path / "bakery-visit"
+    (folder / "images").mkdir(parents=True)
+    (folder / "pack.yaml").write_text(example.group(1), encoding="utf-8")
+    for name in ("oven", "baker-hands", "bread-shelf"):
+        Image.new("RGB", (40, 30), (180, 120, 60)).save(folder / "images" / f"{name}.jpg")
+    pack, problems = read_pack(folder)
+    assert [str(p) for p in problems] == []
+    assert pack is not None and len(pack.questions) == 2
