@@ -1,0 +1,539 @@
+"""Jigsaw: a picture — built-in, or a photo from a content pack — cut into 6, 12 or 24
+pieces that the child drags into place.
+
+Pointer: drag a piece (several fingers at once on a whiteboard), or tap a piece and then
+the place for it. Keyboard: Tab/arrows choose a piece, Enter picks it up, arrows move the
+blue frame over the board, Enter puts it down. A piece near its place snaps in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from typing import Literal
+
+import pygame
+
+from games.jigsaw.pieces import SCENES, Piece, cut, scene_picture
+from kiosk.api import (
+    Activity,
+    ActivityInfo,
+    Button,
+    ButtonGroup,
+    InputEvent,
+    KeyEvent,
+    Pack,
+    PointerEvent,
+    draw,
+    theme,
+)
+
+#: (pieces, columns, rows, how visible the faint guide picture is 0..255)
+LEVELS = ((6, 3, 2, 90), (12, 4, 3, 60), (24, 6, 4, 0))
+SNAP = 0.3  # of a cell: how close to its place a piece snaps in
+
+Phase = Literal["picture", "choose", "play", "won"]
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A picture to play: a built-in scene (pack None) or a pack's photo."""
+
+    id: str
+    pack: Pack | None = None
+    picture: str = ""
+    scene: int = 0
+
+
+def stars_for(misses: int, pieces: int) -> int:
+    if misses <= pieces // 6:
+        return 3
+    if misses <= pieces // 2:
+        return 2
+    return 1
+
+
+class Jigsaw(Activity):
+    info = ActivityInfo(
+        id="jigsaw",
+        title={"lv": "Puzle", "lt": "Dėlionė", "en": "Jigsaw"},
+        icon="puzzle",
+        category="play",
+        levels=len(LEVELS),
+    )
+
+    def on_enter(self) -> None:
+        self.choices = [Choice(f"scene:{s[0]}", scene=i) for i, s in enumerate(SCENES)]
+        for pack in self.ctx.packs:
+            for name, picture in pack.pictures.items():
+                if picture.file is not None:
+                    self.choices.append(Choice(f"{pack.pack}:{name}", pack, name))
+        self.choice = self.choices[0]
+        self.phase: Phase = "picture"
+        self.level = 1
+        self.pieces: list[Piece] = []
+        self.dragging: dict[int, tuple[Piece, tuple[int, int]]] = {}
+        self.selected: Piece | None = None
+        self.cursor = (0, 0)
+        self.misses = 0
+        self.stars = 0
+        self.buttons = ButtonGroup(self.ctx.ui, self.ctx.invalidate)
+        self._layout()
+
+    def on_language_changed(self) -> None:
+        self._layout()
+
+    # ----- pictures ------------------------------------------------------------------
+
+    def _source(self, choice: Choice) -> pygame.Surface | None:
+        if choice.pack is None:
+            return scene_picture(self.ctx.ui, choice.scene)
+        return self.ctx.original_picture(choice.pack, choice.picture)
+
+    def _title(self, choice: Choice) -> str:
+        if choice.pack is None:
+            return self.ctx.gettext(SCENES[choice.scene][1])
+        return self.ctx.pick(choice.pack.title)
+
+    @staticmethod
+    def _fit(image: pygame.Surface, box: pygame.Rect) -> pygame.Rect:
+        w, h = image.get_size()
+        scale = min(box.width / w, box.height / h)
+        rect = pygame.Rect(0, 0, int(w * scale), int(h * scale))
+        rect.center = box.center
+        return rect
+
+    # ----- layout --------------------------------------------------------------------
+
+    def _layout(self) -> None:
+        m = self.ctx.ui.metrics
+        area = self.ctx.area
+        self.heading_bottom = area.top + m.px(110)
+        if self.phase == "picture":
+            self._layout_pictures()
+        elif self.phase == "choose":
+            self._layout_levels()
+        elif self.phase == "won":
+            self._layout_won()
+        else:
+            self.buttons.set_buttons([])
+        self.ctx.invalidate()
+
+    def _tile_row(
+        self, count: int, w: int, h: int, top: int, per_row: int = 4
+    ) -> list[pygame.Rect]:
+        m = self.ctx.ui.metrics
+        gap = m.px(32)
+        rects = []
+        for i in range(count):
+            row, col = divmod(i, per_row)
+            in_row = min(per_row, count - row * per_row)
+            left = self.ctx.area.centerx - (in_row * w + (in_row - 1) * gap) // 2
+            rects.append(pygame.Rect(left + col * (w + gap), top + row * (h + gap), w, h))
+        return rects
+
+    def _layout_pictures(self) -> None:
+        m = self.ctx.ui.metrics
+        shown = self.choices[:8]
+        rows = -(-len(shown) // 4)
+        h = min(
+            m.px(230), (self.ctx.area.bottom - self.heading_bottom - m.margin) // rows - m.px(32)
+        )
+        rects = self._tile_row(
+            len(shown), min(m.px(270), int(h * 1.2)), h, self.heading_bottom + m.px(20)
+        )
+        buttons = []
+        for i, (choice, rect) in enumerate(zip(shown, rects, strict=True)):
+            source = self._source(choice)
+            buttons.append(
+                Button(
+                    id=f"picture:{choice.id}",
+                    rect=rect,
+                    color=theme.TILE_COLORS[(i + 1) % len(theme.TILE_COLORS)],
+                    label=self._title(choice),
+                    image=source,
+                    icon=None if source is not None else "puzzle",
+                    on_press=partial(self._pick, choice),
+                )
+            )
+        self.buttons.set_buttons(buttons)
+
+    def _pick(self, choice: Choice) -> None:
+        self.choice = choice
+        self.phase = "choose"
+        self._layout()
+
+    def _layout_levels(self) -> None:
+        m = self.ctx.ui.metrics
+        size = m.px(280)
+        rects = self._tile_row(len(LEVELS), size, size, self.heading_bottom + m.px(40))
+        buttons = []
+        for level, ((pieces, cols, rows, _ghost), rect) in enumerate(
+            zip(LEVELS, rects, strict=True), start=1
+        ):
+            label = self.ctx.ngettext("%(n)d piece", "%(n)d pieces", pieces) % {"n": pieces}
+            buttons.append(
+                Button(
+                    id=f"level:{level}",
+                    rect=rect,
+                    color=theme.TILE_COLORS[level - 1],
+                    label=label,
+                    image=self._grid_picture(cols, rows, int(size * 0.6)),
+                    on_press=partial(self.start, level),
+                )
+            )
+        self.buttons.set_buttons(buttons)
+
+    def _grid_picture(self, cols: int, rows: int, size: int) -> pygame.Surface:
+        picture = pygame.Surface((size, int(size * 0.7)), pygame.SRCALPHA)
+        cell_w, cell_h = picture.get_width() / cols, picture.get_height() / rows
+        for row in range(rows):
+            for col in range(cols):
+                rect = pygame.Rect(
+                    int(col * cell_w) + 1, int(row * cell_h) + 1, int(cell_w) - 2, int(cell_h) - 2
+                )
+                color = theme.TILE_COLORS[(row * cols + col) % len(theme.TILE_COLORS)]
+                pygame.draw.rect(picture, theme.lighten(color, 0.2), rect, border_radius=3)
+        return picture
+
+    def _layout_won(self) -> None:
+        m = self.ctx.ui.metrics
+        area = self.ctx.area
+        bw, bh, gap = m.px(330), m.px(120), m.px(40)
+        y = area.bottom - bh - m.px(30)
+        buttons = [
+            Button(
+                id="again",
+                rect=pygame.Rect(0, y, bw, bh),
+                color=theme.NEUTRAL_COLOR,
+                icon="repeat",
+                label=self.ctx.gettext("Play again"),
+                icon_share=0.5,
+                on_press=partial(self.start, self.level),
+            )
+        ]
+        if self.level < len(LEVELS):
+            buttons.append(
+                Button(
+                    id="next",
+                    rect=pygame.Rect(0, y, bw, bh),
+                    color=theme.YES_COLOR,
+                    icon="right-arrow",
+                    label=self.ctx.gettext("Next level"),
+                    icon_share=0.5,
+                    on_press=partial(self.start, self.level + 1),
+                )
+            )
+        x = area.centerx - (len(buttons) * bw + (len(buttons) - 1) * gap) // 2
+        for button in buttons:
+            button.rect.x = x
+            x += bw + gap
+        self.buttons.set_buttons(buttons)
+        self.buttons.focus_index = len(buttons) - 1
+
+    # ----- a round -------------------------------------------------------------------
+
+    def start(self, level: int) -> None:
+        m = self.ctx.ui.metrics
+        area = self.ctx.area.inflate(-2 * m.margin, -2 * m.margin)
+        self.level = level
+        _count, cols, rows, ghost = LEVELS[level - 1]
+        source = self._source(self.choice) or scene_picture(self.ctx.ui, 0)
+        board_box = pygame.Rect(area.x, area.y, int(area.width * 0.64), area.height)
+        self.board = self._fit(source, board_box)
+        picture = pygame.transform.smoothscale(source, self.board.size)
+        self.picture = picture
+        self.pieces = cut(picture, self.board, cols, rows, self.ctx.random)
+        self.ghost = self._guide(picture, ghost, cols, rows)
+        self.tray = pygame.Rect(
+            self.board.right + m.px(30),
+            area.y,
+            area.right - self.board.right - m.px(30),
+            area.height,
+        )
+        self._scatter()
+        self.cell = (self.board.width / cols, self.board.height / rows)
+        self.dragging.clear()
+        self.selected = None
+        self.cursor = (0, 0)
+        self.misses = 0
+        self.phase = "play"
+        self.ctx.start_round(level)
+        self._layout()
+
+    def _guide(self, picture: pygame.Surface, alpha: int, cols: int, rows: int) -> pygame.Surface:
+        """What the empty board shows: the picture, faint (easier levels), or only the
+        pieces' outlines (the hardest)."""
+        if alpha:
+            guide = picture.copy()
+            guide.set_alpha(alpha)
+            return guide
+        guide = pygame.Surface(picture.get_size(), pygame.SRCALPHA)
+        for piece in self.pieces:
+            outline = pygame.mask.from_surface(piece.image).outline()
+            if len(outline) > 2:
+                home = piece.home.move(-self.board.x, -self.board.y)
+                points = [(x + home.x, y + home.y) for x, y in outline]
+                pygame.draw.lines(guide, (225, 210, 200), True, points, 2)
+        return guide
+
+    def _scatter(self) -> None:
+        """Put the pieces, smaller, into a grid of tray slots, in random order."""
+        order = list(self.pieces)
+        self.ctx.random.shuffle(order)
+        count = len(order)
+        cols = 2 if count <= 12 else 3
+        rows = -(-count // cols)
+        slot_w, slot_h = self.tray.width // cols, self.tray.height // rows
+        w, h = order[0].image.get_size()
+        scale = min(1.0, 0.94 * min(slot_w / w, slot_h / h))
+        for i, piece in enumerate(order):
+            row, col = divmod(i, cols)
+            piece.slot = pygame.Rect(
+                self.tray.x + col * slot_w, self.tray.y + row * slot_h, slot_w, slot_h
+            )
+            pw, ph = piece.image.get_size()
+            piece.small = pygame.transform.smoothscale(
+                piece.image, (max(1, int(pw * scale)), max(1, int(ph * scale)))
+            )
+            piece.in_tray = True
+        self.pieces = order
+
+    def _cell_rect(self, col: int, row: int) -> pygame.Rect:
+        cw, ch = self.cell
+        return pygame.Rect(
+            self.board.x + int(col * cw), self.board.y + int(row * ch), int(cw), int(ch)
+        )
+
+    def _try_place(self, piece: Piece, at_home: bool) -> None:
+        """Snap the piece in if it is at its place; otherwise count a miss on the board."""
+        if at_home:
+            self._invalidate_piece(piece)
+            piece.pos = piece.home.topleft
+            piece.placed = True
+            piece.in_tray = False
+            self.pieces.remove(piece)
+            self.pieces.insert(0, piece)  # placed pieces lie under the loose ones
+            self._invalidate_piece(piece)
+            self.ctx.play_sound("good")
+            if all(p.placed for p in self.pieces):
+                self._win()
+        else:
+            self.misses += 1
+            self.ctx.play_sound("try-again")
+
+    def _near_home(self, piece: Piece) -> bool:
+        dx, dy = piece.pos[0] - piece.home.x, piece.pos[1] - piece.home.y
+        return abs(dx) <= self.cell[0] * SNAP and abs(dy) <= self.cell[1] * SNAP
+
+    def _win(self) -> None:
+        self.stars = stars_for(self.misses, len(self.pieces))
+        self.ctx.complete(score=self.stars, level=self.level)
+        self.ctx.play_sound("success")
+        self.phase = "won"
+        self._layout()
+
+    def _invalidate_piece(self, piece: Piece) -> None:
+        self.ctx.invalidate(piece.rect.inflate(8, 8))
+
+    # ----- input ---------------------------------------------------------------------
+
+    def handle_event(self, event: InputEvent) -> bool:
+        if self.buttons.handle(event):
+            return True
+        if self.phase != "play":
+            return False
+        if isinstance(event, PointerEvent):
+            return self._pointer(event)
+        return self._key(event)
+
+    def _pointer(self, event: PointerEvent) -> bool:
+        if event.kind == "down":
+            for piece in reversed(self.pieces):
+                if (
+                    not piece.placed
+                    and piece.contains(event.pos)
+                    and all(piece is not held for held, _ in self.dragging.values())
+                ):
+                    if piece.in_tray:
+                        # Out of the tray it is full size, held by its middle.
+                        self._invalidate_piece(piece)
+                        w, h = piece.image.get_size()
+                        piece.pos = (event.pos[0] - w // 2, event.pos[1] - h // 2)
+                        piece.in_tray = False
+                    offset = (event.pos[0] - piece.pos[0], event.pos[1] - piece.pos[1])
+                    self.dragging[event.pointer] = (piece, offset)
+                    self._drag_start = event.pos
+                    self.pieces.remove(piece)
+                    self.pieces.append(piece)  # the held piece is drawn on top
+                    return True
+            if self.selected is not None and self.board.collidepoint(event.pos):
+                col = int((event.pos[0] - self.board.x) / self.cell[0])
+                row = int((event.pos[1] - self.board.y) / self.cell[1])
+                self._drop_selected(col, row)
+                return True
+            return False
+        held = self.dragging.get(event.pointer)
+        if held is None:
+            return False
+        piece, offset = held
+        self._invalidate_piece(piece)
+        piece.pos = (event.pos[0] - offset[0], event.pos[1] - offset[1])
+        self._invalidate_piece(piece)
+        if event.kind == "up":
+            del self.dragging[event.pointer]
+            moved = abs(event.pos[0] - self._drag_start[0]) + abs(
+                event.pos[1] - self._drag_start[1]
+            )
+            if moved < self.ctx.ui.metrics.px(12):
+                self._back_to_tray(piece)
+                self._select(piece)  # a tap: choose it, then tap its place
+            elif self._near_home(piece):
+                self._try_place(piece, at_home=True)
+            else:
+                if self.board.collidepoint(event.pos):
+                    self._try_place(piece, at_home=False)
+                self._back_to_tray(piece)
+        return True
+
+    def _back_to_tray(self, piece: Piece) -> None:
+        if piece.placed or piece.in_tray:
+            return
+        self._invalidate_piece(piece)
+        piece.in_tray = True
+        self._invalidate_piece(piece)
+
+    def _select(self, piece: Piece | None) -> None:
+        if self.selected is not None:
+            self._invalidate_piece(self.selected)
+        self.selected = piece
+        if piece is not None:
+            self._invalidate_piece(piece)
+            self.ctx.invalidate(self.board.inflate(12, 12))
+
+    def _drop_selected(self, col: int, row: int) -> None:
+        piece = self.selected
+        if piece is None:
+            return
+        self._select(None)
+        self._try_place(piece, at_home=(piece.col, piece.row) == (col, row))
+
+    def _key(self, event: KeyEvent) -> bool:
+        loose = [p for p in self.pieces if not p.placed]
+        if not loose:
+            return False
+        if self.selected is None:
+            if event.key in (
+                pygame.K_TAB,
+                pygame.K_RIGHT,
+                pygame.K_DOWN,
+                pygame.K_LEFT,
+                pygame.K_UP,
+            ):
+                step = -1 if event.key in (pygame.K_LEFT, pygame.K_UP) else 1
+                current = self._focus if getattr(self, "_focus", None) in loose else None
+                index = (loose.index(current) + step) % len(loose) if current else 0
+                self._set_key_focus(loose[index])
+                return True
+            if event.key in (pygame.K_RETURN, pygame.K_SPACE) and getattr(self, "_focus", None):
+                if self._focus in loose:
+                    self._select(self._focus)
+                    self.ctx.invalidate(self.board.inflate(12, 12))
+                return True
+            return False
+        cols, rows = LEVELS[self.level - 1][1:3]
+        moves = {
+            pygame.K_LEFT: (-1, 0),
+            pygame.K_RIGHT: (1, 0),
+            pygame.K_UP: (0, -1),
+            pygame.K_DOWN: (0, 1),
+        }
+        if event.key in moves:
+            dx, dy = moves[event.key]
+            self.ctx.invalidate(self._cell_rect(*self.cursor).inflate(16, 16))
+            self.cursor = ((self.cursor[0] + dx) % cols, (self.cursor[1] + dy) % rows)
+            self.ctx.invalidate(self._cell_rect(*self.cursor).inflate(16, 16))
+            return True
+        if event.key in (pygame.K_RETURN, pygame.K_SPACE):
+            self._drop_selected(*self.cursor)
+            return True
+        return False
+
+    def _set_key_focus(self, piece: Piece) -> None:
+        old = getattr(self, "_focus", None)
+        if old is not None:
+            self._invalidate_piece(old)
+        self._focus = piece
+        self._invalidate_piece(piece)
+
+    # ----- drawing -------------------------------------------------------------------
+
+    def draw(self, surface: pygame.Surface) -> None:
+        ui = self.ctx.ui
+        m = ui.metrics
+        area = self.ctx.area
+        surface.blit(draw.scene_background(surface.get_size()), area, area=area)
+        headings = {
+            "picture": self.ctx.gettext("Which picture shall we put together?"),
+            "choose": self.ctx.gettext("How many pieces?"),
+        }
+        if self.phase in headings:
+            title = ui.text.fit(
+                headings[self.phase],
+                (area.width - 2 * m.margin, m.px(90)),
+                m.font_size("title"),
+                theme.INK,
+                weight="bold",
+            )
+            surface.blit(title, title.get_rect(midbottom=(area.centerx, self.heading_bottom)))
+        elif self.phase == "play":
+            self._draw_play(surface)
+        else:
+            self._draw_won(surface)
+        self.buttons.draw(surface)
+
+    def _draw_play(self, surface: pygame.Surface) -> None:
+        m = self.ctx.ui.metrics
+        clip = surface.get_clip()
+        frame = self.board.inflate(m.px(12), m.px(12))
+        pygame.draw.rect(surface, theme.WHITE, frame, border_radius=m.px(10))
+        surface.blit(self.ghost, self.board)
+        if self.selected is not None:
+            ring = self._cell_rect(*self.cursor)
+            pygame.draw.rect(surface, theme.FOCUS, ring, width=max(3, m.px(5)))
+        for piece in self.pieces:
+            rect = piece.rect
+            if clip.colliderect(rect):
+                surface.blit(piece.shown, rect)
+            if piece is self.selected or (
+                self.selected is None and piece is getattr(self, "_focus", None)
+            ):
+                pygame.draw.rect(
+                    surface, theme.FOCUS, piece.rect, width=max(3, m.px(5)), border_radius=m.px(8)
+                )
+
+    def _draw_won(self, surface: pygame.Surface) -> None:
+        """The whole picture, the stars and a word of praise, above the buttons."""
+        ui = self.ctx.ui
+        m = ui.metrics
+        area = self.ctx.area
+        buttons_top = min(b.rect.top for b in self.buttons.buttons)
+        text = ui.text.fit(
+            self.ctx.gettext("Well done! The picture is whole again."),
+            (area.width - 2 * m.margin, m.px(60)),
+            m.font_size("heading"),
+            theme.INK,
+            weight="bold",
+        )
+        text_rect = text.get_rect(midbottom=(area.centerx, buttons_top - m.px(20)))
+        stars_y = text_rect.top - m.px(56)
+        box = pygame.Rect(
+            area.x, area.y + m.px(20), area.width, stars_y - m.px(56) - area.y - m.px(20)
+        )
+        shown = self._fit(self.picture, box)
+        surface.blit(pygame.transform.smoothscale(self.picture, shown.size), shown)
+        size = m.px(90)
+        for i in range(3):
+            name = "glowing-star" if i < self.stars else "star"
+            star = ui.images.emoji(name, size if i < self.stars else size // 2)
+            surface.blit(star, star.get_rect(center=(area.centerx + (i - 1) * m.px(110), stars_y)))
+        surface.blit(text, text_rect)
