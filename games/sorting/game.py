@@ -1,0 +1,319 @@
+"""Sort it out: carry each thing into the bin where it belongs.
+
+The child picks a topic (when several packs have sorting), then a level (2 bins and 6
+things, 3 and 10, or all bins and 14), and sorts one thing at a time: drag it into a bin,
+tap it and then a bin, or choose a bin with arrows/Tab and press Enter. A right bin takes
+the thing in and counts it; a wrong one sends it gently back, and from level 2 a hand
+points at the right bin after the second wrong try. The score is the number of things
+sorted right at the first try; stars at the end."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import pygame
+
+from games.sorting import layout, painting
+from games.sorting.motion import Carry, Motion
+from games.sorting.rules import LEVELS, SortingRound, deal
+from kiosk.api import (
+    Activity,
+    ActivityInfo,
+    ButtonGroup,
+    InputEvent,
+    KeyEvent,
+    Pack,
+    PointerEvent,
+    Word,
+)
+
+Phase = Literal["empty", "topic", "choose", "play", "won"]
+
+ENTER_KEYS = (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE)
+#: A press that moves less than this many units is a tap, not a drag.
+TAP_SLOP = 14
+
+
+class SortItOut(Activity):
+    info = ActivityInfo(
+        id="sorting",
+        title={"lv": "Šķiro!", "lt": "Rūšiuok!", "en": "Sort it out!"},
+        icon="recycling",
+        category="play",
+        levels=len(LEVELS),
+    )
+
+    def on_enter(self) -> None:
+        self.phase: Phase = "empty"
+        self.pack: Pack | None = None
+        self.round: SortingRound | None = None
+        self.level = 1
+        self.time = 0.0
+        self.buttons = ButtonGroup(self.ctx.ui, self.ctx.invalidate)
+        #: The thing being carried by a finger or the mouse, if any.
+        self.carry: Carry | None = None
+        #: A running animation of a thing (into a bin, back home, popping up).
+        self.motion: Motion | None = None
+        #: Whether the thing was tapped and waits for a bin to be tapped.
+        self.selected = False
+        self.hover: int | None = None
+        self.hint: int | None = None
+        self.hint_at = 0.0
+        self.popped: tuple[int, float] | None = None
+        self.stars = 0
+        self.won_at = 0.0
+        # Set by the layout of each screen:
+        self.title_rect = self.prompt_rect = self.home = pygame.Rect(0, 0, 0, 0)
+        self.won_top = 0
+        #: Composed pictures of this round (cards, badges), see painting.py.
+        self._looks: dict[tuple[object, ...], pygame.Surface] = {}
+        self._drawn_item: pygame.Rect | None = None
+        self._begin()
+
+    def _begin(self) -> None:
+        """Start over: the topic picker, or the level picker when there is one topic."""
+        packs = self.ctx.packs_with("sorting")
+        self.round = None
+        if not packs:
+            self.phase = "empty"
+        elif len(packs) == 1:
+            self.pack, self.phase = packs[0], "choose"
+        else:
+            self.phase = "topic"
+        self._layout_phase()
+
+    def on_language_changed(self) -> None:
+        self._looks.clear()
+        if self.pack is not None and self.pack not in self.ctx.packs_with("sorting"):
+            self._begin()  # the topic does not speak the new language
+        else:
+            self._layout_phase()
+
+    # ----- layout --------------------------------------------------------------------
+
+    def _layout_phase(self) -> None:
+        self.buttons.set_buttons([])
+        if self.phase == "topic":
+            layout.topics(self)
+        elif self.phase == "choose":
+            layout.levels(self)
+        elif self.phase == "play":
+            layout.play(self)
+        elif self.phase == "won":
+            layout.won(self)
+        self.ctx.invalidate()
+
+    def _choose_topic(self, pack: Pack) -> None:
+        self.pack, self.phase = pack, "choose"
+        self._layout_phase()
+
+    # ----- the round -----------------------------------------------------------------
+
+    def start(self, level: int) -> None:
+        """Deal a new round of the chosen topic at `level` (1-based)."""
+        assert self.pack is not None
+        self.level = level
+        bins, items = deal(self.pack, level, self.ctx.random)
+        self.round = SortingRound(self.pack, level, bins, items)
+        self.carry = self.motion = None
+        self.selected = False
+        self.hover = self.hint = self.popped = None
+        self._looks.clear()
+        self._drawn_item = None
+        self.phase = "play"
+        self.ctx.start_round(level)
+        self.ctx.set_score(0)
+        self._layout_phase()
+        self.buttons.focus_index = None  # the ring shows once the keyboard is used
+        self._appear()
+
+    def _appear(self) -> None:
+        word = self.round.current_word if self.round else None
+        if word is not None:
+            self.motion = Motion("appear", word, self.home.center, self.home.center, self.time)
+
+    def sort_into(self, index: int, start: tuple[int, int] | None = None) -> None:
+        """Put the current thing into bin `index` (from `start`, where it was let go)."""
+        round_ = self.round
+        if self.carry is not None or round_ is None or round_.done or self.phase != "play":
+            return
+        self._finish_motion()
+        word = round_.current_word
+        assert word is not None
+        bin_rect = self.buttons.buttons[index].rect
+        start = start or self.home.center
+        self.selected = False
+        self._set_hover(None)
+        if round_.drop(round_.bins[index].id) == "right":
+            self.ctx.play_sound("good")
+            self.ctx.set_score(round_.first_try)
+            self._set_hint(None)
+            self.motion = Motion("in", word, start, bin_rect.center, self.time, bin=index)
+        else:
+            self.ctx.play_sound("try-again")
+            kind = "back" if start != self.home.center else "nudge"
+            end = self.home.center if kind == "back" else bin_rect.center
+            self.motion = Motion(kind, word, start, end, self.time)
+            if round_.hint is not None:
+                self._set_hint(round_.bin_index(round_.hint))
+
+    def _finish_motion(self) -> None:
+        motion, self.motion = self.motion, None
+        if motion is None:
+            return
+        self._invalidate_item()
+        if motion.kind == "in" and self.round is not None:
+            index = motion.bin if motion.bin is not None else 0
+            self.popped = (index, self.time)
+            self.ctx.invalidate(self._bin_dirty(index))
+            if self.round.done:
+                self._win()
+            else:
+                self._appear()
+
+    def _win(self) -> None:
+        assert self.round is not None
+        self.stars = self.round.stars
+        self.ctx.complete(score=self.round.first_try, level=self.level)
+        self.ctx.play_sound("success")
+        self.hover = self.hint = self.popped = None
+        self.phase = "won"
+        self.won_at = self.time
+        self._layout_phase()
+
+    # ----- input ---------------------------------------------------------------------
+
+    def handle_event(self, event: InputEvent) -> bool:
+        if self.phase == "play":
+            if isinstance(event, PointerEvent) and self._handle_carry(event):
+                return True
+            if isinstance(event, KeyEvent) and self.carry is not None:
+                return True
+        if self.buttons.handle(event):
+            return True
+        if self.phase == "play" and isinstance(event, KeyEvent) and event.key in ENTER_KEYS:
+            self.buttons.focus_index = 0  # Enter before any arrow: start at the first bin
+            self.ctx.invalidate(self.buttons.buttons[0].dirty_rect(self.ctx.ui))
+            return True
+        return False
+
+    def _handle_carry(self, event: PointerEvent) -> bool:
+        carry = self.carry
+        if carry is not None:
+            if event.pointer != carry.pointer:
+                # Another finger on the board while a thing is carried: it must not start
+                # a second carry; its moves and lifts may still end a bin press.
+                return event.kind == "down"
+            if event.kind == "move":
+                carry.pos = event.pos
+                self._invalidate_item()
+                self._set_hover(self._bin_under(event.pos, carry.center))
+                return True
+            self.carry = None
+            self._let_go(carry, event.pos)
+            if event.kind == "up":
+                return True
+        if event.kind != "down" or self.round is None or self.round.done:
+            return False
+        if not self._item_rect().collidepoint(event.pos):
+            return False
+        self._finish_motion()
+        if self.round is None or self.round.done or self.phase != "play":
+            return True
+        self.carry = Carry(event.pointer, event.pos, self.home.center)
+        self._invalidate_item()
+        return True
+
+    def _let_go(self, carry: Carry, pos: tuple[int, int]) -> None:
+        m = self.ctx.ui.metrics
+        carry.pos = pos
+        self._set_hover(None)
+        if carry.travelled() < m.px(TAP_SLOP):
+            self.selected = not self.selected  # a tap: now tap a bin
+            self._invalidate_item()
+            return
+        target = self._bin_under(pos, carry.center)
+        if target is not None:
+            self.sort_into(target, carry.center)
+        else:
+            assert self.round is not None and self.round.current_word is not None
+            self.motion = Motion(
+                "back", self.round.current_word, carry.center, self.home.center, self.time
+            )
+
+    def _bin_under(self, pos: tuple[int, int], center: tuple[int, int]) -> int | None:
+        reach = self.ctx.ui.metrics.px(20)
+        for point in (pos, center):
+            for i, button in enumerate(self.buttons.buttons):
+                if button.rect.inflate(reach, reach).collidepoint(point):
+                    return i
+        return None
+
+    # ----- time ----------------------------------------------------------------------
+
+    def update(self, dt: float) -> None:
+        self.time += dt
+        if self.motion is not None:
+            self._invalidate_item()
+            if self.motion.finished(self.time):
+                self._finish_motion()
+        if self.popped is not None and self.time - self.popped[1] < 0.5:
+            self.ctx.invalidate(self._bin_dirty(self.popped[0]))
+        if self.hint is not None and self.time - self.hint_at < painting.HINT_BOUNCE_S + 0.1:
+            self.ctx.invalidate(self._hint_rect(self.hint))
+        if self.phase == "won" and self.time - self.won_at < 1.5:
+            self.ctx.invalidate(self._stars_rect())
+
+    # ----- invalidation helpers ------------------------------------------------------
+
+    def _set_hover(self, index: int | None) -> None:
+        if index != self.hover:
+            for old in (self.hover, index):
+                if old is not None:
+                    self.ctx.invalidate(self._bin_dirty(old))
+            self.hover = index
+
+    def _set_hint(self, index: int | None) -> None:
+        if self.hint is not None:
+            self.ctx.invalidate(self._hint_rect(self.hint))
+        self.hint, self.hint_at = index, self.time
+        if index is not None:
+            self.ctx.invalidate(self._hint_rect(index))
+
+    def _bin_dirty(self, index: int) -> pygame.Rect:
+        return self.buttons.buttons[index].dirty_rect(self.ctx.ui)
+
+    def _hint_rect(self, index: int) -> pygame.Rect:
+        m = self.ctx.ui.metrics
+        rect = self._bin_dirty(index)
+        return rect.union(rect.move(0, -m.px(90)))
+
+    def _item_rect(self) -> pygame.Rect:
+        """Where the current thing is drawn now (without its shadow)."""
+        placement = painting.item_placement(self)
+        return placement[1] if placement is not None else pygame.Rect(0, 0, 0, 0)
+
+    def _invalidate_item(self) -> None:
+        rect = painting.item_dirty(self)
+        if self._drawn_item is not None:
+            self.ctx.invalidate(self._drawn_item)
+        if rect is not None:
+            self.ctx.invalidate(rect)
+        self._drawn_item = rect
+
+    # ----- drawing -------------------------------------------------------------------
+
+    def draw(self, surface: pygame.Surface) -> None:
+        painting.paint(self, surface)
+
+    def _stars_rect(self) -> pygame.Rect:
+        m = self.ctx.ui.metrics
+        rect = pygame.Rect(0, 0, m.px(420), m.px(150))
+        rect.midtop = (self.ctx.area.centerx, self.won_top + m.px(104 + 16))
+        return rect
+
+    def item_word(self) -> Word | None:
+        """The thing on the table now (or flying), for tests and painting."""
+        if self.motion is not None:
+            return self.motion.word
+        return self.round.current_word if self.round else None

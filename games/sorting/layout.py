@@ -1,0 +1,176 @@
+"""Where things go on Sort it out's screens, in layout units (metrics.px), so one layout
+serves 1280×720 up to 3840×2160. Each function sets the screen's buttons and the
+rectangles the painter and the input handling use."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pygame
+
+from games.sorting import looks
+from games.sorting.rules import LEVELS, level_bins, level_item_count
+from kiosk.api import Button, theme
+
+if TYPE_CHECKING:
+    from games.sorting.game import SortItOut
+
+
+def title_rect(game: SortItOut, bottom: int) -> pygame.Rect:
+    m = game.ctx.ui.metrics
+    area = game.ctx.area
+    return pygame.Rect(
+        area.left + m.margin, bottom - m.px(110), area.width - 2 * m.margin, m.px(100)
+    )
+
+
+def topics(game: SortItOut) -> None:
+    m = game.ctx.ui.metrics
+    area = game.ctx.area
+    packs = game.ctx.packs_with("sorting")
+    cols = min(len(packs), 4)
+    rows = -(-len(packs) // cols)
+    gap = m.px(36)
+    room_h = area.height - m.px(150) - m.margin
+    side = min(
+        m.px(280),
+        (area.width - 2 * m.margin - (cols - 1) * gap) // cols,
+        (room_h - (rows - 1) * gap) // rows,
+    )
+    block_h = rows * side + (rows - 1) * gap
+    top = area.top + max(m.px(140), (area.height - block_h) // 2 + m.px(30))
+    buttons = []
+    for i, pack in enumerate(packs):
+        row, col = divmod(i, cols)
+        in_row = min(cols, len(packs) - row * cols)
+        left = area.centerx - (in_row * side + (in_row - 1) * gap) // 2
+        rect = pygame.Rect(left + col * (side + gap), top + row * (side + gap), side, side)
+        buttons.append(
+            Button(
+                id=f"topic:{pack.pack}",
+                rect=rect,
+                color=theme.TILE_COLORS[i % len(theme.TILE_COLORS)],
+                label=game.ctx.pick(pack.title),
+                image=game.ctx.picture(pack, pack.icon, int(side * 0.6)),
+                on_press=lambda pack=pack: game._choose_topic(pack),
+            )
+        )
+    game.buttons.set_buttons(buttons)
+    game.title_rect = title_rect(game, top - m.px(20))
+
+
+def levels(game: SortItOut) -> None:
+    assert game.pack is not None
+    m = game.ctx.ui.metrics
+    area = game.ctx.area
+    w = h = m.px(300)
+    gap = m.px(44)
+    x = area.centerx - (3 * w + 2 * gap) // 2
+    y = max(area.top + m.px(150), area.top + (area.height - h) // 2 + m.px(30))
+    buttons = []
+    for level in range(1, len(LEVELS) + 1):
+        things = level_item_count(game.pack, level)
+        pictures = [
+            game.ctx.picture(game.pack, b.picture, m.px(120)) for b in level_bins(game.pack, level)
+        ]
+        buttons.append(
+            Button(
+                id=f"level:{level}",
+                rect=pygame.Rect(x, y, w, h),
+                color=theme.TILE_COLORS[level - 1],
+                label=game.ctx.ngettext("%(n)d thing", "%(n)d things", things) % {"n": things},
+                image=looks.level_picture(pictures, int(h * 0.62), game.ctx.ui),
+                on_press=lambda level=level: game.start(level),
+            )
+        )
+        x += w + gap
+    game.buttons.set_buttons(buttons)
+    game.title_rect = title_rect(game, y - m.px(20))
+
+
+def play(game: SortItOut) -> None:
+    assert game.round is not None and game.pack is not None
+    m = game.ctx.ui.metrics
+    area = game.ctx.area
+    count = len(game.round.bins)
+    gap = m.px(32)
+    bin_w = min(m.px(270), (area.width - 2 * m.margin - (count - 1) * gap) // count)
+    bin_h = m.px(206)
+    top = area.bottom - m.px(24) - bin_h
+    x = area.centerx - (count * bin_w + (count - 1) * gap) // 2
+    buttons = []
+    for i, bin_ in enumerate(game.round.bins):
+        buttons.append(
+            Button(
+                id=f"bin:{bin_.id}",
+                rect=pygame.Rect(x, top, bin_w, bin_h),
+                color=theme.lighten(theme.TILE_COLORS[(i + 2) % len(theme.TILE_COLORS)], 0.2),
+                label=game.ctx.pick(bin_.text),
+                image=game.ctx.picture(game.pack, bin_.picture, int(bin_h * 0.58)),
+                on_press=lambda i=i: game.sort_into(i),
+            )
+        )
+        x += bin_w + gap
+    game.buttons.set_buttons(buttons)
+    game.prompt_rect = pygame.Rect(
+        area.left + m.px(110), area.top + m.px(10), area.width - 2 * m.px(110), m.px(78)
+    )
+    card = (m.px(looks.CARD_W), m.px(looks.CARD_H))
+    middle = (game.prompt_rect.bottom + top - m.px(16)) // 2
+    game.home = pygame.Rect((0, 0), card)
+    game.home.center = (area.centerx, middle)
+
+
+def won(game: SortItOut) -> None:
+    m = game.ctx.ui.metrics
+    area = game.ctx.area
+    bw, bh = m.px(330), m.px(120)
+    gap = m.px(40)
+    game.won_top = area.top + max(m.px(12), (area.height - m.px(546)) // 2)
+    y = game.won_top + m.px(104 + 16 + 150 + 6 + 120 + 30)
+    buttons = [
+        Button(
+            id="again",
+            rect=pygame.Rect(0, y, bw, bh),
+            color=theme.NEUTRAL_COLOR,
+            icon="repeat",
+            label=game.ctx.gettext("Play again"),
+            icon_share=0.5,
+            on_press=lambda: game.start(game.level),
+        )
+    ]
+    if game.level < len(LEVELS):
+        buttons.append(
+            Button(
+                id="next",
+                rect=pygame.Rect(0, y, bw, bh),
+                color=theme.YES_COLOR,
+                icon="right-arrow",
+                label=game.ctx.gettext("Next level"),
+                icon_share=0.5,
+                on_press=lambda: game.start(game.level + 1),
+            )
+        )
+    if len(game.ctx.packs_with("sorting")) > 1:
+        buttons.insert(
+            0,
+            Button(
+                id="topics",
+                rect=pygame.Rect(0, y, bw, bh),
+                color=theme.TILE_COLORS[4],
+                icon="books",
+                label=game.ctx.gettext("Other topic"),
+                icon_share=0.5,
+                on_press=game._begin,
+            ),
+        )
+    total = len(buttons) * bw + (len(buttons) - 1) * gap
+    if total > area.width - 2 * m.margin:
+        bw = (area.width - 2 * m.margin - (len(buttons) - 1) * gap) // len(buttons)
+        total = len(buttons) * bw + (len(buttons) - 1) * gap
+    x = area.centerx - total // 2
+    for button in buttons:
+        button.rect.x, button.rect.width = x, bw
+        x += bw + gap
+    game.buttons.set_buttons(buttons)
+    game.buttons.focus_index = len(buttons) - 1

@@ -1,0 +1,242 @@
+"""Painting Sort it out's screens. Everything is clipped: a piece is drawn only when it
+meets the invalidated rectangle, and composed pictures come from the game's cache."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import pygame
+
+from games.sorting import looks
+from kiosk.api import Word, draw, theme
+
+if TYPE_CHECKING:
+    from games.sorting.game import SortItOut
+
+#: At most this many cards show in the pile behind the current one.
+PILE_SHOWN = 3
+#: Seconds the hint's hand bounces before it rests (it stays until the thing is sorted).
+HINT_BOUNCE_S = 3.0
+
+
+def item_placement(game: SortItOut) -> tuple[Word, pygame.Rect, float, bool] | None:
+    """The thing on the table: its word, rect (without shadow), scale and whether it is
+    lifted (carried or flying); None when there is none."""
+    if game.phase != "play" or game.round is None:
+        return None
+    word = game.item_word()
+    if word is None:
+        return None
+    lifted = False
+    scale = 1.0
+    if game.motion is not None:
+        center, scale = game.motion.place(game.time)
+        lifted = game.motion.kind in ("in", "back")
+    elif game.carry is not None:
+        center, lifted = game.carry.center, True
+    else:
+        center = game.home.center
+    rect = pygame.Rect(0, 0, round(game.home.width * scale), round(game.home.height * scale))
+    rect.center = center
+    return word, rect, scale, lifted
+
+
+def item_dirty(game: SortItOut) -> pygame.Rect | None:
+    """Everything the thing may paint now: shadow and selection ring included."""
+    placement = item_placement(game)
+    if placement is None:
+        return None
+    reach = looks.shadow_reach(game.ctx.ui) + game.ctx.ui.metrics.px(14)
+    return placement[1].inflate(2 * reach, 2 * reach)
+
+
+def _cached(game: SortItOut, key: tuple[object, ...], make: object) -> pygame.Surface:
+    surface = game._looks.get(key)
+    if surface is None:
+        assert callable(make)
+        surface = make()
+        game._looks[key] = surface
+    return surface
+
+
+def _card(game: SortItOut, word: Word, lifted: bool) -> pygame.Surface:
+    ui = game.ctx.ui
+    size = game.home.size
+    assert game.pack is not None
+    pack = game.pack
+
+    def make() -> pygame.Surface:
+        picture = game.ctx.picture(pack, word.picture, int(size[1] * looks.PICTURE_SHARE))
+        return looks.item_card(ui, picture, game.ctx.pick(word.text), size, lifted)
+
+    return _cached(game, ("card", word.id, lifted), make)
+
+
+def paint(game: SortItOut, surface: pygame.Surface) -> None:
+    area = game.ctx.area
+    surface.blit(draw.scene_background(surface.get_size()), area, area=area)
+    if game.phase == "empty":
+        _paint_empty(game, surface)
+    elif game.phase in ("topic", "choose"):
+        if game.phase == "topic":
+            title = game.ctx.gettext("What shall we sort?")
+        else:
+            title = game.ctx.gettext("How many things will you sort?")
+        _paint_title(game, surface, title)
+        game.buttons.draw(surface)
+    elif game.phase == "play":
+        _paint_play(game, surface)
+    else:
+        _paint_won(game, surface)
+        game.buttons.draw(surface)
+
+
+def _paint_title(game: SortItOut, surface: pygame.Surface, text: str) -> None:
+    m = game.ctx.ui.metrics
+    rect = game.title_rect
+    if not surface.get_clip().colliderect(rect):
+        return
+    title = game.ctx.ui.text.fit(
+        text, rect.size, m.font_size("title"), theme.INK, weight="bold", max_lines=2
+    )
+    surface.blit(title, title.get_rect(midbottom=rect.midbottom))
+
+
+def _paint_empty(game: SortItOut, surface: pygame.Surface) -> None:
+    ui = game.ctx.ui
+    m = ui.metrics
+    area = game.ctx.area
+    picture = ui.images.emoji("recycling", m.px(160))
+    block_top = area.centery - m.px(150)
+    surface.blit(picture, picture.get_rect(midtop=(area.centerx, block_top)))
+    message = game.ctx.gettext(
+        "There is nothing to sort yet. Ask the librarian to add a sorting pack."
+    )
+    box = (min(area.width - 2 * m.margin, m.px(900)), m.px(130))
+    text = ui.text.fit(message, box, m.font_size("heading"), theme.INK, weight="bold")
+    surface.blit(text, text.get_rect(midtop=(area.centerx, block_top + m.px(180))))
+
+
+def _paint_play(game: SortItOut, surface: pygame.Surface) -> None:
+    ui = game.ctx.ui
+    m = ui.metrics
+    clip = surface.get_clip()
+    assert game.round is not None and game.pack is not None
+    if clip.colliderect(game.prompt_rect):
+        prompt = ui.text.fit(
+            game.ctx.pick(game.pack.sorting.prompt) if game.pack.sorting else "",
+            game.prompt_rect.size,
+            m.font_size("heading"),
+            theme.INK,
+            weight="bold",
+            max_lines=2,
+        )
+        surface.blit(prompt, prompt.get_rect(center=game.prompt_rect.center))
+    _paint_pile(game, surface)
+    game.buttons.draw(surface)
+    for i, button in enumerate(game.buttons.buttons):
+        if not clip.colliderect(button.dirty_rect(ui)):
+            continue
+        if i == game.hover:
+            _ring(game, surface, button.rect, theme.ACCENT, m.px(8))
+        if i == game.hint:
+            _ring(game, surface, button.rect, theme.GOOD, m.px(8))
+        count = game.round.counts[game.round.bins[i].id]
+        if count:
+            _paint_counter(game, surface, i, button.rect, count)
+    if game.hint is not None:
+        _paint_hint_hand(game, surface, game.buttons.buttons[game.hint].rect)
+    placement = item_placement(game)
+    if placement is not None:
+        word, rect, scale, lifted = placement
+        if clip.colliderect(rect.inflate(m.px(80), m.px(80))):
+            card = _card(game, word, lifted)
+            if scale != 1.0:
+                w, h = card.get_size()
+                card = pygame.transform.smoothscale(
+                    card, (max(1, round(w * scale)), max(1, round(h * scale)))
+                )
+            surface.blit(card, card.get_rect(center=rect.center))
+            if game.selected and game.carry is None and game.motion is None:
+                _ring(game, surface, rect, theme.ACCENT, m.px(8))
+
+
+def _paint_pile(game: SortItOut, surface: pygame.Surface) -> None:
+    assert game.round is not None
+    m = game.ctx.ui.metrics
+    on_table = 0 if (game.motion is not None and game.motion.kind == "in") else 1
+    waiting = min(PILE_SHOWN, game.round.remaining - on_table)
+    if waiting <= 0 or not surface.get_clip().colliderect(game.home.inflate(m.px(120), m.px(120))):
+        return
+    back = _cached(game, ("back",), lambda: looks.card_back(game.ctx.ui, game.home.size))
+    step = m.px(10)
+    for k in range(waiting, 0, -1):
+        rect = back.get_rect(center=game.home.move(k * step, -k * step).center)
+        surface.blit(back, rect)
+
+
+def _ring(
+    game: SortItOut, surface: pygame.Surface, rect: pygame.Rect, color: tuple, width: int
+) -> None:
+    m = game.ctx.ui.metrics
+    outline = rect.inflate(2 * width + m.px(6), 2 * width + m.px(6))
+    pygame.draw.rect(surface, color, outline, width=width, border_radius=m.px(34))
+
+
+def _paint_counter(
+    game: SortItOut, surface: pygame.Surface, index: int, rect: pygame.Rect, count: int
+) -> None:
+    m = game.ctx.ui.metrics
+    diameter = m.px(52)
+    badge = _cached(game, ("count", count), lambda: looks.counter(game.ctx.ui, count, diameter))
+    if game.popped is not None and game.popped[0] == index:
+        t = (game.time - game.popped[1]) / 0.45
+        if 0 <= t < 1:
+            grow = 1 + 0.5 * math.sin(t * math.pi)
+            size = round(diameter * grow)
+            badge = pygame.transform.smoothscale(badge, (size, size))
+    center = (rect.right - m.px(14), rect.top + m.px(14))
+    surface.blit(badge, badge.get_rect(center=center))
+
+
+def _paint_hint_hand(game: SortItOut, surface: pygame.Surface, rect: pygame.Rect) -> None:
+    m = game.ctx.ui.metrics
+    hand = game.ctx.ui.images.emoji("backhand-index-pointing-down", m.px(72))
+    age = game.time - game.hint_at
+    bounce = abs(math.sin(age * 5.0)) * m.px(14) if age < HINT_BOUNCE_S else 0
+    surface.blit(hand, hand.get_rect(midbottom=(rect.centerx, rect.top - m.px(4) - bounce)))
+
+
+def _paint_won(game: SortItOut, surface: pygame.Surface) -> None:
+    ui = game.ctx.ui
+    m = ui.metrics
+    area = game.ctx.area
+    assert game.round is not None
+    party = ui.images.emoji("party-popper", m.px(104))
+    surface.blit(party, party.get_rect(midtop=(area.centerx, game.won_top)))
+    stars = game._stars_rect()
+    appear = min(1.0, (game.time - game.won_at) / 1.2)
+    size = m.px(110)
+    for i in range(3):
+        cx = stars.centerx + (i - 1) * m.px(140)
+        if i < game.stars and appear * 3 >= i + 0.5:
+            picture = ui.images.emoji("glowing-star", size)
+            surface.blit(picture, picture.get_rect(center=(cx, stars.centery)))
+        else:
+            color = theme.lighten(theme.INK_SOFT, 0.75)
+            pygame.draw.circle(surface, color, (cx, stars.centery), size // 3)
+    n = game.round.first_try
+    message = game.ctx.ngettext(
+        "All sorted! %(n)d thing went into the right bin at the first try.",
+        "All sorted! %(n)d things went into the right bin at the first try.",
+        n,
+    ) % {"n": n}
+    text = ui.text.fit(
+        message,
+        (min(area.width - 2 * m.margin, m.px(1000)), m.px(120)),
+        m.font_size("heading"),
+        theme.INK,
+        weight="bold",
+    )
+    surface.blit(text, text.get_rect(midtop=(area.centerx, stars.bottom + m.px(6))))
