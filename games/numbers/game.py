@@ -1,0 +1,464 @@
+"""Number garden: counting, sums and times tables among flowers, apples and bees.
+
+The child picks a level (count the pictures; plus and minus within 20; within 100; times
+tables). A round is 8 questions. Levels 1–2 are answered with big number buttons, levels
+3–4 on a number pad (or the keyboard's digits, Backspace and Enter). A wrong answer gets a
+kind "try again" and the same question stays; each question answered right at the first
+try grows a sunflower in the row at the top and counts for the score. Within a level the
+numbers grow after 3 right answers in a row and shrink after 2 wrong ones."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import pygame
+
+from games.numbers.controls import answer_buttons, pad_buttons, pad_size
+from games.numbers.problems import (
+    LEVELS,
+    PAD_LEVELS,
+    QUESTIONS_PER_ROUND,
+    TOP_STEP,
+    Ladder,
+    Problem,
+    make_problem,
+    stars_for,
+)
+from games.numbers.scenery import (
+    answer_box,
+    draw_stars,
+    level_picture,
+    progress_flower,
+    question_card,
+)
+from kiosk.api import (
+    Activity,
+    ActivityInfo,
+    Button,
+    ButtonGroup,
+    InputEvent,
+    KeyEvent,
+    draw,
+    theme,
+)
+
+Phase = Literal["choose", "play", "won"]
+BoxState = Literal["ask", "typing", "wrong", "right"]
+
+RIGHT_SHOW_S = 1.0  # the right answer stays in view this long before the next question
+GROW_S = 0.5  # a new flower grows in the progress row
+MAX_DIGITS = 3
+DIGIT_KEYS = {getattr(pygame, f"K_{d}"): str(d) for d in range(10)} | {
+    getattr(pygame, f"K_KP{d}"): str(d) for d in range(10)
+}
+
+
+class NumberGarden(Activity):
+    info = ActivityInfo(
+        id="numbers",
+        title={"lv": "Skaitļu dārzs", "lt": "Skaičių sodas", "en": "Number garden"},
+        icon="sunflower",
+        category="play",
+        levels=LEVELS,
+    )
+
+    def on_enter(self) -> None:
+        self.phase: Phase = "choose"
+        self.level = 1
+        #: The adaptive step of each level, kept while the child stays in the game.
+        self.ladders = {level: Ladder(top=TOP_STEP[level]) for level in range(1, LEVELS + 1)}
+        self.time = 0.0
+        self.stars = 0
+        self.buttons = ButtonGroup(self.ctx.ui, self.ctx.invalidate)
+        self._pad: list[Button] | None = None  # built once: it looks the same all game
+        self._layout_phase()
+
+    def on_language_changed(self) -> None:
+        self._layout_phase()
+
+    @property
+    def ladder(self) -> Ladder:
+        return self.ladders[self.level]
+
+    @property
+    def uses_pad(self) -> bool:
+        return self.level in PAD_LEVELS
+
+    # ----- rounds and answers ----------------------------------------------------------
+
+    def start(self, level: int) -> None:
+        """Begin a round of 8 questions at `level` (1-based)."""
+        self.level = level
+        self.index = 0
+        self.first_try = 0
+        #: Per question: True right at the first try, False right later, None not yet.
+        self.results: list[bool | None] = [None] * QUESTIONS_PER_ROUND
+        self.asked: set[tuple[str, int, int]] = set()
+        self.grow_at = -GROW_S
+        self.phase = "play"
+        self.ctx.start_round(level)
+        self.ctx.set_score(0)
+        self._new_question()
+
+    def _new_question(self) -> None:
+        self.problem: Problem = make_problem(
+            self.level, self.ladder.step, self.ctx.random, frozenset(self.asked)
+        )
+        self.asked.add(self.problem.key)
+        self.wrong: set[int] = set()
+        self.entry = ""
+        self.box_state: BoxState = "ask"
+        self.solved = False
+        self.next_at: float | None = None
+        self._layout_phase()
+
+    def answer(self, value: int) -> None:
+        """The child's answer to the current question (a number button or OK on the pad)."""
+        if self.phase != "play" or self.solved:
+            return
+        correct = value == self.problem.answer
+        self.ladder.answered(correct)
+        if correct:
+            first = not self.wrong
+            self.results[self.index] = first
+            if first:
+                self.first_try += 1
+                self.ctx.set_score(self.first_try)
+            self.solved = True
+            self.entry = str(value)
+            self.box_state = "right"
+            self.next_at = self.time + RIGHT_SHOW_S
+            self.grow_at = self.time
+            self.ctx.play_sound("good")
+        else:
+            self.wrong.add(value)
+            if self.uses_pad:
+                self.box_state = "wrong"  # the typed number stays in view until the next key
+            self.ctx.play_sound("try-again")
+        if not self.uses_pad:
+            self._set_answer_buttons()
+        self.ctx.invalidate(self.prompt_rect)
+        self.ctx.invalidate(self.answer_rect)
+        self.ctx.invalidate(self._slot_rect(self.index))
+
+    def type_digit(self, digit: str) -> None:
+        if self.phase != "play" or self.solved:
+            return
+        if self.box_state == "wrong":
+            self.entry = ""
+            self.ctx.invalidate(self.prompt_rect)
+        if len(self.entry) >= MAX_DIGITS:
+            return
+        self.entry = digit if self.entry == "0" else self.entry + digit
+        self.box_state = "typing"
+        self.ctx.invalidate(self.answer_rect)
+
+    def erase(self) -> None:
+        if self.phase != "play" or self.solved:
+            return
+        self.entry = "" if self.box_state == "wrong" else self.entry[:-1]
+        self.box_state = "typing" if self.entry else "ask"
+        self.ctx.invalidate(self.answer_rect)
+
+    def submit(self) -> None:
+        """OK on the pad: check the typed number (an empty box is simply ignored)."""
+        if self.entry and self.box_state == "typing":
+            self.answer(int(self.entry))
+
+    def _next(self) -> None:
+        self.index += 1
+        if self.index >= QUESTIONS_PER_ROUND:
+            self._win()
+        else:
+            self._new_question()
+
+    def _win(self) -> None:
+        self.stars = stars_for(self.first_try)
+        self.ctx.complete(score=self.first_try, level=self.level)
+        self.ctx.play_sound("success")
+        self.phase = "won"
+        self.won_at = self.time
+        self._layout_phase()
+
+    # ----- input -------------------------------------------------------------------------
+
+    def handle_event(self, event: InputEvent) -> bool:
+        if self.buttons.handle(event):
+            return True
+        if self.phase != "play" or not self.uses_pad or not isinstance(event, KeyEvent):
+            return False
+        if event.key in DIGIT_KEYS:
+            self._hide_focus()
+            self.type_digit(DIGIT_KEYS[event.key])
+            return True
+        if event.key == pygame.K_BACKSPACE:
+            self._hide_focus()
+            self.erase()
+            return True
+        if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+            self.submit()
+            return True
+        return False
+
+    def _hide_focus(self) -> None:
+        """Typing on the keyboard hides the pad's ring, so Enter sends the number."""
+        focused = self.buttons.focused
+        if focused is not None:
+            self.buttons.focus_index = None
+            self.ctx.invalidate(focused.dirty_rect(self.ctx.ui))
+
+    def update(self, dt: float) -> None:
+        self.time += dt
+        if self.phase == "play":
+            if self.next_at is not None and self.time >= self.next_at:
+                self._next()
+            elif self.time - self.grow_at < GROW_S + 0.1:
+                self.ctx.invalidate(self._slot_rect(self.index))
+        elif self.phase == "won" and self.time - self.won_at < 1.5:
+            self.ctx.invalidate(self._stars_rect())
+
+    # ----- layout ------------------------------------------------------------------------
+
+    def _layout_phase(self) -> None:
+        if self.phase == "choose":
+            self._layout_choose()
+        elif self.phase == "won":
+            self._layout_won()
+        else:
+            self._layout_play()
+        self.ctx.invalidate()
+
+    def _layout_choose(self) -> None:
+        m = self.ctx.ui.metrics
+        area = self.ctx.area
+        w, h, gap = m.px(262), m.px(300), m.px(30)
+        x = area.centerx - (LEVELS * w + (LEVELS - 1) * gap) // 2
+        y = max(area.top + m.px(150), area.top + (area.height - h) // 2 + m.px(30))
+        labels = {
+            1: self.ctx.gettext("Counting"),
+            2: self.ctx.gettext("Plus and minus"),
+            3: self.ctx.gettext("Up to 100"),
+            4: self.ctx.gettext("Times tables"),
+        }
+        buttons = []
+        for level in range(1, LEVELS + 1):
+            buttons.append(
+                Button(
+                    id=f"level:{level}",
+                    rect=pygame.Rect(x, y, w, h),
+                    color=theme.TILE_COLORS[level - 1],
+                    label=labels[level],
+                    image=level_picture(self.ctx.ui, level, int(h * 0.6)),
+                    on_press=lambda level=level: self.start(level),
+                )
+            )
+            x += w + gap
+        self.buttons.set_buttons(buttons)
+        self.choose_top = y
+
+    def _layout_play(self) -> None:
+        """Progress row, prompt, card and answers as one block, centred on tall screens."""
+        m = self.ctx.ui.metrics
+        area = self.ctx.area
+        self.slot_size, self.slot_gap = m.px(46), m.px(14)
+        prompt_h, button_h, gap = m.px(62), m.px(132), m.px(30)
+        head_h = self.slot_size + m.px(6) + prompt_h + m.px(8)
+        room = area.height - m.px(10) - head_h - m.px(20)
+        if self.uses_pad:
+            pad_w, pad_h = pad_size(self.ctx.ui)
+            body_h = min(room, max(pad_h, m.px(480)))
+        else:
+            card_h = min(room - button_h - gap, m.px(420))
+            body_h = card_h + gap + button_h
+        top = area.top + m.px(10) + (room - body_h) // 2
+        row_w = QUESTIONS_PER_ROUND * (self.slot_size + self.slot_gap) - self.slot_gap
+        self.progress_rect = pygame.Rect(area.centerx - row_w // 2, top, row_w, self.slot_size)
+        self.prompt_rect = pygame.Rect(
+            area.left + m.margin,
+            self.progress_rect.bottom + m.px(6),
+            area.width - 2 * m.margin,
+            prompt_h,
+        )
+        body_top = self.prompt_rect.bottom + m.px(8)
+        if self.uses_pad:
+            pad = pygame.Rect(area.right - m.margin - pad_w, 0, pad_w, pad_h)
+            pad.centery = body_top + body_h // 2
+            left = area.left + m.margin
+            self.card_rect = pygame.Rect(left, body_top, pad.left - m.px(36) - left, body_h)
+            if self._pad is None or self._pad[0].rect.topleft != pad.topleft:
+                self._pad = pad_buttons(
+                    self.ctx.ui, pad.topleft, self.type_digit, self.erase, self.submit
+                )
+            self.buttons.set_buttons(self._pad)
+        else:
+            card_w = min(area.width - 2 * m.margin, m.px(1000))
+            self.card_rect = pygame.Rect(area.centerx - card_w // 2, body_top, card_w, card_h)
+            self.answer_row_top = self.card_rect.bottom + gap
+            self._set_answer_buttons()
+        card = question_card(self.ctx.ui, self.problem, self.card_rect.size, self.uses_pad)
+        self.card = card.surface
+        self.answer_rect = card.answer_box.move(self.card_rect.topleft)
+        self._boxes: dict[tuple[str, str], pygame.Surface] = {}
+
+    def _set_answer_buttons(self) -> None:
+        buttons = answer_buttons(
+            self.ctx.ui,
+            self.problem.choices,
+            self.problem.answer,
+            self.wrong,
+            self.solved,
+            (self.ctx.area.centerx, self.answer_row_top),
+            self.answer,
+        )
+        focused = self.buttons.focused
+        self.buttons.set_buttons(buttons)
+        if focused is not None and (self.buttons.focused is None or not focused.enabled):
+            # A keyboard player keeps a ring on an answer they can still choose.
+            enabled = [i for i, b in enumerate(buttons) if b.enabled]
+            self.buttons.focus_index = enabled[0] if enabled else None
+        for button in buttons:
+            self.ctx.invalidate(button.dirty_rect(self.ctx.ui))
+
+    def _layout_won(self) -> None:
+        m = self.ctx.ui.metrics
+        area = self.ctx.area
+        bw, bh, gap = m.px(330), m.px(120), m.px(40)
+        self.won_top = area.top + max(m.px(12), (area.height - m.px(546)) // 2)
+        y = self.won_top + m.px(104 + 16 + 150 + 6 + 120 + 30)
+        buttons = [
+            Button(
+                id="again",
+                rect=pygame.Rect(0, y, bw, bh),
+                color=theme.NEUTRAL_COLOR,
+                icon="repeat",
+                label=self.ctx.gettext("Play again"),
+                icon_share=0.5,
+                on_press=lambda: self.start(self.level),
+            )
+        ]
+        if self.level < LEVELS:
+            buttons.append(
+                Button(
+                    id="next",
+                    rect=pygame.Rect(0, y, bw, bh),
+                    color=theme.YES_COLOR,
+                    icon="right-arrow",
+                    label=self.ctx.gettext("Next level"),
+                    icon_share=0.5,
+                    on_press=lambda: self.start(self.level + 1),
+                )
+            )
+        x = area.centerx - (len(buttons) * bw + (len(buttons) - 1) * gap) // 2
+        for button in buttons:
+            button.rect.x = x
+            x += bw + gap
+        self.buttons.set_buttons(buttons)
+        self.buttons.focus_index = len(buttons) - 1
+
+    def _slot_rect(self, index: int) -> pygame.Rect:
+        step = self.slot_size + self.slot_gap
+        left = self.progress_rect.left + index * step
+        return pygame.Rect(left, self.progress_rect.top, self.slot_size, self.slot_size)
+
+    def _stars_rect(self) -> pygame.Rect:
+        m = self.ctx.ui.metrics
+        rect = pygame.Rect(0, 0, m.px(420), m.px(150))
+        rect.midtop = (self.ctx.area.centerx, self.won_top + m.px(104 + 16))
+        return rect
+
+    # ----- drawing -----------------------------------------------------------------------
+
+    def draw(self, surface: pygame.Surface) -> None:
+        ui = self.ctx.ui
+        m = ui.metrics
+        area = self.ctx.area
+        surface.blit(draw.scene_background(surface.get_size()), area, area=area)
+        if self.phase == "choose":
+            title = ui.text.fit(
+                self.ctx.gettext("Choose a game!"),
+                (area.width - 2 * m.margin, m.px(110)),
+                m.font_size("title"),
+                theme.INK,
+                weight="bold",
+            )
+            surface.blit(
+                title, title.get_rect(midbottom=(area.centerx, self.choose_top - m.px(40)))
+            )
+        elif self.phase == "play":
+            self._draw_play(surface)
+        else:
+            self._draw_won(surface)
+        self.buttons.draw(surface)
+
+    def _prompt(self) -> str:
+        if self.solved:
+            return self.ctx.gettext("Yes, that's right!")
+        if self.box_state == "wrong" or (self.wrong and not self.entry):
+            return self.ctx.gettext("Almost! Try again.")
+        if self.problem.kind == "count":
+            return self.ctx.gettext("How many do you see?")
+        return self.ctx.gettext("Find the answer!")
+
+    def _draw_play(self, surface: pygame.Surface) -> None:
+        ui = self.ctx.ui
+        m = ui.metrics
+        clip = surface.get_clip()
+        if clip.colliderect(self.progress_rect):
+            for i in range(QUESTIONS_PER_ROUND):
+                self._draw_slot(surface, i)
+        if clip.colliderect(self.prompt_rect):
+            text = ui.text.fit(
+                self._prompt(), self.prompt_rect.size, m.font_size("heading"), theme.INK, "bold"
+            )
+            surface.blit(text, text.get_rect(center=self.prompt_rect.center))
+        if clip.colliderect(self.card_rect):
+            shadow_blur = m.px(10)
+            shade = draw.shadow(self.card_rect.size, m.px(32), shadow_blur, alpha=60)
+            surface.blit(
+                shade, (self.card_rect.x - shadow_blur, self.card_rect.y - shadow_blur + m.px(6))
+            )
+            surface.blit(self.card, self.card_rect)
+        if clip.colliderect(self.answer_rect):
+            surface.blit(self._box(), self.answer_rect)
+
+    def _box(self) -> pygame.Surface:
+        shown = self.entry or ("?" if self.box_state == "ask" else "")
+        key = (shown, self.box_state)
+        box = self._boxes.get(key)
+        if box is None:
+            box = answer_box(self.ctx.ui, self.answer_rect.size, shown, self.box_state)
+            self._boxes[key] = box
+        return box
+
+    def _draw_slot(self, surface: pygame.Surface, index: int) -> None:
+        rect = self._slot_rect(index)
+        grown = 1.0
+        if index == self.index:
+            grown = min(1.0, (self.time - self.grow_at) / GROW_S)
+        picture = progress_flower(
+            self.ctx.ui, self.results[index], index == self.index, grown, rect.height
+        )
+        surface.blit(picture, picture.get_rect(midbottom=rect.midbottom))
+
+    def _draw_won(self, surface: pygame.Surface) -> None:
+        ui = self.ctx.ui
+        m = ui.metrics
+        area = self.ctx.area
+        party = ui.images.emoji("party-popper", m.px(104))
+        surface.blit(party, party.get_rect(midtop=(area.centerx, self.won_top)))
+        stars = self._stars_rect()
+        appear = min(1.0, (self.time - self.won_at) / 1.2)
+        draw_stars(surface, ui, stars.center, self.stars, appear)
+        # No counted noun: "5 of 8" reads the same for every number in lv, lt and en.
+        message = self.ctx.gettext("Well done! %(n)d of %(total)d right at the first try.") % {
+            "n": self.first_try,
+            "total": QUESTIONS_PER_ROUND,
+        }
+        text = ui.text.fit(
+            message,
+            (min(area.width - 2 * m.margin, m.px(1000)), m.px(120)),
+            m.font_size("heading"),
+            theme.INK,
+            weight="bold",
+        )
+        surface.blit(text, text.get_rect(midtop=(area.centerx, stars.bottom + m.px(6))))

@@ -1,0 +1,384 @@
+"""The picture quiz: questions from the content packs, answered with big picture buttons.
+
+The child picks a topic (one tile per pack with questions in the current language;
+skipped when there is only one), then a level: 5 questions with up to 3 answers, 8 with
+up to 4, or 10 with 4 and no second try. After each answer the right one turns green,
+the pack's explanation is shown and a big "Next" button waits for slow readers.
+The score is the number of questions answered right at the first try; stars follow the
+share. In a librarian's group session two teams (fox and bear) answer in turn and a
+score bar at the top shows their points; the end celebrates the winner or a tie."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import pygame
+
+from games.quiz.pieces import (
+    ANSWER_BORDERS,
+    AnswerButton,
+    answer_text_box,
+    common_text_size,
+    level_picture,
+    word_picture_side,
+)
+from games.quiz.rounds import LEVELS, Outcome, QuizRound
+from games.quiz.screens import QuizScreens
+from kiosk.api import Activity, ActivityInfo, Button, ButtonGroup, InputEvent, Pack, theme
+
+Phase = Literal["empty", "topic", "level", "question", "end"]
+
+#: How long the green tick on the right answer takes to pop in.
+POP_S = 0.35
+
+
+class PictureQuiz(QuizScreens, Activity):
+    info = ActivityInfo(
+        id="quiz",
+        title={"lv": "Viktorīna", "lt": "Viktorina", "en": "Quiz"},
+        icon="question-mark",
+        category="play",
+        levels=len(LEVELS),
+        supports_teams=True,
+    )
+
+    def on_enter(self) -> None:
+        self.phase: Phase = "topic"
+        self.teams = self.ctx.session.kind == "group"
+        self.pack: Pack | None = None
+        self.round: QuizRound | None = None
+        self.level = 1
+        self.feedback: Outcome | None = None
+        self.feedback_at = 0.0
+        self.ended_at = 0.0
+        self.time = 0.0
+        self.buttons = ButtonGroup(self.ctx.ui, self.ctx.invalidate)
+        self._cache: dict[tuple[object, ...], pygame.Surface] = {}
+        self.show_topics()
+
+    def on_language_changed(self) -> None:
+        self._cache.clear()
+        if self.phase in ("empty", "topic"):
+            self.show_topics()
+        elif self.phase == "level" and self.pack not in self.topics():
+            self.show_topics()
+        else:
+            self._layout()
+
+    # ----- the flow ------------------------------------------------------------------
+
+    def topics(self) -> list[Pack]:
+        return self.ctx.packs_with("questions")
+
+    def show_topics(self) -> None:
+        """The topic picker; with one topic straight to its levels, with none a message."""
+        topics = self.topics()
+        if not topics:
+            self.phase = "empty"
+        elif len(topics) == 1:
+            self.choose_topic(topics[0])
+            return
+        else:
+            self.phase = "topic"
+        self._layout()
+
+    def choose_topic(self, pack: Pack) -> None:
+        self.pack = pack
+        self.phase = "level"
+        self._layout()
+
+    def start(self, level: int) -> None:
+        """A new round of the chosen topic at `level` (1-based)."""
+        assert self.pack is not None
+        self.level = level
+        self.round = QuizRound.new(self.pack, level, self.ctx.random, self.teams)
+        self.feedback = None
+        self.phase = "question"
+        self.ctx.start_round(level)
+        self.ctx.set_score(0)
+        self._layout()
+
+    def choose(self, index: int) -> None:
+        """The child chose answer `index` of the current question."""
+        quiz = self.round
+        if self.phase != "question" or quiz is None:
+            return
+        asked = quiz.current
+        if asked.done or index in asked.tried:
+            return
+        self.feedback = quiz.answer(index)
+        self.feedback_at = self.time
+        if self.feedback == "right":
+            self.ctx.play_sound("good")
+            self.ctx.set_score(quiz.score)
+        else:
+            self.ctx.play_sound("try-again")
+        self._layout()
+        if asked.done:
+            self.buttons.focus_index = self.buttons.buttons.index(self.buttons.by_id("next"))
+        elif (focused := self.buttons.focused) is not None and not focused.enabled:
+            self.buttons.focus_index = next(
+                i for i, b in enumerate(self.buttons.buttons) if b.enabled
+            )
+
+    def next_question(self) -> None:
+        quiz = self.round
+        if quiz is None or not quiz.current.done:
+            return
+        self.feedback = None
+        if quiz.advance():
+            self._layout()
+            return
+        self.ctx.complete(score=quiz.score, level=quiz.level_number)
+        self.ctx.play_sound("success")
+        self.phase = "end"
+        self.ended_at = self.time
+        self._layout()
+
+    # ----- layout --------------------------------------------------------------------
+
+    def _layout(self) -> None:
+        if self.phase == "topic":
+            self._layout_topics()
+        elif self.phase == "level":
+            self._layout_levels()
+        elif self.phase == "question":
+            self._layout_question()
+        elif self.phase == "end":
+            self._layout_end()
+        else:
+            self.buttons.set_buttons([])
+        self.ctx.invalidate()
+
+    def _layout_topics(self) -> None:
+        m = self.ctx.ui.metrics
+        area = self.ctx.area
+        topics = self.topics()
+        # Balanced rows (5 topics: 3 + 2, not 4 + 1).
+        rows = -(-len(topics) // (4 if len(topics) <= 8 else 5))
+        cols = -(-len(topics) // rows)
+        gap = m.px(36)
+        self.title_rect = pygame.Rect(
+            area.left + m.margin, area.top + m.px(20), area.width - 2 * m.margin, m.px(100)
+        )
+        room = pygame.Rect(
+            area.left + m.margin,
+            self.title_rect.bottom + m.px(20),
+            area.width - 2 * m.margin,
+            area.bottom - self.title_rect.bottom - m.px(20) - m.margin,
+        )
+        side = min(
+            m.px(280),
+            (room.width - (cols - 1) * gap) // cols,
+            (room.height - (rows - 1) * gap) // rows,
+        )
+        top = room.top + (room.height - (rows * side + (rows - 1) * gap)) // 2
+        buttons = []
+        for i, pack in enumerate(topics):
+            row, col = divmod(i, cols)
+            in_row = min(cols, len(topics) - row * cols)
+            left = room.centerx - (in_row * side + (in_row - 1) * gap) // 2
+            buttons.append(
+                Button(
+                    id=f"topic:{pack.pack}",
+                    rect=pygame.Rect(
+                        left + col * (side + gap), top + row * (side + gap), side, side
+                    ),
+                    color=theme.TILE_COLORS[i % len(theme.TILE_COLORS)],
+                    label=self.ctx.pick(pack.title),
+                    image=self.ctx.picture(pack, pack.icon, int(side * 0.55)),
+                    on_press=lambda pack=pack: self.choose_topic(pack),
+                )
+            )
+        self.buttons.set_buttons(buttons)
+
+    def _layout_levels(self) -> None:
+        m = self.ctx.ui.metrics
+        area = self.ctx.area
+        w = h = m.px(300)
+        gap = m.px(44)
+        self.title_rect = pygame.Rect(
+            area.left + m.margin + m.px(110),
+            area.top + m.px(20),
+            area.width - 2 * (m.margin + m.px(110)),
+            m.px(100),
+        )
+        y = max(self.title_rect.bottom + m.px(30), area.top + (area.height - h) // 2 + m.px(40))
+        x = area.centerx - (3 * w + 2 * gap) // 2
+        buttons: list[Button] = []
+        for level, rules in enumerate(LEVELS, start=1):
+            label = self.ctx.ngettext("%(n)d question", "%(n)d questions", rules.questions) % {
+                "n": rules.questions
+            }
+            buttons.append(
+                Button(
+                    id=f"level:{level}",
+                    rect=pygame.Rect(x, y, w, h),
+                    color=theme.TILE_COLORS[level - 1],
+                    label=label,
+                    image=level_picture(
+                        self.ctx.ui, rules.questions, rules.max_answers, int(h * 0.62)
+                    ),
+                    on_press=lambda level=level: self.start(level),
+                )
+            )
+            x += w + gap
+        if len(self.topics()) > 1:
+            side = m.px(84)
+            back = pygame.Rect(0, 0, side, side)
+            back.midleft = (area.left + m.margin, self.title_rect.centery)
+            buttons.append(
+                Button(
+                    id="topics",
+                    rect=back,
+                    color=theme.NEUTRAL_COLOR,
+                    icon="left-arrow",
+                    round=True,
+                    on_press=self.show_topics,
+                )
+            )
+        self.buttons.set_buttons(buttons)
+
+    def _layout_question(self) -> None:
+        assert self.round is not None and self.pack is not None
+        m = self.ctx.ui.metrics
+        area = self.ctx.area
+        inner = area.inflate(-2 * m.margin, 0)
+        top = area.top + m.px(12)
+        self.team_rect: pygame.Rect | None = None
+        if self.teams:
+            self.team_rect = pygame.Rect(inner.left, top, inner.width, m.px(60))
+            top = self.team_rect.bottom + m.px(8)
+        dots_h = m.px(18)
+        self.dots_rect = pygame.Rect(inner.left, top, inner.width, dots_h)
+        top = self.dots_rect.bottom + m.px(4)
+        self.prompt_rect = pygame.Rect(inner.left, top, inner.width, m.px(96))
+        top = self.prompt_rect.bottom + m.px(10)
+        self.feedback_rect = pygame.Rect(
+            inner.left, area.bottom - m.px(14) - m.px(132), inner.width, m.px(132)
+        )
+        room = pygame.Rect(inner.left, top, inner.width, self.feedback_rect.top - m.px(22) - top)
+        asked = self.round.current
+        self.picture_rect: pygame.Rect | None = None
+        if asked.question.picture is not None:
+            side = min(room.height, int(room.width * 0.3))
+            self.picture_rect = pygame.Rect(room.left, room.top, side, side)
+            self.picture_rect.centery = room.centery
+            room = pygame.Rect(
+                self.picture_rect.right + m.px(30),
+                room.top,
+                room.right - self.picture_rect.right - m.px(30),
+                room.height,
+            )
+        word_answers = all(a.word is not None for a in asked.answers)
+        rects = self.answer_rects(room, len(asked.answers), word_answers)
+        text_size = 0
+        if not word_answers:
+            texts = [
+                self.pack.word(a.word).text if a.word is not None else (a.text or {})
+                for a in asked.answers
+            ]
+            text_size = common_text_size(
+                self.ctx.ui,
+                [self.ctx.pick(t) for t in texts],
+                answer_text_box(self.ctx.ui, rects[0]),
+                m.font_size("heading"),
+            )
+        buttons: list[Button] = []
+        for i, (answer, rect) in enumerate(zip(asked.answers, rects, strict=True)):
+            if answer.word is not None:
+                word = self.pack.word(answer.word)
+                label = self.ctx.pick(word.text)
+                side = word_picture_side(self.ctx.ui, rect)
+                picture = self.ctx.picture(self.pack, word.picture, side)
+            else:
+                label = self.ctx.pick(answer.text or {})
+                picture = None
+            button = AnswerButton(
+                id=f"answer:{i}",
+                rect=rect,
+                color=theme.WHITE,
+                label=label,
+                picture=picture if word_answers else None,
+                text_size=text_size,
+                border_color=ANSWER_BORDERS[i % len(ANSWER_BORDERS)],
+                on_press=lambda i=i: self.choose(i),
+            )
+            if asked.done:
+                button.set_state("right" if i == asked.right_index else "other")
+            if i in asked.tried:
+                button.set_state("tried")
+            buttons.append(button)
+        if asked.done:
+            bw, bh = m.px(230), m.px(116)
+            next_rect = pygame.Rect(0, 0, bw, bh)
+            next_rect.midright = (self.feedback_rect.right - m.px(8), self.feedback_rect.centery)
+            buttons.append(
+                Button(
+                    id="next",
+                    rect=next_rect,
+                    color=theme.YES_COLOR,
+                    icon="right-arrow",
+                    label=self.ctx.gettext("Next"),
+                    icon_share=0.5,
+                    on_press=self.next_question,
+                )
+            )
+        self.buttons.set_buttons(buttons)
+
+    def _layout_end(self) -> None:
+        m = self.ctx.ui.metrics
+        area = self.ctx.area
+        bw, bh = m.px(330), m.px(120)
+        gap = m.px(36)
+        # (team bar 60 or party 104) + pictures/stars 150 + message 110 + buttons 120
+        block = (60 if self.teams else 104) + 12 + 150 + 6 + 110 + 24 + 120
+        self.end_top = area.top + max(m.px(12), (area.height - m.px(block)) // 2)
+        y = self.end_top + m.px(block - 120)
+        specs = [("again", theme.NEUTRAL_COLOR, "repeat", "Play again", self.level)]
+        if self.level < len(LEVELS):
+            specs.append(("next", theme.YES_COLOR, "right-arrow", "Next level", self.level + 1))
+        buttons: list[Button] = [
+            Button(
+                id=button_id,
+                rect=pygame.Rect(0, y, bw, bh),
+                color=color,
+                icon=icon,
+                label=self.ctx.gettext(msgid),
+                icon_share=0.5,
+                on_press=lambda level=level: self.start(level),
+            )
+            for button_id, color, icon, msgid, level in specs
+        ]
+        if len(self.topics()) > 1:
+            buttons.append(
+                Button(
+                    id="topics",
+                    rect=pygame.Rect(0, y, bw, bh),
+                    color=theme.TILE_COLORS[4],
+                    icon="books",
+                    label=self.ctx.gettext("Another topic"),
+                    icon_share=0.5,
+                    on_press=self.show_topics,
+                )
+            )
+        total = len(buttons) * bw + (len(buttons) - 1) * gap
+        x = area.centerx - total // 2
+        for button in buttons:
+            button.rect.x = x
+            x += bw + gap
+        self.buttons.set_buttons(buttons)
+        self.buttons.focus_index = 1 if len(buttons) > 1 and self.level < len(LEVELS) else 0
+
+    # ----- time ----------------------------------------------------------------------
+
+    def update(self, dt: float) -> None:
+        self.time += dt
+        since = self.time - self.feedback_at
+        if self.phase == "question" and self.feedback is not None and since < POP_S + 0.1:
+            self.ctx.invalidate(self.badge_rect())
+        if self.phase == "end" and self.time - self.ended_at < 1.5:
+            self.ctx.invalidate(self.celebration_rect())
+
+    def handle_event(self, event: InputEvent) -> bool:
+        return self.buttons.handle(event)

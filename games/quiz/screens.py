@@ -1,0 +1,344 @@
+"""Drawing the quiz's screens: the topic and level pickers, a question with its feedback,
+and the end. Mixed into `PictureQuiz`; everything drawn here comes from its state."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import pygame
+
+from games.quiz.pieces import TEAMS, DotState, progress_dots, team_bar
+from kiosk.api import draw, theme
+
+if TYPE_CHECKING:
+    from games.quiz.game import PictureQuiz
+
+    _Base = PictureQuiz
+else:
+    _Base = object
+
+
+class QuizScreens(_Base):
+    # ----- geometry ------------------------------------------------------------------
+
+    def answer_rects(self, room: pygame.Rect, count: int, word_answers: bool) -> list[pygame.Rect]:
+        """Big answer cards in `room`: one row, two rows or (texts) one column, whichever
+        gives the biggest pictures or the roomiest text boxes."""
+        m = self.ctx.ui.metrics
+        gap = m.px(26)
+        arrangements = [(1, count)]
+        if count >= 3:
+            arrangements.append((2, (count + 1) // 2))
+        if not word_answers:
+            arrangements.append((count, 1))
+        best: tuple[float, int, int, int, int] | None = None
+        for rows, cols in arrangements:
+            cell_w = (room.width - (cols - 1) * gap) // cols
+            cell_h = (room.height - (rows - 1) * gap) // rows
+            if word_answers:
+                w = min(cell_w, int(cell_h * 1.1), m.px(330))
+                h = min(cell_h, int(w * 1.15))
+                score = min(w, h * 0.85)
+            else:
+                w = min(cell_w, m.px(560))
+                h = min(cell_h, m.px(200))
+                score = min(w / 2.6, h)
+            if best is None or score > best[0]:
+                best = (score, rows, cols, w, h)
+        assert best is not None
+        _score, rows, cols, w, h = best
+        top = room.top + (room.height - (rows * h + (rows - 1) * gap)) // 2
+        rects = []
+        for i in range(count):
+            row, col = divmod(i, cols)
+            in_row = min(cols, count - row * cols)
+            left = room.centerx - (in_row * w + (in_row - 1) * gap) // 2
+            rects.append(pygame.Rect(left + col * (w + gap), top + row * (h + gap), w, h))
+        return rects
+
+    def badge_rect(self) -> pygame.Rect:
+        """Where the green tick sits on the right answer (top-right corner)."""
+        m = self.ctx.ui.metrics
+        assert self.round is not None
+        button = self.buttons.by_id(f"answer:{self.round.current.right_index}")
+        side = m.px(70)
+        rect = pygame.Rect(0, 0, side, side)
+        rect.center = (button.rect.right - m.px(10), button.rect.top + m.px(10))
+        return rect.inflate(m.px(20), m.px(20))
+
+    def celebration_rect(self) -> pygame.Rect:
+        m = self.ctx.ui.metrics
+        rect = pygame.Rect(0, 0, m.px(760), m.px(150))
+        rect.midtop = (self.ctx.area.centerx, self.celebration_top())
+        return rect
+
+    def celebration_top(self) -> int:
+        m = self.ctx.ui.metrics
+        return self.end_top + m.px((60 if self.teams else 104) + 12)
+
+    # ----- what the screens draw from ------------------------------------------------
+
+    def dot_states(self) -> list[DotState]:
+        assert self.round is not None
+        states: list[DotState] = []
+        for i, asked in enumerate(self.round.questions):
+            if i == self.round.index and not asked.done:
+                states.append("current")
+            elif asked.done:
+                states.append("right" if asked.right_first_try else "done")
+            else:
+                states.append("coming")
+        return states
+
+    def cached(self, key: tuple[object, ...], make: Callable[[], pygame.Surface]) -> pygame.Surface:
+        """A composed surface, made once per key (the key holds everything it shows)."""
+        surface = self._cache.get(key)
+        if surface is None:
+            surface = make()
+            if len(self._cache) > 64:
+                self._cache.clear()
+            self._cache[key] = surface
+        return surface
+
+    def team_bar_surface(self, rect: pygame.Rect) -> pygame.Surface:
+        assert self.round is not None
+        scores = list(self.round.team_scores)
+        turn = None if self.phase == "end" else self.round.current.team
+        key = ("teams", tuple(scores), turn, rect.size)
+        return self.cached(key, lambda: team_bar(self.ctx.ui, rect.size, scores, turn))
+
+    def dots_surface(self, height: int) -> pygame.Surface:
+        states = self.dot_states()
+        return self.cached(
+            ("dots", tuple(states), height),
+            lambda: progress_dots(self.ctx.ui, states, height),
+        )
+
+    def team_picture(self, team: int) -> str:
+        return TEAMS[team][1]
+
+    # ----- drawing -------------------------------------------------------------------
+
+    def draw(self, surface: pygame.Surface) -> None:
+        area = self.ctx.area
+        surface.blit(draw.scene_background(surface.get_size()), area, area=area)
+        if self.phase == "empty":
+            self._draw_empty(surface)
+        elif self.phase == "topic":
+            self._draw_title(surface, self.ctx.gettext("What shall we play about? Pick a topic!"))
+        elif self.phase == "level":
+            self._draw_title(surface, self.ctx.gettext("How many questions?"))
+        elif self.phase == "question":
+            self._draw_question(surface)
+        else:
+            self._draw_end(surface)
+        self.buttons.draw(surface)
+        if self.phase == "question" and self.round is not None and self.round.current.done:
+            self._draw_badge(surface)
+
+    def _draw_title(self, surface: pygame.Surface, message: str) -> None:
+        m = self.ctx.ui.metrics
+        if not surface.get_clip().colliderect(self.title_rect):
+            return
+        title = self.ctx.ui.text.fit(
+            message, self.title_rect.size, m.font_size("title"), theme.INK, weight="bold"
+        )
+        surface.blit(title, title.get_rect(center=self.title_rect.center))
+
+    def _draw_empty(self, surface: pygame.Surface) -> None:
+        ui = self.ctx.ui
+        m = ui.metrics
+        area = self.ctx.area
+        books = ui.images.emoji("books", m.px(160))
+        surface.blit(books, books.get_rect(midbottom=(area.centerx, area.centery - m.px(10))))
+        text = ui.text.fit(
+            self.ctx.gettext("There are no quiz questions here yet. Ask the librarian!"),
+            (min(area.width - 2 * m.margin, m.px(1000)), m.px(160)),
+            m.font_size("heading"),
+            theme.INK,
+            weight="bold",
+        )
+        surface.blit(text, text.get_rect(midtop=(area.centerx, area.centery + m.px(10))))
+
+    def _draw_question(self, surface: pygame.Surface) -> None:
+        assert self.round is not None and self.pack is not None
+        ui = self.ctx.ui
+        m = ui.metrics
+        clip = surface.get_clip()
+        asked = self.round.current
+        if self.team_rect is not None and clip.colliderect(self.team_rect):
+            surface.blit(self.team_bar_surface(self.team_rect), self.team_rect)
+        if clip.colliderect(self.dots_rect):
+            dots = self.dots_surface(self.dots_rect.height)
+            surface.blit(dots, dots.get_rect(center=self.dots_rect.center))
+        if clip.colliderect(self.prompt_rect):
+            prompt = ui.text.fit(
+                self.ctx.pick(asked.question.prompt),
+                self.prompt_rect.size,
+                m.font_size("title"),
+                theme.INK,
+                weight="bold",
+                max_lines=2,
+            )
+            surface.blit(prompt, prompt.get_rect(center=self.prompt_rect.center))
+        picture_id = asked.question.picture
+        if self.picture_rect is not None and picture_id and clip.colliderect(self.picture_rect):
+            rect = self.picture_rect
+            key = ("question-picture", self.pack.pack, picture_id, rect.size)
+            surface.blit(self.cached(key, lambda: self._picture_card(rect.size, picture_id)), rect)
+        if self.feedback is not None and clip.colliderect(self.feedback_rect):
+            key = (
+                "feedback",
+                asked.question.id,
+                self.feedback,
+                self.ctx.lang,
+                self.feedback_rect.size,
+            )
+            surface.blit(self.cached(key, self._feedback_panel), self.feedback_rect)
+
+    def _picture_card(self, size: tuple[int, int], picture_id: str) -> pygame.Surface:
+        assert self.pack is not None
+        m = self.ctx.ui.metrics
+        card = draw.rounded_card(size, m.px(28), theme.WHITE, m.px(6), theme.WHITE).copy()
+        picture = self.ctx.picture(self.pack, picture_id, int(min(size) * 0.86))
+        card.blit(picture, picture.get_rect(center=(size[0] // 2, size[1] // 2)))
+        return card
+
+    def _feedback_panel(self) -> pygame.Surface:
+        """The message under the answers: praise, a kind "try again" or "here is the right
+        one", and the pack's explanation once the question is over."""
+        assert self.round is not None
+        ui = self.ctx.ui
+        m = ui.metrics
+        asked = self.round.current
+        w, h = self.feedback_rect.size
+        panel = pygame.Surface((w, h), pygame.SRCALPHA)
+        # The Next button sits at the right end of the panel once the question is over.
+        text_right = w - (m.px(230 + 24) if asked.done else m.px(20))
+        if self.feedback == "right":
+            color, icon = theme.lighten(theme.GOOD, 0.8), "check-mark-button"
+            headline = self.ctx.gettext("Yes, that's right!")
+        elif self.feedback == "try-again":
+            color, icon = theme.lighten(theme.ACCENT, 0.8), "thinking-face"
+            headline = self.ctx.gettext("Not this one. Try again!")
+        else:
+            color, icon = theme.lighten(theme.ACCENT, 0.8), "light-bulb"
+            headline = self.ctx.gettext("Good try! The right answer is in green.")
+        card = draw.rounded_card((text_right, h), m.px(28), color, m.px(4), theme.WHITE)
+        panel.blit(card, (0, 0))
+        picture = ui.images.emoji(icon if ui.images.has(icon) else "light-bulb", m.px(84))
+        panel.blit(picture, picture.get_rect(midleft=(m.px(20), h // 2)))
+        left = m.px(20 + 84 + 18)
+        box_w = text_right - left - m.px(16)
+        explain = asked.question.explain if asked.done else None
+        if explain is None:
+            text = ui.text.fit(
+                headline, (box_w, h - m.px(16)), m.font_size("heading"), theme.INK, weight="bold"
+            )
+            panel.blit(text, text.get_rect(midleft=(left, h // 2)))
+            return panel
+        head_h = m.px(44)
+        head = ui.text.fit(
+            headline, (box_w, head_h), m.font_size("body"), theme.INK, weight="bold", max_lines=1
+        )
+        body = ui.text.fit(
+            self.ctx.pick(explain),
+            (box_w, h - head_h - m.px(20)),
+            m.font_size("body"),
+            theme.INK,
+            align="left",
+            min_size=m.px(17),
+        )
+        top = (h - head.get_height() - m.px(4) - body.get_height()) // 2
+        panel.blit(head, (left, top))
+        panel.blit(body, (left, top + head.get_height() + m.px(4)))
+        return panel
+
+    def _draw_badge(self, surface: pygame.Surface) -> None:
+        m = self.ctx.ui.metrics
+        rect = self.badge_rect()
+        if not surface.get_clip().colliderect(rect):
+            return
+        grow = min(1.0, (self.time - self.feedback_at) / 0.35) if self.feedback else 1.0
+        # A small overshoot makes the tick pop in, then settle.
+        scale = grow * (1.0 + 0.25 * (1.0 - grow) * 4 * grow)
+        side = max(1, int(m.px(70) * min(1.25, scale)))
+        tick = self.ctx.ui.images.emoji("check-mark-button", side)
+        surface.blit(tick, tick.get_rect(center=rect.center))
+
+    def _draw_end(self, surface: pygame.Surface) -> None:
+        assert self.round is not None
+        ui = self.ctx.ui
+        m = ui.metrics
+        area = self.ctx.area
+        quiz = self.round
+        clip = surface.get_clip()
+        if self.teams:
+            bar = pygame.Rect(
+                area.left + m.margin, self.end_top, area.width - 2 * m.margin, m.px(60)
+            )
+            if clip.colliderect(bar):
+                surface.blit(self.team_bar_surface(bar), bar)
+        else:
+            party = ui.images.emoji("party-popper", m.px(104))
+            surface.blit(party, party.get_rect(midtop=(area.centerx, self.end_top)))
+        show = self.celebration_rect()
+        appear = min(1.0, (self.time - self.ended_at) / 1.2)
+        if self.teams:
+            self._draw_winner(surface, show, appear)
+            winner = quiz.winner
+            message = (
+                self.ctx.gettext("It's a tie! Well done, both teams!")
+                if winner is None
+                else self.ctx.gettext("The foxes win!")
+                if winner == 0
+                else self.ctx.gettext("The bears win!")
+            )
+        else:
+            self._draw_stars(surface, show, appear, quiz.stars)
+            message = self.ctx.gettext("Right answers: %(n)d of %(total)d") % {
+                "n": quiz.score,
+                "total": len(quiz.questions),
+            }
+        text = ui.text.fit(
+            message,
+            (min(area.width - 2 * m.margin, m.px(1000)), m.px(110)),
+            m.font_size("heading"),
+            theme.INK,
+            weight="bold",
+        )
+        surface.blit(text, text.get_rect(midtop=(area.centerx, show.bottom + m.px(6))))
+
+    def _draw_stars(
+        self, surface: pygame.Surface, show: pygame.Rect, appear: float, stars: int
+    ) -> None:
+        ui = self.ctx.ui
+        m = ui.metrics
+        size = m.px(110)
+        for i in range(3):
+            cx = show.centerx + (i - 1) * m.px(140)
+            if i < stars and appear * 3 >= i + 0.5:
+                picture = ui.images.emoji("glowing-star", size)
+                surface.blit(picture, picture.get_rect(center=(cx, show.centery)))
+            else:
+                pygame.draw.circle(
+                    surface, theme.lighten(theme.INK_SOFT, 0.75), (cx, show.centery), size // 3
+                )
+
+    def _draw_winner(self, surface: pygame.Surface, show: pygame.Rect, appear: float) -> None:
+        """The winning team's picture with a trophy, or both teams shaking hands."""
+        assert self.round is not None
+        ui = self.ctx.ui
+        m = ui.metrics
+        winner = self.round.winner
+        size = int(m.px(130) * (0.6 + 0.4 * appear))
+        if winner is None:
+            names = [self.team_picture(0), "handshake", self.team_picture(1)]
+        else:
+            names = ["trophy", self.team_picture(winner), "trophy"]
+        for i, name in enumerate(names):
+            big = size if i == 1 else int(size * 0.8)
+            picture = ui.images.emoji(name, big)
+            cx = show.centerx + (i - 1) * m.px(190)
+            surface.blit(picture, picture.get_rect(center=(cx, show.centery)))

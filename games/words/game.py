@@ -1,0 +1,337 @@
+"""Word builder: spell the word for a picture from letter tiles, in the child's language.
+
+Level 1 gives short words with the first letter in place and a faint hint in every slot;
+level 2 longer words among a few extra letters; level 3 long words among more extras.
+The extras are mostly the "twins" of the word's letters (s/š, a/ā, e/ę/ė, b/d): telling
+them apart is what the game teaches. A tap puts a tile into the next empty slot, a tile
+can also be dragged onto a slot, and a tap on a filled slot sends its letter back. On the
+keyboard, typing a letter places it, arrows/Tab and Enter choose tiles, Backspace takes
+the last letter back. A full word is checked at once: right, and the picture celebrates;
+wrong, and only the wrong letters wiggle back. The score is the number of words spelt
+without a wrong try; the stars at the end show it."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+import pygame
+
+from games.words.controls import Controls
+from games.words.letters import (
+    ALPHABETS,
+    LEVELS,
+    SpellWord,
+    choose_words,
+    spellable_words,
+    tile_letters,
+)
+from games.words.look import Looks, TileStyle
+from games.words.screens import Screens
+from kiosk.api import Activity, ActivityInfo, InputEvent, PointerEvent, draw
+
+PLACE_S = 0.16
+WIGGLE_S = 0.6
+RETURN_S = 0.3
+CELEBRATE_S = 1.6
+#: The pack a librarian writes for this game, used when it exists.
+SPELLING_PACK = "spelling"
+
+Phase = Literal["choose", "play", "won", "empty"]
+
+
+@dataclass(eq=False)
+class Tile:
+    letter: str
+    home: pygame.Rect
+    #: The first letter of a helped level, fixed in slot 0.
+    given: bool = False
+    slot: int | None = None
+    style: TileStyle = "plain"
+    glide_from: pygame.Rect | None = None
+    glide_at: float = 0.0
+    glide_s: float = PLACE_S
+    wiggle_at: float | None = None
+    drag_center: tuple[int, int] | None = None
+
+
+def stars_for(score: int, words: int) -> int:
+    """3 stars when every word was right at the first try, 1 for finishing at all."""
+    if score >= words:
+        return 3
+    if score >= math.ceil(words * 0.6):
+        return 2
+    return 1
+
+
+class WordBuilder(Activity):
+    info = ActivityInfo(
+        id="words",
+        title={"lv": "Saliec vārdu", "lt": "Sudėk žodį", "en": "Word builder"},
+        icon="abc",
+        category="play",
+        levels=len(LEVELS),
+    )
+
+    def on_enter(self) -> None:
+        self.looks = Looks(self.ctx.ui)
+        self.screens = Screens(self)
+        self.buttons = self.screens.buttons
+        self.level = 1
+        self.time = 0.0
+        self.recent: set[str] = set()
+        self.round_words: list[SpellWord] = []
+        self.index = 0
+        self.score = 0
+        self.stars = 0
+        self.tiles: list[Tile] = []
+        self.slots: list[Tile | None] = []
+        self.slot_rects: list[pygame.Rect] = []
+        self.controls = Controls(self)
+        self.solved_at: float | None = None
+        #: Whether the word now being built had a wrong try (it then does not score).
+        self.mistake = False
+        self.won_at = 0.0
+        self.words = self._available_words()
+        self.phase: Phase = "choose" if self.words else "empty"
+        self.screens.layout()
+
+    def on_language_changed(self) -> None:
+        self.words = self._available_words()
+        if not self.words:
+            self.phase = "empty"
+        elif self.phase == "play":
+            self.start(self.level)  # the words were in the other language
+            return
+        elif self.phase == "empty":
+            self.phase = "choose"
+        self.screens.layout()
+
+    def _available_words(self) -> list[SpellWord]:
+        packs = self.ctx.packs_with("words")
+        preferred = [p for p in packs if p.pack == SPELLING_PACK]
+        words = spellable_words(preferred, self.ctx.pick)
+        return words or spellable_words(packs, self.ctx.pick)
+
+    # ----- a round and its words -----------------------------------------------------
+
+    def start(self, level: int) -> None:
+        """Begin a round of words at `level` (1-based)."""
+        self.level = level
+        self.round_words = choose_words(self.words, LEVELS[level - 1], self.ctx.random, self.recent)
+        self.recent = {w.text for w in self.round_words}
+        self.index = 0
+        self.score = 0
+        self.phase = "play"
+        self.ctx.start_round(level)
+        self.ctx.set_score(0)
+        self.screens.layout()
+        self.start_word()
+
+    @property
+    def word(self) -> SpellWord:
+        return self.round_words[self.index]
+
+    def start_word(self) -> None:
+        level = LEVELS[self.level - 1]
+        text = self.word.text
+        letters = tile_letters(text, level, self.ctx.lang, self.ctx.random)
+        self._layout_word(len(text), len(letters))
+        self.tiles = [Tile(letter, self.home_rects[i]) for i, letter in enumerate(letters)]
+        self.slots = [None] * len(text)
+        if level.helped:
+            first = Tile(text[0], self.slot_rects[0], given=True, slot=0, style="given")
+            self.slots[0] = first
+        self.controls.new_word()
+        self.mistake = False
+        self.solved_at = None
+        self.ctx.invalidate()
+
+    def _layout_word(self, slots: int, tiles: int) -> None:
+        m = self.ctx.ui.metrics
+        area = self.ctx.area
+        inner = area.width - 2 * m.margin
+        gap, row_gap = m.px(12), m.px(16)
+        rows = max(1, -(-tiles // 9))
+        per_row = max(1, -(-tiles // rows))
+        side = min(
+            m.px(88),
+            (inner - (slots - 1) * gap) // slots,
+            (inner - (per_row - 1) * gap) // per_row,
+        )
+        tiles_h = rows * side + (rows - 1) * row_gap
+        rest = m.px(24) + side + m.px(40) + tiles_h + m.px(28) + m.px(18)
+        picture = max(m.px(100), min(m.px(170), area.height - 2 * m.px(10) - rest))
+        top = area.top + (area.height - picture - rest) // 2
+        self.side = side
+        self.picture_rect = pygame.Rect(0, top, picture, picture)
+        self.picture_rect.centerx = area.centerx
+        y = self.picture_rect.bottom + m.px(24)
+        left = area.centerx - (slots * side + (slots - 1) * gap) // 2
+        self.slot_rects = [
+            pygame.Rect(left + i * (side + gap), y, side, side) for i in range(slots)
+        ]
+        y += side + m.px(40)
+        self.home_rects = []
+        for row in range(rows):
+            count = min(per_row, tiles - row * per_row)
+            left = area.centerx - (count * side + (count - 1) * gap) // 2
+            for col in range(count):
+                self.home_rects.append(pygame.Rect(left + col * (side + gap), y, side, side))
+            y += side + row_gap
+        self.dots_y = y - row_gap + m.px(28) + m.px(9)
+
+    # ----- moving tiles --------------------------------------------------------------
+
+    def rect_of(self, tile: Tile) -> pygame.Rect:
+        """Where `tile` is drawn now (gliding, dragged or resting)."""
+        side = self.side
+        if tile.drag_center is not None:
+            return pygame.Rect(0, 0, side, side).move(
+                tile.drag_center[0] - side // 2, tile.drag_center[1] - side // 2
+            )
+        dest = self.slot_rects[tile.slot] if tile.slot is not None else tile.home
+        if tile.glide_from is not None:
+            t = min(1.0, (self.time - tile.glide_at) / tile.glide_s)
+            ease = 1 - (1 - t) ** 3
+            x = tile.glide_from.x + (dest.x - tile.glide_from.x) * ease
+            y = tile.glide_from.y + (dest.y - tile.glide_from.y) * ease
+            dest = pygame.Rect(round(x), round(y), side, side)
+        if tile.wiggle_at is not None:
+            t = (self.time - tile.wiggle_at) / WIGGLE_S
+            shake = math.sin(t * math.tau * 3) * self.ctx.ui.metrics.px(9) * (1 - t)
+            dest = dest.move(round(shake), 0)
+        return dest
+
+    def touch_tile(self, tile: Tile) -> None:
+        reach = self.looks.shadow_reach() + self.ctx.ui.metrics.px(16)
+        self.ctx.invalidate(self.rect_of(tile).inflate(2 * reach, 2 * reach))
+
+    def glide(self, tile: Tile, seconds: float) -> None:
+        tile.glide_from = self.rect_of(tile)
+        tile.glide_at = self.time
+        tile.glide_s = seconds
+        tile.drag_center = None
+
+    def drop(self, tile: Tile) -> None:
+        """A dragged tile let go away from the word (or too late) glides home."""
+        self.touch_tile(tile)
+        self.glide(tile, RETURN_S)
+
+    def place(self, tile: Tile, slot: int | None = None) -> None:
+        """Put a loose `tile` into `slot` (default: the first empty one)."""
+        if slot is None:
+            slot = next((i for i, t in enumerate(self.slots) if t is None), None)
+        if slot is None or tile.slot is not None or tile.given:
+            return
+        held = self.slots[slot]
+        if held is not None:
+            if held.given:
+                return
+            self.send_home(held)
+        self.touch_tile(tile)
+        self.glide(tile, PLACE_S)
+        tile.slot = slot
+        self.slots[slot] = tile
+        self.touch_tile(tile)
+        self.ctx.play_sound("tap")
+        self.controls.placed(tile)
+        if all(t is not None for t in self.slots):
+            self._check()
+
+    def send_home(self, tile: Tile, seconds: float = PLACE_S) -> None:
+        if tile.slot is None or tile.given:
+            return
+        self.touch_tile(tile)
+        self.glide(tile, seconds)
+        self.slots[tile.slot] = None
+        tile.slot = None
+        tile.style = "plain"
+        self.touch_tile(tile)
+
+    def _check(self) -> None:
+        wrong = [t for i, t in enumerate(self.slots) if t and t.letter != self.word.text[i]]
+        if wrong:
+            self.mistake = True
+            self.ctx.play_sound("try-again")
+            for tile in wrong:
+                tile.style = "wrong"
+                tile.wiggle_at = self.time
+                self.touch_tile(tile)
+            return
+        for tile in self.slots:
+            if tile is not None:
+                tile.style = "good"
+                self.touch_tile(tile)
+        if not self.mistake:
+            self.score += 1
+            self.ctx.set_score(self.score)
+        self.ctx.play_sound("good")
+        self.solved_at = self.time
+
+    @property
+    def busy(self) -> bool:
+        """A word is being celebrated or wrong letters are wiggling: wait a moment."""
+        return self.solved_at is not None or any(t.wiggle_at is not None for t in self.tiles)
+
+    def _next_word(self) -> None:
+        self.index += 1
+        if self.index < len(self.round_words):
+            self.start_word()
+            return
+        self.stars = stars_for(self.score, len(self.round_words))
+        self.ctx.complete(score=self.score, level=self.level)
+        self.ctx.play_sound("success")
+        self.phase = "won"
+        self.won_at = self.time
+        self.screens.layout()
+
+    def update(self, dt: float) -> None:
+        self.time += dt
+        if self.phase == "won":
+            if self.time - self.won_at < 1.5:
+                self.ctx.invalidate(self.screens.stars_rect())
+            return
+        if self.phase != "play":
+            return
+        for tile in self.tiles:
+            if tile.wiggle_at is not None:
+                self.touch_tile(tile)
+                if self.time - tile.wiggle_at >= WIGGLE_S:
+                    tile.wiggle_at = None
+                    self.send_home(tile, RETURN_S)
+            if tile.glide_from is not None:
+                self.touch_tile(tile)
+                if self.time - tile.glide_at >= tile.glide_s:
+                    tile.glide_from = None
+                    self.touch_tile(tile)
+        if self.solved_at is not None:
+            self.ctx.invalidate(self.screens.celebration_rect())
+            if self.time - self.solved_at >= CELEBRATE_S:
+                self._next_word()
+
+    # ----- input ---------------------------------------------------------------------
+
+    def handle_event(self, event: InputEvent) -> bool:
+        if self.buttons.handle(event):
+            return True
+        if self.phase != "play":
+            return False
+        if isinstance(event, PointerEvent):
+            return self.controls.pointer(event)
+        return self.controls.key(event)
+
+    # ----- drawing -------------------------------------------------------------------
+
+    def draw(self, surface: pygame.Surface) -> None:
+        area = self.ctx.area
+        surface.blit(draw.scene_background(surface.get_size()), area, area=area)
+        if self.phase == "play":
+            self.screens.draw_play(surface)
+        else:
+            self.screens.draw_other(surface)
+        self.buttons.draw(surface)
+
+    def alphabet(self) -> str:
+        return ALPHABETS.get(self.ctx.lang, ALPHABETS["en"])
