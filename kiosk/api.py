@@ -108,6 +108,7 @@ class ActivityContext:
     packs: list[Pack] = field(default_factory=list)
     _picture: Callable[[Pack, str, int], pygame.Surface] | None = None
     _original_picture: Callable[[Pack, str], pygame.Surface | None] | None = None
+    _picture_size: Callable[[Pack, str], tuple[int, int] | None] | None = None
 
     def invalidate(self, rect: pygame.Rect | None = None) -> None:
         """Ask for `rect` (default: the whole area) to be redrawn at the next frame."""
@@ -143,6 +144,13 @@ class ActivityContext:
         if self._original_picture is None:
             return None
         return self._original_picture(pack, picture_id)
+
+    def photo_size(self, pack: Pack, picture_id: str) -> tuple[int, int] | None:
+        """The size of a pack's photo (a `file:` picture), upright, without loading it;
+        None for pictograms."""
+        if self._picture_size is None:
+            return None
+        return self._picture_size(pack, picture_id)
 
     def packs_with(self, part: str) -> list[Pack]:
         """Packs that have `part` ("words", "questions", "pairs", "sorting") and speak the

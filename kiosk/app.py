@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pygame
 
@@ -27,19 +28,26 @@ from kiosk import activities as activity_registry
 from kiosk.config import Config
 from kiosk.i18n import Translator
 from kiosk.input import InputEvent, InputTranslator, KeyEvent
+from kiosk.librarian.access import HOLD_S, HOLD_VISIBLE_AFTER_S, GroupClock, UnlockGesture
+from kiosk.librarian.pin import PinCheck, secrets_path
 from kiosk.packs.library import PackLibrary, PackPictures
 from kiosk.paths import ASSETS, CONTENT
 from kiosk.scenes.base import Scene
+from kiosk.scenes.common import librarian_corner
 from kiosk.sessions import MemoryUsageSink, SessionManager, UsageSink
 from kiosk.sound import SoundService
+from kiosk.ui.cache import budget_for
+from kiosk.ui.draw import rounded_card
 from kiosk.ui.images import ImageCache
 from kiosk.ui.text import TextRenderer
-from kiosk.ui.theme import Metrics
+from kiosk.ui.theme import FOCUS, WHITE, Metrics
 from kiosk.ui.widgets import UI
+from kiosk.usage.stats import RecentUsage, empty_recent_usage, recent_usage
 
 log = logging.getLogger(__name__)
 
 HEARTBEAT_S = 30.0
+TIMER_COLOR = (94, 53, 177)
 #: Input polling rate while nothing on screen moves: a tap is noticed within 50 ms.
 IDLE_POLL_FPS = 20
 
@@ -81,11 +89,21 @@ def _scene_factories() -> dict[str, Callable[..., Scene]]:
     from kiosk.scenes.activity_host import ActivityHost
     from kiosk.scenes.age_picker import AgePicker
     from kiosk.scenes.attract import Attract
+    from kiosk.scenes.group_setup import GroupSetup
     from kiosk.scenes.idle_prompt import IdlePrompt
     from kiosk.scenes.launcher import Launcher
     from kiosk.scenes.oops import Oops
+    from kiosk.scenes.out_of_order import OutOfOrder
+    from kiosk.scenes.panel import Panel
+    from kiosk.scenes.pin_pad import PinPad
+    from kiosk.scenes.time_up import TimeUp
 
     return {
+        "pin_pad": PinPad,
+        "panel": Panel,
+        "group_setup": GroupSetup,
+        "time_up": TimeUp,
+        "out_of_order": OutOfOrder,
         "attract": Attract,
         "age_picker": AgePicker,
         "launcher": Launcher,
@@ -108,8 +126,10 @@ class App:
         sink: UsageSink,
         registered: list[activity_registry.RegisteredActivity],
         seed: int | None = None,
+        data_folder: Path | None = None,
     ) -> None:
         self.config = config
+        self.data_folder = data_folder
         self.kiosk_mode = not windowed
         self.clock = clock
         self.errors = 0
@@ -137,8 +157,12 @@ class App:
         fonts = ASSETS / "fonts"
         self.ui = UI(
             metrics=Metrics(width, height),
-            text=TextRenderer(fonts / "Andika-Regular.ttf", fonts / "Andika-Bold.ttf"),
-            images=ImageCache(ASSETS / "emoji"),
+            text=TextRenderer(
+                fonts / "Andika-Regular.ttf",
+                fonts / "Andika-Bold.ttf",
+                budget_for((width, height), screens=2.0),
+            ),
+            images=ImageCache(ASSETS / "emoji", budget_for((width, height), screens=2.0)),
             sounds=SoundService(config.sound.enabled, config.sound.volume),
         )
         self.translator = Translator(config.languages.available, config.languages.default)
@@ -151,9 +175,22 @@ class App:
             registered, config.activities.order, config.activities.hidden
         )
         self.packs = PackLibrary([CONTENT, *(Path(f) for f in config.content.folders)])
-        self.pictures = PackPictures(self.packs, self.ui.images)
+        self.pictures = PackPictures(
+            self.packs, self.ui.images, budget_for((width, height), screens=2.0)
+        )
+        self.pins = PinCheck(secrets_path(config.source))
+        self.unlock = UnlockGesture(lambda: librarian_corner(self.ui.metrics))
+        self.group_clock: GroupClock | None = None
+        #: In a group session the librarian may fix one activity: the launcher shows only it.
+        self.fixed_activity: str | None = None
 
         self._factories = _scene_factories()
+        if self.kiosk_mode and fullscreen:
+            # Alt+Tab and the Windows key stay inside the kiosk where SDL can do that.
+            try:
+                pygame.Window.from_display_module().grab_keyboard = True
+            except (AttributeError, pygame.error) as exc:
+                log.info("keyboard grab not available: %s", exc)
         self.stack: list[Scene] = []
         self._dirty: list[pygame.Rect] = []
         self._full_redraw = True
@@ -161,6 +198,8 @@ class App:
         self._last_heartbeat = clock.monotonic()
         self._last_tick = clock.monotonic()
         self.frames = 0
+        #: The first screen: attract, or out of order (the supervisor's pause).
+        self.start_scene = "attract"
 
     # ----- what scenes may ask (the Shell protocol) -------------------------------------
 
@@ -213,6 +252,8 @@ class App:
     def end_session(self, reason: str) -> None:
         outcome = "idle" if reason == "idle" else "quit"
         self.sessions.end_session(reason, run_outcome=outcome)  # type: ignore[arg-type]
+        self.group_clock = None
+        self.fixed_activity = None
         self.translator.set_language(self.translator.default)
         self.go("attract")
 
@@ -236,7 +277,7 @@ class App:
 
     def start(self) -> None:
         self.running = True
-        self.go("attract")
+        self.go(self.start_scene)
         self.render()
         self.packs.start()  # after the first frame: children see the screen at once
 
@@ -282,7 +323,11 @@ class App:
         if self._is_alt_f4(translated):
             log.info("Alt+F4 ignored")
             return
-        self._last_input = self.clock.monotonic()
+        now = self.clock.monotonic()
+        self._last_input = now
+        if self.unlock.observe(translated, now):
+            self.open_librarian()
+            return
         self.handle_input(translated)
 
     def _is_alt_f4(self, event: InputEvent) -> bool:
@@ -315,6 +360,8 @@ class App:
     def frame_rate(self) -> int:
         """The frame rate the stack needs now, capped by display.max_fps; 0 when still."""
         needed = max((scene.frame_rate for scene in self.stack), default=0)
+        if self.unlock.holding:
+            needed = max(needed, 20)
         return min(needed, self.config.display.max_fps)
 
     def update(self, dt: float) -> None:
@@ -322,19 +369,114 @@ class App:
         for scene in list(self.stack):
             if scene in self.stack:
                 self._safely(partial(scene.update, dt), f"{type(scene).__name__}.update")
-        session_open = self.sessions.current is not None
-        if session_open and now - self._last_heartbeat >= HEARTBEAT_S:
+        session = self.sessions.current
+        if session is not None and now - self._last_heartbeat >= HEARTBEAT_S:
             self._last_heartbeat = now
             self.sessions.heartbeat()
+        self._update_librarian(now)
         idle_for = now - self._last_input
         top = self.top
         if (
             top is not None
             and top.in_session
+            and (session is None or session.kind == "solo")  # groups end by timer or librarian
             and self.scene("idle_prompt") is None
             and idle_for >= self.config.session.idle_timeout_s
         ):
             self.push("idle_prompt")
+
+    def _update_librarian(self, now: float) -> None:
+        if self.unlock.completed(now):
+            self.open_librarian()
+        if self.unlock.holding:
+            self.invalidate(self._hold_ring_rect())
+        clock = self.group_clock
+        if clock is not None:
+            if clock.remaining(now) <= 0 and self.scene("time_up") is None:
+                self.group_clock = None
+                self.sessions.end_session("timer")
+                self.fixed_activity = None
+                self.go("time_up")
+            elif int(clock.remaining(now)) != getattr(self, "_shown_remaining", None):
+                self._shown_remaining = int(clock.remaining(now))
+                self.invalidate(self._timer_rect())
+
+    def open_librarian(self) -> None:
+        """The PIN pad (unless it or the panel is already open)."""
+        if self.scene("pin_pad") is None and self.scene("panel") is None:
+            self.push("pin_pad")
+
+    def recent_usage(self) -> RecentUsage:
+        """The last seven days' counts for the librarian panel."""
+        today = self.clock.wall().astimezone(ZoneInfo(self.config.site.timezone)).date()
+        if self.data_folder is None:
+            return empty_recent_usage(today)
+        return recent_usage(self.data_folder, today)
+
+    def usage_problems(self) -> list[str]:
+        """Problems the usage store wants the librarian to know of."""
+        problems = getattr(self.sink, "problems", None)
+        if problems is None:
+            return []
+        return [note.message for note in problems()]
+
+    def exit_to_desktop(self) -> None:
+        """The librarian leaves the kiosk: a clean stop that the supervisor respects."""
+        log.info("librarian exit to desktop")
+        self.sessions.end_session("librarian")
+        self.running = False
+
+    def start_group(
+        self, headcount: int, age_band: str | None, activity: str | None, minutes: int | None
+    ) -> None:
+        """A librarian's group session: it replaces whatever session was open."""
+        if self.sessions.current is not None:
+            self.sessions.end_session("librarian")
+        self.sessions.start_session("group", headcount, age_band, self.translator.lang)
+        self.fixed_activity = activity
+        self.group_clock = GroupClock(self.now() + minutes * 60) if minutes else None
+        self.go("launcher")
+
+    def _hold_ring_rect(self) -> pygame.Rect:
+        return librarian_corner(self.ui.metrics)
+
+    def _timer_rect(self) -> pygame.Rect:
+        m = self.ui.metrics
+        corner = librarian_corner(m)
+        return pygame.Rect(corner.left - m.px(190), m.px(14), m.px(180), m.bar_height - m.px(28))
+
+    def _paint_overlays(self) -> None:
+        """What the shell itself shows over every scene: the group timer and the hold ring."""
+        m = self.ui.metrics
+        now = self.now()
+        if self.group_clock is not None and self.scene("panel") is None:
+            rect = self._timer_rect()
+            self.screen.blit(rounded_card(rect.size, rect.height // 2, TIMER_COLOR), rect)
+            icon = self.ui.images.emoji("alarm-clock", rect.height - m.px(16))
+            self.screen.blit(icon, icon.get_rect(midleft=(rect.x + m.px(14), rect.centery)))
+            text_box = pygame.Rect(
+                rect.x + m.px(14) + icon.get_width(),
+                rect.y,
+                rect.width - icon.get_width() - m.px(24),
+                rect.height,
+            )
+            label = self.ui.text.fit(
+                GroupClock.label(self.group_clock.remaining(now)),
+                text_box.inflate(-m.px(8), -m.px(8)).size,
+                m.font_size("heading"),
+                WHITE,
+                weight="bold",
+            )
+            self.screen.blit(label, label.get_rect(center=text_box.center))
+        progress = self.unlock.progress(now)
+        if progress is not None and progress * HOLD_S >= HOLD_VISIBLE_AFTER_S:
+            corner = self._hold_ring_rect()
+            radius = corner.width // 3
+            arc = pygame.Rect(0, 0, 2 * radius, 2 * radius)
+            arc.center = corner.center
+            pygame.draw.arc(
+                self.screen, FOCUS, arc, 1.5708, 1.5708 + progress * 6.2832, max(3, m.px(8))
+            )
 
     def note_input(self) -> None:
         """Count as child activity (used by scenes for input they synthesise)."""
@@ -351,6 +493,7 @@ class App:
     def _paint(self) -> None:
         for scene in self._visible_scenes():
             self._safely(partial(scene.draw, self.screen), f"{type(scene).__name__}.draw")
+        self._safely(self._paint_overlays, "overlays")
 
     def render(self) -> list[pygame.Rect]:
         """Repaint what was invalidated; returns the rectangles sent to the screen."""
@@ -430,6 +573,7 @@ def create_app(
     sink: UsageSink | None = None,
     registered: list[activity_registry.RegisteredActivity] | None = None,
     seed: int | None = None,
+    data_folder: Path | None = None,
 ) -> App:
     """Build a kiosk from a validated config. Nothing is global: build as many as needed
     (one at a time: SDL has one window per process).
@@ -449,4 +593,5 @@ def create_app(
         sink=sink if sink is not None else MemoryUsageSink(),
         registered=registered,
         seed=seed,
+        data_folder=data_folder,
     )

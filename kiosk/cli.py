@@ -50,6 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--size", type=_size, help="window size, e.g. 1366x768")
     run.add_argument("--lang", choices=["lv", "lt", "en"], help="start in this language")
+    # The supervisor starts the shell itself with --child (and --out-of-order after
+    # repeated crashes); people never need these.
+    run.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    run.add_argument("--out-of-order", action="store_true", help=argparse.SUPPRESS)
 
     monkey = commands.add_parser("monkey", help="drive the real shell headless with random input")
     monkey.add_argument("--events", type=int, required=True, help="how many random inputs")
@@ -77,6 +81,14 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--config")
     add_stats_arguments(stats)
 
+    set_pin = commands.add_parser("set-pin", help="set the librarian PIN (4-8 digits)")
+    set_pin.add_argument("--config", help="the PIN is stored next to this config file")
+    set_pin.add_argument(
+        "--stdin",
+        action="store_true",
+        help="read the PIN from standard input instead of asking twice",
+    )
+
     db = commands.add_parser("db", help="the usage database")
     db.add_argument("--config")
     db_commands = db.add_subparsers(dest="db_command", required=True)
@@ -99,11 +111,31 @@ def _data_dir(config: Config) -> Path:
     return folder
 
 
+def _child_command(args: argparse.Namespace, out_of_order: bool = False) -> list[str]:
+    command = [sys.executable, "-m", "kiosk", "run", "--child"]
+    if args.config:
+        command += ["--config", str(Path(args.config).resolve())]
+    if args.windowed:
+        command.append("--windowed")
+    if args.size:
+        command += ["--size", f"{args.size[0]}x{args.size[1]}"]
+    if args.lang:
+        command += ["--lang", args.lang]
+    if out_of_order:
+        command.append("--out-of-order")
+    return command
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     folder = _data_dir(config)
     from kiosk.logs import setup_logging
 
+    if not args.child:
+        from kiosk.supervisor import Supervisor
+
+        setup_logging(folder, to_stderr=args.windowed, name="supervisor.log")
+        return Supervisor(_child_command(args), _child_command(args, out_of_order=True)).run()
     log_path = setup_logging(folder, to_stderr=args.windowed)
     from kiosk.activities import ActivityError, discover
     from kiosk.app import create_app
@@ -128,7 +160,10 @@ def cmd_run(args: argparse.Namespace) -> int:
             lang=args.lang,
             registered=registered,
             sink=store,
+            data_folder=folder,
         )
+        if args.out_of_order:
+            app.start_scene = "out_of_order"
         app.run()
     except Exception:
         log.exception("the kiosk stopped unexpectedly")
@@ -170,6 +205,27 @@ def cmd_content(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_set_pin(args: argparse.Namespace) -> int:
+    import getpass
+
+    from kiosk.librarian.pin import PinError, secrets_path, set_pin
+
+    config = load_config(args.config)
+    path = secrets_path(config.source)
+    if args.stdin:
+        pin = sys.stdin.readline().strip()
+    else:
+        pin = getpass.getpass("New librarian PIN (4-8 digits): ")
+        if getpass.getpass("The same PIN again: ") != pin:
+            raise UsageError("the two PINs differ; nothing was changed")
+    try:
+        set_pin(path, pin)
+    except PinError as exc:
+        raise UsageError(f"{exc}; nothing was changed") from None
+    print(f"The librarian PIN is set (stored as a salted hash in {path}).")
+    return 0
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
     return run_stats(args, data_dir(load_config(args.config)))
 
@@ -183,6 +239,7 @@ COMMANDS = {
     "monkey": cmd_monkey,
     "content": cmd_content,
     "stats": cmd_stats,
+    "set-pin": cmd_set_pin,
     "db": cmd_db,
 }
 

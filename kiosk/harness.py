@@ -20,6 +20,7 @@ from typing import Any
 import pygame
 
 from kiosk.activities import RegisteredActivity
+from kiosk.api import Activity
 from kiosk.app import App, FakeClock, create_app
 from kiosk.config import Config
 from kiosk.sessions import MemoryUsageSink, UsageSink
@@ -44,6 +45,7 @@ class Harness:
         registered: list[RegisteredActivity] | None = None,
         seed: int = 1,
         kiosk_mode: bool = True,
+        data_folder: Path | None = None,
     ) -> None:
         use_headless_drivers()
         self.clock = FakeClock()
@@ -58,6 +60,7 @@ class Harness:
             sink=self.sink,
             registered=registered,
             seed=seed,
+            data_folder=data_folder,
         )
         self.app.start()
 
@@ -147,7 +150,8 @@ class Harness:
         """The button groups of the visible scenes, top-most first (activities included)."""
         groups: list[ButtonGroup] = []
         for scene in reversed(self.app.stack):
-            for owner in (scene, getattr(scene, "activity", None)):
+            activity = getattr(scene, "activity", None)
+            for owner in (scene, activity if isinstance(activity, Activity) else None):
                 if owner is None:
                     continue
                 for value in vars(owner).values():

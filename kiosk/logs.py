@@ -9,11 +9,15 @@ from pathlib import Path
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
-def setup_logging(data_dir: Path, level: int = logging.INFO, to_stderr: bool = False) -> Path:
-    """Send log records to data_dir/logs/kiosk.log (1 MB × 5 files). Returns the path."""
+def setup_logging(
+    data_dir: Path, level: int = logging.INFO, to_stderr: bool = False, name: str = "kiosk.log"
+) -> Path:
+    """Send log records to data_dir/logs/NAME (1 MB × 5 files). Returns the path.
+
+    The supervisor writes its own file: two processes must not rotate one file."""
     log_dir = data_dir / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
-    path = log_dir / "kiosk.log"
+    path = log_dir / name
     handler = logging.handlers.RotatingFileHandler(
         path, maxBytes=1_000_000, backupCount=5, encoding="utf-8"
     )

@@ -62,7 +62,11 @@ class MonkeyResult:
     runs: int
     errors: int
     left_kiosk: bool
+    #: The PIN pad or panel opened: the monkey must never find the librarian's way in.
+    opened_librarian: bool
     rss_early_kib: int
+    #: After half the events: the caches have filled; DESIGN §9's window starts here.
+    rss_half_kib: int
     rss_end_kib: int
 
     def line(self) -> str:
@@ -96,7 +100,8 @@ def run_monkey(
     kiosk = Harness(config, size=size, sink=sink, seed=seed, kiosk_mode=True)
     w, h = size
     forbidden = librarian_corner(kiosk.app.ui.metrics).inflate(20, 20)
-    early = 0
+    early = half = 0
+    opened = False
     idle_limit = config.session.idle_timeout_s + config.session.idle_prompt_s
 
     def random_point() -> tuple[int, int]:
@@ -131,14 +136,21 @@ def run_monkey(
                 kiosk.wait(rng.uniform(idle_limit * 0.6, idle_limit * 1.3), dt=0.5)
             if n + 1 == max(1, events // 10):
                 early = rss_kib()
-        left = not kiosk.app.running
+            if n + 1 == max(1, events // 2):
+                half = rss_kib()
+            if kiosk.app.scene("pin_pad") is not None or kiosk.app.scene("panel") is not None:
+                opened = True
+                kiosk.app.go("attract")
+        left = not kiosk.app.running or opened
         result = MonkeyResult(
             events=events,
             sessions=sink.sessions,
             runs=sink.runs,
             errors=kiosk.app.errors,
             left_kiosk=left,
+            opened_librarian=opened,
             rss_early_kib=early,
+            rss_half_kib=half,
             rss_end_kib=rss_kib(),
         )
     finally:
@@ -148,14 +160,17 @@ def run_monkey(
 
 def main(config: Config, events: int, seed: int, store: UsageSink | None = None) -> int:
     result = run_monkey(config, events, seed, store=store)
-    if result.rss_early_kib:
-        growth = (result.rss_end_kib - result.rss_early_kib) / result.rss_early_kib * 100
+    if result.rss_half_kib:
+        growth = (result.rss_end_kib - result.rss_half_kib) / result.rss_half_kib * 100
         print(
             f"memory: {result.rss_early_kib // 1024} MiB after {max(1, events // 10)} events, "
-            f"{result.rss_end_kib // 1024} MiB at the end ({growth:+.1f} %)",
+            f"{result.rss_half_kib // 1024} MiB after {max(1, events // 2)}, "
+            f"{result.rss_end_kib // 1024} MiB at the end ({growth:+.1f} % over the second half)",
             file=sys.stderr,
         )
-    if result.left_kiosk:
+    if result.opened_librarian:
+        print("monkey: random input opened the librarian's PIN pad", file=sys.stderr)
+    elif result.left_kiosk:
         print("monkey: the kiosk could be left without the librarian PIN", file=sys.stderr)
     print(result.line())
     return 1 if result.errors or result.left_kiosk else 0

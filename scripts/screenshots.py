@@ -23,9 +23,7 @@ def _steps(kiosk: Harness) -> list[tuple[str, Callable[[], None]]]:
         game = kiosk.app.top.activity  # type: ignore[union-attr]
         # Turn one matching pair and one more card, as a child in mid-game would.
         first = game.cards[0]
-        partner = next(
-            i for i, c in enumerate(game.cards) if c is not first and c.key == first.key
-        )
+        partner = next(i for i, c in enumerate(game.cards) if c is not first and c.key == first.key)
         game.turn(0)
         game.turn(partner)
         game.turn(1 if partner != 1 else 2)

@@ -16,7 +16,7 @@ def _used_messages() -> set[str | tuple[str, str]]:
     found: set[str | tuple[str, str]] = set()
     for folder in ("kiosk", "games"):
         for _file, _line, message, _comments, _context in extract_from_dir(
-            APP_ROOT / folder, keywords={"_": None, "gettext": None, "ngettext": (1, 2)}
+            APP_ROOT / folder, keywords={"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
         ):
             found.add(message if isinstance(message, str) else (message[0], message[1]))
     return found

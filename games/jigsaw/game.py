@@ -30,6 +30,7 @@ from kiosk.api import (
 #: (pieces, columns, rows, how visible the faint guide picture is 0..255)
 LEVELS = ((6, 3, 2, 90), (12, 4, 3, 60), (24, 6, 4, 0))
 SNAP = 0.3  # of a cell: how close to its place a piece snaps in
+MIN_PHOTO_SIDE = 300
 
 Phase = Literal["picture", "choose", "play", "won"]
 
@@ -65,7 +66,9 @@ class Jigsaw(Activity):
         self.choices = [Choice(f"scene:{s[0]}", scene=i) for i, s in enumerate(SCENES)]
         for pack in self.ctx.packs:
             for name, picture in pack.pictures.items():
-                if picture.file is not None:
+                size = self.ctx.photo_size(pack, name) if picture.file is not None else None
+                # Photos big enough to cut; small drawn pictures make poor jigsaws.
+                if size is not None and min(size) >= MIN_PHOTO_SIDE:
                     self.choices.append(Choice(f"{pack.pack}:{name}", pack, name))
         self.choice = self.choices[0]
         self.phase: Phase = "picture"

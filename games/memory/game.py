@@ -456,6 +456,7 @@ class MemoryPairs(Activity):
                 theme.INK,
                 weight="bold",
                 max_lines=2,
+                min_size=8,  # a long word on a small card: small rather than cut
             )
             side.blit(text, text.get_rect(center=box.center))
         self._sides[key] = side

@@ -59,6 +59,10 @@ class Translator:
     def gettext(self, message: str) -> str:
         return self._catalogs[self.lang].gettext(message)
 
+    def gettext_in(self, lang: str, message: str) -> str:
+        """`message` in another available language (screens that show them all)."""
+        return self._catalogs[lang].gettext(message)
+
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self._catalogs[self.lang].ngettext(singular, plural, n)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from PIL import Image, ImageOps
 
 from kiosk.packs.check import Problem, pack_folders, read_pack
 from kiosk.packs.models import Pack
+from kiosk.ui.cache import SurfaceCache
 from kiosk.ui.images import ImageCache
 
 log = logging.getLogger(__name__)
@@ -86,12 +86,16 @@ class PackLibrary:
 class PackPictures:
     """Pictures of packs by (pack, picture id), fitted into a square, cached."""
 
-    def __init__(self, library: PackLibrary, images: ImageCache, cache_size: int = 200) -> None:
+    def __init__(
+        self, library: PackLibrary, images: ImageCache, budget_bytes: int = 16 << 20
+    ) -> None:
         self.library = library
         self.images = images
-        self._photos: dict[Path, pygame.Surface | None] = {}
-        self._scaled: OrderedDict[tuple[str, str, int], pygame.Surface] = OrderedDict()
-        self._cache_size = cache_size
+        #: Photos at their stored size; a few at most (one is up to 16 MB).
+        self._photos = SurfaceCache(4 * budget_bytes)
+        self._unreadable: set[Path] = set()
+        self._sizes: dict[Path, tuple[int, int] | None] = {}
+        self._scaled = SurfaceCache(budget_bytes)
 
     def original(self, pack: Pack, picture_id: str) -> pygame.Surface | None:
         """The picture at its stored size (photos: at most PHOTO_MAX_SIDE)."""
@@ -106,34 +110,54 @@ class PackPictures:
         return self._photo(folder / picture.file)
 
     def _photo(self, path: Path) -> pygame.Surface | None:
-        if path not in self._photos:
-            self._photos[path] = load_photo(path)
-        return self._photos[path]
+        if path in self._unreadable:
+            return None
+        photo = self._photos.get(path)
+        if photo is None:
+            photo = load_photo(path)
+            if photo is None:
+                self._unreadable.add(path)
+                return None
+            self._photos.put(path, photo)
+        return photo
+
+    def size_of(self, pack: Pack, picture_id: str) -> tuple[int, int] | None:
+        """A photo's size as stored (upright), read from its header only; None for
+        pictograms and unreadable files."""
+        picture = pack.pictures.get(picture_id)
+        folder = self.library.folders.get(pack.pack)
+        if picture is None or picture.file is None or folder is None:
+            return None
+        path = folder / picture.file
+        if path not in self._sizes:
+            try:
+                with Image.open(path) as image:
+                    w, h = image.size
+                    if image.getexif().get(0x0112, 1) in (5, 6, 7, 8):
+                        w, h = h, w  # stored sideways, shown upright
+                    self._sizes[path] = (w, h)
+            except (OSError, ValueError):
+                self._sizes[path] = None
+        return self._sizes[path]
 
     def get(self, pack: Pack, picture_id: str, size: int) -> pygame.Surface:
         """The picture fitted into size×size (aspect kept); a soft placeholder if missing."""
+        picture = pack.pictures.get(picture_id)
+        if picture is not None and picture.emoji is not None:
+            return self.images.emoji(picture.emoji, size)  # cached there
         key = (pack.pack, picture_id, size)
         cached = self._scaled.get(key)
         if cached is not None:
-            self._scaled.move_to_end(key)
             return cached
-        picture = pack.pictures.get(picture_id)
-        if picture is not None and picture.emoji is not None:
-            surface = self.images.emoji(picture.emoji, size)
-        else:
-            original = self.original(pack, picture_id)
-            if original is None:
-                surface = self.images.placeholder(size)
-            else:
-                w, h = original.get_size()
-                scale = size / max(w, h)
-                surface = pygame.transform.smoothscale(
-                    original, (max(1, round(w * scale)), max(1, round(h * scale)))
-                )
-        self._scaled[key] = surface
-        if len(self._scaled) > self._cache_size:
-            self._scaled.popitem(last=False)
-        return surface
+        original = self.original(pack, picture_id)
+        if original is None:
+            return self.images.placeholder(size)
+        w, h = original.get_size()
+        scale = size / max(w, h)
+        surface = pygame.transform.smoothscale(
+            original, (max(1, round(w * scale)), max(1, round(h * scale)))
+        )
+        return self._scaled.put(key, surface)
 
 
 def load_photo(path: Path, max_side: int = PHOTO_MAX_SIDE) -> pygame.Surface | None:

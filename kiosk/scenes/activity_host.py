@@ -76,6 +76,7 @@ class ActivityHost(Scene):
             packs=shell.packs.ready(),
             _picture=shell.pictures.get,
             _original_picture=shell.pictures.original,
+            _picture_size=shell.pictures.size_of,
         )
         shell.sessions.start_run(self.info.id)
         if self._guard(lambda: self._construct()):

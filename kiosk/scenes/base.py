@@ -15,12 +15,17 @@ import pygame
 from kiosk.input import InputEvent, KeyEvent
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from kiosk.activities import RegisteredActivity
     from kiosk.config import Config
     from kiosk.i18n import Translator
+    from kiosk.librarian.access import GroupClock
+    from kiosk.librarian.pin import PinCheck
     from kiosk.packs.library import PackLibrary, PackPictures
     from kiosk.sessions import SessionManager
     from kiosk.ui.widgets import UI
+    from kiosk.usage.stats import RecentUsage
 
 
 class Shell(Protocol):
@@ -33,6 +38,10 @@ class Shell(Protocol):
     random: random.Random
     packs: PackLibrary
     pictures: PackPictures
+    pins: PinCheck
+    group_clock: GroupClock | None
+    fixed_activity: str | None
+    data_folder: Path | None
 
     def go(self, name: str, **kwargs: Any) -> None:
         """Replace the whole stack with the named scene."""
@@ -57,6 +66,20 @@ class Shell(Protocol):
 
     def report_error(self, where: str) -> None:
         """Log the exception being handled and count it; shows nothing by itself."""
+
+    def recent_usage(self) -> RecentUsage:
+        """The last seven days' counts (librarian panel)."""
+
+    def usage_problems(self) -> list[str]:
+        """Problems the usage store reports (librarian panel)."""
+
+    def exit_to_desktop(self) -> None:
+        """Stop the kiosk on the librarian's request."""
+
+    def start_group(
+        self, headcount: int, age_band: str | None, activity: str | None, minutes: int | None
+    ) -> None:
+        """Start a librarian's group session."""
 
 
 class Scene:

@@ -17,7 +17,7 @@ from kiosk.ui.draw import scene_background as background
 from kiosk.ui.theme import INK, TILE_COLORS, WHITE
 from kiosk.ui.widgets import Button, ButtonGroup
 
-TILE_W, TILE_H, GAP = 280, 290, 36
+TILE_W, TILE_H, GAP = 236, 236, 28
 
 
 class Launcher(Scene):

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 import pygame
 
+from kiosk.ui.cache import memoize_surfaces
 from kiosk.ui.theme import (
     BACKGROUND_BOTTOM,
     BACKGROUND_TOP,
@@ -22,7 +23,7 @@ from kiosk.ui.theme import (
 _SUPERSAMPLE = 4
 
 
-@lru_cache(maxsize=512)
+@memoize_surfaces(48 << 20)
 def rounded_card(
     size: tuple[int, int],
     radius: int,
@@ -44,14 +45,14 @@ def rounded_card(
     return pygame.transform.smoothscale(big, (w, h))
 
 
-@lru_cache(maxsize=256)
+@memoize_surfaces(8 << 20)
 def circle(
     diameter: int, color: Color, border: int = 0, border_color: Color = (255, 255, 255)
 ) -> pygame.Surface:
     return rounded_card((diameter, diameter), diameter // 2, color, border, border_color)
 
 
-@lru_cache(maxsize=256)
+@memoize_surfaces(32 << 20)
 def shadow(size: tuple[int, int], radius: int, blur: int, alpha: int = 70) -> pygame.Surface:
     """A soft shadow the size of a card plus `blur` on each side."""
     w, h = size[0] + 2 * blur, size[1] + 2 * blur

@@ -6,22 +6,21 @@ circle, so a child sees a gap rather than a crash."""
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from pathlib import Path
 
 import pygame
 
+from kiosk.ui.cache import SurfaceCache
 from kiosk.ui.theme import INK_SOFT, lighten
 
 log = logging.getLogger(__name__)
 
 
 class ImageCache:
-    def __init__(self, emoji_dir: Path, cache_size: int = 400) -> None:
+    def __init__(self, emoji_dir: Path, budget_bytes: int = 16 << 20) -> None:
         self.emoji_dir = emoji_dir
         self._originals: dict[str, pygame.Surface | None] = {}
-        self._scaled: OrderedDict[tuple[str, int], pygame.Surface] = OrderedDict()
-        self._cache_size = cache_size
+        self._scaled = SurfaceCache(budget_bytes)
         self.missing: set[str] = set()
 
     def _original(self, name: str) -> pygame.Surface | None:
@@ -54,7 +53,6 @@ class ImageCache:
         key = (name, size)
         cached = self._scaled.get(key)
         if cached is not None:
-            self._scaled.move_to_end(key)
             return cached
         original = self._original(name)
         if original is None:
@@ -65,7 +63,4 @@ class ImageCache:
             surface = pygame.transform.smoothscale(
                 original, (max(1, round(w * scale)), max(1, round(h * scale)))
             )
-        self._scaled[key] = surface
-        if len(self._scaled) > self._cache_size:
-            self._scaled.popitem(last=False)
-        return surface
+        return self._scaled.put(key, surface)

@@ -8,12 +8,12 @@ screen in every language at the supported sizes and fail on any entry there."""
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
 import pygame
 
+from kiosk.ui.cache import SurfaceCache
 from kiosk.ui.theme import Color
 
 log = logging.getLogger(__name__)
@@ -27,11 +27,10 @@ class Overflow:
 
 
 class TextRenderer:
-    def __init__(self, regular: Path, bold: Path, cache_size: int = 600) -> None:
+    def __init__(self, regular: Path, bold: Path, budget_bytes: int = 16 << 20) -> None:
         self._paths = {"regular": regular, "bold": bold}
         self._fonts: dict[tuple[str, int], pygame.font.Font] = {}
-        self._cache: OrderedDict[tuple[object, ...], pygame.Surface] = OrderedDict()
-        self._cache_size = cache_size
+        self._cache = SurfaceCache(budget_bytes)
         self.overflows: list[Overflow] = []
 
     def font(self, size: int, weight: str = "regular") -> pygame.font.Font:
@@ -43,17 +42,13 @@ class TextRenderer:
         return font
 
     def _remember(self, key: tuple[object, ...], surface: pygame.Surface) -> pygame.Surface:
-        self._cache[key] = surface
-        if len(self._cache) > self._cache_size:
-            self._cache.popitem(last=False)
-        return surface
+        return self._cache.put(key, surface)
 
     def render(self, text: str, size: int, color: Color, weight: str = "regular") -> pygame.Surface:
         """One line of text, cached."""
         key = ("line", text, size, color, weight)
         cached = self._cache.get(key)
         if cached is not None:
-            self._cache.move_to_end(key)
             return cached
         surface = self.font(size, weight).render(text, True, color)
         return self._remember(key, surface)
@@ -91,7 +86,6 @@ class TextRenderer:
         key = ("fit", text, box, max_size, color, weight, min_size, align, max_lines)
         cached = self._cache.get(key)
         if cached is not None:
-            self._cache.move_to_end(key)
             return cached
         width, height = max(1, box[0]), max(1, box[1])
         floor = min_size if min_size is not None else max(8, round(max_size * 0.45))

@@ -5,7 +5,7 @@ Public surface (re-exported here; guarded by tests/usage/test_public_api.py):
 - `UsageStore.open(data_dir, config, clock=...)` — the `UsageSink` the shell records into.
 - `upgrade(db_path)` — create or migrate a database file (also run by `UsageStore.open`).
 - `run_stats`, `add_stats_arguments`, `run_db_upgrade` — the `kiosk stats` and
-  `kiosk db upgrade` commands.
+  `kiosk db upgrade` commands; `recent_usage` — the librarian panel's last seven days.
 - `rebuild_totals`, `purge`, `mark_exported` — maintenance on an open connection.
 - The errors: `UsageStoreError` and its subclasses.
 """
@@ -18,7 +18,13 @@ from kiosk.usage.errors import (
     UsageStoreError,
 )
 from kiosk.usage.retention import mark_exported, purge
-from kiosk.usage.stats import add_stats_arguments, run_db_upgrade, run_stats
+from kiosk.usage.stats import (
+    RecentUsage,
+    add_stats_arguments,
+    recent_usage,
+    run_db_upgrade,
+    run_stats,
+)
 from kiosk.usage.store import ProblemNote, UsageStore
 from kiosk.usage.totals import rebuild_totals
 
@@ -27,6 +33,7 @@ __all__ = [
     "DataFolderError",
     "DatabaseTooNewError",
     "ProblemNote",
+    "RecentUsage",
     "UsageDatabaseError",
     "UsageStore",
     "UsageStoreError",
@@ -35,6 +42,7 @@ __all__ = [
     "mark_exported",
     "purge",
     "rebuild_totals",
+    "recent_usage",
     "run_db_upgrade",
     "run_stats",
     "upgrade",

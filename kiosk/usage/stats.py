@@ -261,3 +261,75 @@ def run_db_upgrade(data_dir: Path, out: TextIO = sys.stdout, err: TextIO = sys.s
         )
     out.write(f"Usage database {prepared.path} is at schema revision {prepared.revision}.\n")
     return 0
+
+
+@dataclass(frozen=True)
+class DayCount:
+    day: date
+    sessions: int
+    child_visits: int
+    minutes: int
+
+
+@dataclass(frozen=True)
+class RecentUsage:
+    """What the librarian panel shows: the last seven days and the week's top activities."""
+
+    days: list[DayCount]
+    top_activities: list[tuple[str, int]]
+
+    @property
+    def today(self) -> DayCount:
+        return self.days[-1]
+
+    @property
+    def week(self) -> DayCount:
+        return DayCount(
+            self.today.day,
+            sum(d.sessions for d in self.days),
+            sum(d.child_visits for d in self.days),
+            sum(d.minutes for d in self.days),
+        )
+
+
+def empty_recent_usage(today: date) -> RecentUsage:
+    from datetime import timedelta
+
+    return RecentUsage([DayCount(today - timedelta(days=6 - i), 0, 0, 0) for i in range(7)], [])
+
+
+def recent_usage(data_dir: Path, today: date) -> RecentUsage:
+    """Totals of `today` and the six days before it (empty when there is no database)."""
+    from datetime import timedelta
+
+    first = today - timedelta(days=6)
+    days = {first + timedelta(days=i): [0, 0, 0] for i in range(7)}
+    top: list[tuple[str, int]] = []
+    db_path = database_path(data_dir)
+    if db_path.exists():
+        engine = make_engine(db_path, writer=False)
+        try:
+            with engine.connect() as conn:
+                bounds = {"lo": first.isoformat(), "hi": today.isoformat()}
+                for day, sessions, visits, seconds in conn.exec_driver_sql(
+                    "SELECT date, sum(sessions), sum(child_visits), sum(seconds) "
+                    "FROM session_totals WHERE date >= :lo AND date <= :hi GROUP BY date",
+                    bounds,
+                ):
+                    days[date.fromisoformat(day)] = [int(sessions), int(visits), int(seconds)]
+                top = [
+                    (str(activity), int(runs))
+                    for activity, runs in conn.exec_driver_sql(
+                        "SELECT activity, sum(runs) AS n FROM activity_totals "
+                        "WHERE date >= :lo AND date <= :hi GROUP BY activity "
+                        "HAVING n > 0 ORDER BY n DESC, activity LIMIT 5",
+                        bounds,
+                    )
+                ]
+        except sa_exc.SQLAlchemyError:
+            pass  # the panel shows zeros; the store reports a damaged database itself
+        finally:
+            engine.dispose()
+    return RecentUsage(
+        [DayCount(d, v[0], v[1], round(v[2] / 60)) for d, v in sorted(days.items())], top
+    )

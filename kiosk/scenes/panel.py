@@ -1,0 +1,293 @@
+"""The librarian panel: group sessions, this week's counts, warnings, and the way out.
+
+Opened only through the PIN pad; closes itself after 2 minutes without input. Touch
+targets are as big as the children's, so it works on a whiteboard in front of a group."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from datetime import date
+from functools import partial
+from pathlib import Path
+
+import pygame
+
+from kiosk.input import InputEvent
+from kiosk.scenes.base import Scene, Shell
+from kiosk.ui import draw
+from kiosk.ui.theme import (
+    BAD,
+    FOCUS,
+    INK,
+    INK_SOFT,
+    NEUTRAL_COLOR,
+    TILE_COLORS,
+    WHITE,
+    YES_COLOR,
+    Color,
+    lighten,
+)
+from kiosk.ui.widgets import Button, ButtonGroup
+
+IDLE_CLOSE_S = 120.0
+LOW_DISK_BYTES = 500 * 1024 * 1024
+EXTEND_S = 5 * 60
+
+
+class Panel(Scene):
+    in_session = False
+
+    def __init__(self, shell: Shell) -> None:
+        super().__init__(shell)
+        self.buttons = ButtonGroup(self.ui, shell.invalidate)
+        self.idle = 0.0
+        self.usage = shell.recent_usage()
+        self.warnings = self._warnings()
+
+    @property
+    def frame_rate(self) -> int:
+        return 2
+
+    # ----- what it shows -------------------------------------------------------------
+
+    def _warnings(self) -> list[str]:
+        _ = self.shell.translator.gettext
+        notes: list[str] = []
+        for broken in self.shell.packs.broken:
+            first = broken.problems[0] if broken.problems else None
+            notes.append(
+                _("Content pack “%(pack)s” is left out: %(problem)s")
+                % {"pack": broken.folder.name, "problem": first.message if first else "?"}
+            )
+        for problem in self.shell.usage_problems():
+            notes.append(problem)
+        folder = self.shell.data_folder
+        if folder is not None:
+            try:
+                free = shutil.disk_usage(folder).free
+            except OSError:
+                free = None
+            if free is not None and free < LOW_DISK_BYTES:
+                notes.append(
+                    _("Little disk space is left (%(mb)d MB) in %(folder)s.")
+                    % {"mb": free // (1024 * 1024), "folder": Path(folder)}
+                )
+        return notes
+
+    # ----- layout --------------------------------------------------------------------
+
+    def layout(self) -> None:
+        m = self.ui.metrics
+        w, h = self.size
+        top = m.px(110)
+        col_w = min(m.px(560), (w - 3 * m.margin) // 2)
+        self.left = pygame.Rect(m.margin, top, col_w, h - top - m.margin)
+        self.right = pygame.Rect(
+            self.left.right + m.margin, top, w - self.left.right - 2 * m.margin, h - top - m.margin
+        )
+        session = self.shell.sessions.current
+        group = self.shell.group_clock is not None
+        actions: list[tuple[str, str, str, Color, Callable[[], None], bool]] = [
+            (
+                "group",
+                "busts-in-silhouette",
+                self._("Start a group session"),
+                TILE_COLORS[1],
+                partial(self.shell.push, "group_setup"),
+                True,
+            ),
+            (
+                "end",
+                "stop-sign",
+                self._("End the session"),
+                lighten(BAD, 0.3),
+                self._end_session,
+                session is not None,
+            ),
+            (
+                "extend",
+                "hourglass-not-done",
+                self._("5 more minutes"),
+                TILE_COLORS[6],
+                self._extend,
+                group,
+            ),
+            (
+                "out-of-order",
+                "construction",
+                self._("Out of order"),
+                NEUTRAL_COLOR,
+                self._out_of_order,
+                True,
+            ),
+            (
+                "exit",
+                "door",
+                self._("Exit to desktop"),
+                lighten(INK_SOFT, 0.5),
+                self.shell.exit_to_desktop,
+                True,
+            ),
+            ("close", "right-arrow", self._("Back to the children"), YES_COLOR, self._close, True),
+        ]
+        gap = m.px(18)
+        bw = (self.left.width - gap) // 2
+        bh = min(m.px(150), (self.left.height - 2 * gap) // 3)
+        buttons = []
+        for i, (key, icon, label, color, action, enabled) in enumerate(actions):
+            row, col = divmod(i, 2)
+            rect = pygame.Rect(
+                self.left.x + col * (bw + gap), self.left.y + row * (bh + gap), bw, bh
+            )
+            buttons.append(
+                Button(
+                    f"panel:{key}",
+                    rect,
+                    color,
+                    label=label,
+                    icon=icon,
+                    icon_share=0.45,
+                    on_press=action,
+                    enabled=enabled,
+                )
+            )
+        self.buttons.set_buttons(buttons)
+
+    # ----- actions -------------------------------------------------------------------
+
+    def _close(self) -> None:
+        self.shell.pop(self)
+
+    def _end_session(self) -> None:
+        self.shell.end_session("librarian")
+
+    def _extend(self) -> None:
+        if self.shell.group_clock is not None:
+            self.shell.group_clock.extend(EXTEND_S)
+        self._close()
+
+    def _out_of_order(self) -> None:
+        if self.shell.sessions.current is not None:
+            self.shell.sessions.end_session("librarian")
+        self.shell.go("out_of_order")
+
+    def handle_event(self, event: InputEvent) -> bool:
+        self.idle = 0.0
+        self.buttons.handle(event)
+        return True
+
+    def update(self, dt: float) -> None:
+        self.idle += dt
+        if self.idle >= IDLE_CLOSE_S:
+            self._close()
+
+    # ----- drawing -------------------------------------------------------------------
+
+    def draw(self, surface: pygame.Surface) -> None:
+        m = self.ui.metrics
+        w, _h = self.size
+        surface.fill(lighten(FOCUS, 0.88))
+        title = self.ui.text.fit(
+            self._("Librarian panel"),
+            (w - 2 * m.margin, m.px(70)),
+            m.font_size("title"),
+            INK,
+            weight="bold",
+            align="left",
+        )
+        surface.blit(title, (m.margin, m.px(24)))
+        self.buttons.draw(surface)
+        self._draw_week(surface)
+
+    def _card(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        m = self.ui.metrics
+        surface.blit(draw.rounded_card(rect.size, m.px(24), WHITE), rect)
+
+    def _draw_week(self, surface: pygame.Surface) -> None:
+        m = self.ui.metrics
+        right = self.right
+        text = self.ui.text
+        ngettext = self.shell.translator.ngettext
+        usage = self.usage
+        chart_h = int(right.height * 0.56)
+        card = pygame.Rect(right.x, right.y, right.width, chart_h)
+        self._card(surface, card)
+        inner = card.inflate(-2 * m.px(20), -2 * m.px(16))
+        heading = text.fit(
+            self._("Today and this week"),
+            (inner.width, m.px(40)),
+            m.font_size("body"),
+            INK,
+            weight="bold",
+            align="left",
+        )
+        surface.blit(heading, inner.topleft)
+        today, week = usage.today, usage.week
+        lines = [
+            ngettext("Today: %(n)d session", "Today: %(n)d sessions", today.sessions)
+            % {"n": today.sessions}
+            + " · "
+            + ngettext("%(n)d child visit", "%(n)d child visits", today.child_visits)
+            % {"n": today.child_visits},
+            ngettext("This week: %(n)d session", "This week: %(n)d sessions", week.sessions)
+            % {"n": week.sessions}
+            + " · "
+            + ngettext("%(n)d minute", "%(n)d minutes", week.minutes) % {"n": week.minutes},
+        ]
+        y = inner.y + m.px(44)
+        for line in lines:
+            rendered = text.fit(
+                line, (inner.width, m.px(34)), m.font_size("small"), INK_SOFT, align="left"
+            )
+            surface.blit(rendered, (inner.x, y))
+            y += m.px(34)
+        bars = pygame.Rect(inner.x, y + m.px(8), inner.width, inner.bottom - y - m.px(40))
+        most = max((d.sessions for d in usage.days), default=0) or 1
+        slot = bars.width // len(usage.days)
+        for i, day in enumerate(usage.days):
+            bar_h = int(bars.height * day.sessions / most)
+            bar = pygame.Rect(
+                bars.x + i * slot + slot // 5, bars.bottom - bar_h, slot * 3 // 5, max(2, bar_h)
+            )
+            pygame.draw.rect(
+                surface, TILE_COLORS[2] if i < 6 else TILE_COLORS[0], bar, border_radius=m.px(6)
+            )
+            label = text.render(
+                _weekday(day.day, self.shell.translator.lang), m.font_size("small"), INK_SOFT
+            )
+            surface.blit(label, label.get_rect(midtop=(bar.centerx, bars.bottom + m.px(4))))
+        info = pygame.Rect(
+            right.x, card.bottom + m.px(16), right.width, right.bottom - card.bottom - m.px(16)
+        )
+        self._card(surface, info)
+        inner = info.inflate(-2 * m.px(20), -2 * m.px(14))
+        rows = [self._("Office sync: not set up on this computer yet.")]
+        if usage.top_activities:
+            titles = {
+                a.id: self.shell.translator.pick(a.cls.info.title) for a in self.shell.activities
+            }
+            names = ", ".join(titles.get(a, a) for a, _n in usage.top_activities[:3])
+            rows.insert(0, self._("Most played this week: %(names)s") % {"names": names})
+        rows += self.warnings or [self._("No warnings.")]
+        y = inner.y
+        for row in rows:
+            is_warning = row in self.warnings
+            rendered = text.fit(
+                row,
+                (inner.width, m.px(32)),
+                m.font_size("small"),
+                BAD if is_warning else INK,
+                align="left",
+                max_lines=1,
+            )
+            if y + rendered.get_height() > inner.bottom:
+                break
+            surface.blit(rendered, (inner.x, y))
+            y += m.px(34)
+
+
+def _weekday(day: date, lang: str) -> str:
+    from babel.dates import format_date
+
+    return format_date(day, "EEE", locale=lang)
