@@ -9,6 +9,7 @@ and sent to the screen, which keeps an idle attract screen or launcher near zero
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import random
@@ -207,9 +208,16 @@ class App:
         return self.clock.monotonic()
 
     def go(self, name: str, **kwargs: Any) -> None:
+        leaving_activity = False
         while self.stack:
             scene = self.stack.pop()
+            leaving_activity |= scene.releases_memory
             self._safely(scene.on_exit, f"{type(scene).__name__}.on_exit")
+        if leaving_activity:
+            # An activity's pictures sit in reference cycles (buttons call back into it);
+            # Python's full collection may not come for a long while, so free them now,
+            # at a scene change where a short pause is not seen.
+            gc.collect()
         self._enter(self._factories[name](self, **kwargs))
 
     def push(self, name: str, **kwargs: Any) -> None:

@@ -52,8 +52,16 @@ class Supervisor:
 
     def run(self) -> int:
         """Supervise until the shell exits cleanly or a stop signal arrives."""
-        signal.signal(signal.SIGTERM, self._forward)
-        signal.signal(signal.SIGINT, self._forward)
+        previous = {
+            sig: signal.signal(sig, self._forward) for sig in (signal.SIGTERM, signal.SIGINT)
+        }
+        try:
+            return self._supervise()
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+    def _supervise(self) -> int:
         while True:
             self.process = subprocess.Popen(self.child)
             log.info("kiosk shell started (pid %d)", self.process.pid)

@@ -88,6 +88,8 @@ class Scene:
     #: Scenes that show the child's session (launcher, activities) count toward idle time;
     #: the attract screen does not.
     in_session: bool = True
+    #: Leaving it frees much memory (an activity's pictures): the shell collects garbage.
+    releases_memory: bool = False
 
     def __init__(self, shell: Shell) -> None:
         self.shell = shell
