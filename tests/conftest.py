@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -12,19 +14,52 @@ os.environ["SDL_AUDIODRIVER"] = "dummy"
 
 from kiosk.config import Config, parse_config  # noqa: E402
 from kiosk.harness import Harness  # noqa: E402
+from kiosk.sessions import MemoryUsageSink, RunEnded, UsageEvent  # noqa: E402
+from kiosk.usage import UsageStore  # noqa: E402
 
 
 def make_config(text: str = "") -> Config:
     return parse_config(text or "{}")
 
 
+class RecordedSink(MemoryUsageSink):
+    """Keeps events for assertions and also records them in a real usage store."""
+
+    def __init__(self, store: UsageStore) -> None:
+        super().__init__()
+        self.store = store
+
+    def record(self, event: UsageEvent) -> None:
+        super().record(event)
+        self.store.record(event)
+
+    def close(self) -> None:
+        self.store.close()
+
+
 @pytest.fixture
-def kiosk(request: pytest.FixtureRequest) -> Iterator[Harness]:
+def kiosk(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Harness]:
     """A headless kiosk at 1366×768 on the default config; parametrise with
-    `@pytest.mark.parametrize("kiosk", [{...Harness kwargs}], indirect=True)`."""
+    `@pytest.mark.parametrize("kiosk", [{...Harness kwargs}], indirect=True)`.
+
+    Its usage also goes to a real store; at the end every ended run the shell reported must
+    be in the database with the same outcome, level and score."""
     options = dict(getattr(request, "param", {}) or {})
-    harness = Harness(**options)
+    data = tmp_path / "usage-data"
+    sink = RecordedSink(UsageStore.open(data, options.get("config") or make_config()))
+    harness = Harness(sink=sink, **options)
     try:
         yield harness
     finally:
         harness.close()
+    reported = {
+        (e.run_id, e.outcome, e.level, e.score)
+        for e in sink.of_type(RunEnded)  # type: ignore[union-attr]
+    }
+    with sqlite3.connect(data / "usage.db") as db:
+        stored = set(
+            db.execute(
+                "SELECT id, outcome, level, score FROM activity_runs WHERE ended_at IS NOT NULL"
+            )
+        )
+    assert stored == reported
