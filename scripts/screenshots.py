@@ -65,6 +65,42 @@ def shoot(
     return written
 
 
+def shoot_more(out: Path, size: tuple[int, int], lang: str, suffix: str) -> None:
+    """The other games in play, and the librarian panel (with a throwaway PIN)."""
+    import tempfile
+
+    import pygame
+
+    from kiosk.config import parse_config
+    from kiosk.librarian.pin import set_pin
+
+    with tempfile.TemporaryDirectory() as folder:
+        config = parse_config("{}", path=str(Path(folder) / "config.yaml"))
+        set_pin(Path(folder) / "secrets.json", "2468")
+        with Harness(config, size=size, lang=lang) as kiosk:
+            kiosk.app.packs.wait(30)
+            kiosk.tap_button("start")
+            kiosk.tap_button("age:9-11")
+            kiosk.tap_button("tile:quiz")
+            kiosk.tap_button(next(b.id for b in kiosk.buttons() if "professions" in b.id))
+            kiosk.tap_button("level:1")
+            kiosk.step(20)
+            kiosk.screenshot(out / f"quiz{suffix}.png")
+            kiosk.tap_button("home")
+            kiosk.tap_button("tile:jigsaw")
+            kiosk.tap_button("picture:scene:farm")
+            kiosk.tap_button("level:2")
+            game = kiosk.app.top.activity  # type: ignore[union-attr]
+            for piece in list(game.pieces)[:5]:
+                kiosk.drag(piece.rect.center, piece.home.center)
+            kiosk.screenshot(out / f"jigsaw{suffix}.png")
+            kiosk.key(pygame.K_l, mod=pygame.KMOD_LCTRL | pygame.KMOD_LALT)
+            for digit in "2468":
+                kiosk.tap_button(f"pin:{digit}")
+            kiosk.tap_button("pin:ok")
+            kiosk.screenshot(out / f"panel{suffix}.png")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--all", action="store_true", help="every language and size")
@@ -75,9 +111,10 @@ def main() -> int:
         for lang in ("lv", "lt", "en"):
             for w, h in ALL_SIZES:
                 shoot(args.out, (w, h), lang, None, f"-{lang}-{w}x{h}")
+                shoot_more(args.out, (w, h), lang, f"-{lang}-{w}x{h}")
     else:
         shoot(args.out, README_SIZE, "lv", {"attract", "launcher", "memory-play"}, "")
-        shoot(args.out, README_SIZE, "en", {"memory-won"}, "")
+        shoot_more(args.out, README_SIZE, "lv", "")
     print(f"screenshots written to {args.out}")
     return 0
 
