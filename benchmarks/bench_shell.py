@@ -258,11 +258,11 @@ class ShellScenes:
     def _card_to_turn(self) -> Card:
         """The next face-down card that cannot complete a pair: the round never ends."""
         game = self.memory
-        single = game.open_cards[0].picture if len(game.open_cards) == 1 else None
+        single = game.open_cards[0].key if len(game.open_cards) == 1 else None
         cards = game.cards
         for offset in range(len(cards)):
             card = cards[(self._next + offset) % len(cards)]
-            if not (card.face_up or card.matched) and card.picture != single:
+            if not (card.face_up or card.matched) and card.key != single:
                 self._next = (self._next + offset + 1) % len(cards)
                 return card
         raise RuntimeError("no card left to turn")
@@ -291,8 +291,9 @@ class ShellScenes:
             SceneBench("attract (animating)", lambda: None, self.step, lambda: None),
             SceneBench("age picker", lambda: h.tap_button("start"), self.step, stay),
             SceneBench("launcher", lambda: h.tap_button("age:skip"), self.step, stay),
+            SceneBench("memory: topics", lambda: h.tap_button("tile:memory"), self.step, stay),
             SceneBench(
-                "memory: level picker", lambda: h.tap_button("tile:memory"), self.step, stay
+                "memory: level picker", lambda: h.tap_button("topic:animals"), self.step, stay
             ),
             SceneBench(
                 "memory: play, 20 cards flipping",

@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from kiosk.paths import DEFAULT_CONFIG
-from kiosk.yamltools import describe_error, key_line
+from kiosk.yamltools import describe_error, key_line, parse_with_nodes
 
 Language = Literal["lv", "lt", "en"]
 AgeBand = Literal["6-8", "9-11", "12-14"]
@@ -177,8 +177,7 @@ class ConfigError(Exception):
 def parse_config(text: str, path: str = "config.yaml") -> Config:
     """Validate YAML text; raise ConfigError for the first problem found."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root, data = parse_with_nodes(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

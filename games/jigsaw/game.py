@@ -246,7 +246,10 @@ class Jigsaw(Activity):
         picture = pygame.transform.smoothscale(source, self.board.size)
         self.picture = picture
         self.pieces = cut(picture, self.board, cols, rows, self.ctx.random)
-        self.ghost = self._guide(picture, ghost, cols, rows)
+        # The empty board as one opaque picture: white, with the faint guide blended in once.
+        self.ghost = pygame.Surface(self.board.size)
+        self.ghost.fill(theme.WHITE)
+        self.ghost.blit(self._guide(picture, ghost, cols, rows), (0, 0))
         self.tray = pygame.Rect(
             self.board.right + m.px(30),
             area.y,

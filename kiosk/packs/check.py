@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from kiosk.packs.models import Pack, Texts
 from kiosk.paths import ASSETS
-from kiosk.yamltools import describe_error, key_line
+from kiosk.yamltools import describe_error, key_line, parse_with_nodes
 
 PACK_FILE = "pack.yaml"
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp"}
@@ -86,11 +86,16 @@ def read_pack(
     except (OSError, UnicodeDecodeError) as exc:
         return None, [Problem(path, None, f"cannot read the file ({exc})")]
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root, data = parse_with_nodes(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        hint = " (put a text with : ? , # or quotes in it on its own line, or in quotes)"
+        line_text = (
+            text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
+        )
+        if "\t" in line_text[: len(line_text) - len(line_text.lstrip())]:
+            hint = " (indent with spaces, not tabs)"
+        else:
+            hint = " (put a text with : ? , # or quotes in it on its own line, or in quotes)"
         return None, [
             Problem(path, mark.line + 1 if mark else None, f"not valid YAML: {exc.problem}{hint}")
         ]

@@ -24,6 +24,7 @@ from kiosk.ui.widgets import ButtonGroup
 
 class ActivityHost(Scene):
     releases_memory = True
+
     def __init__(self, shell: Shell, activity: RegisteredActivity) -> None:
         super().__init__(shell)
         self.registered = activity

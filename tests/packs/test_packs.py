@@ -22,7 +22,10 @@ BROKEN = FIXTURES / "broken"
 @pytest.mark.parametrize(
     ("pack", "expected"),
     [
-        ("bad-yaml", "pack.yaml:3: not valid YAML: expected ',' or '}', but got '?'"),
+        (
+            "bad-yaml",
+            "pack.yaml:4: not valid YAML: found character that cannot start any token (indent with spaces, not tabs)",
+        ),
         (
             "missing-file",
             "pack.yaml:7: pictures, trip, file: the file 'images/our-trip.jpg' "
