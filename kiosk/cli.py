@@ -11,7 +11,7 @@ import logging
 import re
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from kiosk import __version__
@@ -182,13 +182,21 @@ def cmd_monkey(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
     from kiosk import monkey
 
-    folder = args.data_dir or Path(tempfile.mkdtemp(prefix="telpa-monkey-"))
+    if args.data_dir is None:
+        with tempfile.TemporaryDirectory(prefix="telpa-monkey-") as throwaway:
+            return _monkey_into(config, args, Path(throwaway), monkey.main)
+    return _monkey_into(config, args, args.data_dir, monkey.main)
+
+
+def _monkey_into(
+    config: Config, args: argparse.Namespace, folder: Path, run: Callable[..., int]
+) -> int:
     try:
         store = UsageStore.open(folder, config)
     except UsageStoreError as exc:
         raise UsageError(str(exc)) from None
     print(f"monkey: recording usage in {folder}", file=sys.stderr)
-    return monkey.main(config, args.events, args.seed, store)
+    return run(config, args.events, args.seed, store)
 
 
 def cmd_content(args: argparse.Namespace) -> int:

@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from kiosk.paths import DEFAULT_CONFIG
-from kiosk.yamltools import describe_error, key_line, parse_with_nodes
+from kiosk.yamltools import describe_error, duplicate_keys, key_line, parse_with_nodes
 
 Language = Literal["lv", "lt", "en"]
 AgeBand = Literal["6-8", "9-11", "12-14"]
@@ -182,6 +182,9 @@ def parse_config(text: str, path: str = "config.yaml") -> Config:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         raise ConfigError(path, line, "", f"not valid YAML: {exc.problem}") from None
+    for loc, key, line in duplicate_keys(root):
+        where = ".".join(str(p) for p in (*loc, key))
+        raise ConfigError(path, line, where, "this key is given twice (only one counts)")
     if data is None:
         data = {}
     if not isinstance(data, dict):

@@ -5,6 +5,7 @@ file and line where it is (`config.yaml:12: session.idle_timeout_s: …`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
@@ -72,3 +73,20 @@ def parse_with_nodes(text: str) -> tuple[yaml.Node | None, Any]:
     finally:
         loader.dispose()
     return root, data
+
+
+def duplicate_keys(
+    node: yaml.Node | None, loc: tuple[str | int, ...] = ()
+) -> Iterator[tuple[tuple[str | int, ...], str, int]]:
+    """PyYAML keeps the last of two equal keys silently; a librarian should hear of it."""
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key in seen:
+                yield loc, key, key_node.start_mark.line + 1
+            seen.add(key)
+            yield from duplicate_keys(value_node, (*loc, key))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            yield from duplicate_keys(item, (*loc, i))

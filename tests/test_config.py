@@ -29,6 +29,10 @@ def test_embedded_default_config_loads() -> None:
         ("display:\n  size: big\n", "config.yaml:2: display.size: string should match"),
         ("session: [\n", "config.yaml:2: not valid YAML"),
         ("- just\n- a list\n", "config.yaml:1: the file must be a mapping"),
+        (
+            "content:\n  folders: [a]\n  folders: [b]\n",
+            "config.yaml:3: content.folders: this key is given twice",
+        ),
     ],
 )
 def test_bad_config_names_file_line_and_key(text: str, expected: str) -> None:

@@ -7,7 +7,6 @@ pictures:``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from pydantic import ValidationError
 
 from kiosk.packs.models import Pack, Texts
 from kiosk.paths import ASSETS
-from kiosk.yamltools import describe_error, key_line, parse_with_nodes
+from kiosk.yamltools import describe_error, duplicate_keys, key_line, parse_with_nodes
 
 PACK_FILE = "pack.yaml"
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp"}
@@ -59,21 +58,6 @@ class _Checker:
         )
 
 
-def _duplicate_keys(node: yaml.Node | None, loc: Loc = ()) -> Iterator[tuple[Loc, str, int]]:
-    """PyYAML keeps the last of two equal keys silently; a librarian should hear of it."""
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            if key in seen:
-                yield loc, key, key_node.start_mark.line + 1
-            seen.add(key)
-            yield from _duplicate_keys(value_node, (*loc, key))
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            yield from _duplicate_keys(item, (*loc, i))
-
-
 def read_pack(
     folder: Path, emoji_dir: Path = ASSETS / "emoji"
 ) -> tuple[Pack | None, list[Problem]]:
@@ -100,7 +84,7 @@ def read_pack(
             Problem(path, mark.line + 1 if mark else None, f"not valid YAML: {exc.problem}{hint}")
         ]
     checker = _Checker(path, root)
-    for loc, key, line in _duplicate_keys(root):
+    for loc, key, line in duplicate_keys(root):
         checker.problems.append(
             Problem(path, line, f"{_where((*loc, key))}: the key {key!r} is given twice")
         )

@@ -14,7 +14,7 @@ from kiosk.input import InputEvent
 from kiosk.scenes.base import Scene, Shell
 from kiosk.scenes.common import corner_button, language_buttons, librarian_corner
 from kiosk.ui.draw import scene_background as background
-from kiosk.ui.theme import INK, TILE_COLORS, WHITE
+from kiosk.ui.theme import ACCENT, INK, TILE_COLORS, WHITE
 from kiosk.ui.widgets import Button, ButtonGroup
 
 TILE_W, TILE_H, GAP = 236, 236, 28
@@ -40,13 +40,20 @@ class Launcher(Scene):
         bar = m.bar_height
         buttons = [corner_button(m, "bye", "waving-hand", lambda: self.shell.end_session("home"))]
         flag_d = m.px(64)
-        buttons += language_buttons(
-            self.ui,
-            self.shell.translator.languages,
-            right=librarian_corner(m).left - m.px(8),
-            top=(bar - flag_d) // 2,
-            diameter=flag_d,
-            on_pick=self.shell.set_language,
+        # In a timed group session the timer sits in the bar; the librarian chose the
+        # language, so the flags make room for it.
+        show_flags = self.shell.group_clock is None
+        buttons += (
+            []
+            if not show_flags
+            else language_buttons(
+                self.ui,
+                self.shell.translator.languages,
+                right=librarian_corner(m).left - m.px(8),
+                top=(bar - flag_d) // 2,
+                diameter=flag_d,
+                on_pick=self.shell.set_language,
+            )
         )
 
         tile_w, tile_h, gap = m.px(TILE_W), m.px(TILE_H), m.px(GAP)
@@ -162,3 +169,13 @@ class Launcher(Scene):
             )
             surface.blit(label, label.get_rect(midleft=(rect.x + m.px(62), rect.centery)))
         self.buttons.draw(surface)
+        for button in self.buttons.buttons:
+            if button.id == f"lang:{self.shell.translator.lang}":
+                ring = m.px(5)
+                pygame.draw.circle(
+                    surface,
+                    ACCENT,
+                    button.rect.center,
+                    button.rect.width // 2 + ring + m.px(2),
+                    width=ring,
+                )

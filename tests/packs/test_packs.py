@@ -24,7 +24,8 @@ BROKEN = FIXTURES / "broken"
     [
         (
             "bad-yaml",
-            "pack.yaml:4: not valid YAML: found character that cannot start any token (indent with spaces, not tabs)",
+            "pack.yaml:4: not valid YAML: found character that cannot start any token "
+            "(indent with spaces, not tabs)",
         ),
         (
             "missing-file",
