@@ -25,8 +25,9 @@ message, the run is recorded as `error` and the traceback goes to the log.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import ClassVar, Literal
 
 import pygame
@@ -59,6 +60,7 @@ __all__ = [
     "Sorting",
     "Word",
     "draw",
+    "round_end_buttons",
     "theme",
 ]
 
@@ -160,6 +162,53 @@ class ActivityContext:
     def play_sound(self, name: str) -> None:
         """One of: tap, flip, good, try-again, success. Silent where sound is off."""
         self.ui.sounds.play(name)
+
+
+def round_end_buttons(
+    ctx: ActivityContext,
+    top: int,
+    level: int,
+    levels: int,
+    start: Callable[[int], None],
+    extra: Sequence[Button] = (),
+) -> list[Button]:
+    """The buttons after a finished round, in one centred row at `top`: any `extra`
+    buttons first (e.g. another topic), then "Play again" and, below the last level,
+    "Next level" (which gets the keyboard focus when the caller focuses the last)."""
+    m = ctx.ui.metrics
+    width, height, gap = m.px(330), m.px(120), m.px(40)
+    buttons = list(extra)
+    buttons.append(
+        Button(
+            id="again",
+            rect=pygame.Rect(0, top, width, height),
+            color=theme.NEUTRAL_COLOR,
+            icon="repeat",
+            label=ctx.gettext("Play again"),
+            icon_share=0.5,
+            on_press=partial(start, level),
+        )
+    )
+    if level < levels:
+        buttons.append(
+            Button(
+                id="next",
+                rect=pygame.Rect(0, top, width, height),
+                color=theme.YES_COLOR,
+                icon="right-arrow",
+                label=ctx.gettext("Next level"),
+                icon_share=0.5,
+                on_press=partial(start, level + 1),
+            )
+        )
+    room = ctx.area.width - 2 * m.margin
+    if len(buttons) * width + (len(buttons) - 1) * gap > room:
+        width = (room - (len(buttons) - 1) * gap) // len(buttons)
+    x = ctx.area.centerx - (len(buttons) * width + (len(buttons) - 1) * gap) // 2
+    for button in buttons:
+        button.rect.update(x, top, width, height)
+        x += width + gap
+    return buttons
 
 
 class Activity:

@@ -24,6 +24,7 @@ from kiosk.api import (
     Pack,
     PointerEvent,
     draw,
+    round_end_buttons,
     theme,
 )
 
@@ -201,35 +202,8 @@ class Jigsaw(Activity):
     def _layout_won(self) -> None:
         m = self.ctx.ui.metrics
         area = self.ctx.area
-        bw, bh, gap = m.px(330), m.px(120), m.px(40)
-        y = area.bottom - bh - m.px(30)
-        buttons = [
-            Button(
-                id="again",
-                rect=pygame.Rect(0, y, bw, bh),
-                color=theme.NEUTRAL_COLOR,
-                icon="repeat",
-                label=self.ctx.gettext("Play again"),
-                icon_share=0.5,
-                on_press=partial(self.start, self.level),
-            )
-        ]
-        if self.level < len(LEVELS):
-            buttons.append(
-                Button(
-                    id="next",
-                    rect=pygame.Rect(0, y, bw, bh),
-                    color=theme.YES_COLOR,
-                    icon="right-arrow",
-                    label=self.ctx.gettext("Next level"),
-                    icon_share=0.5,
-                    on_press=partial(self.start, self.level + 1),
-                )
-            )
-        x = area.centerx - (len(buttons) * bw + (len(buttons) - 1) * gap) // 2
-        for button in buttons:
-            button.rect.x = x
-            x += bw + gap
+        y = area.bottom - m.px(120 + 30)
+        buttons = round_end_buttons(self.ctx, y, self.level, len(LEVELS), self.start)
         self.buttons.set_buttons(buttons)
         self.buttons.focus_index = len(buttons) - 1
 

@@ -25,6 +25,7 @@ from kiosk.api import (
     KeyEvent,
     PointerEvent,
     draw,
+    round_end_buttons,
     theme,
 )
 
@@ -203,39 +204,10 @@ class MemoryPairs(Activity):
     def _layout_won(self) -> None:
         m = self.ctx.ui.metrics
         area = self.ctx.area
-        bw, bh = m.px(330), m.px(120)
-        gap = m.px(40)
         # party 104, stars 150, message 120, buttons 120 and the gaps: one centred block
         self.won_top = area.top + max(m.px(12), (area.height - m.px(546)) // 2)
         y = self.won_top + m.px(104 + 16 + 150 + 6 + 120 + 30)
-        buttons = [
-            Button(
-                id="again",
-                rect=pygame.Rect(0, y, bw, bh),
-                color=theme.NEUTRAL_COLOR,
-                icon="repeat",
-                label=self.ctx.gettext("Play again"),
-                icon_share=0.5,
-                on_press=lambda: self.start(self.level),
-            ),
-        ]
-        if self.level < len(LEVELS):
-            buttons.append(
-                Button(
-                    id="next",
-                    rect=pygame.Rect(0, y, bw, bh),
-                    color=theme.YES_COLOR,
-                    icon="right-arrow",
-                    label=self.ctx.gettext("Next level"),
-                    icon_share=0.5,
-                    on_press=lambda: self.start(self.level + 1),
-                )
-            )
-        total = len(buttons) * bw + (len(buttons) - 1) * gap
-        x = area.centerx - total // 2
-        for button in buttons:
-            button.rect.x = x
-            x += bw + gap
+        buttons = round_end_buttons(self.ctx, y, self.level, len(LEVELS), self.start)
         self.buttons.set_buttons(buttons)
         self.buttons.focus_index = len(buttons) - 1
 

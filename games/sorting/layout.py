@@ -10,7 +10,7 @@ import pygame
 
 from games.sorting import looks
 from games.sorting.rules import LEVELS, level_bins, level_item_count
-from kiosk.api import Button, theme
+from kiosk.api import Button, round_end_buttons, theme
 
 if TYPE_CHECKING:
     from games.sorting.game import SortItOut
@@ -124,53 +124,21 @@ def play(game: SortItOut) -> None:
 def won(game: SortItOut) -> None:
     m = game.ctx.ui.metrics
     area = game.ctx.area
-    bw, bh = m.px(330), m.px(120)
-    gap = m.px(40)
     game.won_top = area.top + max(m.px(12), (area.height - m.px(546)) // 2)
     y = game.won_top + m.px(104 + 16 + 150 + 6 + 120 + 30)
-    buttons = [
-        Button(
-            id="again",
-            rect=pygame.Rect(0, y, bw, bh),
-            color=theme.NEUTRAL_COLOR,
-            icon="repeat",
-            label=game.ctx.gettext("Play again"),
-            icon_share=0.5,
-            on_press=lambda: game.start(game.level),
-        )
-    ]
-    if game.level < len(LEVELS):
-        buttons.append(
-            Button(
-                id="next",
-                rect=pygame.Rect(0, y, bw, bh),
-                color=theme.YES_COLOR,
-                icon="right-arrow",
-                label=game.ctx.gettext("Next level"),
-                icon_share=0.5,
-                on_press=lambda: game.start(game.level + 1),
-            )
-        )
+    extra = []
     if len(game.ctx.packs_with("sorting")) > 1:
-        buttons.insert(
-            0,
+        extra.append(
             Button(
                 id="topics",
-                rect=pygame.Rect(0, y, bw, bh),
+                rect=pygame.Rect(0, y, 0, 0),
                 color=theme.TILE_COLORS[4],
                 icon="books",
                 label=game.ctx.gettext("Other topic"),
                 icon_share=0.5,
                 on_press=game._begin,
-            ),
+            )
         )
-    total = len(buttons) * bw + (len(buttons) - 1) * gap
-    if total > area.width - 2 * m.margin:
-        bw = (area.width - 2 * m.margin - (len(buttons) - 1) * gap) // len(buttons)
-        total = len(buttons) * bw + (len(buttons) - 1) * gap
-    x = area.centerx - total // 2
-    for button in buttons:
-        button.rect.x, button.rect.width = x, bw
-        x += bw + gap
+    buttons = round_end_buttons(game.ctx, y, game.level, len(LEVELS), game.start, extra)
     game.buttons.set_buttons(buttons)
     game.buttons.focus_index = len(buttons) - 1

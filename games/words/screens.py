@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pygame
 
 from games.words.letters import LEVELS
-from kiosk.api import Button, ButtonGroup, theme
+from kiosk.api import Button, ButtonGroup, round_end_buttons, theme
 
 if TYPE_CHECKING:
     from games.words.game import Tile, WordBuilder
@@ -74,39 +74,11 @@ class Screens:
     def _layout_won(self) -> None:
         m = self.ctx.ui.metrics
         area = self.ctx.area
-        bw, bh = m.px(330), m.px(120)
-        gap = m.px(40)
         # party 104, stars 150, message 120, buttons 120 and the gaps: one centred block
         self.won_top = area.top + max(m.px(12), (area.height - m.px(546)) // 2)
         y = self.won_top + m.px(104 + 16 + 150 + 6 + 120 + 30)
         level = self.game.level
-        buttons = [
-            Button(
-                id="again",
-                rect=pygame.Rect(0, y, bw, bh),
-                color=theme.NEUTRAL_COLOR,
-                icon="repeat",
-                label=self.ctx.gettext("Play again"),
-                icon_share=0.5,
-                on_press=lambda: self.game.start(level),
-            )
-        ]
-        if level < len(LEVELS):
-            buttons.append(
-                Button(
-                    id="next",
-                    rect=pygame.Rect(0, y, bw, bh),
-                    color=theme.YES_COLOR,
-                    icon="right-arrow",
-                    label=self.ctx.gettext("Next level"),
-                    icon_share=0.5,
-                    on_press=lambda: self.game.start(level + 1),
-                )
-            )
-        x = area.centerx - (len(buttons) * bw + (len(buttons) - 1) * gap) // 2
-        for button in buttons:
-            button.rect.x = x
-            x += bw + gap
+        buttons = round_end_buttons(self.ctx, y, level, len(LEVELS), self.game.start)
         self.buttons.set_buttons(buttons)
         self.buttons.focus_index = len(buttons) - 1
 
