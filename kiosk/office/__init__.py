@@ -1,0 +1,1 @@
+"""The project office's service (DESIGN §4, §5): sync API, storage, dashboard, exports."""

@@ -1,0 +1,240 @@
+"""`kiosk office …` (DESIGN §5). The parser is built without importing FastAPI, uvicorn or
+the database layers, so `kiosk --help` and the kiosk itself stay light.
+
+Exit codes: 0 done; 1 `import` could not import at least one file (the others are
+imported); 2 bad usage or input (unknown database, bad site id, short password…).
+The database is `--db` (before or, for `serve`, after the command), else $KIOSK_OFFICE_DB,
+else SQLite in the user data folder; every command migrates it first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+#: How many conflicts `import` lists per file before summing up the rest.
+SHOWN_CONFLICTS = 50
+
+
+def add_office_arguments(office: argparse.ArgumentParser) -> None:
+    office.add_argument(
+        "--db",
+        help="office database URL (default: $KIOSK_OFFICE_DB or SQLite in the user data "
+        "folder); e.g. postgresql+psycopg://telpa@localhost/telpa",
+    )
+    commands = office.add_subparsers(dest="office_command", metavar="COMMAND", required=True)
+
+    serve = commands.add_parser("serve", help="run the office service and dashboard")
+    serve.add_argument("--db", dest="db_serve", help=argparse.SUPPRESS)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8700)
+
+    add_site = commands.add_parser("add-site", help="register a library; prints its token once")
+    add_site.add_argument("site_id", metavar="ID")
+    add_site.add_argument("--name", required=True)
+    add_site.add_argument("--timezone", default="Europe/Riga")
+    add_site.add_argument(
+        "--new-token",
+        action="store_true",
+        help="give an existing site a new token (the old one stops working)",
+    )
+
+    add_coordinator = commands.add_parser(
+        "add-coordinator", help="add a dashboard login (password from stdin)"
+    )
+    add_coordinator.add_argument("login", metavar="LOGIN")
+
+    imp = commands.add_parser("import", help="import USB bundles written by `kiosk sync --export`")
+    imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
+
+    export = commands.add_parser("export", help="usage counts as CSV or XLSX")
+    export.add_argument("--from", dest="date_from", metavar="D")
+    export.add_argument("--to", dest="date_to", metavar="D")
+    export.add_argument("--by", default="site,month,activity")
+    export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    export.add_argument("--out", type=Path, metavar="F")
+
+
+class _OfficeCommandError(Exception):
+    """Bad usage or input: printed as "kiosk office: …", exit 2."""
+
+
+def run_office(args: argparse.Namespace) -> int:
+    """Run one `kiosk office` command; return its exit code."""
+    from sqlalchemy import exc as sa_exc
+
+    from kiosk.office.auth import OfficeInputError
+    from kiosk.office.db import OfficeDatabaseError, default_url
+
+    url = getattr(args, "db_serve", None) or args.db or default_url()
+    handlers = {
+        "serve": _serve,
+        "add-site": _add_site,
+        "add-coordinator": _add_coordinator,
+        "import": _import_files,
+        "export": _export,
+    }
+    try:
+        return handlers[args.office_command](url, args)
+    except (OfficeInputError, OfficeDatabaseError, _OfficeCommandError) as exc:
+        print(f"kiosk office: {exc}", file=sys.stderr)
+        return 2
+    except sa_exc.OperationalError as exc:
+        print(
+            f"kiosk office: cannot use the office database {_shown(url)}: {exc.orig or exc}",
+            file=sys.stderr,
+        )
+        return 2
+
+
+def _shown(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - only for a message; a bad URL is reported elsewhere
+        return "(unreadable URL)"
+
+
+def _open(url: str) -> Engine:
+    from kiosk.office.db import make_engine, upgrade_engine
+
+    engine = make_engine(url)
+    try:
+        upgrade_engine(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+def _serve(url: str, args: argparse.Namespace) -> int:
+    import logging
+
+    import uvicorn
+
+    from kiosk.office.app import create_app
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    app = create_app(url)
+    print(f"Telpa office on http://{args.host}:{args.port}/ (database {_shown(url)})", flush=True)
+    # uvicorn's access log shows the request line only, never headers: tokens stay out.
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", proxy_headers=True)
+    return 0
+
+
+def _add_site(url: str, args: argparse.Namespace) -> int:
+    from kiosk.office.auth import create_site
+
+    engine = _open(url)
+    try:
+        token = create_site(
+            engine, args.site_id, args.name, args.timezone, new_token_for_existing=args.new_token
+        )
+    finally:
+        engine.dispose()
+    action = "has a new token" if args.new_token else "is registered"
+    print(f"Site {args.site_id} ({args.name.strip()}, {args.timezone}) {action}.")
+    print("Its token, shown only this once (the office keeps only a hash of it):")
+    print()
+    print(f"    {token}")
+    print()
+    print("On every kiosk of this library, save it as the only line of the file named by")
+    print("sync.token_file in the kiosk's config.yaml, readable only by the kiosk's user.")
+    return 0
+
+
+def _read_password() -> str:
+    if sys.stdin is not None and sys.stdin.isatty():
+        first = getpass.getpass("Password (at least 10 characters): ")
+        if getpass.getpass("The same password again: ") != first:
+            raise _OfficeCommandError("the two passwords differ; nothing was changed")
+        return first
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    return line.rstrip("\r\n")
+
+
+def _add_coordinator(url: str, args: argparse.Namespace) -> int:
+    from kiosk.office.auth import create_coordinator
+
+    password = _read_password()
+    engine = _open(url)
+    try:
+        create_coordinator(engine, args.login, password)
+    finally:
+        engine.dispose()
+    print(f"Coordinator {args.login} can now log in to the dashboard.")
+    return 0
+
+
+def _import_files(url: str, args: argparse.Namespace) -> int:
+    from kiosk.office.ingest import ingest
+
+    engine = _open(url)
+    failed = 0
+    try:
+        for path in args.files:
+            try:
+                raw = path.read_bytes()
+            except OSError as exc:
+                print(
+                    f"{path}: not imported: cannot read it ({exc.strerror or exc})", file=sys.stderr
+                )
+                failed += 1
+                continue
+            status, answer = ingest(engine, None, raw)
+            if status != 200:
+                print(
+                    f"{path}: not imported ({answer['error']}): {answer['message']}",
+                    file=sys.stderr,
+                )
+                failed += 1
+                continue
+            print(f"{path}: {_summary(raw, answer)}")
+            _print_conflicts(answer["conflicts"])
+    finally:
+        engine.dispose()
+    return 1 if failed else 0
+
+
+def _summary(raw: bytes, answer: dict[str, Any]) -> str:
+    body = json.loads(raw)
+    counts = answer["counts"]
+    return f"{body['site']}/{body['station']}: " + ", ".join(
+        f"{counts[name]} {name}" for name in ("imported", "updated", "unchanged", "ignored")
+    )
+
+
+def _print_conflicts(conflicts: list[dict[str, Any]]) -> None:
+    for conflict in conflicts[:SHOWN_CONFLICTS]:
+        print(f"  {conflict['code']}: {conflict['message']}")
+    if len(conflicts) > SHOWN_CONFLICTS:
+        print(f"  … and {len(conflicts) - SHOWN_CONFLICTS} more conflicts")
+
+
+def _export(url: str, args: argparse.Namespace) -> int:
+    try:
+        from kiosk.office.reports import run_export
+    except ImportError as exc:
+        if exc.name not in (None, "kiosk.office.reports"):
+            raise
+        print(
+            "kiosk office export: the report exporter is not installed in this build "
+            "(kiosk.office.reports.run_export is missing)",
+            file=sys.stderr,
+        )
+        return 2
+    engine = _open(url)
+    try:
+        return run_export(engine, args)
+    finally:
+        engine.dispose()

@@ -1,0 +1,661 @@
+"""The coordinators' web dashboard (DESIGN §1, §4): login, usage totals as a chart and a
+table with filters, the station list, and the CSV/XLSX downloads of exactly what is shown.
+
+Server-rendered HTML (Jinja2) with one local stylesheet and no JavaScript, so it works
+offline on the office LAN. `kiosk.office.app.create_app` includes `router`; the engine is
+`request.app.state.engine`.
+
+Sessions: after a good login the browser gets a cookie ``login.expiry.signature`` signed
+with HMAC-SHA256; the key is a random secret kept in the `settings` table (made on first
+use), so it survives restarts and is shared by every worker on one database. The cookie is
+HttpOnly and SameSite=Strict (which also keeps other sites from posting forms here), and
+Secure when the request came over HTTPS. A coordinator removed from the database is logged
+out at their next click.
+
+Language: ``?lang=lv|lt|en`` (the switcher in the header) is remembered in a cookie;
+otherwise the browser's Accept-Language decides, otherwise Latvian.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel.dates import format_date, format_skeleton, format_time, format_timedelta
+from babel.numbers import format_decimal
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy import Engine, exc, insert, select
+from starlette.concurrency import run_in_threadpool
+
+from kiosk.i18n import LANGUAGES, NATIVE_NAMES, load_catalog
+from kiosk.office import reports
+from kiosk.office.db import write_transaction
+from kiosk.office.models import Coordinator, Setting, Site, Station
+
+router = APIRouter(include_in_schema=False)
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+
+SESSION_COOKIE = "telpa_office_session"
+LANG_COOKIE = "telpa_office_lang"
+SECRET_SETTING = "dashboard_cookie_secret"
+SESSION_SECONDS = 12 * 3600
+DEFAULT_LANGUAGE = "lv"
+#: A station whose clock is further off than this is flagged on the station list.
+CLOCK_SKEW_WARNING_S = 300
+
+
+def N_(message: str) -> str:
+    """Mark a message for the catalogs; it is translated where it is shown."""
+    return message
+
+
+#: Column titles, shared by the table, the chart's caption and the XLSX header.
+COLUMN_TITLES = {
+    "site": N_("Library"),
+    "station": N_("Station"),
+    "year": N_("Year"),
+    "month": N_("Month"),
+    "day": N_("Day"),
+    "hour": N_("Hour"),
+    "activity": N_("Activity"),
+    "session_kind": N_("Solo or group"),
+    "age_band": N_("Age band"),
+    "sessions": N_("Sessions"),
+    "child_visits": N_("Child visits"),
+    "hours_of_use": N_("Hours of use"),
+    "activity_runs": N_("Activity runs"),
+    "completed_runs": N_("Completed runs"),
+    "activity_hours": N_("Hours in activities"),
+}
+SESSION_KIND_NAMES = {"solo": N_("Solo"), "group": N_("Group")}
+AGE_BAND_NAMES = {
+    "6-8": N_("6–8 years"),
+    "9-11": N_("9–11 years"),
+    "12-14": N_("12–14 years"),
+    "none": N_("No age band"),
+}
+#: What the usage page says when its filters cannot be answered (ReportError codes).
+REPORT_ERRORS = {
+    "date_order": N_("The first date is after the last date. Showing everything instead."),
+    "bad_date": N_("A date could not be read; use the date picker. Showing everything instead."),
+    "activity_with_age_band": N_(
+        "Activity and age band cannot be combined: the kiosks count activity runs without "
+        "age bands. Showing everything instead."
+    ),
+    "bad_request": N_("These filters cannot be used together. Showing everything instead."),
+}
+#: Bar colours of the chart, one per library (dark enough on white, told apart by hue).
+PALETTE = ("#2a6f97", "#c4661f", "#3a7d44", "#7b4fa0", "#a23b52", "#5c6b73")
+
+
+# --- language -----------------------------------------------------------------------------
+
+
+@cache
+def _catalog(lang: str) -> Any:
+    return load_catalog(lang)
+
+
+@dataclass(frozen=True)
+class Texts:
+    """One request's language: translation and locale-aware formatting."""
+
+    lang: str
+
+    def gettext(self, message: str) -> str:
+        return str(_catalog(self.lang).gettext(message))
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return str(_catalog(self.lang).ngettext(singular, plural, n))
+
+    def number(self, value: int | float, decimals: int = 0) -> str:
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+        return str(format_decimal(value, format=pattern, locale=self.lang))
+
+    def measure(self, name: str, value: int | float) -> str:
+        return self.number(value, 1 if name in ("hours_of_use", "activity_hours") else 0)
+
+    def month(self, key: str) -> str:
+        year, month = key.split("-")
+        label = str(format_date(date(int(year), int(month), 1), "LLLL yyyy", locale=self.lang))
+        return label[:1].upper() + label[1:]  # "oktobris 2026" starts a table cell
+
+    def month_short(self, key: str) -> tuple[str, str]:
+        year, month = key.split("-")
+        label = format_date(date(int(year), int(month), 1), "LLL", locale=self.lang)
+        return str(label), year
+
+    def day(self, key: str) -> str:
+        return str(format_date(date.fromisoformat(key), "medium", locale=self.lang))
+
+    def moment(self, when: datetime, zone: str) -> str:
+        try:
+            tz = ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            tz = ZoneInfo("UTC")
+        local = when.astimezone(tz)
+        day = format_skeleton("yMMMd", local, locale=self.lang)
+        return f"{day} {format_time(local, 'short', tzinfo=tz, locale=self.lang)}"
+
+    def ago(self, when: datetime, now: datetime) -> str:
+        return str(format_timedelta(when - now, add_direction=True, locale=self.lang))
+
+    def duration(self, seconds: int) -> str:
+        return str(format_timedelta(timedelta(seconds=seconds), threshold=2, locale=self.lang))
+
+
+def _accepted_language(header: str) -> str | None:
+    choices: list[tuple[float, int, str]] = []
+    for index, part in enumerate(header.split(",")):
+        pieces = part.strip().split(";")
+        tag = pieces[0].strip().lower().split("-")[0]
+        quality = 1.0
+        for extra in pieces[1:]:
+            name, _, value = extra.strip().partition("=")
+            if name == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if tag in LANGUAGES and quality > 0:
+            choices.append((-quality, index, tag))
+    return min(choices)[2] if choices else None
+
+
+def request_language(request: Request) -> str:
+    asked = request.query_params.get("lang")
+    if asked in LANGUAGES:
+        return asked
+    remembered = request.cookies.get(LANG_COOKIE)
+    if remembered in LANGUAGES:
+        return remembered
+    return _accepted_language(request.headers.get("accept-language", "")) or DEFAULT_LANGUAGE
+
+
+# --- templates ----------------------------------------------------------------------------
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env
+
+
+def _render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    lang = request_language(request)
+    texts = Texts(lang)
+    here = request.url.path
+    others = [(key, value) for key, value in request.query_params.multi_items() if key != "lang"]
+    switcher = [
+        (code, NATIVE_NAMES[code], here + "?" + urlencode([*others, ("lang", code)]))
+        for code in LANGUAGES
+    ]
+    html = (
+        _environment()
+        .get_template(name)
+        .render(
+            lang=lang,
+            _=texts.gettext,
+            gettext=texts.gettext,
+            ngettext=texts.ngettext,
+            t=texts,
+            switcher=switcher,
+            path=here,
+            **context,
+        )
+    )
+    response = HTMLResponse(html, status_code=status_code)
+    if request.query_params.get("lang") in LANGUAGES:
+        response.set_cookie(
+            LANG_COOKIE, lang, max_age=365 * 86400, httponly=True, samesite="strict"
+        )
+    return response
+
+
+# --- sessions -----------------------------------------------------------------------------
+
+
+def _engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def cookie_secret(engine: Engine) -> bytes:
+    """The cookie-signing key, made and stored on first use."""
+    with engine.connect() as conn:
+        stored = conn.execute(select(Setting.value).where(Setting.key == SECRET_SETTING)).scalar()
+    if stored:
+        return bytes.fromhex(stored)
+    fresh = secrets.token_hex(32)
+    try:
+        with write_transaction(engine) as conn:
+            conn.execute(insert(Setting).values(key=SECRET_SETTING, value=fresh))
+    except exc.IntegrityError:  # another worker made it first: use theirs
+        with engine.connect() as conn:
+            stored = conn.execute(
+                select(Setting.value).where(Setting.key == SECRET_SETTING)
+            ).scalar_one()
+        return bytes.fromhex(stored)
+    return bytes.fromhex(fresh)
+
+
+def _sign(secret: bytes, payload: str) -> str:
+    return hmac.new(secret, payload.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def make_session_cookie(secret: bytes, login: str, now: float | None = None) -> str:
+    expires = int((time.time() if now is None else now) + SESSION_SECONDS)
+    encoded = base64.urlsafe_b64encode(login.encode("utf-8")).decode("ascii").rstrip("=")
+    payload = f"{encoded}.{expires}"
+    return f"{payload}.{_sign(secret, payload)}"
+
+
+def read_session_cookie(secret: bytes, value: str, now: float | None = None) -> str | None:
+    """The login a cookie names, or None when it is forged, damaged or expired."""
+    try:
+        encoded, expires, signature = value.split(".")
+        payload = f"{encoded}.{expires}"
+        if not hmac.compare_digest(_sign(secret, payload), signature):
+            return None
+        if int(expires) < (time.time() if now is None else now):
+            return None
+        padded = encoded + "=" * (-len(encoded) % 4)
+        return base64.urlsafe_b64decode(padded.encode("ascii")).decode("utf-8")
+    except (ValueError, UnicodeError):
+        return None
+
+
+def current_login(request: Request) -> str | None:
+    value = request.cookies.get(SESSION_COOKIE)
+    if not value:
+        return None
+    engine = _engine(request)
+    login = read_session_cookie(cookie_secret(engine), value)
+    if login is None:
+        return None
+    with engine.connect() as conn:
+        exists = conn.execute(select(Coordinator.login).where(Coordinator.login == login)).first()
+    return login if exists else None
+
+
+def _to_login(request: Request) -> RedirectResponse:
+    target = request.url.path
+    if request.url.query:
+        target += "?" + request.url.query
+    return RedirectResponse("/login?" + urlencode({"next": target}), status_code=303)
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request) -> Response:
+    if current_login(request):
+        return RedirectResponse(_safe_next(request.query_params.get("next")), status_code=303)
+    return _render(request, "login.html", next=_safe_next(request.query_params.get("next")))
+
+
+@router.post("/login", response_class=HTMLResponse)
+async def login_submit(request: Request) -> Response:
+    form = await request.form()
+    login = str(form.get("login", "")).strip()
+    password = str(form.get("password", ""))
+    target = _safe_next(str(form.get("next", "") or "/"))
+    # Password hashing is slow on purpose: keep it off the event loop.
+    return await run_in_threadpool(_finish_login, request, login, password, target)
+
+
+def _finish_login(request: Request, login: str, password: str, target: str) -> Response:
+    from kiosk.office.auth import check_coordinator
+
+    engine = _engine(request)
+    if not login or not password or not check_coordinator(engine, login, password):
+        return _render(
+            request, "login.html", status_code=401, next=target, login_value=login, failed=True
+        )
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        make_session_cookie(cookie_secret(engine), login),
+        max_age=SESSION_SECONDS,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request) -> Response:
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="strict")
+    return response
+
+
+@router.get("/static/dashboard.css")
+def stylesheet() -> Response:
+    return Response(
+        (STATIC / "dashboard.css").read_bytes(),
+        media_type="text/css",
+        headers={"Cache-Control": "max-age=3600"},
+    )
+
+
+# --- usage page ---------------------------------------------------------------------------
+
+
+def _query_params(request: Request) -> dict[str, list[str]]:
+    params: dict[str, list[str]] = {}
+    for key, value in request.query_params.multi_items():
+        params.setdefault(key, []).append(value)
+    return params
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    colour: str
+    site: str
+    site_name: str
+    month: str
+    value: int
+
+
+@dataclass(frozen=True)
+class Chart:
+    """Geometry of the library × month bar chart, drawn as inline SVG by the template."""
+
+    width: int
+    height: int
+    plot_left: int
+    plot_top: int
+    plot_bottom: int
+    measure: str
+    bars: list[Bar]
+    ticks: list[tuple[float, int]]
+    month_labels: list[tuple[float, str, str]]
+    legend: list[tuple[str, str, str]]
+
+
+def axis_step(largest: int) -> tuple[int, int]:
+    """A round tick step (1, 2 or 5 × 10ⁿ) and the number of steps (at most 6) that reach
+    `largest`."""
+    step = 1
+    while True:
+        for factor in (1, 2, 5):
+            candidate = step * factor
+            if -(-max(largest, 1) // candidate) <= 6:
+                return candidate, -(-max(largest, 1) // candidate)
+        step *= 10
+
+
+def _month_range(first: str, last: str) -> list[str]:
+    """Every month from `first` to `last` ("2026-01"), so a month without use shows as a
+    gap rather than silently vanishing from the axis."""
+    year, month = (int(part) for part in first.split("-"))
+    months = []
+    while f"{year:04d}-{month:02d}" <= last:
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def build_chart(report: reports.UsageReport, measure: str, texts: Texts) -> Chart | None:
+    """Bars per library for each month; None when there is nothing to draw."""
+    values: dict[tuple[str, str], int] = {
+        (str(row.key[0]), str(row.key[1])): int(row.value(measure)) for row in report.rows
+    }
+    if not values:
+        return None
+    months = _month_range(min(m for _, m in values), max(m for _, m in values))
+    sites = sorted({site for site, _ in values})
+    width, height = 1000, 190
+    left, right, top, bottom = 56, 12, 12, 150
+    step, steps = axis_step(max(values.values()))
+    top_value = step * steps
+    plot_width = width - left - right
+    group = plot_width / len(months)
+    bar_width = min(36.0, group * 0.8 / len(sites))
+    colours = {site: PALETTE[i % len(PALETTE)] for i, site in enumerate(sites)}
+    bars = []
+    for m_index, month in enumerate(months):
+        start = left + m_index * group + (group - bar_width * len(sites)) / 2
+        for s_index, site in enumerate(sites):
+            value = values.get((site, month), 0)
+            bar_height = (bottom - top) * value / top_value
+            bars.append(
+                Bar(
+                    x=round(start + s_index * bar_width, 2),
+                    y=round(bottom - bar_height, 2),
+                    width=round(max(bar_width - 2, 1), 2),
+                    height=round(bar_height, 2),
+                    colour=colours[site],
+                    site=site,
+                    site_name=report.site_names.get(site, site),
+                    month=month,
+                    value=value,
+                )
+            )
+    ticks = [(round(bottom - (bottom - top) * i / steps, 2), step * i) for i in range(steps + 1)]
+    every = max(1, -(-len(months) // 12))
+    month_labels = [
+        (round(left + (i + 0.5) * group, 2), *texts.month_short(month))
+        for i, month in enumerate(months)
+        if i % every == 0
+    ]
+    legend = [(site, report.site_names.get(site, site), colours[site]) for site in sites]
+    return Chart(width, height, left, top, bottom, measure, bars, ticks, month_labels, legend)
+
+
+def _cell_text(dimension: str, value: Any, report: reports.UsageReport, texts: Texts) -> str:
+    if dimension == "site":
+        return report.site_names.get(str(value), str(value))
+    if dimension == "month":
+        return texts.month(str(value))
+    if dimension == "day":
+        return texts.day(str(value))
+    if dimension == "hour":
+        return f"{int(value):02d}:00"
+    if dimension == "session_kind":
+        return texts.gettext(SESSION_KIND_NAMES.get(str(value), str(value)))
+    if dimension == "age_band":
+        return texts.gettext(AGE_BAND_NAMES.get(str(value), str(value)))
+    return str(value)
+
+
+@router.get("/", response_class=HTMLResponse)
+def usage_page(request: Request) -> Response:
+    login = current_login(request)
+    if login is None:
+        return _to_login(request)
+    engine = _engine(request)
+    texts = Texts(request_language(request))
+    error = None
+    try:
+        query = reports.UsageQuery.from_params(_query_params(request))
+    except reports.ReportError as problem:
+        error = texts.gettext(REPORT_ERRORS.get(problem.code, REPORT_ERRORS["bad_request"]))
+        query = reports.UsageQuery()
+    report = reports.run_report(engine, query)
+    chart_query = reports.UsageQuery(
+        date_from=query.date_from,
+        date_to=query.date_to,
+        site=query.site,
+        activity=query.activity,
+        session_kind=query.session_kind,
+        age_band=query.age_band,
+        group_by=("site", "month"),
+    )
+    chart_measure = "child_visits" if "child_visits" in query.measures else "activity_runs"
+    chart = build_chart(reports.run_report(engine, chart_query), chart_measure, texts)
+    rows = [
+        (
+            [
+                _cell_text(d, v, report, texts)
+                for d, v in zip(report.dimensions, row.key, strict=True)
+            ],
+            [texts.measure(m, row.value(m)) for m in report.measures],
+        )
+        for row in report.rows
+    ]
+    total = [texts.measure(m, report.total.value(m)) for m in report.measures]
+    params = query.params()
+    with engine.connect() as conn:
+        sites = [(r.id, r.name) for r in conn.execute(select(Site.id, Site.name).order_by(Site.id))]
+    return _render(
+        request,
+        "usage.html",
+        login=login,
+        query=query,
+        error=error,
+        report=report,
+        rows=rows,
+        total=total,
+        chart=chart,
+        titles=COLUMN_TITLES,
+        sites=sites,
+        activities=reports.activities(engine),
+        session_kinds=SESSION_KIND_NAMES,
+        age_bands=AGE_BAND_NAMES,
+        dimensions=reports.DIMENSIONS,
+        csv_url="/reports/usage.csv?" + urlencode(params),
+        xlsx_url="/reports/usage.xlsx?" + urlencode({**params, "lang": texts.lang}),
+    )
+
+
+# --- station list -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StationLine:
+    site_name: str
+    station: str
+    last_sync: str
+    last_sync_ago: str
+    app_version: str
+    clock_skew: str
+    clock_off: bool
+    last_conflicts: int
+    conflicts_total: int
+
+
+def _skew_text(seconds: int, texts: Texts) -> str:
+    if seconds == 0:
+        return texts.gettext("in step")
+    if seconds > 0:
+        return texts.gettext("%(duration)s ahead") % {"duration": texts.duration(seconds)}
+    return texts.gettext("%(duration)s behind") % {"duration": texts.duration(-seconds)}
+
+
+@router.get("/stations", response_class=HTMLResponse)
+def stations_page(request: Request) -> Response:
+    login = current_login(request)
+    if login is None:
+        return _to_login(request)
+    texts = Texts(request_language(request))
+    now = datetime.now(UTC)
+    statement = (
+        select(
+            Station.station,
+            Station.last_sync_at,
+            Station.app_version,
+            Station.clock_skew_s,
+            Station.last_conflicts,
+            Station.conflicts_total,
+            Site.name,
+            Site.timezone,
+        )
+        .join(Site, Site.id == Station.site_id)
+        .order_by(Site.name, Station.station)
+    )
+    lines = []
+    with _engine(request).connect() as conn:
+        for row in conn.execute(statement):
+            synced = row.last_sync_at
+            if synced.tzinfo is None:
+                synced = synced.replace(tzinfo=UTC)
+            lines.append(
+                StationLine(
+                    site_name=row.name,
+                    station=row.station,
+                    last_sync=texts.moment(synced, row.timezone),
+                    last_sync_ago=texts.ago(synced, now),
+                    app_version=row.app_version,
+                    clock_skew=_skew_text(row.clock_skew_s, texts),
+                    clock_off=abs(row.clock_skew_s) > CLOCK_SKEW_WARNING_S,
+                    last_conflicts=row.last_conflicts,
+                    conflicts_total=row.conflicts_total,
+                )
+            )
+    return _render(request, "stations.html", login=login, stations=lines)
+
+
+# --- downloads ----------------------------------------------------------------------------
+
+
+def _download(
+    request: Request, build: Callable[[reports.UsageReport, Texts], bytes], suffix: str
+) -> Response:
+    if current_login(request) is None:
+        return PlainTextResponse(
+            "Log in to the dashboard first (/login).\n",
+            status_code=401,
+            headers={"WWW-Authenticate": 'Cookie realm="telpa-office"'},
+        )
+    try:
+        query = reports.UsageQuery.from_params(_query_params(request))
+    except reports.ReportError as problem:
+        return PlainTextResponse(f"Bad report request: {problem}\n", status_code=400)
+    report = reports.run_report(_engine(request), query)
+    name = "telpa-usage"
+    if query.date_from or query.date_to:
+        name += f"-{query.date_from or 'start'}-{query.date_to or 'now'}"
+    media = {
+        "csv": "text/csv; charset=utf-8",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }[suffix]
+    return Response(
+        build(report, Texts(request_language(request))),
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="{name}.{suffix}"'},
+    )
+
+
+@router.get("/reports/usage.csv")
+def usage_csv(request: Request) -> Response:
+    return _download(request, lambda report, _texts: reports.csv_bytes(report), "csv")
+
+
+@router.get("/reports/usage.xlsx")
+def usage_xlsx(request: Request) -> Response:
+    def build(report: reports.UsageReport, texts: Texts) -> bytes:
+        return reports.xlsx_bytes(report, lambda name: texts.gettext(COLUMN_TITLES[name]))
+
+    return _download(request, build, "xlsx")

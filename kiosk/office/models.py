@@ -1,0 +1,233 @@
+"""The office database's tables, as typed SQLAlchemy 2.0 models (DESIGN §4).
+
+One schema for SQLite and PostgreSQL. Choices worth knowing:
+
+- **Totals are keyed by (site, station, db_instance_id, key…)** with a UNIQUE constraint, so
+  the database itself refuses a second row for the same key; `kiosk.office.ingest` writes
+  with INSERT … ON CONFLICT DO UPDATE. A wiped kiosk comes back with a new
+  `db_instance_id`: its old rows stay and count, reports SUM over instances.
+- **"No age band" is the string `'none'`, never NULL**: SQL treats NULLs as distinct in a
+  unique constraint, so NULL would allow two "no age band" rows for one hour. On the wire
+  both JSON null and "none" mean it.
+- **Times are aware UTC datetimes** in Python (`UtcDateTime`), stored as naive UTC
+  timestamps, because SQLite has no time zone type and the two backends must agree.
+- Check constraints repeat the row rules that are facts rather than judgement (hour 0-23,
+  known kinds and bands, no negative counts), so a bug in the code cannot store such a row.
+  The softer "absurd value" bounds live only in `kiosk.office.ingest`.
+- Site tokens and coordinator passwords are stored hashed only (see `kiosk.office.auth`).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+#: How "no age band" is stored (JSON null and "none" on the wire both become this).
+NO_AGE_BAND = "none"
+AGE_BANDS = ("6-8", "9-11", "12-14", NO_AGE_BAND)
+SESSION_KINDS = ("solo", "group")
+
+#: Site and station ids: the kiosk's own config pattern (kiosk.config.SiteConfig).
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """An aware datetime, stored as a naive UTC timestamp (both backends read it back aware)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("UtcDateTime needs an aware datetime")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+metadata = Base.metadata
+
+
+class Site(Base):
+    """A library registered at the office; its stations sync with its token."""
+
+    __tablename__ = "sites"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    #: IANA zone; the row rule "date after tomorrow" is judged in it.
+    timezone: Mapped[str] = mapped_column(String(64))
+    #: sha256 hex of the site token (see kiosk.office.auth); unique, so a token names one site.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Station(Base):
+    """A kiosk PC or whiteboard, created on its first sync."""
+
+    __tablename__ = "stations"
+    __table_args__ = (UniqueConstraint("site_id", "station"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"))
+    station: Mapped[str] = mapped_column(String(40))
+    first_seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_sync_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    app_version: Mapped[str] = mapped_column(String(40))
+    #: The kiosk's `sent_at` minus the server's time at its last sync, whole seconds.
+    clock_skew_s: Mapped[int] = mapped_column(Integer)
+    #: Conflicts in its last batch, and over all its batches.
+    last_conflicts: Mapped[int] = mapped_column(Integer, default=0)
+    conflicts_total: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Coordinator(Base):
+    """A dashboard login at the project office."""
+
+    __tablename__ = "coordinators"
+
+    login: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: "scrypt$n$r$p$salt_hex$hash_hex" (see kiosk.office.auth).
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Batch(Base):
+    """An accepted batch and the response it got, for replaying a resent `batch_id`."""
+
+    __tablename__ = "batches"
+
+    batch_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    site_id: Mapped[str] = mapped_column(String(40))
+    station: Mapped[str] = mapped_column(String(40))
+    #: sha256 of the canonical JSON body (sorted keys, no spaces).
+    body_sha256: Mapped[str] = mapped_column(String(64))
+    response_json: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class SessionTotal(Base):
+    """Sessions, child visits and seconds of one local hour, kind and age band."""
+
+    __tablename__ = "session_totals"
+    __table_args__ = (
+        UniqueConstraint(
+            "site_id",
+            "station",
+            "db_instance_id",
+            "date",
+            "hour",
+            "session_kind",
+            "age_band",
+            name="uq_session_totals_key",
+        ),
+        CheckConstraint("hour BETWEEN 0 AND 23", name="hour"),
+        CheckConstraint("session_kind IN ('solo', 'group')", name="session_kind"),
+        CheckConstraint("age_band IN ('6-8', '9-11', '12-14', 'none')", name="age_band"),
+        CheckConstraint(
+            "sessions >= 0 AND child_visits >= 0 AND seconds >= 0 AND rev >= 0", name="counts"
+        ),
+        Index("ix_session_totals_date", "date"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"))
+    station: Mapped[str] = mapped_column(String(40))
+    db_instance_id: Mapped[str] = mapped_column(String(36))
+    date: Mapped[date] = mapped_column(Date)
+    hour: Mapped[int] = mapped_column(SmallInteger)
+    session_kind: Mapped[str] = mapped_column(String(8))
+    age_band: Mapped[str] = mapped_column(String(8))
+    sessions: Mapped[int] = mapped_column(Integer)
+    child_visits: Mapped[int] = mapped_column(Integer)
+    seconds: Mapped[int] = mapped_column(Integer)
+    rev: Mapped[int] = mapped_column(BigInteger)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ActivityTotal(Base):
+    """Runs, completed runs and seconds of one activity in one local hour and kind."""
+
+    __tablename__ = "activity_totals"
+    __table_args__ = (
+        UniqueConstraint(
+            "site_id",
+            "station",
+            "db_instance_id",
+            "date",
+            "hour",
+            "activity",
+            "session_kind",
+            name="uq_activity_totals_key",
+        ),
+        CheckConstraint("hour BETWEEN 0 AND 23", name="hour"),
+        CheckConstraint("session_kind IN ('solo', 'group')", name="session_kind"),
+        CheckConstraint(
+            "runs >= 0 AND completed_runs >= 0 AND completed_runs <= runs "
+            "AND seconds >= 0 AND rev >= 0",
+            name="counts",
+        ),
+        Index("ix_activity_totals_date", "date"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"))
+    station: Mapped[str] = mapped_column(String(40))
+    db_instance_id: Mapped[str] = mapped_column(String(36))
+    date: Mapped[date] = mapped_column(Date)
+    hour: Mapped[int] = mapped_column(SmallInteger)
+    activity: Mapped[str] = mapped_column(String(64))
+    session_kind: Mapped[str] = mapped_column(String(8))
+    runs: Mapped[int] = mapped_column(Integer)
+    completed_runs: Mapped[int] = mapped_column(Integer)
+    seconds: Mapped[int] = mapped_column(Integer)
+    rev: Mapped[int] = mapped_column(BigInteger)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Setting(Base):
+    """A named value kept by the office (e.g. the dashboard's cookie-signing secret)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,226 @@
+"""Fixtures for the office tests: real databases (an SQLite file, a fresh PostgreSQL
+database) and a real uvicorn server on loopback.
+
+- `office_url`: parametrised over ``sqlite`` and ``postgresql``. PostgreSQL cases create a
+  database in the server named by $TELPA_TEST_POSTGRES_URL (e.g.
+  ``postgresql+psycopg://root@/postgres?host=/var/run/postgresql``) and drop it afterwards;
+  without that variable they skip, unless $TELPA_REQUIRE_POSTGRES=1 (CI), where they fail.
+- `office_app` (migrated `create_app`), `office_engine` (its engine), `office_server` (base
+  URL of uvicorn serving it), `http` (an httpx client on it).
+- `site_token` / `other_site_token`: the tokens of sites ``ludza`` (Europe/Riga) and
+  ``rokiskis`` (Europe/Vilnius), registered through `kiosk.office.auth.create_site`.
+
+Helpers other test modules import: `make_batch`, `session_row`, `activity_row`,
+`snapshot_tables`, `post_batch`.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from kiosk.office.app import create_app
+from kiosk.office.auth import create_site
+
+POSTGRES_ENV = "TELPA_TEST_POSTGRES_URL"
+REQUIRE_POSTGRES_ENV = "TELPA_REQUIRE_POSTGRES"
+SITE = "ludza"
+OTHER_SITE = "rokiskis"
+STATION = "ludza-wb-1"
+TABLES = (
+    "sites",
+    "stations",
+    "coordinators",
+    "batches",
+    "session_totals",
+    "activity_totals",
+    "settings",
+)
+
+
+def session_row(**changes: Any) -> dict[str, Any]:
+    row = {
+        "date": "2026-11-25",
+        "hour": 14,
+        "session_kind": "group",
+        "age_band": "9-11",
+        "sessions": 2,
+        "child_visits": 23,
+        "seconds": 5400,
+        "rev": 3,
+    }
+    row.update(changes)
+    return row
+
+
+def activity_row(**changes: Any) -> dict[str, Any]:
+    row = {
+        "date": "2026-11-25",
+        "hour": 14,
+        "activity": "quiz",
+        "session_kind": "group",
+        "runs": 5,
+        "completed_runs": 4,
+        "seconds": 2700,
+        "rev": 7,
+    }
+    row.update(changes)
+    return row
+
+
+def make_batch(
+    session_totals: list[dict[str, Any]] | None = None,
+    activity_totals: list[dict[str, Any]] | None = None,
+    **changes: Any,
+) -> dict[str, Any]:
+    """A valid protocol v1 body (the DESIGN §4 example unless told otherwise), with a new
+    batch_id and db_instance_id each time."""
+    body: dict[str, Any] = {
+        "schema": 1,
+        "batch_id": str(uuid.uuid4()),
+        "site": SITE,
+        "station": STATION,
+        "db_instance_id": str(uuid.uuid4()),
+        "app_version": "0.1.0",
+        "sent_at": "2026-11-26T10:15:02+02:00",
+        "timezone": "Europe/Riga",
+        "session_totals": [session_row()] if session_totals is None else session_totals,
+        "activity_totals": [activity_row()] if activity_totals is None else activity_totals,
+    }
+    body.update(changes)
+    return body
+
+
+def snapshot_tables(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every office table, sorted: compare before and after a request."""
+    with engine.connect() as connection:
+        return {
+            table: sorted(
+                (tuple(row) for row in connection.execute(text(f"SELECT * FROM {table}"))),
+                key=repr,
+            )
+            for table in TABLES
+        }
+
+
+def post_batch(http: httpx.Client, token: str | None, body: Any) -> httpx.Response:
+    headers = {} if token is None else {"Authorization": f"Bearer {token}"}
+    return http.post("/api/v1/totals", json=body, headers=headers)
+
+
+def _postgres_admin_url() -> str | None:
+    url = os.environ.get(POSTGRES_ENV, "").strip()
+    if url:
+        return url
+    if os.environ.get(REQUIRE_POSTGRES_ENV) == "1":
+        pytest.fail(f"${REQUIRE_POSTGRES_ENV}=1 but ${POSTGRES_ENV} is not set")
+    return None
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def office_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of an empty office database on each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'office.db'}"
+        return
+    admin_url = _postgres_admin_url()
+    if admin_url is None:
+        pytest.skip(f"set ${POSTGRES_ENV} to run the office tests on PostgreSQL")
+    name = f"telpa_test_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture
+def office_app(office_url: str) -> Iterator[FastAPI]:
+    app = create_app(office_url)
+    try:
+        yield app
+    finally:
+        app.state.engine.dispose()
+
+
+@pytest.fixture
+def office_engine(office_app: FastAPI) -> Engine:
+    engine: Engine = office_app.state.engine
+    return engine
+
+
+class _ServerThread:
+    """uvicorn serving an app on a loopback socket of its own, in a daemon thread."""
+
+    def __init__(self, app: FastAPI) -> None:
+        # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only on sockets that say they are
+        # TCP; without it every response waits ~40 ms for Nagle and delayed ACKs.
+        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.socket.bind(("127.0.0.1", 0))
+        self.port = self.socket.getsockname()[1]
+        config = uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False)
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True
+        )
+
+    def start(self) -> str:
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        # Waiting for a real server to listen: the one place these tests poll a clock.
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the office server did not start")
+            time.sleep(0.01)
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=20)
+        self.socket.close()
+
+
+@pytest.fixture
+def office_server(office_app: FastAPI) -> Iterator[str]:
+    """Base URL of a real uvicorn server for `office_app` on 127.0.0.1 (a free port)."""
+    server = _ServerThread(office_app)
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def http(office_server: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=office_server, timeout=60) as client:
+        yield client
+
+
+@pytest.fixture
+def site_token(office_engine: Engine) -> str:
+    """Token of site "ludza" (Europe/Riga)."""
+    return create_site(office_engine, SITE, "Ludzas novada bibliotēka", "Europe/Riga")
+
+
+@pytest.fixture
+def other_site_token(office_engine: Engine) -> str:
+    """Token of site "rokiskis" (Europe/Vilnius)."""
+    return create_site(office_engine, OTHER_SITE, "Rokiškio biblioteka", "Europe/Vilnius")
