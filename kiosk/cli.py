@@ -93,6 +93,20 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_argument("--config")
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_commands.add_parser("upgrade", help="create or migrate the usage database")
+
+    sync = commands.add_parser("sync", help="send usage totals to the project office now")
+    sync.add_argument("--config")
+    sync.add_argument(
+        "--export",
+        type=Path,
+        metavar="FILE",
+        help="write the totals to FILE (e.g. on a USB stick) instead of sending them",
+    )
+
+    office = commands.add_parser("office", help="the project office's service (coordinators)")
+    from kiosk.office.cli import add_office_arguments
+
+    add_office_arguments(office)
     return parser
 
 
@@ -242,6 +256,19 @@ def cmd_db(args: argparse.Namespace) -> int:
     return run_db_upgrade(data_dir(load_config(args.config)))
 
 
+def cmd_sync(args: argparse.Namespace) -> int:
+    from kiosk.sync.cli import run_sync
+
+    config = load_config(args.config)
+    return run_sync(config, data_dir(config), export=args.export)
+
+
+def cmd_office(args: argparse.Namespace) -> int:
+    from kiosk.office.cli import run_office
+
+    return run_office(args)
+
+
 COMMANDS = {
     "run": cmd_run,
     "monkey": cmd_monkey,
@@ -249,6 +276,8 @@ COMMANDS = {
     "stats": cmd_stats,
     "set-pin": cmd_set_pin,
     "db": cmd_db,
+    "sync": cmd_sync,
+    "office": cmd_office,
 }
 
 

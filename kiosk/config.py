@@ -115,6 +115,32 @@ class UsageConfig(_Section):
     )
 
 
+class SyncConfig(_Section):
+    office_url: str | None = Field(
+        None,
+        pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$",
+        description="Address of the project office, e.g. https://office.example.lv; "
+        "empty means this station does not sync online (USB export only).",
+    )
+    token_file: str | None = Field(
+        None,
+        description="File holding this library's site token (one line); a relative path is "
+        "read next to the config file. Empty means online sync stays off.",
+    )
+    interval_minutes: int = Field(
+        15, ge=1, le=1440, description="Minutes between background syncs."
+    )
+
+
+class CreationsConfig(_Section):
+    retention_days: int = Field(
+        30,
+        ge=1,
+        le=3650,
+        description="Days children's drafts and creations are kept before they are deleted.",
+    )
+
+
 class ContentConfig(_Section):
     folders: list[str] = Field(
         default_factory=list,
@@ -142,6 +168,8 @@ class Config(_Section):
     usage: UsageConfig = Field(default_factory=UsageConfig)  # type: ignore[arg-type]
     activities: ActivitiesConfig = Field(default_factory=ActivitiesConfig)
     content: ContentConfig = Field(default_factory=ContentConfig)
+    sync: SyncConfig = Field(default_factory=SyncConfig)  # type: ignore[arg-type]
+    creations: CreationsConfig = Field(default_factory=CreationsConfig)  # type: ignore[arg-type]
 
     #: Where the config came from; not a YAML key.
     source: Path | None = Field(None, exclude=True)

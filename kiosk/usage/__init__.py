@@ -7,7 +7,9 @@ Public surface (re-exported here; guarded by tests/usage/test_public_api.py):
 - `run_stats`, `add_stats_arguments`, `run_db_upgrade` — the `kiosk stats` and
   `kiosk db upgrade` commands; `recent_usage` — the librarian panel's last seven days.
 - `rebuild_totals`, `purge`, `mark_exported` — maintenance on an open connection.
-- The errors: `UsageStoreError` and its subclasses.
+- `Outbox` (with `PendingBatch`, `PendingRow`, `SyncState`) — the office sync client's only
+  way to read pending totals and record what the office has (`kiosk.usage.outbox`).
+- The errors: `UsageStoreError` and its subclasses (`NoUsageDatabase` among them).
 """
 
 from kiosk.usage.db import DB_FILENAME, database_path, upgrade
@@ -17,6 +19,7 @@ from kiosk.usage.errors import (
     UsageDatabaseError,
     UsageStoreError,
 )
+from kiosk.usage.outbox import NoUsageDatabase, Outbox, PendingBatch, PendingRow, SyncState
 from kiosk.usage.retention import mark_exported, purge
 from kiosk.usage.stats import (
     RecentUsage,
@@ -32,8 +35,13 @@ __all__ = [
     "DB_FILENAME",
     "DataFolderError",
     "DatabaseTooNewError",
+    "NoUsageDatabase",
+    "Outbox",
+    "PendingBatch",
+    "PendingRow",
     "ProblemNote",
     "RecentUsage",
+    "SyncState",
     "UsageDatabaseError",
     "UsageStore",
     "UsageStoreError",

@@ -10,8 +10,13 @@ EXPECTED = {
     "DB_FILENAME",
     "DataFolderError",
     "DatabaseTooNewError",
+    "NoUsageDatabase",
+    "Outbox",
+    "PendingBatch",
+    "PendingRow",
     "ProblemNote",
     "RecentUsage",
+    "SyncState",
     "UsageDatabaseError",
     "UsageStore",
     "UsageStoreError",
@@ -48,5 +53,22 @@ def test_every_error_is_a_usage_store_error() -> None:
         kiosk.usage.DataFolderError,
         kiosk.usage.DatabaseTooNewError,
         kiosk.usage.UsageDatabaseError,
+        kiosk.usage.NoUsageDatabase,
     ):
         assert issubclass(error, kiosk.usage.UsageStoreError)
+
+
+def test_the_outbox_offers_what_the_sync_client_uses() -> None:
+    for method in (
+        "open",
+        "close",
+        "db_instance_id",
+        "rows_waiting",
+        "table_revs",
+        "batches",
+        "mark_synced",
+        "mark_exported",
+        "read_state",
+        "write_state",
+    ):
+        assert callable(getattr(kiosk.usage.Outbox, method))

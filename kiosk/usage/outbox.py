@@ -1,0 +1,308 @@
+"""The outbox: what the sync client may read from and write to the usage database.
+
+DESIGN §2 keeps the usage database to `kiosk.usage`; the office sync client
+(`kiosk.sync`) goes through this module and nothing else. It offers:
+
+- `Outbox.batches(max_rows)` — the totals rows not yet at the office
+  (``rev > synced_rev``), as batches of at most `max_rows`;
+- `Outbox.mark_synced(batch)` — after the office answered 200: each row's `synced_rev`
+  becomes the rev that was *sent*, and only where that raises it, so a row that changed
+  while the batch was on its way stays pending;
+- `Outbox.mark_exported(table_revs)` — after a USB export file is safely written
+  (recorded for retention through `kiosk.usage.retention.mark_exported`);
+- `Outbox.read_state()` / `write_state()` — the sync status kept in the `kv` table, so
+  the librarian panel can show the last success after a restart;
+- `Outbox.rows_waiting()`.
+
+Database failures come out as `UsageDatabaseError` (a `UsageStoreError`), so the sync
+client never needs SQLAlchemy. Reads use a plain reader connection (in WAL mode a read
+transaction is a snapshot and never blocks the kiosk's writer); writes use BEGIN IMMEDIATE
+and the busy timeout, so `kiosk sync` in a second process waits its turn while the kiosk
+runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy import exc as sa_exc
+
+from kiosk.usage.db import current_revision, database_path, head_revision, make_engine
+from kiosk.usage.errors import UsageDatabaseError
+from kiosk.usage.models import KV_DB_INSTANCE_ID, NO_AGE_BAND, from_micros, to_micros
+from kiosk.usage.retention import mark_exported
+
+TABLES = ("session_totals", "activity_totals")
+
+_COLUMNS = {
+    "session_totals": (
+        "date",
+        "hour",
+        "session_kind",
+        "age_band",
+        "sessions",
+        "child_visits",
+        "seconds",
+    ),
+    "activity_totals": (
+        "date",
+        "hour",
+        "activity",
+        "session_kind",
+        "runs",
+        "completed_runs",
+        "seconds",
+    ),
+}
+
+KV_LAST_SUCCESS = "sync.last_success_at"
+KV_LAST_ATTEMPT = "sync.last_attempt_at"
+KV_LAST_ERROR = "sync.last_error"
+KV_LAST_CONFLICTS = "sync.last_conflicts"
+
+
+class NoUsageDatabase(UsageDatabaseError):
+    """There is no usage database in the data folder yet (the kiosk has never run there)."""
+
+
+@dataclass(frozen=True)
+class PendingRow:
+    """One totals row as it goes on the wire (DESIGN §4), plus where it came from."""
+
+    table: str
+    id: int
+    rev: int
+    #: The protocol's fields, "no age band" already as None (JSON null).
+    fields: dict[str, Any]
+
+    def describe(self) -> str:
+        """The row's key in plain words, for conflict lines: ``2026-11-25 14:00 quiz group``."""
+        f = self.fields
+        what = f.get("activity") or f.get("age_band") or "no age band"
+        return f"{f['date']} {f['hour']:02d}:00 {what} {f['session_kind']}"
+
+
+@dataclass
+class PendingBatch:
+    """Rows of both tables for one request body."""
+
+    session_rows: list[PendingRow] = field(default_factory=list)
+    activity_rows: list[PendingRow] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.session_rows) + len(self.activity_rows)
+
+    def rows(self, table: str) -> list[PendingRow]:
+        return self.session_rows if table == "session_totals" else self.activity_rows
+
+    def max_rev(self, table: str) -> int:
+        return max((row.rev for row in self.rows(table)), default=0)
+
+
+@dataclass(frozen=True)
+class SyncState:
+    """The sync status kept in the database's kv table."""
+
+    last_success_at: datetime | None = None
+    last_attempt_at: datetime | None = None
+    #: A stable code from kiosk.sync (e.g. ``unreachable``), "" after a success.
+    last_error: str = ""
+    last_conflicts: int = 0
+
+
+class Outbox:
+    """The usage database at `db_path`, as the sync client sees it. Build with `open`."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.db_path = db_path
+        self._reader = make_engine(db_path, writer=False)
+        self._writer = make_engine(db_path)
+
+    @classmethod
+    def open(cls, data_dir: Path) -> Outbox:
+        """The outbox of the database in `data_dir`.
+
+        Raises NoUsageDatabase when there is none yet, UsageDatabaseError when it cannot be
+        read or is not at this Telpa's schema (run `kiosk db upgrade`)."""
+        db_path = database_path(data_dir)
+        if not db_path.exists():
+            raise NoUsageDatabase(
+                db_path, "there is none yet (the kiosk creates it when it first starts)"
+            )
+        outbox = cls(db_path)
+        try:
+            with outbox._reader.connect() as conn:
+                revision = current_revision(conn)
+        except sa_exc.DBAPIError as exc:
+            outbox.close()
+            raise UsageDatabaseError(db_path, str(exc.orig or exc)) from None
+        if revision != head_revision():
+            outbox.close()
+            raise UsageDatabaseError(
+                db_path,
+                f"it is at schema revision {revision!r}, not {head_revision()!r}: "
+                "run `kiosk db upgrade` first",
+            )
+        return outbox
+
+    def close(self) -> None:
+        self._reader.dispose()
+        self._writer.dispose()
+
+    def __enter__(self) -> Outbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except sa_exc.SQLAlchemyError as exc:
+            orig = getattr(exc, "orig", None)
+            raise UsageDatabaseError(self.db_path, str(orig or exc)) from exc
+
+    # ----- reading -----------------------------------------------------------------------
+
+    def db_instance_id(self) -> str:
+        with self._errors(), self._reader.connect() as conn:
+            return _kv(conn, KV_DB_INSTANCE_ID) or ""
+
+    def rows_waiting(self) -> int:
+        """Totals rows the office does not have in their current state."""
+        with self._errors(), self._reader.connect() as conn:
+            return sum(
+                int(
+                    conn.exec_driver_sql(f"SELECT count(*) FROM {t} WHERE rev > synced_rev").one()[
+                        0
+                    ]
+                )
+                for t in TABLES
+            )
+
+    def table_revs(self) -> dict[str, int]:
+        """max(rev) of each table now. Read *before* the batches of an export: every row up
+        to it ends up in the batches (possibly in a newer state) or is already synced,
+        because rev is a table-wide counter (see kiosk.usage.totals)."""
+        with self._errors(), self._reader.connect() as conn:
+            return {
+                t: int(conn.exec_driver_sql(f"SELECT coalesce(max(rev), 0) FROM {t}").one()[0])
+                for t in TABLES
+            }
+
+    def batches(self, max_rows: int) -> Iterator[PendingBatch]:
+        """Every pending row, in batches of at most `max_rows` (session rows first).
+
+        Each batch is read in its own short transaction, walking the tables by id, so a
+        year's backlog never sits in memory at once. Always yields at least one batch (an
+        empty one when nothing is pending: it still tells the office the station is alive).
+        """
+        if max_rows < 1:
+            raise ValueError("max_rows must be at least 1")
+        after = dict.fromkeys(TABLES, 0)
+        yielded = False
+        while True:
+            batch = PendingBatch()
+            with self._errors(), self._reader.connect() as conn, conn.begin():
+                for table in TABLES:
+                    room = max_rows - len(batch)
+                    if room <= 0:
+                        break
+                    rows = list(_pending_rows(conn, table, after[table], room))
+                    batch.rows(table).extend(rows)
+                    if rows:
+                        after[table] = rows[-1].id
+            if not batch and yielded:
+                return
+            yielded = True
+            yield batch
+            if len(batch) < max_rows:
+                return
+
+    def read_state(self) -> SyncState:
+        with self._errors(), self._reader.connect() as conn:
+            values = {
+                key: _kv(conn, key)
+                for key in (KV_LAST_SUCCESS, KV_LAST_ATTEMPT, KV_LAST_ERROR, KV_LAST_CONFLICTS)
+            }
+
+        def moment(text: str | None) -> datetime | None:
+            return from_micros(int(text)) if text else None
+
+        return SyncState(
+            last_success_at=moment(values[KV_LAST_SUCCESS]),
+            last_attempt_at=moment(values[KV_LAST_ATTEMPT]),
+            last_error=values[KV_LAST_ERROR] or "",
+            last_conflicts=int(values[KV_LAST_CONFLICTS] or 0),
+        )
+
+    # ----- writing -----------------------------------------------------------------------
+
+    def mark_synced(self, batch: PendingBatch) -> int:
+        """The office stored `batch` (answer 200): set each row's synced_rev to the rev
+        that was sent, where that raises it. Returns the number of rows marked."""
+        marked = 0
+        with self._errors(), self._writer.begin() as conn:
+            for table in TABLES:
+                params = [{"rev": row.rev, "id": row.id} for row in batch.rows(table)]
+                if params:
+                    result = conn.exec_driver_sql(
+                        f"UPDATE {table} SET synced_rev = :rev "
+                        "WHERE id = :id AND synced_rev < :rev",
+                        params,
+                    )
+                    marked += max(result.rowcount, 0)
+        return marked
+
+    def mark_exported(self, table_revs: dict[str, int]) -> None:
+        """Every pending row up to `table_revs` (read before the batches, see `table_revs`)
+        is safely in an export file: tell retention."""
+        with self._errors(), self._writer.begin() as conn:
+            mark_exported(conn, table_revs["session_totals"], table_revs["activity_totals"])
+
+    def write_state(self, state: SyncState) -> None:
+        values = {
+            KV_LAST_SUCCESS: _micros_text(state.last_success_at),
+            KV_LAST_ATTEMPT: _micros_text(state.last_attempt_at),
+            KV_LAST_ERROR: state.last_error,
+            KV_LAST_CONFLICTS: str(state.last_conflicts),
+        }
+        with self._errors(), self._writer.begin() as conn:
+            for key, value in values.items():
+                conn.exec_driver_sql(
+                    "INSERT INTO kv (key, value) VALUES (?, ?) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    (key, value),
+                )
+
+
+def _micros_text(moment: datetime | None) -> str:
+    return "" if moment is None else str(to_micros(moment))
+
+
+def _kv(conn: Connection, key: str) -> str | None:
+    row = conn.exec_driver_sql("SELECT value FROM kv WHERE key = ?", (key,)).first()
+    return None if row is None else str(row[0])
+
+
+def _pending_rows(conn: Connection, table: str, after_id: int, limit: int) -> Iterator[PendingRow]:
+    columns = _COLUMNS[table]
+    result = conn.exec_driver_sql(
+        f"SELECT id, rev, {', '.join(columns)} FROM {table} "
+        "WHERE rev > synced_rev AND id > ? ORDER BY id LIMIT ?",
+        (after_id, limit),
+    )
+    for row in result:
+        fields: dict[str, Any] = dict(zip(columns, row[2:], strict=True))
+        fields["date"] = str(fields["date"])
+        if fields.get("age_band") == NO_AGE_BAND:
+            fields["age_band"] = None
+        fields["rev"] = int(row[1])
+        yield PendingRow(table, int(row[0]), int(row[1]), fields)

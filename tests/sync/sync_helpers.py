@@ -1,0 +1,247 @@
+"""Helpers for the sync tests: a real office on loopback that can go down and come back,
+real kiosks (usage store + config + token file) fed with real usage events, and the two
+sides' totals read back for comparison."""
+
+from __future__ import annotations
+
+import socket
+import sqlite3
+import threading
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+
+from kiosk.config import Config, parse_config
+from kiosk.office.app import create_app
+from kiosk.office.auth import create_site
+from kiosk.sessions import RunEnded, RunStarted, SessionEnded, SessionStarted
+from kiosk.usage import UsageStore
+
+SITE = "ludza"
+ZONE = "Europe/Riga"
+SESSION_VALUES = ("sessions", "child_visits", "seconds")
+ACTIVITY_VALUES = ("runs", "completed_runs", "seconds")
+
+Totals = dict[tuple[Any, ...], tuple[int, ...]]
+
+
+class OfficeServer:
+    """The real office app (`kiosk.office.app.create_app`) under uvicorn on 127.0.0.1.
+
+    The port is picked once and kept, so `stop()` then `start()` is an office that went
+    down and came back at the same address."""
+
+    def __init__(self, db_url: str) -> None:
+        self.db_url = db_url
+        probe = socket.socket()
+        probe.bind(("127.0.0.1", 0))
+        self.port = probe.getsockname()[1]
+        probe.close()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self.app = create_app(db_url)
+        self.engine = self.app.state.engine
+
+    def add_site(self, site: str = SITE, timezone: str = ZONE) -> str:
+        return create_site(self.engine, site, site.title(), timezone)
+
+    def start(self) -> None:
+        if self._server is not None:
+            return
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", self.port))
+        config = uvicorn.Config(
+            create_app(self.db_url), log_level="warning", lifespan="on", access_log=False
+        )
+        server = uvicorn.Server(config)
+        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 20
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the office server did not start")
+            time.sleep(0.01)
+        self._server, self._thread = server, thread
+
+    def stop(self) -> None:
+        if self._server is None or self._thread is None:
+            return
+        self._server.should_exit = True
+        self._thread.join(20)
+        self._server = self._thread = None
+
+    def close(self) -> None:
+        self.stop()
+        self.engine.dispose()
+
+    def totals(self, token: str, station: str | None = None) -> tuple[Totals, Totals]:
+        """GET /api/v1/totals, summed over db_instance_id (as every report does)."""
+        params = {"station": station} if station else {}
+        response = httpx.get(
+            f"{self.url}/api/v1/totals",
+            params=params,
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        )
+        assert response.status_code == 200, response.text
+        data = response.json()
+        return (
+            _sum_rows(data["session_totals"], ("session_kind", "age_band"), SESSION_VALUES),
+            _sum_rows(data["activity_totals"], ("activity", "session_kind"), ACTIVITY_VALUES),
+        )
+
+
+def _sum_rows(rows: list[dict[str, Any]], keys: tuple[str, ...], values: tuple[str, ...]) -> Totals:
+    summed: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0] * len(values))
+    for row in rows:
+        key = (row["station"], row["date"], row["hour"], *(row[k] for k in keys))
+        for i, name in enumerate(values):
+            summed[key][i] += row[name]
+    return {k: tuple(v) for k, v in summed.items() if any(v)}
+
+
+def kiosk_totals(db_path: Path, station: str) -> tuple[Totals, Totals]:
+    """A kiosk's own totals, keyed like `OfficeServer.totals`."""
+    connection = sqlite3.connect(db_path)
+    try:
+        sessions = connection.execute(
+            "SELECT date, hour, session_kind, age_band, sessions, child_visits, seconds "
+            "FROM session_totals"
+        ).fetchall()
+        activities = connection.execute(
+            "SELECT date, hour, activity, session_kind, runs, completed_runs, seconds "
+            "FROM activity_totals"
+        ).fetchall()
+    finally:
+        connection.close()
+    return (
+        {(station, *r[:4]): tuple(r[4:]) for r in sessions if any(r[4:])},
+        {(station, *r[:4]): tuple(r[4:]) for r in activities if any(r[4:])},
+    )
+
+
+def add_totals(*parts: tuple[Totals, Totals]) -> tuple[Totals, Totals]:
+    result: list[dict[tuple[Any, ...], list[int]]] = [
+        defaultdict(lambda: [0, 0, 0]),
+        defaultdict(lambda: [0, 0, 0]),
+    ]
+    for part in parts:
+        for i in range(2):
+            for key, values in part[i].items():
+                for j, value in enumerate(values):
+                    result[i][key][j] += value
+    return (
+        {k: tuple(v) for k, v in result[0].items()},
+        {k: tuple(v) for k, v in result[1].items()},
+    )
+
+
+def pending(db_path: Path) -> int:
+    connection = sqlite3.connect(db_path)
+    try:
+        return sum(
+            connection.execute(f"SELECT count(*) FROM {t} WHERE rev > synced_rev").fetchone()[0]
+            for t in ("session_totals", "activity_totals")
+        )
+    finally:
+        connection.close()
+
+
+@dataclass
+class Kiosk:
+    """One station: its config file, token file and usage store in `folder`."""
+
+    folder: Path
+    station: str
+    office_url: str
+    token: str
+    interval_minutes: int = 15
+    stores: list[UsageStore] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.folder / "site-token.txt").write_text(self.token + "\n", encoding="utf-8")
+        self.config = self.make_config()
+        self.store = self.open_store()
+
+    def make_config(self, **sync: Any) -> Config:
+        values = {
+            "office_url": self.office_url,
+            "token_file": "site-token.txt",
+            "interval_minutes": self.interval_minutes,
+            **sync,
+        }
+        lines = "".join(f"  {k}: {v}\n" for k, v in values.items() if v is not None)
+        text = (
+            f"site: {{id: {SITE}, timezone: {ZONE}}}\nstation: {{id: {self.station}}}\n"
+            f"sync:\n{lines}"
+        )
+        return parse_config(text, str(self.folder / "config.yaml"))
+
+    @property
+    def data_dir(self) -> Path:
+        return self.folder / "data"
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "usage.db"
+
+    def open_store(self) -> UsageStore:
+        store = UsageStore.open(self.data_dir, self.config)
+        self.stores.append(store)
+        return store
+
+    def wipe(self) -> None:
+        """The PC was reinstalled: the database is gone, a new one (new instance id) starts."""
+        self.store.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(self.db_path) + suffix).unlink(missing_ok=True)
+        self.store = self.open_store()
+
+    def play(
+        self,
+        start: datetime,
+        *,
+        kind: str = "solo",
+        headcount: int = 1,
+        age_band: str | None = None,
+        runs: tuple[tuple[str, str, int], ...] = (("memory", "completed", 300),),
+    ) -> None:
+        """One session starting at `start` with runs (activity, outcome, seconds) in a row."""
+        session = str(uuid.uuid4())
+        store = self.store
+        store.record(SessionStarted(session, kind, headcount, age_band, "lv", start))  # type: ignore[arg-type]
+        moment = start + timedelta(seconds=5)
+        for activity, outcome, seconds in runs:
+            run = str(uuid.uuid4())
+            store.record(RunStarted(run, session, activity, 1, moment))
+            moment += timedelta(seconds=seconds)
+            store.record(RunEnded(run, outcome, 1, 10, moment))  # type: ignore[arg-type]
+            moment += timedelta(seconds=2)
+        store.record(SessionEnded(session, "home", moment))
+        assert store.flush(30)
+
+    def close(self) -> None:
+        for store in self.stores:
+            store.close()
+
+
+def recent(days: float, hour: float = 10) -> datetime:
+    """A moment `days` before today's midnight UTC plus `hour` hours (dates the office
+    accepts: not in the future, not before 2020)."""
+    midnight = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight - timedelta(days=days) + timedelta(hours=hour)
+
+
+#: The `make_kiosk` fixture: ``make_kiosk(station="ludza-pc-1", **Kiosk options)``.
+MakeKiosk = Callable[..., Kiosk]
