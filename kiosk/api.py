@@ -28,15 +28,21 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import pygame
 
 from kiosk.input import MOUSE_POINTER, InputEvent, KeyEvent, PointerEvent
 from kiosk.packs.models import Answer, Bin, Pack, Picture, Question, Sorting, SortItem, Word
+from kiosk.studio.creations import Creation, CreationError, CreationStore
 from kiosk.ui import draw, theme
+from kiosk.ui.keyboard import OnScreenKeyboard
 from kiosk.ui.theme import Metrics
 from kiosk.ui.widgets import UI, Button, ButtonGroup
+
+if TYPE_CHECKING:
+    from kiosk.media.camera import CameraSource
+    from kiosk.media.microphone import Microphone
 
 __all__ = [
     "MOUSE_POINTER",
@@ -48,9 +54,13 @@ __all__ = [
     "Bin",
     "Button",
     "ButtonGroup",
+    "Creation",
+    "CreationError",
+    "CreationStore",
     "InputEvent",
     "KeyEvent",
     "Metrics",
+    "OnScreenKeyboard",
     "Pack",
     "Picture",
     "PointerEvent",
@@ -111,6 +121,8 @@ class ActivityContext:
     _picture: Callable[[Pack, str, int], pygame.Surface] | None = None
     _original_picture: Callable[[Pack, str], pygame.Surface | None] | None = None
     _picture_size: Callable[[Pack, str], tuple[int, int] | None] | None = None
+    #: Where creative tools keep the children's work; None when the kiosk has no data folder.
+    creations: CreationStore | None = None
 
     def invalidate(self, rect: pygame.Rect | None = None) -> None:
         """Ask for `rect` (default: the whole area) to be redrawn at the next frame."""
@@ -162,6 +174,19 @@ class ActivityContext:
     def play_sound(self, name: str) -> None:
         """One of: tap, flip, good, try-again, success. Silent where sound is off."""
         self.ui.sounds.play(name)
+
+    def open_camera(self, size: tuple[int, int] = (640, 480)) -> CameraSource | None:
+        """The first camera that really delivers pictures, not yet started; None (logged)
+        when there is none. The caller starts it and stops it in `on_exit`."""
+        from kiosk.media.camera import open_camera
+
+        return open_camera(size)
+
+    def open_microphone(self) -> Microphone | None:
+        """A microphone to record narration from; None (logged) when there is none."""
+        from kiosk.media.microphone import open_microphone
+
+        return open_microphone()
 
 
 def round_end_buttons(
@@ -224,6 +249,12 @@ class Activity:
 
     def on_exit(self) -> None:
         """The activity is closing (Home, idle time-out, or session end)."""
+
+    def on_session_end(self, reason: str) -> None:
+        """The child's session ended while the activity was open ("idle", "librarian",
+        "timer", …); called just before `on_exit`. A creative tool marks its draft here:
+        after an idle end it is kept for the librarian and never reopened for the next
+        child."""
 
     def on_pause(self) -> None:
         """Something covers the activity (e.g. "Are you still there?")."""

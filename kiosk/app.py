@@ -37,6 +37,8 @@ from kiosk.scenes.base import Scene
 from kiosk.scenes.common import librarian_corner
 from kiosk.sessions import MemoryUsageSink, SessionManager, UsageSink
 from kiosk.sound import SoundService
+from kiosk.studio.creations import CreationStore
+from kiosk.sync.service import SyncService, start_sync_service
 from kiosk.ui.cache import budget_for
 from kiosk.ui.draw import rounded_card
 from kiosk.ui.images import ImageCache
@@ -90,6 +92,7 @@ def _scene_factories() -> dict[str, Callable[..., Scene]]:
     from kiosk.scenes.activity_host import ActivityHost
     from kiosk.scenes.age_picker import AgePicker
     from kiosk.scenes.attract import Attract
+    from kiosk.scenes.creations import CreationsReview
     from kiosk.scenes.group_setup import GroupSetup
     from kiosk.scenes.idle_prompt import IdlePrompt
     from kiosk.scenes.launcher import Launcher
@@ -102,6 +105,7 @@ def _scene_factories() -> dict[str, Callable[..., Scene]]:
     return {
         "pin_pad": PinPad,
         "panel": Panel,
+        "creations": CreationsReview,
         "group_setup": GroupSetup,
         "time_up": TimeUp,
         "out_of_order": OutOfOrder,
@@ -184,6 +188,16 @@ class App:
         self.group_clock: GroupClock | None = None
         #: In a group session the librarian may fix one activity: the launcher shows only it.
         self.fixed_activity: str | None = None
+        #: Children's drawings, films and stories (none without a data folder).
+        self.creations: CreationStore | None = (
+            CreationStore(data_folder / "creations", config.station.id, clock.wall)
+            if data_folder is not None
+            else None
+        )
+        #: Why the session is ending while the scenes close (activities' on_session_end).
+        self.ending_session: str | None = None
+        #: Background sync to the project office (started in `start`; None when not set up).
+        self.sync: SyncService | None = None
 
         self._factories = _scene_factories()
         if self.kiosk_mode and fullscreen:
@@ -206,6 +220,9 @@ class App:
 
     def now(self) -> float:
         return self.clock.monotonic()
+
+    def wall_now(self) -> datetime:
+        return self.clock.wall()
 
     def go(self, name: str, **kwargs: Any) -> None:
         leaving_activity = False
@@ -263,7 +280,11 @@ class App:
         self.group_clock = None
         self.fixed_activity = None
         self.translator.set_language(self.translator.default)
-        self.go("attract")
+        self.ending_session = reason
+        try:
+            self.go("attract")
+        finally:
+            self.ending_session = None
 
     def report_error(self, where: str) -> None:
         self.errors += 1
@@ -288,6 +309,22 @@ class App:
         self.go(self.start_scene)
         self.render()
         self.packs.start()  # after the first frame: children see the screen at once
+        self._start_creations_purge()
+        self.sync = start_sync_service(self.config, self.data_folder, self.clock.wall)
+
+    def _start_creations_purge(self) -> None:
+        store = self.creations
+        if store is None:
+            return
+        days = self.config.creations.retention_days
+
+        def purge() -> None:
+            try:
+                store.purge(days)
+            except Exception:
+                log.exception("purging old creations failed")
+
+        threading.Thread(target=purge, name="creations-purge", daemon=True).start()
 
     def _safely(self, call: Callable[[], object], where: str) -> None:
         try:
@@ -404,7 +441,11 @@ class App:
                 self.group_clock = None
                 self.sessions.end_session("timer")
                 self.fixed_activity = None
-                self.go("time_up")
+                self.ending_session = "timer"
+                try:
+                    self.go("time_up")
+                finally:
+                    self.ending_session = None
             elif int(clock.remaining(now)) != getattr(self, "_shown_remaining", None):
                 self._shown_remaining = int(clock.remaining(now))
                 self.invalidate(self._timer_rect())
@@ -564,9 +605,12 @@ class App:
 
     def shutdown(self) -> None:
         self.sessions.end_session("shutdown")
+        self.ending_session = "shutdown"
         for scene in reversed(self.stack):
             self._safely(scene.on_exit, f"{type(scene).__name__}.on_exit")
         self.stack.clear()
+        if self.sync is not None:
+            self.sync.stop()
         self.sink.close()
 
 

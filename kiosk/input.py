@@ -2,7 +2,13 @@
 
 Scenes and activities never see raw pygame mouse or finger events. A touch arrives from
 SDL twice — as a finger event and as an emulated mouse event marked `touch` — and is
-counted once here, as a finger."""
+counted once here, as a finger.
+
+Typed text comes from KEYDOWN's `unicode`. A letter composed without a key of its own
+(a dead key, AltGr sequences, an input method: `ā` as `'` then `a` on some Latvian
+layouts) arrives only as SDL's TEXTINPUT; it becomes a `KeyEvent` with `key == 0` and
+the text. The TEXTINPUT that merely repeats the KEYDOWN just before it is dropped, so
+a letter is never typed twice."""
 
 from __future__ import annotations
 
@@ -42,9 +48,17 @@ class InputTranslator:
     def __init__(self, size: tuple[int, int]) -> None:
         self.size = size
         self._mouse_down = False
+        #: The text of the KEYDOWN just translated, until the next event.
+        self._key_text = ""
 
     def translate(self, event: pygame.event.Event) -> InputEvent | None:
         etype = event.type
+        key_text, self._key_text = self._key_text, ""
+        if etype == pygame.TEXTINPUT:
+            text = getattr(event, "text", "")
+            if not text or text == key_text or not text.isprintable():
+                return None
+            return KeyEvent(0, 0, text)
         if etype in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION):
             if getattr(event, "touch", False):
                 return None  # SDL's mouse emulation of a touch: the finger event counts
@@ -65,7 +79,8 @@ class InputTranslator:
                 return PointerEvent("up", pos, finger, False)
             return PointerEvent("move", pos, finger, True)
         if etype == pygame.KEYDOWN:
-            return KeyEvent(event.key, getattr(event, "mod", 0), getattr(event, "unicode", ""))
+            self._key_text = getattr(event, "unicode", "")
+            return KeyEvent(event.key, getattr(event, "mod", 0), self._key_text)
         return None
 
 

@@ -4,6 +4,7 @@ smallest PC screen, a 4:3 screen, full HD and a 4K whiteboard."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pygame
 import pytest
@@ -42,6 +43,82 @@ def _visit_every_screen(kiosk: Harness) -> list[tuple[str, Callable[[], None]]]:
                     game.turn(j)
         kiosk.step(60)
 
+    def drawing_board() -> None:
+        kiosk.tap_button("home")
+        while "tile:draw" not in [b.id for b in kiosk.buttons()]:
+            kiosk.tap_button("page:next")
+        kiosk.tap_button("tile:draw")
+        view = kiosk.app.top.activity.view  # type: ignore[union-attr]
+        kiosk.drag((view.left + 10, view.top + 10), view.center)
+
+    def drawing_stamps() -> None:
+        kiosk.tap_button("tool:stamp")
+
+    def drawing_clear_asks() -> None:
+        kiosk.tap_button("clear")
+
+    def drawing_saved() -> None:
+        kiosk.tap_button("save")
+
+    def drawing_my_pictures() -> None:
+        kiosk.tap_button("pictures")
+
+    def open_tile(tile: str) -> None:
+        kiosk.tap_button("home")
+        while f"tile:{tile}" not in [b.id for b in kiosk.buttons()]:
+            kiosk.tap_button("page:next")
+        kiosk.tap_button(f"tile:{tile}")
+
+    def pictures_to_pick() -> list[str]:
+        return [b.id for b in kiosk.buttons() if b.id.startswith("pick:") and b.enabled]
+
+    def film_studio() -> None:
+        open_tile("film")
+
+    def film_pictures() -> None:
+        kiosk.tap_button("add-picture")
+        for picture in pictures_to_pick()[:2]:
+            kiosk.tap_button(picture)
+
+    def film_strip() -> None:
+        kiosk.tap_button("pick-done")
+        kiosk.tap_button("frame-hold")
+        kiosk.tap_button("onion")
+
+    def film_saved() -> None:
+        kiosk.tap_button("save")
+
+    def story_maker() -> None:
+        open_tile("story")
+
+    def story_keyboard() -> None:
+        kiosk.tap_button("title")
+        kiosk.tap_button("key:shift")
+        for _ in range(30):
+            kiosk.tap_button("key:w")
+
+    def story_pictures() -> None:
+        kiosk.tap_button("text-done")
+        kiosk.tap_button("background")
+
+    def story_saved() -> None:
+        kiosk.tap_button(pictures_to_pick()[0])
+        kiosk.tap_button("save")
+
+    def creations_review() -> None:
+        kiosk.app.push("creations")
+        kiosk.step()
+
+    def creations_review_one() -> None:
+        card = next(b for b in kiosk.buttons() if b.id.startswith("review:drawing-"))
+        kiosk.tap_button(card.id)
+        kiosk.tap_button("review:delete")  # armed: "Delete for good?"
+
+    def creations_review_consent() -> None:
+        kiosk.tap_button("review:consent")
+        kiosk.tap_button("review:back")
+        kiosk.tap_button("review:back")
+
     def idle_prompt() -> None:
         kiosk.wait(95, dt=1.0)
 
@@ -56,6 +133,22 @@ def _visit_every_screen(kiosk: Harness) -> list[tuple[str, Callable[[], None]]]:
         ("memory-levels", memory_levels),
         ("memory-play", memory_play),
         ("memory-won", memory_won),
+        ("drawing-board", drawing_board),
+        ("drawing-stamps", drawing_stamps),
+        ("drawing-clear-asks", drawing_clear_asks),
+        ("drawing-saved", drawing_saved),
+        ("drawing-my-pictures", drawing_my_pictures),
+        ("film-studio", film_studio),
+        ("film-pictures", film_pictures),
+        ("film-strip", film_strip),
+        ("film-saved", film_saved),
+        ("story-maker", story_maker),
+        ("story-keyboard", story_keyboard),
+        ("story-pictures", story_pictures),
+        ("story-saved", story_saved),
+        ("creations-review", creations_review),
+        ("creations-review-one", creations_review_one),
+        ("creations-review-consent", creations_review_consent),
         ("idle", idle_prompt),
         ("oops", oops),
     ]
@@ -63,8 +156,10 @@ def _visit_every_screen(kiosk: Harness) -> list[tuple[str, Callable[[], None]]]:
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_no_text_overflows_and_buttons_stay_on_screen(size: tuple[int, int], lang: str) -> None:
-    with Harness(size=size, lang=lang) as kiosk:
+def test_no_text_overflows_and_buttons_stay_on_screen(
+    size: tuple[int, int], lang: str, tmp_path: Path
+) -> None:
+    with Harness(size=size, lang=lang, data_folder=tmp_path) as kiosk:
         screen = pygame.Rect(0, 0, *size)
         for name, go in _visit_every_screen(kiosk):
             go()

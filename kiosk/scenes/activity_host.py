@@ -17,6 +17,7 @@ from kiosk.api import Activity, ActivityContext, ActivityInfo, SessionInfo
 from kiosk.input import InputEvent, PointerEvent
 from kiosk.scenes.base import Scene, Shell, is_back_key
 from kiosk.scenes.common import corner_button
+from kiosk.studio.creations import CreationStore
 from kiosk.ui.draw import scene_background as background
 from kiosk.ui.theme import INK, WHITE
 from kiosk.ui.widgets import ButtonGroup
@@ -79,15 +80,27 @@ class ActivityHost(Scene):
             _picture=shell.pictures.get,
             _original_picture=shell.pictures.original,
             _picture_size=shell.pictures.size_of,
+            creations=self._creations(),
         )
         shell.sessions.start_run(self.info.id)
         if self._guard(lambda: self._construct()):
             self._guard(lambda: self._call(lambda a: a.on_enter()))
 
+    def _creations(self) -> CreationStore | None:
+        store = self.shell.creations
+        session = self.shell.sessions.current
+        if store is not None:
+            # In memory only: which creations this session made ("my pictures").
+            store.session = session.session_id if session is not None else None
+        return store
+
     def _construct(self) -> None:
         self.activity = self.registered.cls(self.ctx)
 
     def on_exit(self) -> None:
+        ending = self.shell.ending_session
+        if ending is not None and self.activity is not None and not self.failed:
+            self._guard(lambda: self._call(lambda a: a.on_session_end(ending)), leave=False)
         if self.activity is not None and not self.failed:
             self._guard(lambda: self._call(lambda a: a.on_exit()), leave=False)
         # Whatever run is still open when the child leaves was not finished.

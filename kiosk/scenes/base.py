@@ -15,6 +15,7 @@ import pygame
 from kiosk.input import InputEvent, KeyEvent
 
 if TYPE_CHECKING:
+    from datetime import datetime
     from pathlib import Path
 
     from kiosk.activities import RegisteredActivity
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     from kiosk.librarian.pin import PinCheck
     from kiosk.packs.library import PackLibrary, PackPictures
     from kiosk.sessions import SessionManager
+    from kiosk.studio.creations import CreationStore
+    from kiosk.sync.service import SyncService
     from kiosk.ui.widgets import UI
     from kiosk.usage.stats import RecentUsage
 
@@ -42,6 +45,12 @@ class Shell(Protocol):
     group_clock: GroupClock | None
     fixed_activity: str | None
     data_folder: Path | None
+    #: Children's creations (None without a data folder).
+    creations: CreationStore | None
+    #: Background sync to the project office (None when not set up).
+    sync: SyncService | None
+    #: Why the session is ending while the scenes close (idle, home…); None otherwise.
+    ending_session: str | None
 
     def go(self, name: str, **kwargs: Any) -> None:
         """Replace the whole stack with the named scene."""
@@ -57,6 +66,9 @@ class Shell(Protocol):
 
     def now(self) -> float:
         """Seconds on the shell's monotonic clock."""
+
+    def wall_now(self) -> datetime:
+        """The shell's wall-clock time, in UTC (fake in tests, like `now`)."""
 
     def set_language(self, lang: str) -> None:
         """Switch the interface language for everything on screen."""

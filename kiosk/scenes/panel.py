@@ -1,7 +1,10 @@
-"""The librarian panel: group sessions, this week's counts, warnings, and the way out.
+"""The librarian panel: group sessions, this week's counts, office sync, warnings, the way out.
 
 Opened only through the PIN pad; closes itself after 2 minutes without input. Touch
-targets are as big as the children's, so it works on a whiteboard in front of a group."""
+targets are as big as the children's, so it works on a whiteboard in front of a group.
+
+The office sync block reads the sync service's status snapshot twice a second (never the
+network or the database itself) and redraws only when what it says has changed."""
 
 from __future__ import annotations
 
@@ -15,6 +18,8 @@ import pygame
 
 from kiosk.input import InputEvent
 from kiosk.scenes.base import Scene, Shell
+from kiosk.sync.service import SyncService
+from kiosk.sync.words import status_lines
 from kiosk.ui import draw
 from kiosk.ui.theme import (
     BAD,
@@ -31,6 +36,7 @@ from kiosk.ui.theme import (
 from kiosk.ui.widgets import Button, ButtonGroup
 
 IDLE_CLOSE_S = 120.0
+SYNC_POLL_S = 0.5
 LOW_DISK_BYTES = 500 * 1024 * 1024
 EXTEND_S = 5 * 60
 
@@ -44,6 +50,12 @@ class Panel(Scene):
         self.idle = 0.0
         self.usage = shell.recent_usage()
         self.warnings = self._warnings()
+        # The shell's background sync (kiosk.app.App.sync); None when it is not set up.
+        self.sync: SyncService | None = shell.sync
+        if self.sync is not None:
+            self.sync.refresh()
+        self._sync_poll = 0.0
+        self._sync_shown = self._sync_view()
 
     @property
     def frame_rate(self) -> int:
@@ -114,6 +126,14 @@ class Panel(Scene):
                 group,
             ),
             (
+                "creations",
+                "framed-picture",
+                self._("Children's creations"),
+                TILE_COLORS[4],
+                partial(self.shell.push, "creations"),
+                self.shell.creations is not None,
+            ),
+            (
                 "out-of-order",
                 "construction",
                 self._("Out of order"),
@@ -133,12 +153,15 @@ class Panel(Scene):
         ]
         gap = m.px(18)
         bw = (self.left.width - gap) // 2
-        bh = min(m.px(150), (self.left.height - 2 * gap) // 3)
+        rows = (len(actions) + 1) // 2
+        bh = min(m.px(150), (self.left.height - (rows - 1) * gap) // rows)
         buttons = []
         for i, (key, icon, label, color, action, enabled) in enumerate(actions):
             row, col = divmod(i, 2)
+            # An odd last button (the way back to the children) takes the whole row.
+            width = self.left.width if i == len(actions) - 1 and col == 0 else bw
             rect = pygame.Rect(
-                self.left.x + col * (bw + gap), self.left.y + row * (bh + gap), bw, bh
+                self.left.x + col * (bw + gap), self.left.y + row * (bh + gap), width, bh
             )
             buttons.append(
                 Button(
@@ -152,12 +175,48 @@ class Panel(Scene):
                     enabled=enabled,
                 )
             )
+        button = self._sync_button()
+        if button is not None:
+            buttons.append(button)
         self.buttons.set_buttons(buttons)
+
+    def _info_card(self) -> pygame.Rect:
+        """The card under the week's chart: office sync, then notes and warnings."""
+        m = self.ui.metrics
+        right = self.right
+        top = right.y + int(right.height * 0.56) + m.px(16)
+        return pygame.Rect(right.x, top, right.width, right.bottom - top)
+
+    def _sync_row(self) -> pygame.Rect:
+        """The sync block's first row: its heading, and "Sync now" on the right."""
+        m = self.ui.metrics
+        inner = self._info_card().inflate(-2 * m.px(20), -2 * m.px(14))
+        return pygame.Rect(inner.x, inner.y, inner.width, m.px(58))
+
+    def _sync_button(self) -> Button | None:
+        if self.sync is None:
+            return None
+        row = self._sync_row()
+        width = min(self.ui.metrics.px(300), row.width * 2 // 5)
+        _lines, label, enabled = self._sync_view()
+        return Button(
+            "panel:sync-now",
+            pygame.Rect(row.right - width, row.y, width, row.height),
+            TILE_COLORS[3],
+            label=label,
+            on_press=self._sync_now,
+            enabled=enabled,
+        )
 
     # ----- actions -------------------------------------------------------------------
 
     def _close(self) -> None:
         self.shell.pop(self)
+
+    def _sync_now(self) -> None:
+        if self.sync is not None:
+            self.sync.sync_now()
+            self._refresh_sync()
 
     def _end_session(self) -> None:
         self.shell.end_session("librarian")
@@ -181,6 +240,38 @@ class Panel(Scene):
         self.idle += dt
         if self.idle >= IDLE_CLOSE_S:
             self._close()
+            return
+        self._sync_poll += dt
+        if self.sync is not None and self._sync_poll >= SYNC_POLL_S:
+            self._sync_poll = 0.0
+            self._refresh_sync()
+
+    def _refresh_sync(self) -> None:
+        view = self._sync_view()
+        if view == self._sync_shown:
+            return
+        self._sync_shown = view
+        self.layout()  # the "Sync now" button's label and state
+        self.shell.invalidate(self._info_card())
+
+    # ----- office sync, in words -------------------------------------------------------
+
+    @property
+    def sync_text(self) -> list[str]:
+        """The sync block's lines as shown now (the tests read them)."""
+        lines, _label, _enabled = self._sync_shown
+        return [text for text, _problem in lines]
+
+    def _sync_view(self) -> tuple[tuple[tuple[str, bool], ...], str, bool]:
+        """(lines as (text, is_problem), button label, button enabled) for the sync block."""
+        sync = self.sync
+        status = sync.status() if sync is not None else None
+        now = self.shell.wall_now()
+        lines = tuple(status_lines(status, self.shell.config, self.shell.translator, now))
+        running = status is not None and status.running
+        label = self._("Syncing…") if running else self._("Sync now")
+        enabled = status is not None and not status.not_set_up and not running
+        return lines, label, enabled
 
     # ----- drawing -------------------------------------------------------------------
 
@@ -197,8 +288,8 @@ class Panel(Scene):
             align="left",
         )
         surface.blit(title, (m.margin, m.px(24)))
-        self.buttons.draw(surface)
         self._draw_week(surface)
+        self.buttons.draw(surface)  # after the cards: "Sync now" sits on one
 
     def _card(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         m = self.ui.metrics
@@ -257,20 +348,20 @@ class Panel(Scene):
                 _weekday(day.day, self.shell.translator.lang), m.font_size("small"), INK_SOFT
             )
             surface.blit(label, label.get_rect(midtop=(bar.centerx, bars.bottom + m.px(4))))
-        info = pygame.Rect(
-            right.x, card.bottom + m.px(16), right.width, right.bottom - card.bottom - m.px(16)
-        )
+        info = self._info_card()
         self._card(surface, info)
         inner = info.inflate(-2 * m.px(20), -2 * m.px(14))
-        rows = [self._("Office sync: not set up on this computer yet.")]
+        y = self._draw_sync(surface, inner)
+        # Warnings first: when sync needs several lines, the card may not hold everything.
+        rows: list[str] = list(self.warnings)
         if usage.top_activities:
             titles = {
                 a.id: self.shell.translator.pick(a.cls.info.title) for a in self.shell.activities
             }
             names = ", ".join(titles.get(a, a) for a, _n in usage.top_activities[:3])
-            rows.insert(0, self._("Most played this week: %(names)s") % {"names": names})
-        rows += self.warnings or [self._("No warnings.")]
-        y = inner.y
+            rows.append(self._("Most played this week: %(names)s") % {"names": names})
+        if not self.warnings:
+            rows.append(self._("No warnings."))
         for row in rows:
             is_warning = row in self.warnings
             rendered = text.fit(
@@ -285,6 +376,40 @@ class Panel(Scene):
                 break
             surface.blit(rendered, (inner.x, y))
             y += m.px(34)
+
+    def _draw_sync(self, surface: pygame.Surface, inner: pygame.Rect) -> int:
+        """The office sync block at the top of `inner`; returns the y below it."""
+        m = self.ui.metrics
+        text = self.ui.text
+        row = self._sync_row()
+        button = next((b for b in self.buttons.buttons if b.id == "panel:sync-now"), None)
+        heading_w = row.width - (button.rect.width + m.px(16) if button is not None else 0)
+        heading = text.fit(
+            self._("Office sync"),
+            (heading_w, row.height),
+            m.font_size("body"),
+            INK,
+            weight="bold",
+            align="left",
+            max_lines=1,
+        )
+        surface.blit(heading, heading.get_rect(midleft=(row.x, row.centery)))
+        y = row.bottom + m.px(8)
+        lines, _label, _enabled = self._sync_shown
+        for line, is_problem in lines:
+            rendered = text.fit(
+                line,
+                (inner.width, m.px(32)),
+                m.font_size("small"),
+                BAD if is_problem else INK,
+                align="left",
+                max_lines=1,
+            )
+            surface.blit(rendered, (inner.x, y))
+            y += m.px(34)
+        y += m.px(4)
+        pygame.draw.line(surface, lighten(INK_SOFT, 0.7), (inner.x, y), (inner.right, y), 1)
+        return y + m.px(10)
 
 
 def _weekday(day: date, lang: str) -> str:

@@ -1,0 +1,4 @@
+"""The creative tools: the drawing board, the stop-motion studio and the story maker.
+
+They are activities like the games and import only `kiosk.api`; their projects are saved
+as creations (`kiosk.studio.creations`, offered to tools as `ctx.creations`)."""
