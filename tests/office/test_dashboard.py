@@ -284,7 +284,7 @@ def test_xlsx_header_is_in_the_dashboard_language(office: httpx.Client) -> None:
     response = office.get("/reports/usage.xlsx?group_by=site&lang=lt")
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet is not None
-    assert [c.value for c in sheet[1]][:3] == ["Biblioteka", "Seansai", "Vaikų apsilankymai"]
+    assert [c.value for c in sheet[1]][:3] == ["Biblioteka", "Sesijos", "Vaikų apsilankymai"]
 
 
 def test_station_list_shows_sync_version_skew_and_conflicts(
