@@ -40,6 +40,9 @@ DB_FILENAME = "usage.db"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 10_000
 PROBLEM_MOVED_ASIDE = "database_moved_aside"
+PROBLEM_OTHER_STATION = "database_of_other_station"
+#: kv key: the "site/station" a database records usage for.
+KV_IDENTITY = "identity"
 
 # Primary SQLite result codes that mean "this file is damaged", not "try again".
 _SQLITE_CORRUPT = 11
@@ -124,20 +127,20 @@ def find_damage(db_path: Path) -> str | None:
     return None
 
 
-def move_aside(db_path: Path, now: datetime) -> Path:
-    """Rename a damaged database (and its -wal/-shm files) out of the way; never delete."""
+def move_aside(db_path: Path, now: datetime, why: str = "corrupt") -> Path:
+    """Rename a database (and its -wal/-shm files) out of the way; never delete."""
     stamp = now.strftime("%Y%m%dT%H%M%SZ")
-    target = db_path.with_name(f"{db_path.name}.corrupt-{stamp}")
+    target = db_path.with_name(f"{db_path.name}.{why}-{stamp}")
     counter = 1
     while target.exists():
-        target = db_path.with_name(f"{db_path.name}.corrupt-{stamp}-{counter}")
+        target = db_path.with_name(f"{db_path.name}.{why}-{stamp}-{counter}")
         counter += 1
     os.replace(db_path, target)
     for suffix in ("-wal", "-shm"):
         side = db_path.with_name(db_path.name + suffix)
         if side.exists():
             os.replace(side, target.with_name(target.name + suffix))
-    log.warning("usage database %s was damaged; moved aside to %s", db_path, target)
+    log.warning("usage database %s moved aside (%s) to %s", db_path, why, target)
     return target
 
 
@@ -209,11 +212,16 @@ class PreparedDatabase:
     moved_aside: Path | None
 
 
-def prepare_database(data_dir: Path, now: datetime) -> PreparedDatabase:
+def prepare_database(
+    data_dir: Path, now: datetime, identity: str | None = None
+) -> PreparedDatabase:
     """Make sure `data_dir/usage.db` exists, is healthy and at the newest schema.
 
     A damaged file is moved aside and a fresh database started (once: a second failure
-    raises UsageDatabaseError rather than looping)."""
+    raises UsageDatabaseError rather than looping). With `identity` ("site/station"), a
+    database that recorded another identity (say the demo site, tried out on this PC
+    before it was set up as a library's station) is moved aside too, so its usage is never
+    sent to the office as this station's."""
     ensure_data_folder(data_dir)
     db_path = database_path(data_dir)
     damage = find_damage(db_path)
@@ -229,6 +237,21 @@ def prepare_database(data_dir: Path, now: datetime) -> PreparedDatabase:
             revision = upgrade(db_path, now)
         except sa_exc.DBAPIError as again:
             raise UsageDatabaseError(db_path, str(again.orig or again)) from None
+    if identity is not None and moved is None:
+        recorded = _identity(db_path, identity)
+        if recorded != identity:
+            moved = move_aside(db_path, now, "other-station")
+            revision = upgrade(db_path, now)
+            _identity(db_path, identity)
+            record_problem(
+                db_path,
+                now,
+                PROBLEM_OTHER_STATION,
+                f"The usage database in {data_dir} belonged to {recorded}, not {identity}. "
+                f"It was moved aside to {moved.name} and kept; a fresh database was started, "
+                "so its usage is not counted for this station.",
+            )
+            return PreparedDatabase(db_path, revision, moved)
     if moved is not None:
         record_problem(
             db_path,
@@ -239,6 +262,25 @@ def prepare_database(data_dir: Path, now: datetime) -> PreparedDatabase:
             "its last successful sync is in the old file: keep it for the project office.",
         )
     return PreparedDatabase(db_path, revision, moved)
+
+
+def _identity(db_path: Path, identity: str) -> str:
+    """The "site/station" this database records usage for; a database without one (new, or
+    made before this was kept) takes `identity`."""
+    engine = make_engine(db_path)
+    try:
+        with engine.begin() as connection:
+            row = connection.exec_driver_sql(
+                "SELECT value FROM kv WHERE key = ?", (KV_IDENTITY,)
+            ).first()
+            if row is not None:
+                return str(row[0])
+            connection.exec_driver_sql(
+                "INSERT INTO kv (key, value) VALUES (?, ?)", (KV_IDENTITY, identity)
+            )
+            return identity
+    finally:
+        engine.dispose()
 
 
 def record_problem(db_path: Path, now: datetime, code: str, message: str) -> None:

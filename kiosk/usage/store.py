@@ -84,10 +84,13 @@ class UsageStore:
         *,
         station: str,
         timezone: str,
+        identity: str | None = None,
         retention_days: int,
         clock: WallClock = _system_clock,
     ) -> None:
         self.data_dir = data_dir
+        #: "site/station": a database recorded for another one is moved aside at open.
+        self.identity = identity
         self.zone = ZoneInfo(timezone)
         self.retention_days = retention_days
         self._clock = clock
@@ -116,6 +119,7 @@ class UsageStore:
             data_dir,
             station=config.station.id,
             timezone=config.site.timezone,
+            identity=f"{config.site.id}/{config.station.id}",
             retention_days=config.usage.retention_days,
             clock=clock or _system_clock,
         )
@@ -191,7 +195,7 @@ class UsageStore:
 
     def _open_database(self) -> Engine:
         now = self._clock()
-        prepared = prepare_database(self.data_dir, now)
+        prepared = prepare_database(self.data_dir, now, self.identity)
         self.db_path = prepared.path
         self.moved_aside = prepared.moved_aside
         engine = make_engine(prepared.path)

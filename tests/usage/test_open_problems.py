@@ -114,3 +114,31 @@ def test_read_only_data_folder_says_which_and_what_to_do(
         assert str(data_dir) in str(caught.value)
     finally:
         data_dir.chmod(0o700)
+
+
+def test_a_database_of_another_station_is_moved_aside_not_sent_as_this_one(
+    open_store: OpenStore, data_dir: Path
+) -> None:
+    from kiosk.config import parse_config
+
+    # Tried out with the demo config first...
+    demo = open_store(config=parse_config("site: {timezone: Europe/Riga}"))
+    demo.record(SessionStarted("s1", "group", 12, None, "lv", T0))
+    demo.record(SessionEnded("s1", T0 + timedelta(minutes=30), "librarian"))
+    demo.close()
+    # ...then set up as Ludza's whiteboard: the demo's usage must not count as Ludza's.
+    ludza = parse_config("site: {id: ludza}\nstation: {id: ludza-wb-1}")
+    store = open_store(config=ludza)
+    moved = data_dir / "usage.db.other-station-20261126T120000Z"
+    assert store.moved_aside == moved and moved.is_file()
+    [problem] = store.problems()
+    assert problem.code == "database_of_other_station"
+    assert "demo/demo-pc-1" in problem.message and "ludza/ludza-wb-1" in problem.message
+    store.close()
+    assert query(data_dir / "usage.db", "SELECT count(*) FROM sessions") == [(0,)]
+    assert query(data_dir / "usage.db", "SELECT value FROM kv WHERE key = 'identity'") == [
+        ("ludza/ludza-wb-1",)
+    ]
+    # Opening it again as the same station changes nothing.
+    again = open_store(config=ludza)
+    assert again.moved_aside is None
