@@ -3,7 +3,7 @@ the database layers, so `kiosk --help` and the kiosk itself stay light.
 
 Exit codes: 0 done; 1 `import` could not import at least one file (the others are
 imported); 2 bad usage or input (unknown database, bad site id, short password…).
-The database is `--db` (before or, for `serve`, after the command), else $KIOSK_OFFICE_DB,
+The database is `--db` (before or after the command), else $KIOSK_OFFICE_DB,
 else SQLite in the user data folder; every command migrates it first.
 """
 
@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from sqlalchemy import Engine
 
 #: How many conflicts `import` lists per file before summing up the rest.
@@ -32,7 +34,6 @@ def add_office_arguments(office: argparse.ArgumentParser) -> None:
     commands = office.add_subparsers(dest="office_command", metavar="COMMAND", required=True)
 
     serve = commands.add_parser("serve", help="run the office service and dashboard")
-    serve.add_argument("--db", dest="db_serve", help=argparse.SUPPRESS)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8700)
 
@@ -61,6 +62,10 @@ def add_office_arguments(office: argparse.ArgumentParser) -> None:
     export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     export.add_argument("--out", type=Path, metavar="F")
 
+    # `--db` works after the command too (`kiosk office serve --db URL`, as in DESIGN §5).
+    for command in (serve, add_site, add_coordinator, imp, export):
+        command.add_argument("--db", dest="db_sub", metavar="URL", help="office database URL")
+
 
 class _OfficeCommandError(Exception):
     """Bad usage or input: printed as "kiosk office: …", exit 2."""
@@ -73,7 +78,7 @@ def run_office(args: argparse.Namespace) -> int:
     from kiosk.office.auth import OfficeInputError
     from kiosk.office.db import OfficeDatabaseError, default_url
 
-    url = getattr(args, "db_serve", None) or args.db or default_url()
+    url = getattr(args, "db_sub", None) or args.db or default_url()
     handlers = {
         "serve": _serve,
         "add-site": _add_site,
@@ -191,7 +196,16 @@ def _import_files(url: str, args: argparse.Namespace) -> int:
                 )
                 failed += 1
                 continue
+            earlier = _received_before(engine, raw)
             status, answer = ingest(engine, None, raw)
+            if status == 200 and earlier is not None:
+                # A replay: the office answers with the stored response (protocol v1),
+                # whose counts describe the first import, not this one.
+                print(
+                    f"{path}: already imported on {earlier:%Y-%m-%d %H:%M} UTC; nothing changed "
+                    f"(then: {_summary(raw, answer)})"
+                )
+                continue
             if status != 200:
                 print(
                     f"{path}: not imported ({answer['error']}): {answer['message']}",
@@ -204,6 +218,23 @@ def _import_files(url: str, args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     return 1 if failed else 0
+
+
+def _received_before(engine: Engine, raw: bytes) -> datetime | None:
+    """When the batch in `raw` was first accepted, or None (new, or not a readable body)."""
+    from sqlalchemy.orm import Session
+
+    from kiosk.office.models import Batch
+
+    try:
+        batch_id = json.loads(raw).get("batch_id")
+    except (ValueError, AttributeError):
+        return None
+    if not isinstance(batch_id, str):
+        return None
+    with Session(engine) as db:
+        batch = db.get(Batch, batch_id[:36])
+        return batch.received_at if batch is not None else None
 
 
 def _summary(raw: bytes, answer: dict[str, Any]) -> str:

@@ -180,11 +180,16 @@ class Panel(Scene):
             buttons.append(button)
         self.buttons.set_buttons(buttons)
 
+    def _chart_share(self) -> float:
+        """Height of the week's chart as a share of the right column: smaller when there
+        are warnings, so they fit under the sync block and are never pushed out."""
+        return 0.4 if self.warnings else 0.5
+
     def _info_card(self) -> pygame.Rect:
         """The card under the week's chart: office sync, then notes and warnings."""
         m = self.ui.metrics
         right = self.right
-        top = right.y + int(right.height * 0.56) + m.px(16)
+        top = right.y + int(right.height * self._chart_share()) + m.px(16)
         return pygame.Rect(right.x, top, right.width, right.bottom - top)
 
     def _sync_row(self) -> pygame.Rect:
@@ -301,7 +306,7 @@ class Panel(Scene):
         text = self.ui.text
         ngettext = self.shell.translator.ngettext
         usage = self.usage
-        chart_h = int(right.height * 0.56)
+        chart_h = int(right.height * self._chart_share())
         card = pygame.Rect(right.x, right.y, right.width, chart_h)
         self._card(surface, card)
         inner = card.inflate(-2 * m.px(20), -2 * m.px(16))

@@ -162,6 +162,22 @@ def test_import_then_the_same_rows_over_http_are_all_unchanged(
     assert snapshot_tables(office_engine) == before
 
 
+def test_importing_the_same_file_again_says_so_and_changes_nothing(
+    office_url: str, office_engine: Engine, tmp_path: Path
+) -> None:
+    add_site(office_url)
+    bundle = write_bundle(tmp_path, make_batch())
+    first = office(office_url, "import", str(bundle))
+    assert first.returncode == 0, first.stderr
+    before = snapshot_tables(office_engine)
+    # --db after the command works as well as before it.
+    again = office(None, "import", str(bundle), "--db", office_url)
+    assert again.returncode == 0, again.stderr
+    assert f"{bundle}: already imported on " in again.stdout
+    assert "nothing changed" in again.stdout
+    assert snapshot_tables(office_engine) == before
+
+
 def test_import_goes_on_after_a_bad_file_and_exits_1(office_url: str, tmp_path: Path) -> None:
     add_site(office_url)
     broken = tmp_path / "broken.json"
