@@ -1,10 +1,25 @@
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+
 import pytest
 
 from kiosk.cli import main
 from kiosk.config import Config
 from kiosk.monkey import run_monkey
+
+
+@pytest.fixture(autouse=True)
+def _ignore_earlier_tests_objects() -> Iterator[None]:
+    """The shell runs a full garbage collection whenever an activity closes. In a test
+    process that has already run hundreds of tests, each one would walk every object those
+    left behind (the kiosk itself has a small heap); freezing them keeps the monkey's cost
+    its own."""
+    gc.collect()
+    gc.freeze()
+    yield
+    gc.unfreeze()
 
 
 def test_monkey_reaches_sessions_and_runs_without_errors() -> None:
