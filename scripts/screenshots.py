@@ -101,6 +101,50 @@ def shoot_more(out: Path, size: tuple[int, int], lang: str, suffix: str) -> None
             kiosk.screenshot(out / f"panel{suffix}.png")
 
 
+def shoot_studio(out: Path, size: tuple[int, int], lang: str, suffix: str) -> None:
+    """The three creative tools in use (the synthetic camera stands in for a webcam)."""
+    import os
+    import tempfile
+
+    os.environ.setdefault("KIOSK_CAMERA", "synthetic")
+    with tempfile.TemporaryDirectory() as folder:
+        with Harness(size=size, lang=lang, data_folder=Path(folder)) as kiosk:
+            kiosk.app.packs.wait(30)
+            kiosk.tap_button("start")
+            kiosk.tap_button("age:9-11")
+
+            def open_tile(tile: str) -> None:
+                if "home" in [b.id for b in kiosk.buttons()]:
+                    kiosk.tap_button("home")
+                while f"tile:{tile}" not in [b.id for b in kiosk.buttons()]:
+                    kiosk.tap_button("page:next")
+                kiosk.tap_button(f"tile:{tile}")
+
+            open_tile("draw")
+            view = kiosk.app.top.activity.view  # type: ignore[union-attr]
+            for i, (colour, size_id) in enumerate([(1, 2), (4, 1), (8, 0)]):
+                kiosk.tap_button(f"color:{colour}")
+                kiosk.tap_button(f"size:{size_id}")
+                y = view.top + view.height * (i + 1) // 4
+                kiosk.drag((view.left + view.width // 8, y), (view.right - view.width // 6, y - 40))
+            kiosk.screenshot(out / f"drawing{suffix}.png")
+            kiosk.tap_button("save")
+            open_tile("film")
+            kiosk.step(10)
+            for _ in range(4):
+                kiosk.step(5)
+                kiosk.tap_button("capture")
+            kiosk.step(5)
+            kiosk.screenshot(out / f"film{suffix}.png")
+            open_tile("story")
+            kiosk.tap_button("title")
+            kiosk.tap_button("key:shift")
+            title = {"lv": "mūsu diena", "lt": "mūsų diena"}.get(lang, "our day")
+            for letter in title:
+                kiosk.tap_button("key:space" if letter == " " else f"key:{letter}")
+            kiosk.screenshot(out / f"story{suffix}.png")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--all", action="store_true", help="every language and size")
@@ -112,9 +156,11 @@ def main() -> int:
             for w, h in ALL_SIZES:
                 shoot(args.out, (w, h), lang, None, f"-{lang}-{w}x{h}")
                 shoot_more(args.out, (w, h), lang, f"-{lang}-{w}x{h}")
+                shoot_studio(args.out, (w, h), lang, f"-{lang}-{w}x{h}")
     else:
         shoot(args.out, README_SIZE, "lv", {"attract", "launcher", "memory-play"}, "")
         shoot_more(args.out, README_SIZE, "lv", "")
+        shoot_studio(args.out, README_SIZE, "lv", "")
     print(f"screenshots written to {args.out}")
     return 0
 
