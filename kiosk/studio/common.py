@@ -369,3 +369,39 @@ def framed(picture: pygame.Surface, size: int) -> pygame.Surface:
     out.fill((*theme.INK_SOFT, 255))
     out.blit(inner, (2, 2))
     return out
+
+
+def saved_buttons(
+    ctx: ActivityContext,
+    keep_icon: str,
+    keep_going: Callable[[], None],
+    new_id: str,
+    new_label: str,
+    start_new: Callable[[], None],
+) -> list[Button]:
+    """The two big buttons under "Saved!": go on with this work, or start a new one."""
+    m = ctx.ui.metrics
+    a = ctx.area
+    w, h, gap = m.px(320), m.px(130), m.px(40)
+    top = a.top + a.height * 3 // 5
+    left = a.centerx - w - gap // 2
+    return [
+        Button(
+            id="keep-going",
+            rect=pygame.Rect(left, top, w, h),
+            color=theme.NEUTRAL_COLOR,
+            icon=keep_icon,
+            label=ctx.gettext("Keep going"),
+            icon_share=0.5,
+            on_press=keep_going,
+        ),
+        Button(
+            id=new_id,
+            rect=pygame.Rect(left + w + gap, top, w, h),
+            color=theme.YES_COLOR,
+            icon="sparkles",
+            label=new_label,
+            icon_share=0.5,
+            on_press=start_new,
+        ),
+    ]

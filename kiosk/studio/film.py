@@ -39,6 +39,7 @@ from kiosk.api import (
     draw,
     theme,
 )
+from kiosk.studio.common import saved_buttons
 from kiosk.studio.pictures import (
     arrow_icon,
     blit_thumb,
@@ -512,32 +513,14 @@ class StopMotion(Activity):
         self._rebuild_buttons()
 
     def _saved_buttons(self) -> list[Button]:
-        m = self.ctx.ui.metrics
-        a = self.ctx.area
-        _ = self.ctx.gettext
-        w, h, gap = m.px(320), m.px(130), m.px(40)
-        top = a.top + a.height * 3 // 5
-        left = a.centerx - w - gap // 2
-        return [
-            Button(
-                id="keep-going",
-                rect=pygame.Rect(left, top, w, h),
-                color=theme.NEUTRAL_COLOR,
-                icon="video-camera",
-                label=_("Keep going"),
-                icon_share=0.5,
-                on_press=self.keep_going,
-            ),
-            Button(
-                id="new-film",
-                rect=pygame.Rect(left + w + gap, top, w, h),
-                color=theme.YES_COLOR,
-                icon="sparkles",
-                label=_("New film"),
-                icon_share=0.5,
-                on_press=self.new_film,
-            ),
-        ]
+        return saved_buttons(
+            self.ctx,
+            "video-camera",
+            self.keep_going,
+            "new-film",
+            self.ctx.gettext("New film"),
+            self.new_film,
+        )
 
     # ----- actions ---------------------------------------------------------------------
 

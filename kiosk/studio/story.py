@@ -36,7 +36,7 @@ from kiosk.api import (
     draw,
     theme,
 )
-from kiosk.studio.common import PictureGrid, creation_picture
+from kiosk.studio.common import PictureGrid, creation_picture, saved_buttons
 from kiosk.studio.pictures import arrow_icon, blit_thumb, fit_onto, pack_picture_frame, play_icon
 from kiosk.studio.slides import (
     BUBBLE_BOX,
@@ -915,32 +915,14 @@ class StoryMaker(Activity):
         ]
 
     def _saved_buttons(self) -> list[Button]:
-        m = self.ctx.ui.metrics
-        a = self.ctx.area
-        _ = self.ctx.gettext
-        w, h, gap = m.px(320), m.px(130), m.px(40)
-        top = a.top + a.height * 3 // 5
-        left = a.centerx - w - gap // 2
-        return [
-            Button(
-                id="keep-going",
-                rect=pygame.Rect(left, top, w, h),
-                color=theme.NEUTRAL_COLOR,
-                icon="open-book",
-                label=_("Keep going"),
-                icon_share=0.5,
-                on_press=self.keep_going,
-            ),
-            Button(
-                id="new-story",
-                rect=pygame.Rect(left + w + gap, top, w, h),
-                color=theme.YES_COLOR,
-                icon="sparkles",
-                label=_("New story"),
-                icon_share=0.5,
-                on_press=self.new_story,
-            ),
-        ]
+        return saved_buttons(
+            self.ctx,
+            "open-book",
+            self.keep_going,
+            "new-story",
+            self.ctx.gettext("New story"),
+            self.new_story,
+        )
 
     # ----- input and time --------------------------------------------------------------
 
