@@ -8,7 +8,7 @@ from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 
 from kiosk.harness import Harness
-from kiosk.i18n import LANGUAGES, Translator
+from kiosk.i18n import LANGUAGES, Translator, load_catalog
 from kiosk.paths import APP_ROOT, LOCALE_DIR
 
 
@@ -60,10 +60,76 @@ def test_catalog_has_every_string_the_code_uses_translated(lang: str) -> None:
     assert problems == []
 
 
+#: The plural rule each catalog carries: GNU gettext's traditional rules, the order
+#: translators' tools (Poedit, Weblate) expect for lv and lt. Babel's CLDR-derived rule is
+#: *not* used: Babel 2.19 moved Latvian's "zero" form to index 0, and CLDR's "zero" category
+#: (0, 10-20, 30, ...) is not a grammatical form of Latvian nouns after a numeral.
+CATALOG_RULES = {
+    "lv": (3, "(n%10==1 && n%100!=11 ? 0 : n != 0 ? 1 : 2)"),
+    "lt": (3, "(n%10==1 && n%100!=11 ? 0 : n%10>=2 && (n%100<10 || n%100>=20) ? 1 : 2)"),
+    "en": (2, "(n != 1)"),
+}
+
+#: Which catalog form each CLDR category must land on, for every whole number. In Latvian
+#: CLDR's "zero" and "other" both read as the nominative plural (form 1), except 0 itself,
+#: which has its own form (2: "0 pāru").
+CLDR_TO_FORM = {
+    "lv": {"one": 0, "other": 1, "zero": 1},
+    "lt": {"one": 0, "few": 1, "other": 2, "many": 2},
+    "en": {"one": 0, "other": 1},
+}
+
+SAMPLE_NUMBERS = (0, 1, 2, 10, 11, 19, 20, 21, 100, 111)
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_plural_rule_is_the_cldr_rule(lang: str) -> None:
-    assert _catalog(lang).plural_expr == get_plural(lang).plural_expr
-    assert _catalog(lang).num_plurals == get_plural(lang).num_plurals
+def test_catalog_carries_the_chosen_plural_rule(lang: str) -> None:
+    catalog = _catalog(lang)
+    num_plurals, expr = CATALOG_RULES[lang]
+    assert catalog.num_plurals == num_plurals
+    assert catalog.plural_expr.replace(" ", "") == expr.replace(" ", "")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_plural_forms_agree_with_cldr_categories(lang: str) -> None:
+    """Whatever order a Babel release gives CLDR's rule, each whole number's catalog form
+    must be the one its CLDR category calls for."""
+    from babel import Locale
+
+    category_of = Locale.parse(lang).plural_form
+    translations = load_catalog(lang)
+    # The catalog's own compiled rule (gettext's `plural`), not Babel's.
+    form_of = translations.plural  # type: ignore[attr-defined]
+    wrong = []
+    for n in (*range(0, 1000), 1001, 1011, 1021, 10_000, 100_001):
+        expected = CLDR_TO_FORM[lang][category_of(n)]
+        if lang == "lv" and n == 0:
+            expected = 2
+        if form_of(n) != expected:
+            wrong.append((n, category_of(n), form_of(n), expected))
+    assert wrong == []
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_plural_message_uses_the_singular_only_where_the_grammar_does(lang: str) -> None:
+    """Every plural msgstr at the sample numbers: 2, 10, 11 and 111 never get the
+    singular, and in lv and lt 21 gets the same singular as 1 ("21 pāris", "21 pora")."""
+    translations = load_catalog(lang)
+    problems = []
+    for message in _catalog(lang):
+        if not message.pluralizable or not message.id or _is_invariable(message.string[0]):
+            continue
+        singular, plural = message.id[0], message.id[1]
+        form = {n: translations.ngettext(singular, plural, n) for n in SAMPLE_NUMBERS}
+        problems += [(singular, n) for n in (2, 10, 11, 111) if form[n] == form[1]]
+        if lang in ("lv", "lt") and form[21] != form[1]:
+            problems.append((singular, 21))
+    assert problems == []
+
+
+def _is_invariable(text: str) -> bool:
+    # Abbreviations such as "%(n)d min" do not change with the number.
+    return text.rstrip(".").endswith("min")
 
 
 def test_latvian_and_lithuanian_plurals_pick_the_right_form() -> None:
