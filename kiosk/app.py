@@ -14,6 +14,7 @@ import logging
 import os
 import random
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -144,6 +145,13 @@ class App:
         # SDL would turn SIGTERM into a window-close event, which kiosk mode ignores; the
         # shell handles signals itself so a system shutdown still ends it cleanly.
         os.environ.setdefault("SDL_NO_SIGNAL_HANDLERS", "1")
+        if sys.platform.startswith("linux"):
+            # SDL's default on X11 uploads the whole window into a texture and renders it
+            # at every update; without a GPU (software GL, Xvfb, thin PCs) that costs
+            # 7 ms a frame and ~15 % of a core on a still screen, and 110 MB more. The
+            # plain window surface sends only the changed rectangles (0.3 ms, ~1 %); see
+            # benchmarks/bench_xvfb.py. IT staff can set the variable to 1 to compare.
+            os.environ.setdefault("SDL_FRAMEBUFFER_ACCELERATION", "0")
         pygame.display.init()
         pygame.font.init()
         if self.kiosk_mode:

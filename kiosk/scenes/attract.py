@@ -1,7 +1,10 @@
 """The attract screen: friendly pictures bobbing, "Touch to start", language flags.
 
 A touch anywhere (but on a flag) starts a solo session. Only the bobbing pictures and the
-pulsing start button are repainted while it waits, a dozen times a second."""
+pulsing start button are repainted while it waits, a dozen times a second; after
+`REST_AFTER_S` without input the screen rests (nothing moves, nothing is repainted) and the
+first touch, key or mouse move wakes it. On a quiet day the attract screen is on show for
+hours: resting keeps the PC's CPU, fan and power bill near those of a still picture."""
 
 from __future__ import annotations
 
@@ -19,6 +22,8 @@ from kiosk.ui.widgets import Button, ButtonGroup
 
 PICTURES = ("puzzle", "artist-palette", "teddy-bear", "firefighter", "books", "rocket")
 ANIMATION_FPS = 12
+#: Seconds without input before the attract screen stops animating.
+REST_AFTER_S = 120.0
 
 
 class Attract(Scene):
@@ -30,12 +35,27 @@ class Attract(Scene):
         self._touch_began = False
         self.t = 0.0
         self._since_paint = 0.0
+        self._quiet_s = 0.0
         self._pictures_area = pygame.Rect(0, 0, 0, 0)
         self._start_area = pygame.Rect(0, 0, 0, 0)
 
     @property
+    def resting(self) -> bool:
+        return self._quiet_s >= REST_AFTER_S
+
+    @property
     def frame_rate(self) -> int:
-        return ANIMATION_FPS
+        return 0 if self.resting else ANIMATION_FPS
+
+    def on_enter(self) -> None:
+        super().on_enter()
+        self._quiet_s = 0.0
+
+    def _wake(self) -> None:
+        if self.resting:
+            self.shell.invalidate(self._pictures_area)
+            self.shell.invalidate(self._start_area)
+        self._quiet_s = 0.0
 
     def layout(self) -> None:
         """A vertical stack measured in layout units, centred on the screen:
@@ -96,6 +116,7 @@ class Attract(Scene):
         self.shell.go("age_picker" if self.shell.config.session.age_picker else "launcher")
 
     def handle_event(self, event: InputEvent) -> bool:
+        self._wake()
         if self.buttons.handle(event):
             return True
         if isinstance(event, PointerEvent):
@@ -112,6 +133,9 @@ class Attract(Scene):
         return False
 
     def update(self, dt: float) -> None:
+        self._quiet_s += dt
+        if self.resting:
+            return
         self.t += dt
         self._since_paint += dt
         if self._since_paint >= 1 / ANIMATION_FPS:

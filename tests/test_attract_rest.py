@@ -1,0 +1,51 @@
+"""The attract screen rests after a quiet spell, so an empty room costs almost nothing."""
+
+from __future__ import annotations
+
+import pygame
+
+from kiosk.harness import Harness
+from kiosk.scenes.attract import ANIMATION_FPS, REST_AFTER_S
+
+
+def _painted_frames(kiosk: Harness, seconds: float) -> int:
+    """How many of the next frames repainted anything."""
+    painted = 0
+    original = pygame.display.update
+
+    def counting_update(*args: object) -> None:
+        nonlocal painted
+        painted += 1
+        original(*args)  # type: ignore[arg-type]
+
+    pygame.display.update = counting_update  # type: ignore[assignment]
+    try:
+        kiosk.wait(seconds)
+    finally:
+        pygame.display.update = original
+    return painted
+
+
+def test_attract_screen_animates_then_rests_and_a_touch_wakes_it(kiosk: Harness) -> None:
+    assert kiosk.scene_name == "Attract"
+    assert kiosk.app.frame_rate == ANIMATION_FPS
+    assert _painted_frames(kiosk, 2.0) >= ANIMATION_FPS  # the pictures bob
+
+    kiosk.wait(REST_AFTER_S)
+    assert kiosk.app.frame_rate == 0  # the main loop falls back to its calm input poll
+    assert _painted_frames(kiosk, 5.0) == 0
+
+    kiosk.key(pygame.K_LSHIFT)  # any input wakes it, without starting a session
+    assert kiosk.scene_name == "Attract"
+    assert kiosk.app.sessions.current is None
+    assert kiosk.app.frame_rate == ANIMATION_FPS
+    assert _painted_frames(kiosk, 2.0) >= ANIMATION_FPS
+
+
+def test_a_resting_attract_screen_still_starts_a_session_at_the_first_touch(
+    kiosk: Harness,
+) -> None:
+    kiosk.wait(REST_AFTER_S + 1)
+    kiosk.tap_button("start")
+    assert kiosk.app.sessions.current is not None
+    assert kiosk.scene_name in ("AgePicker", "Launcher")
