@@ -412,7 +412,8 @@ class App:
     @property
     def frame_rate(self) -> int:
         """The frame rate the stack needs now, capped by display.max_fps; 0 when still."""
-        needed = max((scene.frame_rate for scene in self.stack), default=0)
+        # Covered scenes are not drawn, so their animations do not count.
+        needed = max((scene.frame_rate for scene in self._visible_scenes()), default=0)
         if self.unlock.holding:
             needed = max(needed, 20)
         return min(needed, self.config.display.max_fps)
@@ -600,9 +601,9 @@ class App:
         fps_clock = pygame.time.Clock()
         last = self.clock.monotonic()
         while self.running:
-            # When nothing moves, poll input at a calm rate. (pygame's event.wait() polls
-            # every millisecond inside, which costs more than this.)
-            fps_clock.tick(self.frame_rate or IDLE_POLL_FPS)
+            # When nothing moves, poll input at a calm rate, never slower. (pygame's
+            # event.wait() polls every millisecond inside, which costs more than this.)
+            fps_clock.tick(max(self.frame_rate, IDLE_POLL_FPS))
             for event in pygame.event.get():
                 self.dispatch(event)
             now = self.clock.monotonic()

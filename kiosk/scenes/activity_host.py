@@ -22,6 +22,9 @@ from kiosk.ui.draw import scene_background as background
 from kiosk.ui.theme import INK, WHITE
 from kiosk.ui.widgets import ButtonGroup
 
+#: Seconds without painting or input after which an activity counts as still.
+STILL_AFTER_S = 1.0
+
 
 class ActivityHost(Scene):
     releases_memory = True
@@ -34,6 +37,7 @@ class ActivityHost(Scene):
         self.failed = False
         self._bar_veil: pygame.Surface | None = None
         self._round_begun = False
+        self._still_s = 0.0
 
     @property
     def info(self) -> ActivityInfo:
@@ -46,8 +50,10 @@ class ActivityHost(Scene):
 
     @property
     def frame_rate(self) -> int:
-        # Activities animate freely; the loop caps this at display.max_fps.
-        return 60
+        # Activities animate freely while they paint or the child touches them (the loop
+        # caps this at display.max_fps); an activity that has been still for a moment —
+        # a level picker, a question waiting for its answer — gets the calm input poll.
+        return 60 if self._still_s < STILL_AFTER_S else 0
 
     # ----- lifecycle ---------------------------------------------------------------------
 
@@ -149,6 +155,7 @@ class ActivityHost(Scene):
     # ----- what the context forwards -----------------------------------------------------
 
     def _invalidate_area(self, rect: pygame.Rect | None) -> None:
+        self._still_s = 0.0
         self.shell.invalidate(rect.clip(self.area) if rect is not None else self.area)
 
     def _start_round(self, level: int | None) -> None:
@@ -179,6 +186,7 @@ class ActivityHost(Scene):
     # ----- frames ------------------------------------------------------------------------
 
     def handle_event(self, event: InputEvent) -> bool:
+        self._still_s = 0.0
         # The bar takes pointer input only: on the keyboard, Escape is Home, and arrows,
         # Tab and Enter belong to the activity.
         if isinstance(event, PointerEvent) and self.bar_buttons.handle(event):
@@ -196,6 +204,7 @@ class ActivityHost(Scene):
         return result
 
     def update(self, dt: float) -> None:
+        self._still_s += dt
         self._guard(lambda: self._call(lambda a: a.update(dt)))
 
     def draw(self, surface: pygame.Surface) -> None:

@@ -1,4 +1,4 @@
-"""The attract screen rests after a quiet spell, so an empty room costs almost nothing."""
+"""Still screens cost almost nothing: the attract screen rests, a still activity idles."""
 
 from __future__ import annotations
 
@@ -49,3 +49,15 @@ def test_a_resting_attract_screen_still_starts_a_session_at_the_first_touch(
     kiosk.tap_button("start")
     assert kiosk.app.sessions.current is not None
     assert kiosk.scene_name in ("AgePicker", "Launcher")
+
+
+def test_a_still_activity_lets_the_loop_poll_calmly(kiosk: Harness) -> None:
+    kiosk.tap_button("start")
+    if kiosk.scene_name == "AgePicker":
+        kiosk.tap_button("age:skip")
+    kiosk.tap_button("tile:memory")
+    assert kiosk.app.frame_rate > 0  # just opened: it may animate
+    kiosk.wait(2.0)  # Memory pairs waits on its topic picker: nothing moves
+    assert kiosk.app.frame_rate == 0
+    kiosk.tap_button(kiosk.buttons()[1].id)  # a topic: the child is playing again
+    assert kiosk.app.frame_rate > 0
