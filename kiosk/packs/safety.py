@@ -42,14 +42,15 @@ PACK_YAML_LIMITS = YamlLimits(
     kind="a pack",
 )
 
-#: A picture file's size on disk: a 64-megapixel camera's JPEG is about 25 MB.
+#: A picture file's size on disk: a 64-megapixel phone's JPEG is about 25 MB.
 MAX_PICTURE_BYTES = 40_000_000
 #: Pixels a picture may have as stored (width × height, read from its header before
-#: anything is decoded). Below Pillow's own "decompression bomb" warning (89 million).
-MAX_PICTURE_PIXELS = 64_000_000
+#: anything is decoded): any phone or camera photo, and below Pillow's own "decompression
+#: bomb" warning (89 million).
+MAX_PICTURE_PIXELS = 80_000_000
 #: Pixels the kiosk may decode to show one picture (about 100 MB of memory at 4 bytes a
-#: pixel). JPEG photos are decoded already scaled down, so a 64-megapixel photo fits;
-#: a PNG, WebP or BMP has to be decoded whole, so it may have at most this many.
+#: pixel). JPEG photos are decoded already scaled down (an 80-megapixel photo to at most
+#: 20 million); a PNG, WebP or BMP has to be decoded whole, so it may have at most this many.
 MAX_DECODED_PIXELS = 24_000_000
 #: Picture files in one pack: checking decodes each, so this bounds a pack's reading time.
 MAX_PICTURE_FILES = 200

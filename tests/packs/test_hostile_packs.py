@@ -234,9 +234,9 @@ def test_content_check_of_all_hostile_packs_names_every_one(hostile_root: Path) 
     assert f"in {len(HOSTILE)} pack(s)" in result.stderr
 
 
-def test_a_64_megapixel_camera_photo_passes_the_check(tmp_path: Path) -> None:
+def test_an_80_megapixel_camera_photo_passes_the_check(tmp_path: Path) -> None:
     folder = _folder(tmp_path, "big-photo", _yaml("big-photo", "images/photo.jpg"))
-    Image.new("L", (8000, 6000), 128).save(folder / "images" / "photo.jpg", quality=50)
+    Image.new("L", (10320, 7740), 128).save(folder / "images" / "photo.jpg", quality=50)
     result = _check(folder)
     assert result.returncode == 0, result.stdout
     assert "1 pack(s) checked, no problems" in result.stdout
@@ -348,3 +348,28 @@ def test_a_picture_changed_after_loading_is_still_refused_when_shown(
 def test_the_shipped_packs_still_pass_within_the_limits() -> None:
     count, problems = check_packs([CONTENT])
     assert count >= 1 and problems == []
+
+
+def test_the_content_guide_states_the_limits_the_code_uses() -> None:
+    from kiosk.packs import safety
+    from kiosk.packs.check import MAX_PROBLEMS
+    from kiosk.packs.models import MAX_TEXT_CHARS
+    from kiosk.paths import APP_ROOT
+
+    guide = (APP_ROOT / "docs" / "content.md").read_text(encoding="utf-8")
+    section = guide[guide.index("## What a pack may not contain") :]
+    limits = safety.PACK_YAML_LIMITS
+    stated = [
+        f"over {safety.MAX_PACK_FILE_BYTES // 1_000_000} MB",
+        f"More than {limits.max_nodes:,} values",
+        f"more than {limits.max_depth} levels deep",
+        f"longer\n  than {limits.max_scalar_chars:,} characters",
+        f"longer than {MAX_TEXT_CHARS}",
+        f"over {safety.MAX_PICTURE_BYTES // 1_000_000} MB",
+        f"over {safety.MAX_PICTURE_PIXELS // 1_000_000} million pixels",
+        f"over {safety.MAX_DECODED_PIXELS // 1_000_000} million pixels",
+        f"More than {safety.MAX_PICTURE_FILES} picture files",
+        f"more than {safety.PHOTO_MAX_SIDE} pixels on the long side",
+        f"At most {MAX_PROBLEMS} problems",
+    ]
+    assert [text for text in stated if text not in section] == []
