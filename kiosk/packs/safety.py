@@ -85,9 +85,9 @@ def _megabytes(size: int) -> str:
 
 
 def _reason(exc: BaseException) -> str:
-    return (exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)) or type(
-        exc
-    ).__name__
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc) or type(exc).__name__
 
 
 def path_problem(relative: str) -> str | None:
