@@ -193,7 +193,7 @@ def open_picture(
         except Image.DecompressionBombError:
             raise PackFileError(
                 f"{relative!r} has far too many pixels (at most {MAX_PICTURE_PIXELS:,}); "
-                "save it smaller (2048 pixels on the long side is plenty)"
+                "save it smaller"
             ) from None
         except Image.UnidentifiedImageError:
             raise PackFileError(f"{relative!r} is not a PNG, JPEG, WebP or BMP picture") from None
@@ -205,20 +205,18 @@ def open_picture(
             width, height = image.size
             if width * height > MAX_PICTURE_PIXELS:
                 raise PackFileError(
-                    f"{relative!r} is {width}×{height} pixels, more than "
-                    f"{MAX_PICTURE_PIXELS:,} in all; save it smaller (2048 pixels on the "
-                    "long side is plenty)"
+                    f"{relative!r} is {width}×{height} pixels, over {MAX_PICTURE_PIXELS:,} "
+                    "in all; save it smaller"
                 )
             try:
                 image.draft("RGB", (max_side, max_side))  # JPEG only; a no-op for others
             except Exception as exc:
                 raise PackFileError(f"{relative!r} cannot be read ({_reason(exc)})") from None
-            width, height = image.size
-            if width * height > MAX_DECODED_PIXELS:
+            decoded_w, decoded_h = image.size
+            if decoded_w * decoded_h > MAX_DECODED_PIXELS:
                 raise PackFileError(
                     f"{relative!r} is {width}×{height} pixels; a {image.format} picture may "
-                    f"have at most {MAX_DECODED_PIXELS:,} (a JPEG photo more); save it "
-                    "smaller (2048 pixels on the long side is plenty)"
+                    f"have at most {MAX_DECODED_PIXELS:,}; save it smaller"
                 )
             yield image
 
@@ -233,8 +231,7 @@ def decode_picture(folder: Path, relative: str, max_side: int = PHOTO_MAX_SIDE) 
             upright.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
         except Exception as exc:  # truncated or corrupt data: OSError, SyntaxError, …
             raise PackFileError(
-                f"{relative!r} cannot be shown, the file is damaged ({_reason(exc)}); "
-                "save or copy it again"
+                f"{relative!r} cannot be shown, the file is damaged ({_reason(exc)}); copy it again"
             ) from None
     return upright
 

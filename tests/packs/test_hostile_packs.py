@@ -92,6 +92,10 @@ def _pack_yaml_outside(root: Path, name: str) -> None:
     (_folder(root, name) / "pack.yaml").symlink_to("/etc/passwd")
 
 
+def _pack_yaml_pipe(root: Path, name: str) -> None:
+    os.mkfifo(_folder(root, name) / "pack.yaml")
+
+
 def _pack_yaml_folder(root: Path, name: str) -> None:
     (_folder(root, name) / "pack.yaml").mkdir()
 
@@ -148,6 +152,8 @@ HOSTILE: dict[str, Hostile] = {
         _pack_yaml_outside, None, "'pack.yaml' is a link to a file outside the pack's folder"
     ),
     "pack-yaml-folder": Hostile(_pack_yaml_folder, None, "'pack.yaml' is a folder, not a file"),
+    "pack-yaml-pipe": Hostile(_pack_yaml_pipe, None, "'pack.yaml' is not an ordinary file"),
+    "backslash": Hostile(_text(lambda n: _yaml(n, "images\\x.png")), 7, "use / between folders"),
     "not-utf8": Hostile(
         _text(lambda n: _yaml(n).replace("Hostile", "Kārlis").encode("cp1257")),
         4,
