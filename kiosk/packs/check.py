@@ -31,7 +31,6 @@ from kiosk.paths import ASSETS
 from kiosk.yamltools import YamlProblem, describe_error, duplicate_keys, key_line, parse_with_nodes
 
 PACK_FILE = "pack.yaml"
-IMAGE_SUFFIXES = PICTURE_SUFFIXES
 #: Problems listed for one pack; a pack with more is far from ready, and a file of
 #: thousands of mistakes must not cost thousands of line look-ups.
 MAX_PROBLEMS = 100

@@ -18,6 +18,7 @@ from kiosk.config import parse_config
 from kiosk.harness import Harness
 from kiosk.librarian.pin import set_pin
 from kiosk.packs import check_packs, read_pack
+from kiosk.packs.check import MAX_PROBLEMS
 from kiosk.packs.library import PackLibrary, PackPictures
 from kiosk.packs.safety import MAX_PACK_FILE_BYTES, MAX_PICTURE_FILES
 from kiosk.paths import CONTENT
@@ -379,3 +380,17 @@ def test_the_content_guide_states_the_limits_the_code_uses() -> None:
         f"At most {MAX_PROBLEMS} problems",
     ]
     assert [text for text in stated if text not in section] == []
+
+
+def test_a_pack_of_thousands_of_mistakes_lists_the_first_hundred(tmp_path: Path) -> None:
+    words = "".join(
+        f"  - id: Word{i}\n    picture: pic\n    text: {{en: w}}\n" for i in range(3000)
+    )
+    folder = _folder(tmp_path, "mistakes", _yaml("mistakes", extra=f"words:\n{words}"))
+    Image.new("RGB", (8, 8)).save(folder / "images" / "x.png")
+    result = _check(folder)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert len(lines) == MAX_PROBLEMS + 1
+    assert lines[0].startswith(f"{folder / 'pack.yaml'}:9: words, item 1, id: string should")
+    assert lines[-1].endswith("2900 more problem(s) not listed; fix these and check again")
