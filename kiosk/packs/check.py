@@ -3,22 +3,37 @@
 `read_pack(folder)` returns the pack and the list of problems found; a pack with any
 problem is not used by the kiosk (the others are), and `kiosk content check` prints each
 problem as ``content/visit/pack.yaml:14: words[3].picture: no picture 'bakery' in
-pictures:``."""
+pictures:``. The kiosk reads packs with this same function, so the check finds every
+problem the kiosk would meet, pictures included (each is decoded as it would be shown).
+What a pack may not contain, and the limits, are in `kiosk.packs.safety`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
 from kiosk.packs.models import Pack, Texts
+from kiosk.packs.safety import (
+    MAX_PACK_FILE_BYTES,
+    MAX_PICTURE_FILES,
+    PACK_YAML_LIMITS,
+    PICTURE_SUFFIXES,
+    PackFileError,
+    check_picture,
+    path_problem,
+    read_text_inside,
+)
 from kiosk.paths import ASSETS
-from kiosk.yamltools import describe_error, duplicate_keys, key_line, parse_with_nodes
+from kiosk.yamltools import YamlProblem, describe_error, duplicate_keys, key_line, parse_with_nodes
 
 PACK_FILE = "pack.yaml"
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp"}
+#: Problems listed for one pack; a pack with more is far from ready, and a file of
+#: thousands of mistakes must not cost thousands of line look-ups.
+MAX_PROBLEMS = 100
 
 
 @dataclass(frozen=True)
@@ -43,13 +58,19 @@ def _where(loc: Loc) -> str:
     return ", ".join(f"item {part + 1}" if isinstance(part, int) else str(part) for part in loc)
 
 
+@dataclass
 class _Checker:
-    def __init__(self, path: Path, root: yaml.Node | None) -> None:
-        self.path = path
-        self.root = root
-        self.problems: list[Problem] = []
+    path: Path
+    root: yaml.Node | None
+    problems: list[Problem] = field(default_factory=list)
+    left_out: int = 0
+    #: Picture files already checked (real path → the problem, or None): each once.
+    pictures: dict[str, str | None] = field(default_factory=dict)
 
     def add(self, loc: Loc, message: str) -> None:
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.left_out += 1
+            return
         where = _where(loc)
         self.problems.append(
             Problem(
@@ -57,48 +78,64 @@ class _Checker:
             )
         )
 
+    def add_at(self, line: int | None, message: str) -> None:
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.left_out += 1
+            return
+        self.problems.append(Problem(self.path, line, message))
+
+    def finish(self) -> list[Problem]:
+        if self.left_out:
+            self.problems.append(
+                Problem(
+                    self.path,
+                    None,
+                    f"{self.left_out} more problem(s) not listed; fix these and check again",
+                )
+            )
+        return self.problems
+
 
 def read_pack(
     folder: Path, emoji_dir: Path = ASSETS / "emoji"
 ) -> tuple[Pack | None, list[Problem]]:
     """Parse and check `folder/pack.yaml`. The pack is None when it cannot be used."""
     path = folder / PACK_FILE
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         return None, [Problem(path, None, "there is no pack.yaml in this folder")]
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [Problem(path, None, f"cannot read the file ({exc})")]
     try:
-        root, data = parse_with_nodes(text)
+        text = read_text_inside(folder, PACK_FILE, MAX_PACK_FILE_BYTES)
+    except PackFileError as exc:
+        return None, [Problem(path, exc.line, exc.message)]
+    try:
+        root, data = parse_with_nodes(text, PACK_YAML_LIMITS)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line_text = (
-            text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
-        )
+        line = mark.line + 1 if mark else None
+        if isinstance(exc, YamlProblem):
+            return None, [Problem(path, line, str(exc.problem))]
+        lines = text.splitlines()
+        line_text = lines[mark.line] if mark and mark.line < len(lines) else ""
         if "\t" in line_text[: len(line_text) - len(line_text.lstrip())]:
             hint = " (indent with spaces, not tabs)"
         else:
             hint = " (put a text with : ? , # or quotes in it on its own line, or in quotes)"
-        return None, [
-            Problem(path, mark.line + 1 if mark else None, f"not valid YAML: {exc.problem}{hint}")
-        ]
+        return None, [Problem(path, line, f"not valid YAML: {exc.problem}{hint}")]
     checker = _Checker(path, root)
     for loc, key, line in duplicate_keys(root):
-        checker.problems.append(
-            Problem(path, line, f"{_where((*loc, key))}: the key {key!r} is given twice")
-        )
+        checker.add_at(line, f"{_where((*loc, key))}: the key {key!r} is given twice")
     if not isinstance(data, dict):
         checker.add((), "pack.yaml must be a mapping (pack:, languages:, title:, …)")
-        return None, checker.problems
+        return None, checker.finish()
     try:
         pack = Pack.model_validate(data)
     except ValidationError as exc:
         for error in exc.errors():
             checker.add(tuple(error["loc"]), describe_error(error))
-        return None, checker.problems
+        return None, checker.finish()
     _check_references(pack, folder, emoji_dir, checker)
-    return (pack if not checker.problems else None), checker.problems
+    problems = checker.finish()
+    return (pack if not problems else None), problems
 
 
 def _check_texts(texts: Texts | None, loc: Loc, pack: Pack, checker: _Checker) -> None:
@@ -189,25 +226,46 @@ def _check_references(pack: Pack, folder: Path, emoji_dir: Path, checker: _Check
 
 
 def _check_file(relative: str, folder: Path, loc: Loc, checker: _Checker) -> None:
-    candidate = Path(relative)
-    if candidate.is_absolute() or ".." in candidate.parts:
-        checker.add(loc, "use a path inside the pack's folder, like images/photo.jpg")
+    problem = path_problem(relative)
+    if problem is not None:
+        checker.add(loc, problem)
         return
-    if candidate.suffix.lower() not in IMAGE_SUFFIXES:
+    if Path(relative).suffix.lower() not in PICTURE_SUFFIXES:
         checker.add(loc, f"{relative!r} is not a picture (use .jpg, .png or .webp)")
         return
-    if not (folder / candidate).is_file():
-        checker.add(loc, f"the file {relative!r} is not in the pack's folder")
+    try:
+        key = os.path.realpath(folder / relative)
+    except (OSError, ValueError):
+        key = relative
+    if key not in checker.pictures:
+        if len(checker.pictures) >= MAX_PICTURE_FILES:
+            checker.add(loc, f"a pack may have at most {MAX_PICTURE_FILES} picture files")
+            return
+        try:
+            check_picture(folder, relative)
+            checker.pictures[key] = None
+        except PackFileError as exc:
+            checker.pictures[key] = exc.message
+    message = checker.pictures[key]
+    if message is not None:
+        checker.add(loc, message)
 
 
 def pack_folders(paths: list[Path]) -> list[Path]:
-    """Pack folders named directly, or found one level below a content folder."""
+    """Pack folders named directly, or found one level below a content folder: every
+    folder with something called pack.yaml in it (a pack.yaml that is a folder, a link or
+    a pipe is then reported by `read_pack`, not silently passed over)."""
     folders: list[Path] = []
     for path in paths:
-        if (path / PACK_FILE).is_file():
+        if os.path.lexists(path / PACK_FILE):
             folders.append(path)
         elif path.is_dir():
-            folders.extend(sorted(p for p in path.iterdir() if (p / PACK_FILE).is_file()))
+            try:
+                entries = sorted(path.iterdir())
+            except OSError:
+                folders.append(path)  # reported by read_pack as unreadable or empty
+                continue
+            folders.extend(p for p in entries if os.path.lexists(p / PACK_FILE))
         else:
             folders.append(path)  # reported as missing pack.yaml by read_pack
     return folders

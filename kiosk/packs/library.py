@@ -2,9 +2,11 @@
 
 `PackLibrary.start()` reads every pack on a worker thread right after the first frame, so
 start-up does not wait for content. A pack with problems is left out and listed in
-`broken` for the librarian panel; the others work. Games reach packs through their
-`ActivityContext` and pictures through `PackPictures`, which honours a photo's EXIF
-rotation, scales it down once and keeps it."""
+`broken` for the librarian panel; the others work. Whatever goes wrong while one pack is
+read (of any kind) becomes that pack's entry in `broken`, never the loss of the others.
+Games reach packs through their `ActivityContext` and pictures through `PackPictures`,
+which opens them only through `kiosk.packs.safety` (inside the pack, within the pixel
+limits), honours a photo's EXIF rotation, scales it down once and keeps it."""
 
 from __future__ import annotations
 
@@ -14,18 +16,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pygame
-from PIL import Image, ImageOps
 
-from kiosk.packs.check import Problem, pack_folders, read_pack
+from kiosk.packs.check import PACK_FILE, Problem, pack_folders, read_pack
 from kiosk.packs.models import Pack
+from kiosk.packs.safety import PHOTO_MAX_SIDE, PackFileError, decode_picture, open_picture
 from kiosk.ui.cache import SurfaceCache
 from kiosk.ui.images import ImageCache
 
 log = logging.getLogger(__name__)
 
-#: Photos are kept at most this large (pixels on the long side): enough for a 4K screen's
-#: jigsaw, small enough for old PCs.
-PHOTO_MAX_SIDE = 2048
+__all__ = ["PHOTO_MAX_SIDE", "BrokenPack", "PackLibrary", "PackPictures", "load_photo"]
 
 
 @dataclass(frozen=True)
@@ -56,26 +56,46 @@ class PackLibrary:
 
     def _load(self) -> None:
         try:
-            for folder in pack_folders([r for r in self.roots if r.exists()]):
-                pack, problems = read_pack(folder)
-                if pack is None:
-                    self.broken.append(BrokenPack(folder, problems))
-                    log.warning(
-                        "content pack %s is left out: %s",
-                        folder,
-                        "; ".join(str(p) for p in problems[:5]),
-                    )
-                    continue
-                if pack.pack in self.folders:
-                    problem = Problem(folder / "pack.yaml", 1, f"pack {pack.pack!r} exists twice")
-                    self.broken.append(BrokenPack(folder, [problem]))
-                    continue
-                self.packs.append(pack)
-                self.folders[pack.pack] = folder
-        except Exception:
-            log.exception("reading content packs failed")
+            try:
+                folders = pack_folders([r for r in self.roots if r.exists()])
+            except Exception:
+                log.exception("listing the content folders %s failed", self.roots)
+                folders = []
+            for folder in folders:
+                self._load_one(folder)
         finally:
             self._done.set()
+
+    def _load_one(self, folder: Path) -> None:
+        try:
+            pack, problems = read_pack(folder)
+        except Exception as exc:  # a bug meeting odd input: this pack only, never the rest
+            log.exception("content pack %s could not be read", folder)
+            pack, problems = (
+                None,
+                [
+                    Problem(
+                        folder / PACK_FILE,
+                        None,
+                        f"the pack could not be read ({type(exc).__name__}: {exc}); "
+                        "run “kiosk content check” on its folder",
+                    )
+                ],
+            )
+        if pack is None:
+            self.broken.append(BrokenPack(folder, problems))
+            log.warning(
+                "content pack %s is left out: %s",
+                folder,
+                "; ".join(str(p) for p in problems[:5]),
+            )
+            return
+        if pack.pack in self.folders:
+            problem = Problem(folder / PACK_FILE, 1, f"pack {pack.pack!r} exists twice")
+            self.broken.append(BrokenPack(folder, [problem]))
+            return
+        self.packs.append(pack)
+        self.folders[pack.pack] = folder
 
     def ready(self) -> list[Pack]:
         """The usable packs (waiting for the reading to finish)."""
@@ -107,14 +127,15 @@ class PackPictures:
         folder = self.library.folders.get(pack.pack)
         if folder is None or picture.file is None:
             return None
-        return self._photo(folder / picture.file)
+        return self._photo(folder, picture.file)
 
-    def _photo(self, path: Path) -> pygame.Surface | None:
+    def _photo(self, folder: Path, relative: str) -> pygame.Surface | None:
+        path = folder / relative
         if path in self._unreadable:
             return None
         photo = self._photos.get(path)
         if photo is None:
-            photo = load_photo(path)
+            photo = load_photo(folder, relative)
             if photo is None:
                 self._unreadable.add(path)
                 return None
@@ -131,12 +152,13 @@ class PackPictures:
         path = folder / picture.file
         if path not in self._sizes:
             try:
-                with Image.open(path) as image:
+                with open_picture(folder, picture.file) as image:
                     w, h = image.size
                     if image.getexif().get(0x0112, 1) in (5, 6, 7, 8):
                         w, h = h, w  # stored sideways, shown upright
                     self._sizes[path] = (w, h)
-            except (OSError, ValueError):
+            except (PackFileError, OSError, ValueError) as exc:
+                log.warning("photo %s cannot be shown: %s", path, exc)
                 self._sizes[path] = None
         return self._sizes[path]
 
@@ -160,15 +182,14 @@ class PackPictures:
         return self._scaled.put(key, surface)
 
 
-def load_photo(path: Path, max_side: int = PHOTO_MAX_SIDE) -> pygame.Surface | None:
-    """A librarian's photo, upright (EXIF orientation honoured) and at most `max_side`."""
+def load_photo(
+    folder: Path, relative: str, max_side: int = PHOTO_MAX_SIDE
+) -> pygame.Surface | None:
+    """A librarian's photo `folder/relative`, upright (EXIF orientation honoured) and at
+    most `max_side`; None (logged) when it cannot be shown safely (see kiosk.packs.safety)."""
     try:
-        with Image.open(path) as image:
-            image.draft("RGB", (max_side, max_side))  # JPEG: decode already scaled down
-            upright = ImageOps.exif_transpose(image)
-            upright = upright.convert("RGBA")
-            upright.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
-            return pygame.image.frombytes(upright.tobytes(), upright.size, "RGBA")
-    except (OSError, ValueError, Image.DecompressionBombError) as exc:
-        log.warning("photo %s cannot be shown: %s", path, exc)
+        upright = decode_picture(folder, relative, max_side)
+        return pygame.image.frombytes(upright.tobytes(), upright.size, "RGBA")
+    except (PackFileError, pygame.error, MemoryError) as exc:
+        log.warning("photo %s cannot be shown: %s", folder / relative, exc)
         return None

@@ -8,13 +8,18 @@ The shape is checked here (pydantic, unknown keys refused); the cross-references
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Language = Literal["lv", "lt", "en"]
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,59}$"
+#: The longest text a pack may show (the longest bundled one, an explanation, has 170):
+#: texts are read on a screen by children, and every one must fit its box.
+MAX_TEXT_CHARS = 500
+#: Picture names, word ids and the like: small letters, digits and dashes.
+Name = Annotated[str, Field(pattern=ID_PATTERN)]
 
 
 class _Strict(BaseModel):
@@ -22,15 +27,16 @@ class _Strict(BaseModel):
 
 
 #: A text in each of the pack's languages: {lv: …, lt: …, en: …}
-Texts = dict[Language, str]
+Texts = dict[Language, Annotated[str, Field(max_length=MAX_TEXT_CHARS)]]
 
 
 class Picture(_Strict):
     """Either a bundled pictogram (`emoji: firefighter`, from assets/emoji) or a file in
     the pack's images/ folder (`file: images/our-visit.jpg`)."""
 
-    emoji: str | None = None
-    file: str | None = None
+    #: A file name in assets/emoji without .png, so never a path.
+    emoji: Name | None = None
+    file: str | None = Field(default=None, max_length=200)
 
     @model_validator(mode="after")
     def _one_source(self) -> Picture:
@@ -103,7 +109,7 @@ class Pack(_Strict):
     title: Texts
     #: The picture for the pack's tile (a picture id of this pack).
     icon: str
-    pictures: dict[str, Picture] = Field(default_factory=dict)
+    pictures: dict[Name, Picture] = Field(default_factory=dict)
     words: list[Word] = Field(default_factory=list)
     questions: list[Question] = Field(default_factory=list)
     #: Memory pairs of two word ids that belong together (profession ↔ tool).

@@ -102,18 +102,18 @@ def test_a_photo_is_turned_upright_by_its_exif_orientation(tmp_path: Path) -> No
     exif = Image.Exif()
     exif[0x0112] = 6  # "rotate 90° clockwise to view"
     image.save(path, exif=exif)
-    photo = load_photo(path)
+    photo = load_photo(tmp_path, path.name)
     assert photo is not None and photo.get_size() == (200, 400)
 
 
 def test_a_huge_photo_is_scaled_down_once(tmp_path: Path) -> None:
     path = tmp_path / "huge.jpg"
     Image.new("RGB", (6000, 4000), (200, 180, 90)).save(path, quality=70)
-    photo = load_photo(path)
+    photo = load_photo(tmp_path, path.name)
     assert photo is not None and max(photo.get_size()) == 2048
 
 
 def test_an_unreadable_photo_is_not_a_crash(tmp_path: Path) -> None:
     path = tmp_path / "broken.jpg"
     path.write_bytes(b"not a jpeg")
-    assert load_photo(path) is None
+    assert load_photo(tmp_path, path.name) is None
