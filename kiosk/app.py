@@ -31,7 +31,7 @@ from kiosk.config import Config
 from kiosk.i18n import Translator
 from kiosk.input import InputEvent, InputTranslator, KeyEvent
 from kiosk.librarian.access import HOLD_S, HOLD_VISIBLE_AFTER_S, GroupClock, UnlockGesture
-from kiosk.librarian.pin import PinCheck, secrets_path
+from kiosk.librarian.pin import PinCheck
 from kiosk.packs.library import PackLibrary, PackPictures
 from kiosk.paths import ASSETS, CONTENT
 from kiosk.scenes.base import Scene
@@ -191,7 +191,7 @@ class App:
         self.pictures = PackPictures(
             self.packs, self.ui.images, budget_for((width, height), screens=2.0)
         )
-        self.pins = PinCheck(secrets_path(config.source))
+        self.pins = PinCheck.for_station(config, data_folder)
         self.unlock = UnlockGesture(lambda: librarian_corner(self.ui.metrics))
         self.group_clock: GroupClock | None = None
         #: In a group session the librarian may fix one activity: the launcher shows only it.

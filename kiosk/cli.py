@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import re
 import sys
 import tempfile
@@ -81,7 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--config")
     add_stats_arguments(stats)
 
-    set_pin = commands.add_parser("set-pin", help="set the librarian PIN (4-8 digits)")
+    set_pin = commands.add_parser(
+        "set-pin",
+        help="set the librarian PIN (4-8 digits; easy guesses like 1234 or 1111 are refused)",
+    )
     set_pin.add_argument("--config", help="the PIN is stored next to this config file")
     set_pin.add_argument(
         "--stdin",
@@ -141,7 +145,15 @@ def _child_command(args: argparse.Namespace, out_of_order: bool = False) -> list
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from kiosk.system import NoDisplay, missing_display, open_display
+
+    # pygame's greeting would be the only line in the terminal of a kiosk that is fine.
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     config = load_config(args.config)
+    problem = missing_display()
+    if problem is not None:
+        # Without a screen SDL would draw into memory: a kiosk nobody can see or stop.
+        raise UsageError(problem)
     folder = _data_dir(config)
     from kiosk.logs import setup_logging
 
@@ -162,6 +174,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     limit_heap_growth()
     log.info("Telpa %s starting; data folder %s", __version__, folder)
+    try:
+        driver = open_display()
+    except NoDisplay as exc:
+        log.error("%s", exc)
+        raise UsageError(str(exc)) from None  # exit 2: the supervisor does not retry
+    log.info("display: SDL video driver %s", driver)
     try:
         store = UsageStore.open(folder, config)
     except UsageStoreError as exc:
@@ -231,6 +249,7 @@ def cmd_set_pin(args: argparse.Namespace) -> int:
     import getpass
 
     from kiosk.librarian.pin import PinError, secrets_path, set_pin
+    from kiosk.librarian.strength import weakness
 
     config = load_config(args.config)
     path = secrets_path(config.source)
@@ -238,12 +257,16 @@ def cmd_set_pin(args: argparse.Namespace) -> int:
         pin = sys.stdin.readline().strip()
     else:
         pin = getpass.getpass("New librarian PIN (4-8 digits): ")
+        # Said before the second question, so nobody types a refused PIN twice.
+        problem = weakness(pin)
+        if problem is not None:
+            raise UsageError(f"{problem} Nothing was changed.")
         if getpass.getpass("The same PIN again: ") != pin:
             raise UsageError("the two PINs differ; nothing was changed")
     try:
         set_pin(path, pin)
     except PinError as exc:
-        raise UsageError(f"{exc}; nothing was changed") from None
+        raise UsageError(f"{exc} Nothing was changed.") from None
     print(f"The librarian PIN is set (stored as a salted hash in {path}).")
     return 0
 

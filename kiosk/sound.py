@@ -1,7 +1,8 @@
 """Gentle feedback sounds, synthesised at start so no audio files need licensing.
 
 No sound device is normal on a library PC: then, or when the site turns sound off,
-`play()` does nothing and everything else works the same."""
+`play()` does nothing and everything else works the same, and what the system's audio
+libraries say about the missing device goes to the log, not to the terminal."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import math
 from array import array
 
 import pygame
+
+from kiosk.system import stderr_to_log
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +50,10 @@ class SoundService:
         if not enabled:
             return
         try:
-            pygame.mixer.init(frequency=22050, size=-16, channels=1, buffer=512)
+            # Without a sound card libasound prints a screenful to the terminal while SDL
+            # looks for one; it goes to the log instead.
+            with stderr_to_log(log, "sound start-up"):
+                pygame.mixer.init(frequency=22050, size=-16, channels=1, buffer=512)
             init = pygame.mixer.get_init()
             if init is None:
                 raise pygame.error("mixer did not start")
@@ -56,6 +62,7 @@ class SoundService:
                 raise pygame.error(f"unexpected sample format {fmt}")
             self._format = (rate, channels)
             self.available = True
+            log.info("sound is on (%d Hz)", rate)
         except pygame.error as exc:
             log.info("sound is off: %s", exc)
 

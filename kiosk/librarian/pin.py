@@ -1,8 +1,14 @@
 """The librarian's PIN: stored only as a salted scrypt hash, checked with a lockout.
 
 The hash lives in a `secrets.json` file next to the config file, readable by its owner
-only. Five wrong PINs in a row lock the pad for 60 seconds (time from the shell's clock,
-so tests drive it)."""
+only. `kiosk set-pin` refuses PINs that are easy to guess (`kiosk.librarian.strength`).
+Wrong PINs lock the pad for longer and longer, also across restarts
+(`kiosk.librarian.lockout`); time comes from the shell's wall clock, so tests drive it.
+
+The embedded demo config is the one exception to "no PIN, no way in": someone trying
+Telpa on their own PC must be able to leave it, so there the librarian's way in opens the
+panel (which says that a real station needs a PIN). Any other config — a station's own,
+even a copy of the demo file — stays locked until a PIN is set."""
 
 from __future__ import annotations
 
@@ -10,14 +16,13 @@ import hashlib
 import hmac
 import json
 import os
-import re
 import secrets
-from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
-PIN_PATTERN = re.compile(r"^[0-9]{4,8}$")
-MAX_TRIES = 5
-LOCKOUT_S = 60.0
+from kiosk.config import Config
+from kiosk.librarian.lockout import LOCKOUT_FILE, Lockout
+from kiosk.librarian.strength import weakness
 
 # scrypt cost: ~50 ms on an old library PC — slow for a guesser, quick for a librarian.
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
@@ -39,10 +44,24 @@ def _hash(pin: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     return hashlib.scrypt(pin.encode(), salt=salt, n=n, r=r, p=p, dklen=32)
 
 
+def is_embedded_demo(config: Config) -> bool:
+    """True only for the demo config that ships inside Telpa itself."""
+    from kiosk.paths import DEFAULT_CONFIG
+
+    if config.source is None:
+        return False
+    try:
+        return config.source.resolve() == DEFAULT_CONFIG.resolve()
+    except OSError:
+        return False
+
+
 def set_pin(path: Path, pin: str) -> None:
-    """Store a new PIN (4–8 digits) as a salted hash, owner-only permissions."""
-    if not PIN_PATTERN.match(pin):
-        raise PinError("a PIN is 4 to 8 digits")
+    """Store a new PIN (4–8 digits, not an easy guess) as a salted hash, owner-only
+    permissions. Raises PinError with a sentence that says why and what to choose."""
+    problem = weakness(pin)
+    if problem is not None:
+        raise PinError(problem)
     salt = secrets.token_bytes(16)
     record = {
         "pin": {
@@ -61,19 +80,36 @@ def set_pin(path: Path, pin: str) -> None:
         os.chmod(temporary, 0o600)
         os.replace(temporary, path)
     except OSError as exc:
-        raise PinError(f"cannot write {path} ({exc.strerror})") from None
+        raise PinError(
+            f"Cannot write {path} ({exc.strerror}). Run this as a user who may write the "
+            "config file's folder."
+        ) from None
 
 
-@dataclass
 class PinCheck:
-    """Checks PINs against the stored hash and keeps the lockout state."""
+    """Checks PINs against the stored hash and keeps the lockout."""
 
-    path: Path
-    wrong_in_a_row: int = 0
-    locked_until: float = 0.0
+    def __init__(self, path: Path, lockout: Path | None = None, *, demo: bool = False) -> None:
+        self.path = path
+        self.lockout = Lockout(lockout)
+        self.demo = demo
+
+    @classmethod
+    def for_station(cls, config: Config, data_folder: Path | None) -> PinCheck:
+        """The PIN next to the config; the lockout in the data folder (memory only
+        without one)."""
+        return cls(
+            secrets_path(config.source),
+            data_folder / LOCKOUT_FILE if data_folder is not None else None,
+            demo=is_embedded_demo(config),
+        )
 
     def is_set(self) -> bool:
         return self._record() is not None
+
+    def opens_without_pin(self) -> bool:
+        """True on the embedded demo config while no PIN is set (see the module doc)."""
+        return self.demo and not self.is_set()
 
     def _record(self) -> dict[str, object] | None:
         try:
@@ -85,19 +121,28 @@ class PinCheck:
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
 
-    def locked_for(self, now: float) -> float:
-        """Seconds until the pad opens again (0 when it is open)."""
-        return max(0.0, self.locked_until - now)
+    @staticmethod
+    def _pin_id(record: dict[str, object] | None) -> str:
+        # The salt changes with every `kiosk set-pin`; a digest of it names the PIN
+        # without keeping anything that helps a guesser.
+        if record is None:
+            return ""
+        return hashlib.sha256(str(record.get("salt", "")).encode()).hexdigest()[:16]
+
+    def locked_for(self, now: datetime) -> float:
+        """Seconds until the pad opens again (0 when it is open); `now` in UTC."""
+        return self.lockout.locked_for(now, self._pin_id(self._record()))
 
     def tries_left(self) -> int:
-        return MAX_TRIES - self.wrong_in_a_row
+        return self.lockout.tries_left()
 
-    def check(self, pin: str, now: float) -> bool:
+    def check(self, pin: str, now: datetime) -> bool:
         """True for the right PIN. Wrong ones count toward the lockout."""
-        if self.locked_for(now) > 0:
-            return False
         record = self._record()
         if record is None:
+            return False
+        pin_id = self._pin_id(record)
+        if self.lockout.locked_for(now, pin_id) > 0:
             return False
         try:
             expected = bytes.fromhex(str(record["hash"]))
@@ -111,10 +156,7 @@ class PinCheck:
         except (ValueError, KeyError):
             return False
         if hmac.compare_digest(expected, actual):
-            self.wrong_in_a_row = 0
+            self.lockout.right_pin(pin_id)
             return True
-        self.wrong_in_a_row += 1
-        if self.wrong_in_a_row >= MAX_TRIES:
-            self.locked_until = now + LOCKOUT_S
-            self.wrong_in_a_row = 0
+        self.lockout.wrong_pin(now, pin_id)
         return False

@@ -66,6 +66,8 @@ class Panel(Scene):
     def _warnings(self) -> list[str]:
         _ = self.shell.translator.gettext
         notes: list[str] = []
+        if self.shell.pins.opens_without_pin():
+            notes.append(_("Demo: no PIN is set. A real station must have one: kiosk set-pin"))
         for broken in self.shell.packs.broken:
             first = broken.problems[0] if broken.problems else None
             notes.append(

@@ -1,10 +1,14 @@
-"""The librarian's PIN pad: big keys, dots for the digits typed, a lockout after 5 misses.
+"""The librarian's PIN pad: big keys, dots for the digits typed, a lockout after 5 misses
+that grows with every further miss (kiosk.librarian.lockout) and says how long it lasts.
 
-With no PIN set it says how to set one and nothing unlocks. It closes by itself after
-2 minutes without input (the child then sees what was there before)."""
+With no PIN set it says how to set one and nothing unlocks — except on the embedded demo
+config, where it steps aside for the panel so a person trying Telpa can leave it. It
+closes by itself after 2 minutes without input (the child then sees what was there
+before)."""
 
 from __future__ import annotations
 
+import logging
 import math
 from functools import partial
 
@@ -15,6 +19,8 @@ from kiosk.scenes.base import Scene, Shell
 from kiosk.ui import draw
 from kiosk.ui.theme import BAD, FOCUS, INK, INK_SOFT, NEUTRAL_COLOR, WHITE, YES_COLOR, lighten
 from kiosk.ui.widgets import Button, ButtonGroup
+
+log = logging.getLogger(__name__)
 
 IDLE_CLOSE_S = 120.0
 MAX_DIGITS = 8
@@ -34,6 +40,14 @@ class PinPad(Scene):
     @property
     def frame_rate(self) -> int:
         return 20
+
+    def on_enter(self) -> None:
+        if self.shell.pins.opens_without_pin():
+            log.warning("demo config without a librarian PIN: the panel opens without one")
+            self.shell.pop(self)
+            self.shell.push("panel")
+            return
+        super().on_enter()
 
     def layout(self) -> None:
         m = self.ui.metrics
@@ -90,7 +104,7 @@ class PinPad(Scene):
     # ----- keys ----------------------------------------------------------------------
 
     def _locked_for(self) -> float:
-        return self.shell.pins.locked_for(self.shell.now())
+        return self.shell.pins.locked_for(self.shell.wall_now())
 
     def _type(self, digit: str) -> None:
         if self._locked_for() > 0 or len(self.digits) >= MAX_DIGITS:
@@ -106,7 +120,7 @@ class PinPad(Scene):
     def _submit(self) -> None:
         if not self.digits or self._locked_for() > 0:
             return
-        if self.shell.pins.check(self.digits, self.shell.now()):
+        if self.shell.pins.check(self.digits, self.shell.wall_now()):
             self.shell.pop(self)
             self.shell.push("panel")
             return
@@ -184,13 +198,7 @@ class PinPad(Scene):
         surface.blit(title, title.get_rect(midbottom=(w // 2, self.title_bottom)))
         locked = self._locked_for()
         if locked > 0:
-            seconds = math.ceil(locked)
-            note = self.shell.translator.ngettext(
-                "Too many wrong PINs. Try again in %(n)d second.",
-                "Too many wrong PINs. Try again in %(n)d seconds.",
-                seconds,
-            ) % {"n": seconds}
-            self._note(surface, note, BAD)
+            self._note(surface, self._lock_note(locked), BAD)
         elif self.message:
             self._note(surface, self.message, BAD)
         offset = int(math.sin(self.shake * 40) * m.px(14)) if self.shake > 0 else 0
@@ -204,6 +212,30 @@ class PinPad(Scene):
                 (x0 + i * (dot + m.px(18)), self.dots_y - dot // 2),
             )
         self.buttons.draw(surface)
+
+    def _lock_note(self, locked: float) -> str:
+        """How long the pad stays locked: seconds up to a minute, then whole minutes
+        rounded up (a lock grows to an hour)."""
+        ngettext = self.shell.translator.ngettext
+        seconds = math.ceil(locked)
+        if seconds <= 60:
+            return ngettext(
+                "Too many wrong PINs. Try again in %(n)d second.",
+                "Too many wrong PINs. Try again in %(n)d seconds.",
+                seconds,
+            ) % {"n": seconds}
+        minutes = math.ceil(seconds / 60)
+        return ngettext(
+            "Too many wrong PINs. Try again in %(n)d minute.",
+            "Too many wrong PINs. Try again in %(n)d minutes.",
+            minutes,
+        ) % {"n": minutes}
+
+    @property
+    def lock_note(self) -> str:
+        """The lock's words as shown now ("" when the pad is open); the tests read it."""
+        locked = self._locked_for()
+        return self._lock_note(locked) if locked > 0 else ""
 
     def _note(self, surface: pygame.Surface, text: str, color: tuple[int, int, int]) -> None:
         m = self.ui.metrics

@@ -75,7 +75,7 @@ def test_five_wrong_pins_lock_the_pad_for_a_minute(librarian: Harness) -> None:
     librarian.key(pygame.K_l, mod=pygame.KMOD_LCTRL | pygame.KMOD_LALT)
     for _ in range(5):
         _type_pin(librarian, "1111")
-    assert librarian.app.pins.locked_for(librarian.app.now()) > 59
+    assert librarian.app.pins.locked_for(librarian.app.wall_now()) > 59
     _type_pin(librarian, PIN)  # even the right PIN is refused while locked
     assert librarian.scene_name == "PinPad"
     librarian.wait(61, dt=1.0)
