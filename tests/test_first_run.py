@@ -17,7 +17,7 @@ import pytest
 
 from kiosk.config import load_config
 from kiosk.harness import Harness
-from kiosk.librarian.pin import set_pin
+from kiosk.librarian.pin import secrets_path, set_pin
 from kiosk.paths import DEFAULT_CONFIG
 
 DEMO_NOTICE = "Demo: no PIN is set. A real station must have one: kiosk set-pin"
@@ -25,8 +25,14 @@ DEMO_NOTICE = "Demo: no PIN is set. A real station must have one: kiosk set-pin"
 
 @pytest.fixture
 def installed_demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Telpa's embedded demo config, as installed in a program folder of its own (so no
-    PIN a developer set on the checkout's demo config gets in the way)."""
+    """Telpa's embedded demo config, as installed in a program folder of its own, on a
+    machine whose own folders are in tmp_path (so no PIN a developer set for the demo
+    gets in the way)."""
+    for name in ("KIOSK_CONFIG", "KIOSK_DATA_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("KIOSK_SCOPE", "user")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     program = tmp_path / "program"
     program.mkdir()
     config = program / "config.yaml"
@@ -42,7 +48,9 @@ def _librarian_key(kiosk: Harness) -> None:
 def test_without_a_pin_the_demo_opens_the_panel_with_a_notice_and_can_be_left(
     installed_demo: Path,
 ) -> None:
-    with Harness(load_config(installed_demo), lang="en") as kiosk:
+    config = load_config(installed_demo)
+    assert not secrets_path(config.source).exists()
+    with Harness(config, lang="en") as kiosk:
         _librarian_key(kiosk)
         assert kiosk.scene_name == "Panel"
         panel = kiosk.app.scene("panel")
@@ -53,8 +61,9 @@ def test_without_a_pin_the_demo_opens_the_panel_with_a_notice_and_can_be_left(
 
 
 def test_with_a_pin_the_demo_asks_for_it(installed_demo: Path) -> None:
-    set_pin(installed_demo.parent / "secrets.json", "5831")
-    with Harness(load_config(installed_demo), lang="en") as kiosk:
+    config = load_config(installed_demo)
+    set_pin(secrets_path(config.source), "5831")
+    with Harness(config, lang="en") as kiosk:
         _librarian_key(kiosk)
         assert kiosk.scene_name == "PinPad"
         for digit in "5831":

@@ -141,7 +141,7 @@ class Lockout:
         if not self._loaded:
             self._loaded = True
             self.state = self._read(now, pin_id)
-        if self.state.pin_id != pin_id:
+        if pin_id and self.state.pin_id != pin_id:
             # Another PIN was set since this tally began: it starts afresh.
             self.state = LockoutState(pin_id=pin_id)
             self._save()

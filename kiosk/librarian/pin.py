@@ -131,7 +131,10 @@ class PinCheck:
 
     def locked_for(self, now: datetime) -> float:
         """Seconds until the pad opens again (0 when it is open); `now` in UTC."""
-        return self.lockout.locked_for(now, self._pin_id(self._record()))
+        record = self._record()
+        if record is None:
+            return 0.0  # no PIN, nothing to unlock: the lockout is left as it is
+        return self.lockout.locked_for(now, self._pin_id(record))
 
     def tries_left(self) -> int:
         return self.lockout.tries_left()
