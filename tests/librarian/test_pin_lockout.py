@@ -210,3 +210,14 @@ def test_an_unwritable_lockout_file_still_locks_in_memory_and_says_so_in_the_log
         assert kiosk.scene_name == "PinPad"
     written = [r.getMessage() for r in caplog.records if "cannot write" in r.getMessage()]
     assert len(written) == 1 and "Read-only file system" in written[0]
+
+
+def test_a_day_without_wrong_pins_forgets_the_tally(kiosk: Harness) -> None:
+    _open_pad(kiosk)
+    for _ in range(5):
+        _type_pin(kiosk, WRONG)
+    kiosk.wait(25 * 3600, dt=60.0)
+    _open_pad(kiosk)
+    _type_pin(kiosk, WRONG)
+    assert _locked_for(kiosk) == 0
+    assert kiosk.app.pins.tries_left() == 4
