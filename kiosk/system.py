@@ -108,18 +108,23 @@ def stderr_to_log(logger: logging.Logger, source: str) -> Iterator[None]:
     (no console on Windows) the block simply runs."""
     try:
         sys.stderr.flush()
-        saved = os.dup(2)
+        capture = tempfile.TemporaryFile()
     except (OSError, ValueError, AttributeError):
         yield
         return
-    with tempfile.TemporaryFile() as capture:
+    with capture:
+        try:
+            saved = os.dup(2)
+        except OSError:
+            yield
+            return
         os.dup2(capture.fileno(), 2)
         try:
             yield
         finally:
             try:
                 sys.stderr.flush()
-            except (OSError, ValueError):
+            except (OSError, ValueError, AttributeError):
                 pass
             os.dup2(saved, 2)
             os.close(saved)

@@ -4,6 +4,7 @@ chatter."""
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import signal
@@ -19,6 +20,7 @@ from kiosk.config import load_config
 from kiosk.harness import Harness
 from kiosk.librarian.pin import secrets_path, set_pin
 from kiosk.paths import DEFAULT_CONFIG
+from kiosk.system import stderr_to_log
 
 DEMO_NOTICE = "Demo: no PIN is set. A real station must have one: kiosk set-pin"
 
@@ -158,3 +160,17 @@ def test_kiosk_run_keeps_the_sound_systems_messages_out_of_the_terminal(tmp_path
     assert process.returncode == 0
     assert "ALSA" not in err and "ALSA" not in out
     assert err == ""
+
+
+def test_what_c_libraries_write_to_stderr_during_sound_start_goes_to_the_log(
+    capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    # The same path as libasound's messages, for machines whose sound card makes none.
+    caplog.set_level(logging.INFO, logger="kiosk.test")
+    with stderr_to_log(logging.getLogger("kiosk.test"), "sound start-up"):
+        os.write(2, b"ALSA lib pcm.c:2666:(snd_pcm_open_noupdate) Unknown PCM default\n")
+    os.write(2, b"after\n")
+    assert capfd.readouterr().err == "after\n"
+    assert [r.getMessage() for r in caplog.records] == [
+        "sound start-up: ALSA lib pcm.c:2666:(snd_pcm_open_noupdate) Unknown PCM default"
+    ]
