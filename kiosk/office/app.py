@@ -17,6 +17,8 @@ A database that stays locked past its busy timeout (SQLite with many kiosks at o
 PostgreSQL server that went away answers 503 ``BUSY`` with ``Retry-After``: nothing was
 stored and the kiosk simply tries again later.
 
+Every response carries the security headers of `kiosk.office.security`.
+
 Errors under ``/api/`` are JSON ``{"error": CODE, "message": "…"}``. The Authorization
 header is never logged: uvicorn's access log shows only the request line, and this module
 logs site and station ids, never tokens.
@@ -45,6 +47,7 @@ from kiosk.office.auth import site_for_token
 from kiosk.office.db import make_engine, upgrade_engine
 from kiosk.office.ingest import MAX_BODY_BYTES, ingest
 from kiosk.office.models import ID_PATTERN, ActivityTotal, SessionTotal
+from kiosk.office.security import SecurityHeaders
 
 log = logging.getLogger(__name__)
 
@@ -85,12 +88,14 @@ def create_app(db_url: str, *, clock: Callable[[], datetime] | None = None) -> F
     )
     app.state.engine = engine
     app.state.db_url = db_url
+    app.state.clock = clock or _system_clock
+    app.add_middleware(SecurityHeaders)
     _add_error_handlers(app)
-    _add_api_routes(app, engine, clock or _system_clock)
+    _add_api_routes(app, engine, app.state.clock)
     if importlib.util.find_spec("kiosk.office.dashboard") is not None:
         from kiosk.office import dashboard
 
-        app.include_router(dashboard.router)
+        dashboard.install(app)
     return app
 
 
