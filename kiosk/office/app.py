@@ -47,7 +47,7 @@ from kiosk.office.auth import site_for_token
 from kiosk.office.db import make_engine, upgrade_engine
 from kiosk.office.ingest import MAX_BODY_BYTES, ingest
 from kiosk.office.models import ID_PATTERN, ActivityTotal, SessionTotal
-from kiosk.office.security import SecurityHeaders
+from kiosk.office.security import SECURITY_HEADERS, SecurityHeaders
 
 log = logging.getLogger(__name__)
 
@@ -131,9 +131,18 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
         log.error("unexpected error in %s %s", request.method, request.url.path, exc_info=exc)
+        # This answer comes from outside the middleware stack: it carries its headers itself.
+        headers = {**SECURITY_HEADERS, "Cache-Control": "no-store"}
         if request.url.path.startswith(API_PREFIX):
-            return error(500, "INTERNAL_ERROR", "the office hit an unexpected error; see its log")
-        return Response("Internal Server Error", status_code=500, media_type="text/plain")
+            return error(
+                500,
+                "INTERNAL_ERROR",
+                "the office hit an unexpected error; see its log",
+                headers,
+            )
+        return Response(
+            "Internal Server Error", status_code=500, media_type="text/plain", headers=headers
+        )
 
 
 def _bearer_token(request: Request) -> str | None:
