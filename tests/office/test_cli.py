@@ -279,3 +279,9 @@ def test_an_existing_database_readable_by_others_is_narrowed_to_0600(tmp_path: P
     result = office(url, "add-coordinator", "anna", stdin="correct horse battery\n")
     assert result.returncode == 0, result.stderr
     assert database.stat().st_mode & 0o777 == 0o600
+
+
+def test_serve_refuses_a_read_timeout_that_is_not_positive(office_url: str) -> None:
+    result = office(office_url, "serve", "--read-timeout", "0")
+    assert result.returncode == 2
+    assert "--read-timeout" in result.stderr

@@ -177,7 +177,7 @@ def test_the_dashboard_names_activities_in_its_language_and_escapes_unknown_ids(
     log_in(http)
     latvian = http.get("/?lang=lv&group_by=activity")
     rows = [row[0] for row in Page(latvian.text).rows]
-    assert set(rows) == {"Cita aktivitāte (<b>bold</b>)", "Viktorīna", "Zīmēšana"}
+    assert set(rows) == {"Cita nodarbība (<b>bold</b>)", "Viktorīna", "Zīmēšana"}
     assert "<b>bold</b>" not in latvian.text and "&lt;b&gt;bold&lt;/b&gt;" in latvian.text
     english = http.get("/?lang=en&group_by=activity")
     assert {row[0] for row in Page(english.text).rows} == {

@@ -64,6 +64,30 @@ def test_thirty_wrong_passwords_then_the_right_one_is_refused_until_the_block_en
     assert office.get("/").status_code == 200
 
 
+def test_thirty_guesses_at_once_get_only_five_password_checks(
+    office: httpx.Client, office_clock: OfficeClock
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    clients = [httpx.Client(base_url=str(office.base_url), timeout=60) for _ in range(30)]
+    try:
+        forms = [
+            login_form(client, password=f"guess number {n}") for n, client in enumerate(clients)
+        ]
+        with ThreadPoolExecutor(max_workers=10) as pool:
+            statuses = list(
+                pool.map(
+                    lambda pair: pair[0].post("/login", data=pair[1]).status_code,
+                    zip(clients, forms, strict=True),
+                )
+            )
+    finally:
+        for client in clients:
+            client.close()
+    assert sorted(statuses) == [401] * FREE_FAILURES + [429] * (30 - FREE_FAILURES)
+    assert attempt(office, PASSWORD).status_code == 429
+
+
 def test_the_block_doubles_with_each_failure_up_to_fifteen_minutes(
     office: httpx.Client, office_clock: OfficeClock
 ) -> None:
