@@ -2,8 +2,9 @@
 table with filters, the station list, and the CSV/XLSX downloads of exactly what is shown.
 
 Server-rendered HTML (Jinja2) with one local stylesheet and no JavaScript, so it works
-offline on the office LAN. `kiosk.office.app.create_app` includes `router`; the engine is
-`request.app.state.engine`.
+offline on the office LAN. `kiosk.office.app.create_app` calls `install` (the routes and
+the handlers of what the dependencies raise); the engine is `request.app.state.engine`,
+"now" comes from `request.app.state.clock`.
 
 Sessions are server-side (`kiosk.office.sessions`): the cookie ``telpa_office_session``
 holds a random id, HttpOnly, SameSite=Strict, Secure when the request came over HTTPS
