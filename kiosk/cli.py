@@ -223,9 +223,11 @@ def cmd_content(args: argparse.Namespace) -> int:
     from kiosk.packs import check_packs
     from kiosk.paths import CONTENT, LIBRARY_PACKS_DIR
 
-    # By default the built-in packs and, once the library has any, its own.
-    library = data_dir(load_config(None)) / LIBRARY_PACKS_DIR
-    count, problems = check_packs(args.dirs or [CONTENT, *([library] if library.is_dir() else [])])
+    folders = args.dirs
+    if not folders:  # the built-in packs and, once the library has any, its own
+        library = data_dir(load_config(None)) / LIBRARY_PACKS_DIR
+        folders = [CONTENT, *([library] if library.is_dir() else [])]
+    count, problems = check_packs(folders)
     for problem in problems:
         print(problem)
     if problems:

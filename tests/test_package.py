@@ -298,7 +298,7 @@ def test_the_installed_office_serves_and_the_installed_kiosk_syncs_to_it(
         "site: {id: ludza, name: Ludza, timezone: Europe/Riga}\nstation: {id: ludza-pc-1}\n",
         encoding="utf-8",
     )
-    monkey = station.kiosk("monkey", "--events", "300", "--data-dir", str(station.data_dir))
+    monkey = station.kiosk("monkey", "--events", "150", "--data-dir", str(station.data_dir))
     assert monkey.returncode == 0, monkey.stderr[-2000:]
     # What the IT person adds once the coordinator has registered the library:
     with config.open("a", encoding="utf-8") as file:
@@ -378,7 +378,7 @@ def test_installing_over_the_previous_version_keeps_every_file_and_the_database(
         "site: {id: ludza}\nstation: {id: ludza-pc-1}\n", encoding="utf-8"
     )
     assert station.kiosk("set-pin", "--stdin", stdin="2468\n").returncode == 0
-    old_monkey = station.kiosk("monkey", "--events", "200", "--data-dir", str(station.data_dir))
+    old_monkey = station.kiosk("monkey", "--events", "100", "--data-dir", str(station.data_dir))
     assert old_monkey.returncode == 0, old_monkey.stderr[-2000:]
     for name, text in {
         "creations/draw-1/creation.json": "{}",

@@ -226,3 +226,13 @@ def test_office_commands_without_the_office_libraries_say_how_to_add_them(
         "kiosk: the office needs its extra libraries (fastapi, openpyxl missing here): "
         "pip install 'telpa[office]'\n"
     )
+
+
+def test_content_check_of_named_folders_does_not_need_the_station_config(
+    machine: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    machine["config"].mkdir(parents=True)
+    (machine["config"] / "config.yaml").write_text("sesion: {}\n", encoding="utf-8")
+    assert main(["content", "check", str(CONTENT)]) == 0
+    assert main(["content", "check"]) == 2
+    assert "sesion: unknown key" in capsys.readouterr().err
