@@ -274,9 +274,13 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def cmd_where(args: argparse.Namespace) -> int:
-    from kiosk.where import where_lines
+    from kiosk.where import UnusableConfig, where_lines
 
-    print("\n".join(where_lines(args.config)))
+    try:
+        print("\n".join(where_lines(args.config)))
+    except UnusableConfig as exc:
+        print("\n".join(exc.lines))  # the folders help to find and fix the file
+        raise exc.error from None
     return 0
 
 

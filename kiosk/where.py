@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from kiosk import __version__
-from kiosk.config import Config, data_dir_choice, find_config, load_config, settings_table
+from kiosk.config import (
+    Config,
+    ConfigError,
+    data_dir_choice,
+    find_config,
+    load_config,
+    settings_table,
+)
 from kiosk.paths import (
     CONTENT,
     CREATIONS_DIR,
@@ -26,6 +33,16 @@ from kiosk.paths import (
     machine_folders,
 )
 from kiosk.yamltools import key_line, parse_with_nodes
+
+
+class UnusableConfig(Exception):
+    """The config file in use cannot be read or is wrong; `lines` is what can be shown."""
+
+    def __init__(self, lines: list[str], error: ConfigError) -> None:
+        super().__init__(str(error))
+        self.lines = lines
+        self.error = error
+
 
 #: Settings an environment variable overrides, and that variable.
 ENV_OVERRIDES = {"storage.data_dir": "KIOSK_DATA_DIR"}
@@ -85,15 +102,16 @@ def _office_database() -> tuple[str, str]:
     return shown, why
 
 
-def where_lines(config_path: str | None) -> list[str]:
-    """The report `kiosk where` prints. Raises ConfigError like every command."""
-    choice = find_config(config_path)
-    config = load_config(config_path)
-    folders = machine_folders()
-    data, data_reason = data_dir_choice(config)
-    from kiosk.librarian.pin import secrets_path
+def _table(rows: list[tuple[str, str]]) -> list[str]:
+    width = max(len("office database"), *(len(label) for label, _ in rows))
+    return [f"{label.ljust(width)}  {text}" for label, text in rows]
 
-    secrets = secrets_path(config.source)
+
+def where_lines(config_path: str | None) -> list[str]:
+    """The report `kiosk where` prints. A config file that cannot be used raises
+    `UnusableConfig`, which carries the part of the report that does not need it."""
+    choice = find_config(config_path)
+    folders = machine_folders()
     install = "development checkout" if FROM_CHECKOUT else "installed"
     rows: list[tuple[str, str]] = [
         ("program folder", f"{PACKAGE_DIR}  ({install}; never written)"),
@@ -101,8 +119,16 @@ def where_lines(config_path: str | None) -> list[str]:
         ("machine config", f"{folders.config}  ({folders.scope} install: {folders.scope_reason})"),
         ("machine data", f"{folders.data}"),
         ("config file", f"{choice.path}  <- {choice.describe()}"),
-        ("secrets (PIN)", f"{secrets}{'' if secrets.exists() else '  (no PIN set yet)'}"),
     ]
+    try:
+        config = load_config(config_path)
+    except ConfigError as exc:
+        raise UnusableConfig([f"Telpa {__version__}", "", *_table(rows)], exc) from None
+    data, data_reason = data_dir_choice(config)
+    from kiosk.librarian.pin import secrets_path
+
+    secrets = secrets_path(config.source)
+    rows.append(("secrets (PIN)", f"{secrets}{'' if secrets.exists() else '  (no PIN set yet)'}"))
     if not config.sync.token_file:
         rows.append(("site token", "(none: sync.token_file is empty)"))
     elif not config.sync.office_url:
@@ -125,9 +151,7 @@ def where_lines(config_path: str | None) -> list[str]:
     office, office_reason = _office_database()
     rows.append(("office database", f"{office}  <- {office_reason} (only `kiosk office`)"))
 
-    width = max(len(label) for label, _ in rows)
-    lines = [f"Telpa {__version__}", ""]
-    lines += [f"{label.ljust(width)}  {text}" for label, text in rows]
+    lines = [f"Telpa {__version__}", "", *_table(rows)]
     settings = _setting_sources(config)
     key_width = max(len(key) for key, _, _ in settings)
     value_width = min(40, max(len(value) for _, value, _ in settings))

@@ -236,3 +236,15 @@ def test_content_check_of_named_folders_does_not_need_the_station_config(
     assert main(["content", "check", str(CONTENT)]) == 0
     assert main(["content", "check"]) == 2
     assert "sesion: unknown key" in capsys.readouterr().err
+
+
+def test_where_with_a_broken_config_still_shows_the_folders_and_the_problem(
+    machine: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    machine["config"].mkdir(parents=True)
+    config = machine["config"] / "config.yaml"
+    config.write_text("site:\n  id: Ludza!\n", encoding="utf-8")
+    assert main(["where"]) == 2
+    out, err = capsys.readouterr()
+    assert f"config file      {config}  <- this machine's config file" in out
+    assert err.startswith(f"{config}:2: site.id: ")
