@@ -376,6 +376,12 @@ def test_the_installed_office_serves_and_the_installed_kiosk_syncs_to_it(
         visits = db.execute("SELECT sum(child_visits) FROM session_totals").fetchone()[0]
     assert sum(row["child_visits"] for row in stored["session_totals"]) == visits
 
+    # The dashboard's templates, catalogs and style sheet came with the wheel.
+    login = httpx.get(f"{url}/login", headers={"Accept-Language": "lv"}, timeout=30)
+    assert login.status_code == 200 and "<form" in login.text
+    style = httpx.get(f"{url}/static/dashboard.css", timeout=30)
+    assert style.status_code == 200 and style.text.strip()
+
     where = station.kiosk("where")
     assert f"config file      {config}  <- this machine's config file" in where.stdout
     assert f"site token       {station.config_dir / 'site-token.txt'}  <- sync" in where.stdout
