@@ -14,8 +14,8 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import tarfile
 import time
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -227,8 +227,6 @@ def _usage(db: Path) -> tuple[int, int, str]:
 
 
 def test_the_wheel_carries_the_program_data_and_no_office_libraries(wheel: Path) -> None:
-    import zipfile
-
     names = set(zipfile.ZipFile(wheel).namelist())
     for expected in (
         "kiosk/_data/config.yaml",
@@ -248,7 +246,8 @@ def test_the_wheel_carries_the_program_data_and_no_office_libraries(wheel: Path)
         for p in (CHECKOUT / "content").rglob("*")
         if p.is_file()
     }
-    metadata = zipfile.ZipFile(wheel).read("telpa-0.1.0.dist-info/METADATA").decode()
+    (metadata_name,) = [n for n in names if n.endswith(".dist-info/METADATA")]
+    metadata = zipfile.ZipFile(wheel).read(metadata_name).decode()
     required = re.findall(r"^Requires-Dist: ([A-Za-z0-9_.-]+)[^;\n]*$", metadata, re.M)
     assert {"fastapi", "uvicorn", "Jinja2", "openpyxl", "psycopg"}.isdisjoint(required)
 
@@ -405,12 +404,12 @@ def _previous_installable_commit() -> str | None:
 
 
 def _export_commit(commit: str, folder: Path) -> Path:
-    archive = folder / "previous.tar"
-    result = _run(["git", "archive", "-o", str(archive), commit], cwd=CHECKOUT)
+    archive = folder / "previous.zip"
+    result = _run(["git", "archive", "--format=zip", "-o", str(archive), commit], cwd=CHECKOUT)
     assert result.returncode == 0, result.stderr
     tree = folder / "previous-source"
-    with tarfile.open(archive) as tar:
-        tar.extractall(tree, filter="data")
+    with zipfile.ZipFile(archive) as files:
+        files.extractall(tree)
     return tree
 
 
