@@ -142,8 +142,7 @@ def machine_folders(
     )
 
 
-# What lives inside the data folder (DESIGN §3, §6).
-DATABASE_NAME = "usage.db"
+# What lives inside the data folder (DESIGN §3, §6) besides the usage database.
 CREATIONS_DIR = "creations"
 EXPORTS_DIR = "exports"
 LOGS_DIR = "logs"

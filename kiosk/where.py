@@ -24,7 +24,6 @@ from kiosk.config import (
 from kiosk.paths import (
     CONTENT,
     CREATIONS_DIR,
-    DATABASE_NAME,
     EXPORTS_DIR,
     FROM_CHECKOUT,
     LIBRARY_PACKS_DIR,
@@ -126,6 +125,9 @@ def where_lines(config_path: str | None) -> list[str]:
         raise UnusableConfig([f"Telpa {__version__}", "", *_table(rows)], exc) from None
     data, data_reason = data_dir_choice(config)
     from kiosk.librarian.pin import secrets_path
+    from kiosk.usage import database_path
+
+    database = database_path(data)
 
     secrets = secrets_path(config.source)
     rows.append(("secrets (PIN)", f"{secrets}{'' if secrets.exists() else '  (no PIN set yet)'}"))
@@ -140,7 +142,7 @@ def where_lines(config_path: str | None) -> list[str]:
         rows.append(("site token", f"{token}  <- sync.token_file{_state(token)}"))
     rows += [
         ("data folder", f"{data}  <- {data_reason}{_state(data)}"),
-        ("usage database", f"{data / DATABASE_NAME}{_state(data / DATABASE_NAME)}"),
+        ("usage database", f"{database}{_state(database)}"),
         ("creations", f"{data / CREATIONS_DIR}{_state(data / CREATIONS_DIR)}"),
         ("exports", f"{data / EXPORTS_DIR}{_state(data / EXPORTS_DIR)}"),
         ("logs", f"{data / LOGS_DIR}{_state(data / LOGS_DIR)}"),

@@ -248,3 +248,26 @@ def test_where_with_a_broken_config_still_shows_the_folders_and_the_problem(
     out, err = capsys.readouterr()
     assert f"config file      {config}  <- this machine's config file" in out
     assert err.startswith(f"{config}:2: site.id: ")
+
+
+def test_where_names_the_folders_the_kiosk_really_writes(
+    machine: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kiosk.logs import setup_logging
+
+    log_file = setup_logging(machine["data"])
+    try:
+        where = _where(capsys)
+    finally:
+        import logging
+
+        for handler in list(logging.getLogger().handlers):
+            if getattr(handler, "_telpa", False):
+                logging.getLogger().removeHandler(handler)
+                handler.close()
+    assert where["logs"] == str(log_file.parent)
+    with Harness(data_folder=machine["data"]) as kiosk:
+        assert kiosk.app.creations is not None
+        assert where["creations"].split("  ")[0] == str(kiosk.app.creations.root)
+    assert where["exports"] == f"{machine['data'] / 'exports'}  (not there yet)"
+    assert where["library packs"] == f"{machine['data'] / 'packs'}  (not there yet)"
