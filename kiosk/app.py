@@ -33,7 +33,7 @@ from kiosk.input import InputEvent, InputTranslator, KeyEvent
 from kiosk.librarian.access import HOLD_S, HOLD_VISIBLE_AFTER_S, GroupClock, UnlockGesture
 from kiosk.librarian.pin import PinCheck
 from kiosk.packs.library import PackLibrary, PackPictures
-from kiosk.paths import ASSETS, CONTENT
+from kiosk.paths import ASSETS, CONTENT, LIBRARY_PACKS_DIR
 from kiosk.scenes.base import Scene
 from kiosk.scenes.common import librarian_corner
 from kiosk.sessions import MemoryUsageSink, SessionManager, UsageSink
@@ -187,7 +187,10 @@ class App:
         self.activities = activity_registry.arrange(
             registered, config.activities.order, config.activities.hidden
         )
-        self.packs = PackLibrary([CONTENT, *(Path(f) for f in config.content.folders)])
+        library_packs = [data_folder / LIBRARY_PACKS_DIR] if data_folder is not None else []
+        self.packs = PackLibrary(
+            [CONTENT, *library_packs, *(Path(f) for f in config.content.folders)]
+        )
         self.pictures = PackPictures(
             self.packs, self.ui.images, budget_for((width, height), screens=2.0)
         )

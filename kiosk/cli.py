@@ -75,7 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="*",
         type=Path,
         metavar="DIR",
-        help="pack folders or folders of packs (default: content/)",
+        help="pack folders or folders of packs (default: the built-in packs and the "
+        "library's own, DATA/packs)",
     )
 
     stats = commands.add_parser("stats", help="this station's usage totals")
@@ -106,6 +107,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="write the totals to FILE (e.g. on a USB stick) instead of sending them",
     )
+
+    where = commands.add_parser(
+        "where", help="every folder and file this station uses and where each setting came from"
+    )
+    where.add_argument("--config")
 
     office = commands.add_parser("office", help="the project office's service (coordinators)")
     from kiosk.office.cli import add_office_arguments
@@ -233,9 +239,13 @@ def _monkey_into(
 
 def cmd_content(args: argparse.Namespace) -> int:
     from kiosk.packs import check_packs
-    from kiosk.paths import CONTENT
+    from kiosk.paths import CONTENT, LIBRARY_PACKS_DIR
 
-    count, problems = check_packs(args.dirs or [CONTENT])
+    folders = args.dirs
+    if not folders:  # the built-in packs and, once the library has any, its own
+        library = data_dir(load_config(None)) / LIBRARY_PACKS_DIR
+        folders = [CONTENT, *([library] if library.is_dir() else [])]
+    count, problems = check_packs(folders)
     for problem in problems:
         print(problem)
     if problems:
@@ -286,7 +296,41 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return run_sync(config, data_dir(config), export=args.export)
 
 
+def cmd_where(args: argparse.Namespace) -> int:
+    from kiosk.where import UnusableConfig, where_lines
+
+    try:
+        print("\n".join(where_lines(args.config)))
+    except UnusableConfig as exc:
+        print("\n".join(exc.lines))  # the folders help to find and fix the file
+        raise exc.error from None
+    return 0
+
+
+#: What `pip install 'telpa[office]'` brings: import name → package name.
+OFFICE_LIBRARIES = {
+    "fastapi": "fastapi",
+    "uvicorn": "uvicorn",
+    "jinja2": "Jinja2",
+    "multipart": "python-multipart",
+    "openpyxl": "openpyxl",
+    "psycopg": "psycopg",
+}
+
+
 def cmd_office(args: argparse.Namespace) -> int:
+    import importlib.util
+
+    missing = [
+        package
+        for name, package in OFFICE_LIBRARIES.items()
+        if importlib.util.find_spec(name) is None
+    ]
+    if missing:
+        raise UsageError(
+            f"the office needs its extra libraries ({', '.join(missing)} missing here): "
+            "pip install 'telpa[office]'"
+        )
     from kiosk.office.cli import run_office
 
     return run_office(args)
@@ -300,6 +344,7 @@ COMMANDS = {
     "set-pin": cmd_set_pin,
     "db": cmd_db,
     "sync": cmd_sync,
+    "where": cmd_where,
     "office": cmd_office,
 }
 
