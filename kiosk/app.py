@@ -273,7 +273,6 @@ class App:
         was_top = self.stack[-1] is scene
         self.stack.remove(scene)
         self._safely(scene.on_exit, f"{type(scene).__name__}.on_exit")
-        self._leave_librarian_language()
         if was_top and self.stack:
             top = self.stack[-1]
             self._safely(top.on_resume, f"{type(top).__name__}.on_resume")
@@ -437,6 +436,8 @@ class App:
 
     def update(self, dt: float) -> None:
         now = self.clock.monotonic()
+        # Checked here, not in `pop`: the PIN pad closes itself just before the panel opens.
+        self._leave_librarian_language()
         for scene in list(self.stack):
             if scene in self.stack:
                 self._safely(partial(scene.update, dt), f"{type(scene).__name__}.update")

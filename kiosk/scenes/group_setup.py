@@ -134,6 +134,7 @@ class GroupSetup(Scene):
             min(row_h, m.px(88)),
             self._set_minutes,
             right=w - m.margin,
+            first_share=2.0,
         )
         bw, bh = m.px(260), m.px(96)
         buttons.append(
@@ -167,22 +168,30 @@ class GroupSetup(Scene):
         height: int,
         on_pick: Callable[[Any], None],
         right: int | None = None,
+        first_share: float = 1.0,
     ) -> list[Button]:
+        """A row of chips; the first is `first_share` times as wide as the others (its
+        words, e.g. "No timer", need more room than a number)."""
         m = self.ui.metrics
         gap = m.px(10)
         room = (right if right is not None else self.right_edge) - left
-        width = min(m.px(190), (room - (len(values) - 1) * gap) // len(values))
+        width = min(
+            m.px(190), int((room - (len(values) - 1) * gap) / (len(values) - 1 + first_share))
+        )
         chips = []
+        x = left
         for i, value in enumerate(values):
+            chip_w = int(width * first_share) if i == 0 else width
             chips.append(
                 Button(
                     f"group:{kind}:{value or 'none'}",
-                    pygame.Rect(left + i * (width + gap), y, width, height),
+                    pygame.Rect(x, y, chip_w, height),
                     YES_COLOR if value == chosen else WHITE,
                     label=names[value],
                     on_press=partial(on_pick, value),
                 )
             )
+            x += chip_w + gap
         return chips
 
     # ----- choices -------------------------------------------------------------------

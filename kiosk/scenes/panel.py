@@ -391,11 +391,28 @@ class Panel(Scene):
         m = self.ui.metrics
         surface.blit(draw.rounded_card(rect.size, m.px(24), WHITE), rect)
 
+    def week_lines(self) -> list[str]:
+        """Today's and this week's counts, both in sessions and child visits (the chart
+        under them shows child visits per day)."""
+        ngettext = self.shell.translator.ngettext
+        today, week = self.usage.today, self.usage.week
+        return [
+            ngettext("Today: %(n)d session", "Today: %(n)d sessions", today.sessions)
+            % {"n": today.sessions}
+            + " · "
+            + ngettext("%(n)d child visit", "%(n)d child visits", today.child_visits)
+            % {"n": today.child_visits},
+            ngettext("This week: %(n)d session", "This week: %(n)d sessions", week.sessions)
+            % {"n": week.sessions}
+            + " · "
+            + ngettext("%(n)d child visit", "%(n)d child visits", week.child_visits)
+            % {"n": week.child_visits},
+        ]
+
     def _draw_week(self, surface: pygame.Surface) -> None:
         m = self.ui.metrics
         right = self.right
         text = self.ui.text
-        ngettext = self.shell.translator.ngettext
         usage = self.usage
         chart_h = int(right.height * self._chart_share())
         card = pygame.Rect(right.x, right.y, right.width, chart_h)
@@ -410,19 +427,7 @@ class Panel(Scene):
             align="left",
         )
         surface.blit(heading, inner.topleft)
-        today, week = usage.today, usage.week
-        lines = [
-            ngettext("Today: %(n)d session", "Today: %(n)d sessions", today.sessions)
-            % {"n": today.sessions}
-            + " · "
-            + ngettext("%(n)d child visit", "%(n)d child visits", today.child_visits)
-            % {"n": today.child_visits},
-            ngettext("This week: %(n)d session", "This week: %(n)d sessions", week.sessions)
-            % {"n": week.sessions}
-            + " · "
-            + ngettext("%(n)d child visit", "%(n)d child visits", week.child_visits)
-            % {"n": week.child_visits},
-        ]
+        lines = self.week_lines()
         y = inner.y + m.px(44)
         for line in lines:
             rendered = text.fit(
