@@ -3,7 +3,7 @@
 Opened only through the PIN pad, always in the station's own language (the shell brings
 the child's back afterwards); closes itself after 2 minutes without input. Touch targets
 are as big as the children's, so it works on a whiteboard in front of a group. While a
-group session runs, a block at the top right says so — headcount, minutes so far, minutes
+group session runs, a block beside the title says so — headcount, minutes so far, minutes
 left — with its own "End session".
 
 The office sync block reads the sync service's status snapshot twice a second (never the
@@ -108,23 +108,19 @@ class Panel(Scene):
         self.group_rect = None
         group_buttons: list[Button] = []
         if session is not None and session.kind == "group":
-            right = self.right
-            self.group_rect = pygame.Rect(right.x, right.y, right.width, m.px(120))
-            self.right = pygame.Rect(
-                right.x,
-                self.group_rect.bottom + m.px(16),
-                right.width,
-                right.bottom - self.group_rect.bottom - m.px(16),
+            # In the title row, beside the title: the week's chart keeps all its room.
+            self.group_rect = pygame.Rect(
+                self.right.x, m.px(10), self.right.width, top - m.px(10) - m.px(10)
             )
-            end_w = min(m.px(230), self.group_rect.width // 3)
+            end_w = min(m.px(210), self.group_rect.width // 3)
             group_buttons.append(
                 Button(
                     "panel:group-end",
                     pygame.Rect(
-                        self.group_rect.right - m.px(16) - end_w,
-                        self.group_rect.y + m.px(16),
+                        self.group_rect.right - m.px(10) - end_w,
+                        self.group_rect.y + m.px(10),
                         end_w,
-                        self.group_rect.height - m.px(32),
+                        self.group_rect.height - m.px(20),
                     ),
                     lighten(BAD, 0.3),
                     label=self._("End session"),
@@ -327,27 +323,32 @@ class Panel(Scene):
         if rect is None or lines is None:
             return
         surface.blit(draw.rounded_card(rect.size, m.px(24), lighten(TILE_COLORS[1], 0.55)), rect)
-        icon = self.ui.images.emoji("busts-in-silhouette", m.px(64))
-        surface.blit(icon, icon.get_rect(midleft=(rect.x + m.px(20), rect.centery)))
+        icon = self.ui.images.emoji("busts-in-silhouette", m.px(52))
+        surface.blit(icon, icon.get_rect(midleft=(rect.x + m.px(14), rect.centery)))
         button = self.buttons.by_id("panel:group-end")
-        text_left = rect.x + m.px(20) + icon.get_width() + m.px(16)
-        box_w = button.rect.left - m.px(16) - text_left
+        text_left = rect.x + m.px(14) + icon.get_width() + m.px(12)
+        box_w = button.rect.left - m.px(12) - text_left
         heading, facts = lines
         head = self.ui.text.fit(
             heading,
-            (box_w, m.px(40)),
-            m.font_size("body"),
+            (box_w, m.px(30)),
+            m.font_size("small"),
             INK,
             weight="bold",
             align="left",
             max_lines=1,
         )
         body = self.ui.text.fit(
-            facts, (box_w, m.px(56)), m.font_size("small"), INK, align="left", max_lines=2
+            facts,
+            (box_w, rect.height - m.px(12) - head.get_height()),
+            m.font_size("small"),
+            INK,
+            align="left",
+            max_lines=2,
         )
-        top = rect.centery - (head.get_height() + m.px(4) + body.get_height()) // 2
+        top = rect.centery - (head.get_height() + body.get_height()) // 2
         surface.blit(head, (text_left, top))
-        surface.blit(body, (text_left, top + head.get_height() + m.px(4)))
+        surface.blit(body, (text_left, top + head.get_height()))
 
     # ----- office sync, in words -------------------------------------------------------
 
@@ -374,9 +375,10 @@ class Panel(Scene):
         m = self.ui.metrics
         w, _h = self.size
         surface.fill(lighten(FOCUS, 0.88))
+        title_w = self.left.width if self.group_rect is not None else w - 2 * m.margin
         title = self.ui.text.fit(
             self._("Librarian panel"),
-            (w - 2 * m.margin, m.px(70)),
+            (title_w, m.px(70)),
             m.font_size("title"),
             INK,
             weight="bold",
