@@ -101,6 +101,8 @@ class GroupBadge:
     time_left: str | None
     #: The last minute of the timer: the badge turns red and blinks, play goes on.
     warning: bool
+    #: During the warning, the brighter of the blink's two reds (it flips every second).
+    bright: bool = False
 
 
 def _scene_factories() -> dict[str, Callable[..., Scene]]:
@@ -363,6 +365,7 @@ class App:
         try:
             self.sessions.end_session("crash", run_outcome="error")
             self.translator.set_language(self.translator.default)
+            self._child_language = None
             self.stack.clear()
             from kiosk.scenes.attract import Attract
 
@@ -467,7 +470,7 @@ class App:
             self._group_time_is_up()
             return
         badge = self.group_badge()
-        shown = None if badge is None else (badge.rect.topleft, badge.headline, badge.time_left)
+        shown = None if badge is None else (badge.rect, badge.headline, badge.time_left)
         if shown != self._badge_shown:
             if badge is not None:
                 self.invalidate(badge.rect)
@@ -509,13 +512,15 @@ class App:
             return None
         _ = self.translator.gettext
         time_left: str | None = None
-        warning = False
+        warning = bright = False
         if self.group_clock is not None:
             remaining = self.group_clock.remaining(self.now())
             warning = remaining <= GROUP_WARNING_S
+            # Flips with the seconds shown, so every repaint of one second looks the same.
+            bright = warning and int(remaining + 0.999) % 2 == 1
             time_left = _("%(time)s left") % {"time": GroupClock.label(remaining)}
         headline = _("Last minute!") if warning else _("Group · %(n)d") % {"n": session.headcount}
-        return GroupBadge(group_badge_rect(self.ui.metrics), headline, time_left, warning)
+        return GroupBadge(group_badge_rect(self.ui.metrics), headline, time_left, warning, bright)
 
     def group_home(self) -> None:
         """Where the launcher's waving hand leads in a group session, which only the
@@ -590,7 +595,7 @@ class App:
         now = self.now()
         badge = self.group_badge()
         if badge is not None:
-            self._paint_badge(badge, now)
+            self._paint_badge(badge)
         progress = self.unlock.progress(now)
         if progress is not None and progress * HOLD_S >= HOLD_VISIBLE_AFTER_S:
             corner = self._hold_ring_rect()
@@ -601,12 +606,12 @@ class App:
                 self.screen, FOCUS, arc, 1.5708, 1.5708 + progress * 6.2832, max(3, m.px(8))
             )
 
-    def _paint_badge(self, badge: GroupBadge, now: float) -> None:
+    def _paint_badge(self, badge: GroupBadge) -> None:
         m = self.ui.metrics
         rect = badge.rect
         color = GROUP_COLOR
         if badge.warning:
-            color = BAD if int(now) % 2 else darken(BAD, 0.25)
+            color = BAD if badge.bright else darken(BAD, 0.25)
         self.screen.blit(rounded_card(rect.size, rect.height // 3, color, m.px(3), WHITE), rect)
         icon_side = min(rect.height - m.px(20), m.px(40))
         icon = self.ui.images.emoji(
