@@ -112,7 +112,7 @@ class Panel(Scene):
             self.group_rect = pygame.Rect(
                 self.right.x, m.px(10), self.right.width, top - m.px(10) - m.px(10)
             )
-            end_w = min(m.px(210), self.group_rect.width // 3)
+            end_w = min(m.px(190), self.group_rect.width // 3)
             group_buttons.append(
                 Button(
                     "panel:group-end",
