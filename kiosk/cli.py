@@ -113,6 +113,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     where.add_argument("--config")
 
+    setup = commands.add_parser(
+        "setup",
+        help="set up this station: library, station, language, screen, office, token, PIN",
+        description="First-run set-up for IT staff. Asks in a terminal for what is not given "
+        "as a flag; with --non-interactive (or no terminal) it exits 2 naming what is missing. "
+        "Only the settings given change; the config file's other keys and comments stay. A new "
+        "site token is checked with the office first and not saved if the office refuses it; "
+        "an office that cannot be reached only gets a warning. With both --token-stdin and "
+        "--pin-stdin the token is the first line of standard input and the PIN the second. "
+        "The token and the PIN are never printed.",
+    )
+    from kiosk.setup_station import add_setup_arguments
+
+    add_setup_arguments(setup)
+
+    doctor = commands.add_parser(
+        "doctor",
+        help="check this station: OK / WARN / FAIL per check, and what to do; exit 1 on a FAIL",
+    )
+    doctor.add_argument("--config")
+    doctor.add_argument(
+        "--lang", choices=["lv", "lt", "en"], help="answer in this language (default: the station's)"
+    )
+
     office = commands.add_parser("office", help="the project office's service (coordinators)")
     from kiosk.office.cli import add_office_arguments
 
@@ -307,6 +331,21 @@ def cmd_where(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_setup(args: argparse.Namespace) -> int:
+    from kiosk.setup_station import SetupError, run_setup
+
+    try:
+        return run_setup(args)
+    except SetupError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from kiosk.doctor import run_doctor, station_for
+
+    return run_doctor(station_for(args.config, args.lang))
+
+
 #: What `pip install 'telpa[office]'` brings: import name → package name.
 OFFICE_LIBRARIES = {
     "fastapi": "fastapi",
@@ -345,6 +384,8 @@ COMMANDS = {
     "db": cmd_db,
     "sync": cmd_sync,
     "where": cmd_where,
+    "setup": cmd_setup,
+    "doctor": cmd_doctor,
     "office": cmd_office,
 }
 

@@ -9,6 +9,7 @@ Public surface (re-exported here; guarded by tests/usage/test_public_api.py):
 - `rebuild_totals`, `purge`, `mark_exported` — maintenance on an open connection.
 - `Outbox` (with `PendingBatch`, `PendingRow`, `SyncState`) — the office sync client's only
   way to read pending totals and record what the office has (`kiosk.usage.outbox`).
+- `check_database` (with `DatabaseReport`) — `kiosk doctor`'s read-only integrity check.
 - The errors: `UsageStoreError` and its subclasses (`NoUsageDatabase` among them).
 """
 
@@ -19,6 +20,7 @@ from kiosk.usage.errors import (
     UsageDatabaseError,
     UsageStoreError,
 )
+from kiosk.usage.integrity import DatabaseReport, check_database
 from kiosk.usage.outbox import NoUsageDatabase, Outbox, PendingBatch, PendingRow, SyncState
 from kiosk.usage.retention import mark_exported, purge
 from kiosk.usage.stats import (
@@ -34,6 +36,7 @@ from kiosk.usage.totals import rebuild_totals
 __all__ = [
     "DB_FILENAME",
     "DataFolderError",
+    "DatabaseReport",
     "DatabaseTooNewError",
     "NoUsageDatabase",
     "Outbox",
@@ -46,6 +49,7 @@ __all__ = [
     "UsageStore",
     "UsageStoreError",
     "add_stats_arguments",
+    "check_database",
     "database_path",
     "mark_exported",
     "purge",

@@ -9,6 +9,7 @@ import kiosk.usage
 EXPECTED = {
     "DB_FILENAME",
     "DataFolderError",
+    "DatabaseReport",
     "DatabaseTooNewError",
     "NoUsageDatabase",
     "Outbox",
@@ -21,6 +22,7 @@ EXPECTED = {
     "UsageStore",
     "UsageStoreError",
     "add_stats_arguments",
+    "check_database",
     "database_path",
     "mark_exported",
     "purge",
