@@ -33,6 +33,28 @@ class DatabaseReport:
     detail: str = ""
 
 
+@dataclass(frozen=True)
+class _Look:
+    damage: str | None
+    revision: str | None
+
+
+def _look(uri: str) -> _Look:
+    connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        for pragma in ("PRAGMA quick_check(5)", "PRAGMA integrity_check(5)"):
+            rows = connection.execute(pragma).fetchall()
+            if rows != [("ok",)]:
+                return _Look("; ".join(str(row[0]) for row in rows[:3]), None)
+        try:
+            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        except sqlite3.OperationalError:
+            row = None  # no table yet: never migrated
+        return _Look(None, str(row[0]) if row else None)
+    finally:
+        connection.close()
+
+
 def check_database(data_dir: Path) -> DatabaseReport:
     """Look at the usage database in `data_dir` without changing it."""
     path = database_path(data_dir)
@@ -40,29 +62,24 @@ def check_database(data_dir: Path) -> DatabaseReport:
         return DatabaseReport(path, "missing")
     if path.stat().st_size == 0:
         return DatabaseReport(path, "behind", detail="empty file")
-    uri = f"file:{quote(str(path))}?mode=ro"
     try:
-        connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
-            for pragma in ("PRAGMA quick_check(5)", "PRAGMA integrity_check(5)"):
-                rows = connection.execute(pragma).fetchall()
-                if rows != [("ok",)]:
-                    found = "; ".join(str(row[0]) for row in rows[:3])
-                    return DatabaseReport(path, "damaged", detail=found)
-            try:
-                row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-            except sqlite3.OperationalError:
-                row = None  # no table yet: never migrated
-        finally:
-            connection.close()
+            found = _look(f"file:{quote(str(path))}?mode=ro")
+        except sqlite3.OperationalError as exc:
+            if is_damage(exc):
+                raise
+            # A WAL database needs its -shm file, which a read-only or full drive cannot
+            # hold: read the file as it is on disk (nothing can be writing it then).
+            found = _look(f"file:{quote(str(path))}?mode=ro&immutable=1")
     except sqlite3.DatabaseError as exc:
         if is_damage(exc):
             return DatabaseReport(path, "damaged", detail=str(exc))
         return DatabaseReport(path, "unreadable", detail=str(exc))
-    revision = str(row[0]) if row else None
-    if revision == head_revision():
-        return DatabaseReport(path, "ok", revision)
+    if found.damage is not None:
+        return DatabaseReport(path, "damaged", detail=found.damage)
+    if found.revision == head_revision():
+        return DatabaseReport(path, "ok", found.revision)
     known = {script.revision for script in ScriptDirectory(str(MIGRATIONS_DIR)).walk_revisions()}
-    if revision is not None and revision not in known:
-        return DatabaseReport(path, "too_new", revision)
-    return DatabaseReport(path, "behind", revision)
+    if found.revision is not None and found.revision not in known:
+        return DatabaseReport(path, "too_new", found.revision)
+    return DatabaseReport(path, "behind", found.revision)
