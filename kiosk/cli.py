@@ -134,7 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     doctor.add_argument("--config")
     doctor.add_argument(
-        "--lang", choices=["lv", "lt", "en"], help="answer in this language (default: the station's)"
+        "--lang",
+        choices=["lv", "lt", "en"],
+        help="answer in this language (default: the station's)",
     )
 
     office = commands.add_parser("office", help="the project office's service (coordinators)")

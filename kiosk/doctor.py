@@ -128,7 +128,10 @@ def check_display(station: Station) -> Finding:
         return Finding(
             "WARN",
             label,
-            _("no screen in this session (a remote or text-only session?), so it cannot be checked"),
+            _(
+                "no screen in this session (a remote or text-only session?), "
+                "so it cannot be checked"
+            ),
             _("Run kiosk doctor on the station's own screen."),
         )
     import pygame
@@ -193,14 +196,27 @@ def _log() -> Any:
 def check_touch(station: Station) -> Finding:
     _ = station.gettext
     label = _("Touch")
+    from kiosk.system import missing_display, stderr_to_log
+
     try:
+        if missing_display() is not None:
+            raise RuntimeError("no screen")
         import pygame
         from pygame._sdl2 import touch
 
-        pygame.display.init()
+        with stderr_to_log(_log(), "touch check"):
+            pygame.display.init()
         count = touch.get_num_devices()
-    except Exception:  # noqa: BLE001 - no video system: counted as no touch screen
-        count = 0
+    except Exception:  # noqa: BLE001 - SDL sees touch devices only through a screen
+        return Finding(
+            "WARN",
+            label,
+            _(
+                "no screen in this session (a remote or text-only session?), "
+                "so it cannot be checked"
+            ),
+            _("Run kiosk doctor on the station's own screen."),
+        )
     if count:
         return Finding("OK", label, _("touch devices: %(n)d") % {"n": count})
     return Finding("OK", label, _("no touch screen (mouse and keyboard)"))
@@ -524,7 +540,10 @@ def check_token(station: Station) -> Finding:
         return Finding("FAIL", label, _("the office does not know this token"), todo % site)
     if result.token == "other_site":
         return Finding(
-            "FAIL", label, _("the token belongs to another library, not %(site)s") % site, todo % site
+            "FAIL",
+            label,
+            _("the token belongs to another library, not %(site)s") % site,
+            todo % site,
         )
     return Finding(
         "FAIL",
@@ -574,7 +593,10 @@ def check_versions(station: Station) -> Finding:
     return Finding(
         "OK",
         _("Versions"),
-        _("Telpa %(telpa)s, Python %(python)s, pygame-ce %(pygame)s (SDL %(sdl)s), SQLite %(sqlite)s")
+        _(
+            "Telpa %(telpa)s, Python %(python)s, pygame-ce %(pygame)s (SDL %(sdl)s), "
+            "SQLite %(sqlite)s"
+        )
         % values,
     )
 

@@ -145,7 +145,7 @@ def check_office(
 
 
 def describe_skew(seconds: float) -> str:
-    """"7 minutes behind the office" / "12 seconds ahead of the office" (English)."""
+    """ "7 minutes behind the office" / "12 seconds ahead of the office" (English)."""
     ahead = seconds < 0  # the office's clock minus ours: negative means ours is ahead
     size = abs(seconds)
     if size >= 120:

@@ -59,9 +59,13 @@ def add_setup_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--site", metavar="ID", help="the library's id at the office, e.g. ludza")
     parser.add_argument("--site-name", metavar="NAME", help="the library's name")
-    parser.add_argument("--timezone", metavar="TZ", help="the library's time zone, e.g. Europe/Vilnius")
     parser.add_argument(
-        "--station", metavar="NAME", help="this station's id, unique in the library, e.g. ludza-wb-1"
+        "--timezone", metavar="TZ", help="the library's time zone, e.g. Europe/Vilnius"
+    )
+    parser.add_argument(
+        "--station",
+        metavar="NAME",
+        help="this station's id, unique in the library, e.g. ludza-wb-1",
     )
     parser.add_argument("--lang", choices=["lv", "lt", "en"], help="the default language")
     parser.add_argument(
@@ -85,7 +89,8 @@ def add_setup_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--non-interactive",
         action="store_true",
-        help="never ask; exit 2 naming what is missing (also when standard input is not a terminal)",
+        help="never ask; exit 2 naming what is missing (also when standard input is not "
+        "a terminal)",
     )
 
 
@@ -265,42 +270,48 @@ class Prompter:
         raise SetupError(f"no usable answer for {_flag(name)}; nothing was saved")
 
 
-def _ask_everything(station: Station, answers: Answers, prompt: Prompter) -> None:
+def _ask(station: Station, answers: Answers, prompt: Prompter, only: set[str] | None) -> None:
+    """Ask for every setting not given as a flag, or only for those in `only`."""
     config = station.config
     new = not station.exists
+
+    def wanted(name: str) -> bool:
+        return getattr(answers, name) is None and (only is None or name in only)
 
     def current(value: str | None) -> str | None:
         return None if new else value
 
-    prompt.out.write(
-        f"Setting up this station in {station.path}.\nPress Enter to keep a value in [brackets].\n"
-    )
-    if answers.site is None:
+    if only is None:
+        prompt.out.write(
+            f"Setting up this station in {station.path}.\n"
+            "Press Enter to keep a value in [brackets].\n"
+        )
+    if wanted("site"):
         answers.site = prompt.value("site", "Library id at the office", current(config.site.id))
-    if answers.site_name is None:
+    if wanted("site_name"):
         answers.site_name = prompt.value("site_name", "Library name", current(config.site.name))
-    if answers.timezone is None:
+    if wanted("timezone"):
         answers.timezone = prompt.value("timezone", "Time zone", config.site.timezone)
-    if answers.station is None:
+    if wanted("station"):
         answers.station = prompt.value(
             "station", "This station's id (e.g. ludza-wb-1)", current(config.station.id)
         )
-    if answers.lang is None:
+    if wanted("lang"):
         answers.lang = prompt.value(
             "lang", "Default language (lv, lt, en)", config.languages.default
         )
-    if answers.size is None:
+    if wanted("size"):
         answers.size = prompt.value(
             "size", "Screen size (WxH, or auto)", config.display.size or "auto"
         )
-    if answers.office is None:
+    if wanted("office"):
         answers.office = prompt.value(
             "office", "Office address (https://…, or none)", config.sync.office_url or "none"
         )
     office = answers.office or config.sync.office_url
-    if answers.token is None and office and office != "none":
+    if wanted("token") and office and office != "none":
         answers.token = prompt.hidden("token", "Site token (not shown)", station.has_token())
-    if answers.pin is None:
+    if wanted("pin"):
         answers.pin = prompt.hidden(
             "pin", "Librarian PIN, 4-8 digits (not shown)", station.has_pin(), confirm=True
         )
@@ -339,14 +350,15 @@ def _changes(station: Station, answers: Answers) -> dict[Key, Any]:
 
 
 def _missing(station: Station, answers: Answers) -> list[str]:
+    """The settings this run still needs (names of `Answers` fields)."""
     missing = []
     if not station.exists:
-        missing += [_flag(n) for n in ("site", "station") if getattr(answers, n) is None]
+        missing += [n for n in ("site", "station") if getattr(answers, n) is None]
     office = answers.office if answers.office is not None else station.config.sync.office_url
     if office and office != "none" and answers.token is None and not station.has_token():
-        missing.append("--token-stdin")
+        missing.append("token")
     if answers.pin is None and not station.has_pin():
-        missing.append("--pin-stdin")
+        missing.append("pin")
     return missing
 
 
@@ -412,15 +424,25 @@ def run_setup(
         if problem is not None:
             raise SetupError(f"{problem} Nothing was saved.")
 
+    office = answers.office if answers.office is not None else station.config.sync.office_url
+    if answers.token is not None and (not office or office == "none"):
+        raise SetupError(
+            "--token-stdin: a site token needs the office's address too (--office URL). "
+            "Nothing was saved."
+        )
     interactive = prompter is not None or (not args.non_interactive and stdin.isatty())
-    if interactive:
-        _ask_everything(station, answers, prompter or Prompter(out))
+    given = any(value is not None for value in vars(answers).values())
+    if interactive and not given:
+        _ask(station, answers, prompter or Prompter(out), None)  # the whole questionnaire
+    elif interactive:
+        _ask(station, answers, prompter or Prompter(out), set(_missing(station, answers)))
     else:
         missing = _missing(station, answers)
         if missing:
             raise SetupError(
-                f"{station.path} needs {', '.join(missing)} (no terminal to ask in). "
-                "Run `kiosk setup` in a terminal, or give them as flags. Nothing was saved."
+                f"{station.path} needs {', '.join(_flag(n) for n in missing)} (no terminal to "
+                "ask in). Run `kiosk setup` in a terminal, or give them as flags. Nothing was "
+                "saved."
             )
 
     changes = _changes(station, answers)

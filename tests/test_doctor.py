@@ -184,9 +184,7 @@ def test_a_drive_with_little_room_fails_the_free_space_check(station: Station) -
 
 
 def test_a_read_only_data_folder_fails(station: Station) -> None:
-    wrap = _in_own_mounts(
-        'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0"', station.data
-    )
+    wrap = _in_own_mounts('mount --bind "$0" "$0" && mount -o remount,bind,ro "$0"', station.data)
     immutable = False
     if wrap is None:  # no mount namespace: an immutable folder stops root too
         immutable = subprocess.run(["chattr", "+i", str(station.data)]).returncode == 0
@@ -232,9 +230,7 @@ def test_a_station_without_a_pin_fails(station: Station) -> None:
 def test_a_clock_minutes_off_the_office_warns(station: Station) -> None:
     seven_minutes_ahead = datetime.now(UTC) + timedelta(minutes=7, seconds=10)
     shown = StringIO()
-    code = run_doctor(
-        station_for(str(station.config), now=lambda: seven_minutes_ahead), out=shown
-    )
+    code = run_doctor(station_for(str(station.config), now=lambda: seven_minutes_ahead), out=shown)
     assert code == 0, shown.getvalue()
     (line,) = [line for line in shown.getvalue().splitlines() if "Clock:" in line]
     assert line.startswith("WARN") and "7 min off the office's" in line

@@ -299,3 +299,15 @@ def test_interactive_setup_asks_for_everything_and_hides_the_secrets(
     assert config.site.name == "Ludzas novada bibliotēka"
     assert (config.station.id, config.display.size) == ("ludza-pc-2", "1366x768")
     assert PinCheck(_config_dir(tmp_path) / "secrets.json").is_set()
+
+
+def test_in_a_terminal_a_flag_changes_one_thing_without_the_whole_questionnaire(
+    tmp_path: Path, office: OfficeServer, token: str
+) -> None:
+    assert _first_setup(tmp_path, office.url, token).returncode == 0
+    terminal = Terminal(tmp_path, "--size", "auto")
+    code = terminal.finish()
+    assert code == 0, terminal.output
+    assert "Library id" not in terminal.output and "(not shown)" not in terminal.output
+    config = parse_config((_config_dir(tmp_path) / "config.yaml").read_text(encoding="utf-8"))
+    assert (config.display.size, config.languages.default) == (None, "lt")
