@@ -311,3 +311,13 @@ def test_in_a_terminal_a_flag_changes_one_thing_without_the_whole_questionnaire(
     assert "Library id" not in terminal.output and "(not shown)" not in terminal.output
     config = parse_config((_config_dir(tmp_path) / "config.yaml").read_text(encoding="utf-8"))
     assert (config.display.size, config.languages.default) == (None, "lt")
+
+
+def test_a_token_without_an_office_address_is_refused(tmp_path: Path, token: str) -> None:
+    result = setup(
+        tmp_path, "--site", "ludza", "--station", "ludza-wb-1", "--token-stdin", stdin=token
+    )
+    assert result.returncode == 2
+    assert "needs the office's address too (--office URL)" in result.stderr
+    assert token not in result.stdout + result.stderr
+    assert not _config_dir(tmp_path).exists()
