@@ -66,6 +66,36 @@ class Panel(Scene):
     def _warnings(self) -> list[str]:
         _ = self.shell.translator.gettext
         notes: list[str] = []
+        # First, as it is the most urgent: the usage store (when it is the sink) says when
+        # the disk takes no writes.
+        store = self.shell.sessions.sink
+        paused = getattr(store, "recording_paused", None)
+        if paused is not None and paused.trouble == "full":
+            notes.append(
+                _(
+                    "Recording is paused: the disk holding %(folder)s is full. "
+                    "Free some space; recording resumes by itself."
+                )
+                % {"folder": paused.folder}
+            )
+        elif paused is not None:
+            notes.append(
+                _(
+                    "Recording is paused: the disk holding %(folder)s cannot be written to "
+                    "(read-only or failing). Recording resumes by itself once it can."
+                )
+                % {"folder": paused.folder}
+            )
+        lost = getattr(store, "dropped", 0)
+        if lost:
+            notes.append(
+                self.shell.translator.ngettext(
+                    "%(count)d usage record could not be saved and is lost (see the log).",
+                    "%(count)d usage records could not be saved and are lost (see the log).",
+                    lost,
+                )
+                % {"count": lost}
+            )
         for broken in self.shell.packs.broken:
             first = broken.problems[0] if broken.problems else None
             notes.append(
