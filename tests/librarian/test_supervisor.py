@@ -216,6 +216,7 @@ def test_kiosk_run_on_a_full_data_disk_keeps_serving_and_records_once_space_retu
     supervisor = subprocess.Popen(
         [sys.executable, "-m", "kiosk", "run", "--windowed", "--size", "800x600"],
         env=env,
+        stdout=subprocess.DEVNULL,  # not a file: the size limit would hit it too
         stderr=subprocess.PIPE,
         text=True,
         preexec_fn=disk_full,
