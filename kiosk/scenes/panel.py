@@ -399,18 +399,20 @@ class Panel(Scene):
             rows.append(self._("No warnings."))
         for row in rows:
             is_warning = row in self.warnings
+            # A warning says what to do, so it may take up to three lines to stay readable.
+            lines = 3 if is_warning else 1
             rendered = text.fit(
                 row,
-                (inner.width, m.px(32)),
+                (inner.width, m.px(32) * lines),
                 m.font_size("small"),
                 BAD if is_warning else INK,
                 align="left",
-                max_lines=1,
+                max_lines=lines,
             )
             if y + rendered.get_height() > inner.bottom:
                 break
             surface.blit(rendered, (inner.x, y))
-            y += m.px(34)
+            y += max(m.px(34), rendered.get_height() + m.px(6))
 
     def _draw_sync(self, surface: pygame.Surface, inner: pygame.Rect) -> int:
         """The office sync block at the top of `inner`; returns the y below it."""
