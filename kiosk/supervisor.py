@@ -8,9 +8,9 @@ shell restarts at once — the usage store then closes the interrupted session a
 
 Crashes may heal (a driver comes back, a disk gets space again), so the supervisor never
 gives up on them; it backs off. After 5 crashes within a minute it shows the "out of
-order, please tell the librarian" screen for `backoff_s` (10 s) before trying again, and
-every further such round doubles the wait, up to `max_backoff_s` (5 minutes), instead of
-flickering through restarts. A shell that ran for a minute before it crashed starts the
+order, please tell the librarian" screen for `backoff_s` (a minute) before trying again,
+and every further such round doubles the wait, up to `max_backoff_s` (5 minutes), instead
+of flickering through restarts. A shell that ran for a minute before it crashed starts the
 count afresh. (A full disk is not even a crash: the shell keeps running with recording
 paused, see `kiosk.usage.store`.)"""
 
@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 MAX_CRASHES = 5
 CRASH_WINDOW_S = 60.0
-BACKOFF_S = 10.0
+BACKOFF_S = 60.0
 MAX_BACKOFF_S = 300.0
 #: The shell's status for "bad usage, config or input" (DESIGN §5): final.
 REFUSED = 2
