@@ -400,14 +400,14 @@ class Panel(Scene):
         for row in rows:
             is_warning = row in self.warnings
             # A warning says what to do, so it may take up to three lines to stay readable.
-            lines = 3 if is_warning else 1
+            row_lines = 3 if is_warning else 1
             rendered = text.fit(
                 row,
-                (inner.width, m.px(32) * lines),
+                (inner.width, m.px(32) * row_lines),
                 m.font_size("small"),
                 BAD if is_warning else INK,
                 align="left",
-                max_lines=lines,
+                max_lines=row_lines,
             )
             if y + rendered.get_height() > inner.bottom:
                 break

@@ -7,11 +7,13 @@ import errno
 import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pygame
 import pytest
+from sqlalchemy import Engine, event
 from sqlalchemy import exc as sa_exc
-from usage_helpers import NOW, FullDisk, OpenStore, micros, query, riga_config
+from usage_helpers import NOW, FullDisk, micros, query, riga_config
 
 from kiosk.config import parse_config
 from kiosk.harness import Harness
@@ -77,7 +79,7 @@ def test_disk_trouble_tells_a_full_or_failing_disk_from_a_bad_record(tmp_path: P
 
 
 def test_a_disk_filling_up_keeps_every_event_and_writes_them_when_space_returns(
-    open_store: OpenStore, data_dir: Path, full_disk: FullDisk
+    data_dir: Path, full_disk: FullDisk
 ) -> None:
     retry = RetryClock()
     store = UsageStore.open(data_dir, riga_config(), monotonic=retry)
@@ -189,6 +191,16 @@ def test_what_still_waits_when_the_store_closes_on_a_full_disk_is_counted_as_los
 PIN = "2468"
 
 
+def _open_panel(kiosk: Harness) -> Any:
+    kiosk.key(pygame.K_l, mod=pygame.KMOD_LCTRL | pygame.KMOD_LALT)
+    for digit in PIN:
+        kiosk.tap_button(f"pin:{digit}")
+    kiosk.tap_button("pin:ok")
+    panel = kiosk.app.scene("panel")
+    assert panel is not None
+    return panel
+
+
 def test_children_play_on_a_full_disk_the_panel_warns_and_runs_arrive_when_space_returns(
     tmp_path: Path, full_disk: FullDisk
 ) -> None:
@@ -216,12 +228,7 @@ def test_children_play_on_a_full_disk_the_panel_warns_and_runs_arrive_when_space
             == []
         )
 
-        kiosk.key(pygame.K_l, mod=pygame.KMOD_LCTRL | pygame.KMOD_LALT)
-        for digit in PIN:
-            kiosk.tap_button(f"pin:{digit}")
-        kiosk.tap_button("pin:ok")
-        panel = kiosk.app.scene("panel")
-        assert panel is not None
+        panel = _open_panel(kiosk)
         assert panel.warnings[0] == (
             f"Lietojuma reģistrēšana ir apturēta: disks, kurā atrodas mape {data}, ir pilns. "
             "Atbrīvojiet vietu — reģistrēšana atsāksies pati."
@@ -243,3 +250,54 @@ def test_children_play_on_a_full_disk_the_panel_warns_and_runs_arrive_when_space
         "JOIN sessions s ON s.id = r.session_id ORDER BY r.started_at",
     )
     assert [(a, o) for a, o, _r in runs] == [("memory", "quit"), ("memory", "quit")]
+
+
+def test_the_panel_counts_the_records_a_long_full_disk_cost(
+    tmp_path: Path, full_disk: FullDisk
+) -> None:
+    config = parse_config("{}", path=str(tmp_path / "config.yaml"))
+    set_pin(tmp_path / "secrets.json", PIN)
+    data = tmp_path / "data"
+    full_disk.fill()
+    store = UsageStore.open(data, config, monotonic=RetryClock())
+    store.max_pending = 2  # a very long time on a full disk, in short
+    with Harness(config, sink=store, data_folder=data, lang="en") as kiosk:
+        kiosk.tap_button("start")
+        kiosk.tap_button("age:skip")
+        kiosk.tap_button("tile:memory")
+        kiosk.tap_button("home")
+        kiosk.tap_button("bye")
+        assert store.flush() and store.dropped > 1
+        panel = _open_panel(kiosk)
+        assert panel.warnings[:2] == [
+            f"Recording is paused: the disk holding {data} is full. "
+            "Free some space; recording resumes by itself.",
+            f"{store.dropped} usage records could not be saved and are lost (see the log).",
+        ]
+
+
+def test_a_disk_turned_read_only_pauses_recording_too_and_it_resumes(data_dir: Path) -> None:
+    read_only = {"on": False}
+
+    def on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        # What SQLite says when the file system is remounted read-only: SQLITE_READONLY.
+        dbapi_connection.execute(f"PRAGMA query_only = {int(read_only['on'])}")
+
+    event.listen(Engine, "checkout", on_checkout)
+    retry = RetryClock()
+    store = UsageStore.open(data_dir, riga_config(), monotonic=retry)
+    try:
+        read_only["on"] = True
+        _session(store, "s1", 0)
+        assert store.flush()
+        assert store.recording_paused is not None
+        assert store.recording_paused.trouble == "unwritable"
+        assert "readonly" in store.recording_paused.detail
+        read_only["on"] = False
+        retry.advance(store_module.RETRY_FIRST_S)
+        assert store.flush() and store.recording_paused is None
+    finally:
+        store.close()
+        event.remove(Engine, "checkout", on_checkout)
+    assert store.dropped == 0
+    assert query(data_dir / "usage.db", "SELECT id FROM sessions") == [("s1",)]
