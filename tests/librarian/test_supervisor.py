@@ -248,7 +248,9 @@ def test_kiosk_run_on_a_full_data_disk_keeps_serving_and_records_once_space_retu
         supervisor.send_signal(signal.SIGTERM)
         assert supervisor.wait(timeout=60) == 0
     finally:
-        if supervisor.poll() is None:
+        if supervisor.poll() is None:  # a failed test leaves no kiosk behind
+            for pid in _children(supervisor.pid):
+                os.kill(pid, signal.SIGKILL)
             supervisor.kill()
             supervisor.wait()
         reader.join(timeout=30)
