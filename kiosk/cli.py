@@ -7,6 +7,7 @@ tracebacks go to the log file only."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import re
@@ -21,6 +22,7 @@ from kiosk.usage import (
     UsageStore,
     UsageStoreError,
     add_stats_arguments,
+    disk_trouble,
     run_db_upgrade,
     run_stats,
 )
@@ -128,6 +130,12 @@ def _data_dir(config: Config) -> Path:
         probe.write_text("ok", encoding="utf-8")
         probe.unlink()
     except OSError as exc:
+        if disk_trouble(exc) == "full" and folder.is_dir():
+            # Freed space heals a full disk: the kiosk runs with recording paused (the
+            # usage store says so on the librarian panel) rather than not at all.
+            with contextlib.suppress(OSError):
+                probe.unlink(missing_ok=True)
+            return folder
         raise UsageError(
             f"data folder {folder}: cannot write there ({exc.strerror}); set storage.data_dir "
             "in the config or KIOSK_DATA_DIR to a folder this user may write"

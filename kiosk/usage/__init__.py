@@ -9,7 +9,9 @@ Public surface (re-exported here; guarded by tests/usage/test_public_api.py):
 - `rebuild_totals`, `purge`, `mark_exported` — maintenance on an open connection.
 - `Outbox` (with `PendingBatch`, `PendingRow`, `SyncState`) — the office sync client's only
   way to read pending totals and record what the office has (`kiosk.usage.outbox`).
-- The errors: `UsageStoreError` and its subclasses (`NoUsageDatabase` among them).
+- The errors: `UsageStoreError` and its subclasses (`NoUsageDatabase` among them);
+  `disk_trouble` tells a full, read-only or failing disk (which heals) from other errors,
+  and `RecordingPaused` is what an open store says while such a disk takes no writes.
 """
 
 from kiosk.usage.db import DB_FILENAME, database_path, upgrade
@@ -18,6 +20,7 @@ from kiosk.usage.errors import (
     DataFolderError,
     UsageDatabaseError,
     UsageStoreError,
+    disk_trouble,
 )
 from kiosk.usage.outbox import NoUsageDatabase, Outbox, PendingBatch, PendingRow, SyncState
 from kiosk.usage.retention import mark_exported, purge
@@ -28,7 +31,7 @@ from kiosk.usage.stats import (
     run_db_upgrade,
     run_stats,
 )
-from kiosk.usage.store import ProblemNote, UsageStore
+from kiosk.usage.store import ProblemNote, RecordingPaused, UsageStore
 from kiosk.usage.totals import rebuild_totals
 
 __all__ = [
@@ -41,12 +44,14 @@ __all__ = [
     "PendingRow",
     "ProblemNote",
     "RecentUsage",
+    "RecordingPaused",
     "SyncState",
     "UsageDatabaseError",
     "UsageStore",
     "UsageStoreError",
     "add_stats_arguments",
     "database_path",
+    "disk_trouble",
     "mark_exported",
     "purge",
     "rebuild_totals",

@@ -84,13 +84,17 @@ def ensure_data_folder(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise DataFolderError(folder, f"cannot create it: {exc.strerror or exc}") from None
+        raise DataFolderError(
+            folder, f"cannot create it: {exc.strerror or exc}", exc.errno
+        ) from None
     try:
         handle, probe = tempfile.mkstemp(prefix=".write-test-", dir=folder)
         os.close(handle)
         os.unlink(probe)
     except OSError as exc:
-        raise DataFolderError(folder, f"cannot write in it: {exc.strerror or exc}") from None
+        raise DataFolderError(
+            folder, f"cannot write in it: {exc.strerror or exc}", exc.errno
+        ) from None
     db_file = database_path(folder)
     if db_file.exists() and not os.access(db_file, os.W_OK):
         raise DataFolderError(folder, f"{db_file.name} is read-only")

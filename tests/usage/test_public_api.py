@@ -16,12 +16,14 @@ EXPECTED = {
     "PendingRow",
     "ProblemNote",
     "RecentUsage",
+    "RecordingPaused",
     "SyncState",
     "UsageDatabaseError",
     "UsageStore",
     "UsageStoreError",
     "add_stats_arguments",
     "database_path",
+    "disk_trouble",
     "mark_exported",
     "purge",
     "rebuild_totals",
@@ -45,6 +47,7 @@ def test_usage_store_offers_the_sink_protocol() -> None:
         "data_dir",
         "config",
         "clock",
+        "monotonic",
     ]
 
 
