@@ -18,14 +18,10 @@ from pathlib import Path
 
 from kiosk import __version__
 from kiosk.config import Config, ConfigError, data_dir, load_config
-from kiosk.usage import (
-    UsageStore,
-    UsageStoreError,
-    add_stats_arguments,
-    disk_trouble,
-    run_db_upgrade,
-    run_stats,
-)
+
+# Light parts only: `kiosk run`'s supervisor lives as long as the kiosk and must not hold
+# the database libraries (the usage store loads them in the shell, on first use).
+from kiosk.usage import add_stats_arguments, disk_trouble
 
 log = logging.getLogger("kiosk")
 
@@ -194,6 +190,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         log.error("%s", exc)
         raise UsageError(str(exc)) from None  # exit 2: the supervisor does not retry
     log.info("display: SDL video driver %s", driver)
+    from kiosk.usage import UsageStore, UsageStoreError
+
     try:
         store = UsageStore.open(folder, config)
     except UsageStoreError as exc:
@@ -237,6 +235,8 @@ def cmd_monkey(args: argparse.Namespace) -> int:
 def _monkey_into(
     config: Config, args: argparse.Namespace, folder: Path, run: Callable[..., int]
 ) -> int:
+    from kiosk.usage import UsageStore, UsageStoreError
+
     try:
         store = UsageStore.open(folder, config)
     except UsageStoreError as exc:
@@ -290,10 +290,14 @@ def cmd_set_pin(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from kiosk.usage import run_stats
+
     return run_stats(args, data_dir(load_config(args.config)))
 
 
 def cmd_db(args: argparse.Namespace) -> int:
+    from kiosk.usage import run_db_upgrade
+
     return run_db_upgrade(data_dir(load_config(args.config)))
 
 
