@@ -7,6 +7,7 @@ tracebacks go to the log file only."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import re
@@ -17,13 +18,10 @@ from pathlib import Path
 
 from kiosk import __version__
 from kiosk.config import Config, ConfigError, data_dir, load_config
-from kiosk.usage import (
-    UsageStore,
-    UsageStoreError,
-    add_stats_arguments,
-    run_db_upgrade,
-    run_stats,
-)
+
+# Light parts only: `kiosk run`'s supervisor lives as long as the kiosk and must not hold
+# the database libraries (the usage store loads them in the shell, on first use).
+from kiosk.usage import add_stats_arguments, disk_trouble
 
 log = logging.getLogger("kiosk")
 
@@ -154,6 +152,12 @@ def _data_dir(config: Config) -> Path:
         probe.write_text("ok", encoding="utf-8")
         probe.unlink()
     except OSError as exc:
+        if disk_trouble(exc) == "full" and folder.is_dir():
+            # Freed space heals a full disk: the kiosk runs with recording paused (the
+            # usage store says so on the librarian panel) rather than not at all.
+            with contextlib.suppress(OSError):
+                probe.unlink(missing_ok=True)
+            return folder
         raise UsageError(
             f"data folder {folder}: cannot write there ({exc.strerror}); set storage.data_dir "
             "in the config or KIOSK_DATA_DIR to a folder this user may write"
@@ -212,6 +216,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         log.error("%s", exc)
         raise UsageError(str(exc)) from None  # exit 2: the supervisor does not retry
     log.info("display: SDL video driver %s", driver)
+    from kiosk.usage import UsageStore, UsageStoreError
+
     try:
         store = UsageStore.open(folder, config)
     except UsageStoreError as exc:
@@ -255,6 +261,8 @@ def cmd_monkey(args: argparse.Namespace) -> int:
 def _monkey_into(
     config: Config, args: argparse.Namespace, folder: Path, run: Callable[..., int]
 ) -> int:
+    from kiosk.usage import UsageStore, UsageStoreError
+
     try:
         store = UsageStore.open(folder, config)
     except UsageStoreError as exc:
@@ -308,10 +316,14 @@ def cmd_set_pin(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from kiosk.usage import run_stats
+
     return run_stats(args, data_dir(load_config(args.config)))
 
 
 def cmd_db(args: argparse.Namespace) -> int:
+    from kiosk.usage import run_db_upgrade
+
     return run_db_upgrade(data_dir(load_config(args.config)))
 
 

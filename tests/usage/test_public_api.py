@@ -17,6 +17,7 @@ EXPECTED = {
     "PendingRow",
     "ProblemNote",
     "RecentUsage",
+    "RecordingPaused",
     "SyncState",
     "UsageDatabaseError",
     "UsageStore",
@@ -24,6 +25,7 @@ EXPECTED = {
     "add_stats_arguments",
     "check_database",
     "database_path",
+    "disk_trouble",
     "mark_exported",
     "purge",
     "rebuild_totals",
@@ -47,6 +49,7 @@ def test_usage_store_offers_the_sink_protocol() -> None:
         "data_dir",
         "config",
         "clock",
+        "monotonic",
     ]
 
 
