@@ -30,6 +30,7 @@ from kiosk.input import InputEvent
 from kiosk.media.export import ExportJob, export_filename
 from kiosk.scenes.base import Scene, Shell, is_back_key
 from kiosk.scenes.common import corner_button
+from kiosk.studio.common import duration_text
 from kiosk.studio.creations import Creation, CreationStore
 from kiosk.ui import draw
 from kiosk.ui.theme import (
@@ -615,12 +616,11 @@ class CreationsReview(Scene):
             surface.blit(picture, picture.get_rect(center=self.preview_rect.center))
         lines = [f"{self._kind_name(creation.kind)} · {self._when(creation)}"]
         if creation.kind != "drawing":
-            seconds = round(creation.seconds)
-            lines.append(
-                f"{self._contents(creation)} · "
-                + self.shell.translator.ngettext("%(n)d second", "%(n)d seconds", seconds)
-                % {"n": seconds}
+            translator = self.shell.translator
+            seconds = duration_text(
+                creation.seconds, translator.lang, translator.gettext, translator.ngettext
             )
+            lines.append(f"{self._contents(creation)} · {seconds}")
         if creation.state == "draft":
             lines.append(self._("Draft: the session ended before it was saved."))
         y = self.info_rect.top

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 import pygame
+from babel.numbers import format_decimal
 
 from kiosk.api import ActivityContext, Button, Creation, draw, theme
 
@@ -405,3 +406,23 @@ def saved_buttons(
             on_press=start_new,
         ),
     ]
+
+
+def duration_text(
+    seconds: float,
+    lang: str,
+    gettext: Callable[[str], str],
+    ngettext: Callable[[str, str, int], str],
+) -> str:
+    """How long a film or story lasts, in words: "0,5 sekundes", "3 seconds", "12 sekunžu".
+
+    Under ten seconds a fraction shows with one decimal in the language's own way (a film of
+    4 frames is half a second, not "0 seconds"); a fractional number takes the form that
+    fits any fraction (genitive singular in Latvian and Lithuanian), so it is one message,
+    not a plural. Whole and longer times are rounded to whole seconds."""
+    tenths = max(1, round(seconds * 10)) if seconds > 0 else 0
+    if tenths < 100 and tenths % 10:
+        number = format_decimal(tenths / 10, format="0.0", locale=lang)
+        return gettext("%(n)s seconds") % {"n": number}
+    whole = round(seconds) if tenths >= 100 else tenths // 10
+    return ngettext("%(n)d second", "%(n)d seconds", whole) % {"n": whole}

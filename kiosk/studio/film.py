@@ -39,7 +39,7 @@ from kiosk.api import (
     draw,
     theme,
 )
-from kiosk.studio.common import saved_buttons
+from kiosk.studio.common import duration_text, saved_buttons
 from kiosk.studio.pictures import (
     arrow_icon,
     blit_thumb,
@@ -1003,7 +1003,7 @@ class StopMotion(Activity):
         party = ui.images.emoji("party-popper", m.px(130))
         top = a.top + a.height * 3 // 10
         surface.blit(party, party.get_rect(midbottom=(a.centerx, top)))
-        seconds = round(sum(f.hold for f in self.frames) / self.fps)
+        seconds = sum(f.hold for f in self.frames) / self.fps
         text = ui.text.fit(
             self.ctx.gettext("Your film is saved! The librarian can show it to everyone."),
             (min(a.width - 2 * m.margin, m.px(1000)), m.px(110)),
@@ -1013,7 +1013,7 @@ class StopMotion(Activity):
         )
         rect = surface.blit(text, text.get_rect(midtop=(a.centerx, top + m.px(12))))
         small = ui.text.fit(
-            self.ctx.ngettext("%(n)d second", "%(n)d seconds", seconds) % {"n": seconds},
+            duration_text(seconds, self.ctx.lang, self.ctx.gettext, self.ctx.ngettext),
             (m.px(400), m.px(44)),
             m.font_size("body"),
             theme.INK_SOFT,

@@ -17,6 +17,7 @@ from kiosk.media.export import export_creation
 from kiosk.media.ffmpeg import probe
 from kiosk.studio.film import FULL_FRAMES_KEPT, StopMotion
 from kiosk.ui.theme import BAD
+from tests.studio.shown import shown_texts
 
 
 def open_tool(kiosk: Harness, tile: str) -> object:
@@ -234,3 +235,28 @@ def test_an_idle_end_keeps_the_draft_for_the_librarian(tmp_path: Path, camera: N
         assert [c.id for c in store.drafts_for_librarian()] == [meta["id"]]
     assert meta["state"] == "draft" and meta["closed_by"] == "idle"
     assert len(meta["timeline"]) == 1
+
+
+@pytest.mark.parametrize(
+    "lang,half_second",
+    [("lv", "0,5 sekundes"), ("lt", "0,5 sekundės"), ("en", "0.5 seconds")],
+)
+def test_a_four_frame_film_lasts_half_a_second_not_zero(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str, half_second: str
+) -> None:
+    with Harness(data_folder=tmp_path / "data", lang=lang) as kiosk:
+        camera_on_the_kiosk_clock(monkeypatch, kiosk)
+        film = open_film(kiosk)
+        kiosk.tap_button("fps:8")
+        for _ in range(4):
+            kiosk.tap_button("capture")
+        kiosk.tap_button("save")
+        assert film.mode == "saved"
+        assert half_second in shown_texts(kiosk)
+        creation = film.creation
+        assert creation is not None
+        kiosk.app.push("creations")  # the librarian's review says the same
+        kiosk.step()
+        kiosk.tap_button(f"review:{creation.id}")
+        assert any(text.endswith(f" · {half_second}") for text in shown_texts(kiosk))
+        assert kiosk.app.ui.text.overflows == []

@@ -22,7 +22,8 @@ from kiosk.media.export import export_creation
 from kiosk.media.ffmpeg import probe
 from kiosk.media.microphone import RATE
 from kiosk.paths import APP_ROOT
-from kiosk.studio.story import StoryMaker
+from kiosk.studio.story import NO_CAMERA_NOTE_S, StoryMaker
+from tests.studio.shown import shown_texts
 
 TONE_S = 1.0
 
@@ -250,3 +251,28 @@ def test_without_camera_and_microphone_the_story_still_saves(
     assert meta["timeline"] == [
         {"image": meta["pages"][0], "seconds": 5.0, "audio": None},
     ]
+
+
+@pytest.mark.parametrize(
+    "lang,why,label",
+    [
+        ("lv", "Šeit nav kameras. Izmanto attēlu vai zīmējumu!", "Nav kameras"),
+        ("lt", "Čia nėra kameros. Naudok paveikslėlį ar piešinį!", "Nėra kameros"),
+        ("en", "No camera here. Use a picture or a drawing!", "No camera"),
+    ],
+)
+def test_without_a_camera_the_photo_button_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str, why: str, label: str
+) -> None:
+    monkeypatch.setattr(ActivityContext, "open_camera", lambda self, size=(640, 480): None)
+    with Harness(data_folder=tmp_path / "data", lang=lang) as kiosk:
+        open_story(kiosk)
+        assert kiosk.find_button("photo").label != label
+        kiosk.tap_button("photo")
+        assert why in shown_texts(kiosk)
+        photo = kiosk.find_button("photo")
+        assert not photo.enabled and photo.label == label
+        kiosk.wait(NO_CAMERA_NOTE_S + 0.1)
+        assert why not in shown_texts(kiosk)
+        assert kiosk.find_button("photo").label == label  # the greyed button still says why
+        assert kiosk.app.ui.text.overflows == []
