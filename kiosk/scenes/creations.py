@@ -27,7 +27,8 @@ from zoneinfo import ZoneInfo
 import pygame
 
 from kiosk.input import InputEvent
-from kiosk.media.export import ExportJob, export_filename
+from kiosk.media.export import ExportJob
+from kiosk.media.target import export_name
 from kiosk.scenes.base import Scene, Shell, is_back_key
 from kiosk.scenes.common import corner_button
 from kiosk.studio.common import duration_text
@@ -438,9 +439,9 @@ class CreationsReview(Scene):
             folder.mkdir(parents=True, exist_ok=True)
         except OSError:
             pass  # the export says what is wrong with the place
-        self.job = ExportJob(
-            creation.folder, fmt, folder / export_filename(creation.id, fmt)
-        ).start()
+        zone = ZoneInfo(self.shell.config.site.timezone)
+        name = export_name(creation.kind, creation.created, zone, creation.id, fmt)
+        self.job = ExportJob(creation.folder, fmt, folder / name).start()
         self.message = ""
         self.layout()
 
@@ -456,22 +457,16 @@ class CreationsReview(Scene):
                     self.chosen.record_export(job.fmt, self.store.now())
                 except OSError:
                     pass
-            place = self._target_label(self.target)
+            # The whole folder: the librarian must find the file in Explorer afterwards.
             self._say(
-                self._("Exported: %(file)s (%(place)s)")
-                % {"file": job.result.name, "place": place},
+                self._("Exported as %(file)s to the folder %(folder)s")
+                % {"file": job.result.name, "folder": job.result.parent},
                 ok=True,
             )
         else:
             message = EXPORT_ERRORS.get(job.code or "", EXPORT_ERRORS["encoder_failed"])
             self._say(self._(message), ok=False)
         self.layout()
-
-    def _target_label(self, path: Path | None) -> str:
-        for candidate, label in self.targets:
-            if candidate == path:
-                return label
-        return str(path)
 
     def _delete_armed(self) -> bool:
         return (
