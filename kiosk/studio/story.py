@@ -260,7 +260,9 @@ class StoryMaker(Activity):
             if picture is not None:
                 picture = fit_onto(picture, SLIDE_SIZE)
         elif pack is not None and picture_id is not None:
-            picture = pack_picture_frame(self.ctx, pack, picture_id, SLIDE_SIZE)
+            # A pictogram keeps clear of the title band; a photo fills the slide.
+            top = TITLE_BOX.bottom + 12
+            picture = pack_picture_frame(self.ctx, pack, picture_id, SLIDE_SIZE, top)
         if picture is None:
             self.ctx.play_sound("try-again")
             return

@@ -16,6 +16,7 @@ from kiosk.media.camera import SyntheticCamera
 from kiosk.media.export import export_creation
 from kiosk.media.ffmpeg import probe
 from kiosk.studio.film import FULL_FRAMES_KEPT, StopMotion
+from kiosk.studio.pictures import arrow_icon
 from kiosk.ui.theme import BAD
 from tests.studio.shown import shown_texts
 
@@ -260,3 +261,63 @@ def test_a_four_frame_film_lasts_half_a_second_not_zero(
         kiosk.tap_button(f"review:{creation.id}")
         assert any(text.endswith(f" · {half_second}") for text in shown_texts(kiosk))
         assert kiosk.app.ui.text.overflows == []
+
+
+@pytest.mark.parametrize("size", [(1280, 1024), (1024, 768), (1366, 768), (3840, 2160)])
+def test_the_stage_and_tools_fill_the_screen_down_to_the_strip(
+    tmp_path: Path, camera: None, size: tuple[int, int]
+) -> None:
+    with Harness(data_folder=tmp_path / "data", size=size, lang="lv") as kiosk:
+        film = open_film(kiosk)
+        kiosk.tap_button("capture")
+        m = kiosk.app.ui.metrics
+        tools = [kiosk.find_button(i) for i in ("capture", "timer", "play", "fps:12", "save")]
+        lowest = max(film.stage.bottom, *(b.rect.bottom for b in tools))
+        # No wide empty band between the stage (or the tools) and the strip of frames.
+        assert film.strip_rect.top - lowest <= m.px(120), (film.stage, film.strip_rect)
+        screen = kiosk.app.screen.get_rect()
+        for button in kiosk.buttons():
+            assert screen.contains(button.rect), button.id
+            if button.id in {b.id for b in tools}:
+                assert not button.rect.colliderect(film.stage), button.id
+                assert not button.rect.colliderect(film.strip_rect), button.id
+        kiosk.screenshot(f"/tmp/film-shots/stage-{size[0]}x{size[1]}.png")
+        assert kiosk.app.ui.text.overflows == []
+
+
+def test_the_film_and_story_pickers_show_whole_pictures_and_the_same_arrows(
+    tmp_path: Path,
+) -> None:
+    with Harness(data_folder=tmp_path / "data", lang="en") as kiosk:
+        open_film(kiosk)
+        kiosk.tap_button("add-picture")
+        film_pictures = [
+            b for b in kiosk.buttons() if b.id.startswith("pick:") and b.image is not None
+        ]
+        film_arrow = kiosk.find_button("pick-next")
+        kiosk.tap_button("pick-done")
+        kiosk.tap_button("home")
+        while not any(b.id == "tile:story" for b in kiosk.buttons()):
+            kiosk.tap_button("page:next")
+        kiosk.tap_button("tile:story")
+        kiosk.tap_button("background")
+        story_pictures = [
+            b
+            for b in kiosk.buttons()
+            if b.id.startswith("pick:") and b.id not in ("pick:prev", "pick:next")
+        ]
+        story_arrow = kiosk.find_button("pick:next")
+    for button in film_pictures + story_pictures:
+        # A margin all round: art that runs to its own edges (a handshake's cuffs, a
+        # cloud's sides) does not look cut off by the card.
+        image = button.image
+        assert image is not None
+        margin = image.get_width() // 10
+        inner = image.get_rect().inflate(-2 * margin, -2 * margin)
+        assert inner.contains(image.get_bounding_rect()), button.id
+    assert film_arrow.round and story_arrow.round
+    assert film_arrow.color == story_arrow.color
+    for arrow in (film_arrow, story_arrow):  # one drawing of the arrow, at each one's size
+        assert arrow.image is not None
+        drawn = arrow_icon(arrow.rect.width, 1)
+        assert pygame.image.tobytes(arrow.image, "RGBA") == pygame.image.tobytes(drawn, "RGBA")
