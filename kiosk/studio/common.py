@@ -328,9 +328,11 @@ class Autosave:
 class Note:
     """A short message with a picture over the tool ("Saved!"), gone after a moment."""
 
-    def __init__(self, ctx: ActivityContext, seconds: float = 1.6) -> None:
+    def __init__(self, ctx: ActivityContext, seconds: float = 1.6, width: int = 520) -> None:
         self.ctx = ctx
         self.seconds = seconds
+        #: In layout units: a sentence needs more room than "Saved!".
+        self.width = width
         self.text = ""
         self.icon = ""
         self._until = 0.0
@@ -342,7 +344,7 @@ class Note:
     @property
     def rect(self) -> pygame.Rect:
         m = self.ctx.ui.metrics
-        rect = pygame.Rect(0, 0, m.px(520), m.px(150))
+        rect = pygame.Rect(0, 0, min(m.px(self.width), self.ctx.area.width), m.px(150))
         rect.center = self.ctx.area.center
         return rect
 

@@ -92,7 +92,7 @@ class StoryMaker(Activity):
         self.camera: Any = None
         self.no_camera = False
         #: Says why the photo button went grey, like the film tool's stage does.
-        self.note = Note(self.ctx, seconds=NO_CAMERA_NOTE_S)
+        self.note = Note(self.ctx, seconds=NO_CAMERA_NOTE_S, width=820)
         self._live: pygame.Surface | None = None
         self.microphone: Any = None
         self._mic_checked = False

@@ -255,22 +255,28 @@ def test_without_camera_and_microphone_the_story_still_saves(
 
 
 @pytest.mark.parametrize(
-    "lang,why,label",
+    "lang,why,label,size",
     [
-        ("lv", "Šeit nav kameras. Izmanto attēlu vai zīmējumu!", "Nav kameras"),
-        ("lt", "Čia nėra kameros. Naudok paveikslėlį ar piešinį!", "Nėra kameros"),
-        ("en", "No camera here. Use a picture or a drawing!", "No camera"),
+        ("lv", "Šeit nav kameras. Izmanto attēlu vai zīmējumu!", "Nav kameras", (3840, 2160)),
+        ("lt", "Čia nėra kameros. Naudok paveikslėlį ar piešinį!", "Nėra kameros", (1280, 1024)),
+        ("en", "No camera here. Use a picture or a drawing!", "No camera", (1366, 768)),
     ],
 )
 def test_without_a_camera_the_photo_button_says_why(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str, why: str, label: str
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    lang: str,
+    why: str,
+    label: str,
+    size: tuple[int, int],
 ) -> None:
     monkeypatch.setattr(ActivityContext, "open_camera", lambda self, size=(640, 480): None)
-    with Harness(data_folder=tmp_path / "data", lang=lang) as kiosk:
+    with Harness(data_folder=tmp_path / "data", lang=lang, size=size) as kiosk:
         open_story(kiosk)
         assert kiosk.find_button("photo").label != label
         kiosk.tap_button("photo")
         assert why in shown_texts(kiosk)
+        assert kiosk.app.ui.text.overflows == []
         photo = kiosk.find_button("photo")
         assert not photo.enabled and photo.label == label
         kiosk.wait(NO_CAMERA_NOTE_S + 0.1)
