@@ -269,10 +269,11 @@ class WordBuilder(Activity):
         self.ctx.invalidate(self.screens.message_rect())
 
     def hint_slot(self) -> int | None:
-        """The slot whose letter shows faintly: on a helped level, the next empty one."""
+        """The slot whose letter shows faintly: on a helped level, the next one to fill (a
+        wrong letter shaking there does not move the hint on)."""
         if not LEVELS[self.level - 1].helped:
             return None
-        return next((i for i, t in enumerate(self.slots) if t is None), None)
+        return next((i for i, t in enumerate(self.slots) if t is None or t.style == "wrong"), None)
 
     def send_home(self, tile: Tile, seconds: float = PLACE_S) -> None:
         if tile.slot is None or tile.given:

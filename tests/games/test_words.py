@@ -254,6 +254,10 @@ def test_the_easiest_level_hints_only_the_next_letter(kiosk: Harness) -> None:
     assert faint_letters() == [1]
     kiosk.click(_next_tile(game).home.center, frames=15)
     assert game.hint_slot() == 2 and faint_letters() == [2]
+    kiosk.click(_wrong_tile(game).home.center)
+    assert game.slots[2] is not None and game.hint_slot() == 2  # a wrong letter: same hint
+    kiosk.wait(1.0)
+    assert game.slots[2] is None and faint_letters() == [2]
     game.start(2)
     assert game.hint_slot() is None
 
