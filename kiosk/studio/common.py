@@ -455,7 +455,7 @@ def duration_text(
     gettext: Callable[[str], str],
     ngettext: Callable[[str, str, int], str],
 ) -> str:
-    """How long a film or story lasts, in words: "0,5 sekundes", "3 seconds", "12 sekunžu".
+    """How long a film or story lasts, in words: "0,5 sekundes", "3 seconds", "12 sekundžių".
 
     Under ten seconds a fraction shows with one decimal in the language's own way (a film of
     4 frames is half a second, not "0 seconds"); a fractional number takes the form that

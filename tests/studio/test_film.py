@@ -12,9 +12,11 @@ from PIL import Image
 
 from kiosk.api import ActivityContext
 from kiosk.harness import Harness
+from kiosk.i18n import Translator
 from kiosk.media.camera import SyntheticCamera
 from kiosk.media.export import export_creation
 from kiosk.media.ffmpeg import probe
+from kiosk.studio.common import duration_text
 from kiosk.studio.film import FULL_FRAMES_KEPT, StopMotion
 from kiosk.studio.pictures import arrow_icon
 from kiosk.ui.theme import BAD
@@ -321,3 +323,23 @@ def test_the_film_and_story_pickers_show_whole_pictures_and_the_same_arrows(
         assert arrow.image is not None
         drawn = arrow_icon(arrow.rect.width, 1)
         assert pygame.image.tobytes(arrow.image, "RGBA") == pygame.image.tobytes(drawn, "RGBA")
+
+
+@pytest.mark.parametrize(
+    "seconds,lang,said",
+    [
+        (0.5, "lv", "0,5 sekundes"),
+        (1.25, "lt", "1,2 sekundės"),
+        (2.0, "lv", "2 sekundes"),
+        (1.0, "lt", "1 sekundė"),
+        (9.96, "en", "10 seconds"),
+        (12.4, "lv", "12 sekundes"),
+        (12.4, "lt", "12 sekundžių"),
+        (0.04, "en", "0.1 seconds"),
+    ],
+)
+def test_durations_keep_their_tenths_under_ten_seconds(
+    seconds: float, lang: str, said: str
+) -> None:
+    translator = Translator(("lv", "lt", "en"), lang)
+    assert duration_text(seconds, lang, translator.gettext, translator.ngettext) == said
