@@ -283,7 +283,7 @@ def test_the_stage_and_tools_fill_the_screen_down_to_the_strip(
             if button.id in {b.id for b in tools}:
                 assert not button.rect.colliderect(film.stage), button.id
                 assert not button.rect.colliderect(film.strip_rect), button.id
-        kiosk.screenshot(f"/tmp/film-shots/stage-{size[0]}x{size[1]}.png")
+        kiosk.screenshot(tmp_path / "stage.png")
         assert kiosk.app.ui.text.overflows == []
 
 
