@@ -48,7 +48,7 @@ from kiosk.ui.text import TextRenderer
 from kiosk.ui.theme import FOCUS, WHITE, Metrics
 from kiosk.ui.widgets import UI
 from kiosk.usage.stats import RecentUsage, empty_recent_usage, recent_usage
-from kiosk.voice import VoiceService
+from kiosk.voice.service import VoiceService
 
 log = logging.getLogger(__name__)
 

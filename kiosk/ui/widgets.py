@@ -20,7 +20,7 @@ from kiosk.ui.text import TextRenderer
 from kiosk.ui.theme import FOCUS, INK, WHITE, Color, Metrics
 
 if TYPE_CHECKING:
-    from kiosk.voice import VoiceService
+    from kiosk.voice.service import VoiceService
 
 
 class Sounds(Protocol):

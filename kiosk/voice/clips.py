@@ -96,11 +96,11 @@ def wav_info(data: bytes, name: str) -> ClipInfo:
 
 
 def ogg_info(data: bytes, name: str) -> ClipInfo:
-    from kiosk.media.ffmpeg import ffmpeg_exe
+    import imageio_ffmpeg
 
     # Decode at most a little past the limit: a too-long clip costs no more than that.
     command = [
-        ffmpeg_exe(),
+        imageio_ffmpeg.get_ffmpeg_exe(),
         "-hide_banner",
         "-nostdin",
         "-i",
@@ -136,15 +136,15 @@ def ogg_info(data: bytes, name: str) -> ClipInfo:
     samples.frombytes(done.stdout[: len(done.stdout) - len(done.stdout) % 2])
     seconds = len(samples) / _DECODE_RATE
     if seconds > MAX_CLIP_SECONDS:
-        raise _too_long(name, seconds)
+        raise _too_long(name, None)  # decoded only up to a second past the limit
     peak, rms = _levels(samples)
     return ClipInfo(seconds, peak, rms)
 
 
-def _too_long(name: str, seconds: float) -> PackFileError:
-    longer = "over " if seconds > MAX_CLIP_SECONDS + 0.5 else ""
+def _too_long(name: str, seconds: float | None) -> PackFileError:
+    length = f"{seconds:.0f} s" if seconds is not None else f"over {MAX_CLIP_SECONDS:.0f} s"
     return PackFileError(
-        f"{name!r} lasts {longer}{seconds:.0f} s; a clip may last at most "
+        f"{name!r} lasts {length}; a clip may last at most "
         f"{MAX_CLIP_SECONDS:.0f} s (say just the text it belongs to)"
     )
 
