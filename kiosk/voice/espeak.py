@@ -2,10 +2,10 @@
 
 The library and its language data come from the `espeakng-loader` wheel (Linux and
 Windows), so nothing has to be installed on a library PC. libespeak-ng keeps its state in
-globals and is not thread-safe: one `Espeak` is made and used by one thread only (the
-voice worker, `kiosk.voice.service`). It runs in AUDIO_OUTPUT_SYNCHRONOUS mode: the
-samples come back through a callback before `espeak_Synth` returns, 16-bit mono at the
-rate `espeak_Initialize` reports (22050 Hz).
+globals and is not thread-safe: it is initialised once per process and used under one
+lock, in the kiosk only by the voice worker thread (`kiosk.voice.service`). It runs in
+AUDIO_OUTPUT_SYNCHRONOUS mode: the samples come back through a callback before
+`espeak_Synth` returns, 16-bit mono at the rate `espeak_Initialize` reports (22050 Hz).
 
 The C API is espeak-ng's `speak_lib.h`; the constants below are copied from it.
 """
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ctypes
 import logging
+import threading
 from dataclasses import dataclass
 
 log = logging.getLogger(__name__)
@@ -70,8 +71,8 @@ class Speech:
         return len(self.samples) / 2 / self.rate
 
 
-class Espeak:
-    """One initialised libespeak-ng. Make it, and call it, from one thread only."""
+class _Library:
+    """The one libespeak-ng of the process, initialised once (its state is global)."""
 
     def __init__(self) -> None:
         try:
@@ -83,12 +84,11 @@ class Espeak:
         library = espeakng_loader.get_library_path()
         try:
             data = espeakng_loader.get_data_path()
-            self._lib = ctypes.CDLL(library)
+            self.lib = lib = ctypes.CDLL(library)
         except (OSError, RuntimeError) as exc:
             raise SpeechUnavailable(
                 f"eSpeak NG could not be loaded from {library} ({exc}); reinstall Telpa"
             ) from None
-        lib = self._lib
         lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
         lib.espeak_Initialize.restype = ctypes.c_int
         lib.espeak_SetSynthCallback.argtypes = [_SynthCallback]
@@ -120,18 +120,38 @@ class Espeak:
             )
         self.rate = rate
         self.version = (lib.espeak_Info(None) or b"?").decode("ascii", "replace")
-        self._chunks: list[bytes] = []
-        # Kept on self: ctypes frees a callback that nothing references.
-        self._callback = _SynthCallback(self._collect)
-        lib.espeak_SetSynthCallback(self._callback)
-        self._voice: str | None = None
-        self._params: tuple[int, int] | None = None
+        self.chunks: list[bytes] = []
+        # Kept here: ctypes frees a callback that nothing references.
+        self.callback = _SynthCallback(self._collect)
+        lib.espeak_SetSynthCallback(self.callback)
+        self.voice: str | None = None
+        self.params: tuple[int, int] | None = None
         log.info("eSpeak NG %s ready (%d Hz)", self.version, rate)
 
     def _collect(self, wav: ctypes._Pointer[ctypes.c_short], count: int, _events: object) -> int:
         if wav and count > 0:
-            self._chunks.append(ctypes.string_at(wav, count * 2))
+            self.chunks.append(ctypes.string_at(wav, count * 2))
         return 0
+
+
+#: libespeak-ng keeps one state per process: it is initialised once and used by one
+#: thread at a time. In the kiosk only the voice worker uses it; the lock is for the
+#: rare second user (tests and tools that build several kiosks in one process).
+_LOCK = threading.Lock()
+_LIBRARY: _Library | None = None
+
+
+class Espeak:
+    """eSpeak NG for one voice worker (the library behind it is shared and locked)."""
+
+    def __init__(self) -> None:
+        global _LIBRARY
+        with _LOCK:
+            if _LIBRARY is None:
+                _LIBRARY = _Library()
+            self._library = _LIBRARY
+        self.rate = self._library.rate
+        self.version = self._library.version
 
     def synthesise(self, text: str, lang: str, rate: int = 150, pitch: int = 50) -> Speech:
         """Speak `text` in `lang` ("lv", "lt", "en") into samples. Raises SpeechUnavailable
@@ -139,27 +159,32 @@ class Espeak:
         voice = VOICES.get(lang)
         if voice is None:
             raise SpeechUnavailable(f"no voice for the language {lang!r}")
-        if voice != self._voice:
-            if self._lib.espeak_SetVoiceByName(voice.encode("ascii")) != _EE_OK:
-                # eSpeak keeps the previous voice then: never speak Latvian with it.
-                self._voice = None
-                raise SpeechUnavailable(f"eSpeak NG has no {voice!r} voice; reinstall Telpa")
-            self._voice = voice
-            self._params = None  # a new voice starts from its own defaults
         low, high = RATE_RANGE
         params = (max(low, min(high, rate)), max(0, min(99, pitch)))
-        if params != self._params:
-            self._lib.espeak_SetParameter(_RATE, params[0], 0)
-            self._lib.espeak_SetParameter(_PITCH, params[1], 0)
-            self._lib.espeak_SetParameter(_VOLUME, 100, 0)
-            self._params = params
+        with _LOCK:
+            return self._synthesise_locked(self._library, text, voice, params)
+
+    def _synthesise_locked(
+        self, library: _Library, text: str, voice: str, params: tuple[int, int]
+    ) -> Speech:
+        lib = library.lib
+        if voice != library.voice:
+            if lib.espeak_SetVoiceByName(voice.encode("ascii")) != _EE_OK:
+                # eSpeak keeps the previous voice then: never speak Latvian with it.
+                library.voice = None
+                raise SpeechUnavailable(f"eSpeak NG has no {voice!r} voice; reinstall Telpa")
+            library.voice = voice
+            library.params = None  # a new voice starts from its own defaults
+        if params != library.params:
+            lib.espeak_SetParameter(_RATE, params[0], 0)
+            lib.espeak_SetParameter(_PITCH, params[1], 0)
+            lib.espeak_SetParameter(_VOLUME, 100, 0)
+            library.params = params
         data = text.encode("utf-8") + b"\0"
-        self._chunks = []
-        status = self._lib.espeak_Synth(
-            data, len(data), 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None
-        )
-        samples = b"".join(self._chunks)
-        self._chunks = []
+        library.chunks = []
+        status = lib.espeak_Synth(data, len(data), 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None)
+        samples = b"".join(library.chunks)
+        library.chunks = []
         if status != _EE_OK:
             raise SpeechUnavailable(f"eSpeak NG could not speak this text (error {status})")
-        return Speech(samples, self.rate)
+        return Speech(samples, library.rate)

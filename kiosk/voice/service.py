@@ -50,6 +50,8 @@ MEMORY_BYTES = 8_000_000
 #: Texts waiting to be warmed; older ones are dropped (the child has moved on).
 MAX_WARM_QUEUE = 64
 _MAX_PROBLEMS = 50
+#: Seconds `close()` waits for the worker to finish the text it is on.
+CLOSE_WAIT_S = 2.0
 
 
 class Synthesiser(Protocol):
@@ -314,11 +316,15 @@ class VoiceService:
             )
 
     def close(self) -> None:
+        """Stop speaking and end the worker (after the text it is on: a few milliseconds),
+        before the shell closes the mixer under it."""
         self.stop()
         with self._lock:
             self._closed = True
             self._warm.clear()
             self._lock.notify_all()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout=CLOSE_WAIT_S)
 
     def _work(self) -> None:
         while True:

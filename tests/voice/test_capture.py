@@ -129,9 +129,7 @@ def test_a_clip_recorded_through_the_microphone_plays_instead_of_synthesis(
     tmp_path: Path,
 ) -> None:
     # The librarian's microphone hears a 1 s, 330 Hz tone (the disk driver's input file).
-    tone = array(
-        "h", (int(12000 * math.sin(2 * math.pi * 330 * i / RATE)) for i in range(RATE))
-    )
+    tone = array("h", (int(12000 * math.sin(2 * math.pi * 330 * i / RATE)) for i in range(RATE)))
     mic_in = tmp_path / "in.raw"
     mic_in.write_bytes(tone.tobytes())
     report = _run(tmp_path, [("lv", TEXTS["lv"])], mic_in)
