@@ -50,6 +50,8 @@ MEMORY_BYTES = 8_000_000
 #: Texts waiting to be warmed; older ones are dropped (the child has moved on).
 MAX_WARM_QUEUE = 64
 _MAX_PROBLEMS = 50
+#: A sample louder than this (of 32768) is where synthesised speech begins.
+LEAD_THRESHOLD = 100
 #: Seconds `close()` waits for the worker to finish the text it is on.
 CLOSE_WAIT_S = 2.0
 
@@ -424,9 +426,10 @@ class VoiceService:
             self._problem(f"Speech in {lang!r} is not available: {exc}")
             return None
         self.synthesised += 1
-        if not speech.samples:
+        samples = _without_leading_silence(speech.samples, speech.rate)
+        if not samples:
             return None
-        data = wav_bytes(speech.samples, speech.rate)
+        data = wav_bytes(samples, speech.rate)
         if self._cache is not None:
             self._cache.put(key, data)
         return pygame.mixer.Sound(file=io.BytesIO(data))
@@ -439,6 +442,18 @@ class VoiceService:
                 self._engine_failed = True
                 self._problem(f"Speech synthesis is not available: {exc}")
         return self._engine
+
+
+def _without_leading_silence(samples: bytes, rate: int) -> bytes:
+    """eSpeak starts with up to 60 ms of near-silence (a plosive's closure): the child
+    taps and should hear the word at once. 10 ms before the first audible sample stay."""
+    sound = array("h")
+    sound.frombytes(samples[: len(samples) - len(samples) % 2])
+    for index, value in enumerate(sound):
+        if value > LEAD_THRESHOLD or value < -LEAD_THRESHOLD:
+            start = max(0, index - rate // 100)
+            return sound[start:].tobytes()
+    return b""
 
 
 def _read_inside(folder: Path, relative: str) -> bytes:
