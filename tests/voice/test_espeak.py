@@ -43,3 +43,12 @@ def test_a_slower_rate_makes_longer_speech(espeak: Espeak) -> None:
 def test_a_language_without_a_voice_is_refused_not_spoken_in_another(espeak: Espeak) -> None:
     with pytest.raises(SpeechUnavailable):
         espeak.synthesise("hello", "de")
+
+
+@pytest.mark.parametrize(("lang", "letter"), [("lv", "š"), ("lt", "ė"), ("en", "w")])
+def test_a_letter_alone_is_read_as_its_name(espeak: Espeak, lang: str, letter: str) -> None:
+    # Word builder's letter tiles: the letter itself is given, its name is heard
+    # ("w" is "double-u", longer than a single sound).
+    speech = espeak.synthesise(letter, lang)
+    assert speech.seconds >= 0.3
+    assert peak(samples_of(speech.samples)) > 3000
