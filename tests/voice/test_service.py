@@ -290,3 +290,18 @@ def test_speech_off_in_the_config_keeps_the_kiosk_silent(
     voice = _service(tmp_path, engine, speech=False)
     _say_and_play(voice, QUESTION)
     assert engine.calls == [] and voice.started == 0
+
+
+def test_telpas_own_recorded_prompt_is_played_for_its_key(
+    tmp_path: Path, engine: CountingEngine, mixer: None
+) -> None:
+    write_ogg(tmp_path / "prompts" / "lt" / "touch-to-start.ogg", 0.7)
+    voice = _service(tmp_path, engine)
+    voice.say("Palieskite, kad pradėtumėte", "lt", key="touch-to-start")
+    assert voice.wait_idle()
+    voice.update()
+    assert engine.calls == [] and voice.started == 1
+    # Without a recording for the language, the voice reads the same prompt.
+    voice.say("Pieskaries, lai sāktu", "lv", key="touch-to-start")
+    assert voice.wait_idle()
+    assert engine.calls == [("Pieskaries, lai sāktu", "lv")]
