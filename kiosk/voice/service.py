@@ -70,6 +70,8 @@ class _Request:
     text: str
     lang: str
     key: str | None
+    #: A recording to play as it is (the librarian listens before keeping it).
+    path: Path | None = None
 
 
 def recorded_clip_path(folder: Path, text: str, lang: str) -> Path:
@@ -290,6 +292,29 @@ class VoiceService:
         with self._lock:
             self._forget(lang, text)
 
+    def listen(self, wav: Path) -> None:
+        """Play a recording as it is (e.g. the librarian's, before keeping it); like `say`
+        it returns at once and replaces what is being said. Plays even when muted."""
+        if not self.available:
+            return
+        self.stop()
+        self._serial += 1
+        self._wanted = self._serial
+        with self._lock:
+            self._request = _Request(self._serial, "", "", None, path=wav)
+            self._start_locked()
+            self._lock.notify()
+
+    def texts_to_record(self, lang: str) -> list[tuple[str, str]]:
+        """(pack id, text) for every text of the content packs in `lang`, for the panel's
+        list of what a librarian may record. Reads the packs: call it off the render
+        thread, or once the packs are read."""
+        found: list[tuple[str, str]] = []
+        for pack, _folder in self._packs():
+            if lang in pack.languages:
+                found += [(pack.pack, text) for text in sorted(pack.texts(lang))]
+        return found
+
     def forget_recording(self, text: str, lang: str) -> None:
         """Remove the librarian's recording of `text`: the pack's clip or eSpeak reads it."""
         if self._recordings is not None:
@@ -345,14 +370,18 @@ class VoiceService:
                     (lang, text), _ = self._warm.popitem(last=False)
                     key = None
             try:
-                sound = self._sound_for(text, lang, key)
+                if request is not None and request.path is not None:
+                    sound = self._listened(request.path)
+                else:
+                    sound = self._sound_for(text, lang, key)
             except Exception:
                 log.exception("speech for %r (%s) failed", text[:60], lang)
                 sound = None
             if sound is None:
                 continue
-            with self._lock:
-                self._remember(lang, text, sound)
+            if text:
+                with self._lock:
+                    self._remember(lang, text, sound)
             if request is not None:
                 self._ready.put((request.serial, sound))
 
@@ -393,6 +422,13 @@ class VoiceService:
             prompt = self._prompts / lang / f"{_slug(key)}.ogg"
             if prompt.is_file():
                 yield str(prompt), prompt.read_bytes
+
+    def _listened(self, path: Path) -> pygame.mixer.Sound | None:
+        try:
+            return pygame.mixer.Sound(file=io.BytesIO(path.read_bytes()))
+        except (OSError, pygame.error) as exc:
+            log.warning("recording %s cannot be played: %s", path, exc)
+            return None
 
     def _clip_sound(self, data: bytes) -> pygame.mixer.Sound:
         sound = pygame.mixer.Sound(file=io.BytesIO(data))

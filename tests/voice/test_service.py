@@ -305,3 +305,28 @@ def test_telpas_own_recorded_prompt_is_played_for_its_key(
     voice.say("Pieskaries, lai sāktu", "lv", key="touch-to-start")
     assert voice.wait_idle()
     assert engine.calls == [("Pieskaries, lai sāktu", "lv")]
+
+
+def test_the_librarian_listens_to_a_recording_before_keeping_it(
+    tmp_path: Path, engine: CountingEngine, mixer: None
+) -> None:
+    voice = _service(tmp_path, engine)
+    voice.listen(write_wav(tmp_path / "mic.wav", 0.6))
+    assert voice.wait_idle()
+    voice.update()
+    playing = pygame.mixer.Channel(0).get_sound()
+    assert voice.started == 1 and playing is not None
+    assert playing.get_length() == pytest.approx(0.6, abs=0.01)
+    assert engine.calls == [] and not voice.has_recording(QUESTION, "lv")
+
+
+def test_the_texts_a_librarian_may_record_are_the_packs_texts(
+    tmp_path: Path, engine: CountingEngine
+) -> None:
+    pack, problems = read_pack(GOOD_PACK)
+    assert pack is not None
+    voice = _service(tmp_path, engine, packs=[(pack, GOOD_PACK)])
+    texts = voice.texts_to_record("lt")
+    assert ("good-visit", "Kas kepa duoną?") in texts
+    assert ("good-visit", "kepėjas") in texts
+    assert all(text for _pack, text in texts) and len(texts) == len(set(texts))
