@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from kiosk.voice.espeak import Espeak, Speech, SpeechUnavailable
-    from kiosk.voice.service import VoiceService, recorded_clip_path
+    from kiosk.voice.recordings import recorded_clip_path
+    from kiosk.voice.service import VoiceService
 
 __all__ = ["Espeak", "Speech", "SpeechUnavailable", "VoiceService", "recorded_clip_path"]
 
@@ -23,7 +24,7 @@ _HOMES = {
     "Speech": "kiosk.voice.espeak",
     "SpeechUnavailable": "kiosk.voice.espeak",
     "VoiceService": "kiosk.voice.service",
-    "recorded_clip_path": "kiosk.voice.service",
+    "recorded_clip_path": "kiosk.voice.recordings",
 }
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ctypes
 import logging
 import threading
+from array import array
 from dataclasses import dataclass
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,8 @@ _PITCH = 3
 
 #: The eSpeak voice for each of Telpa's languages (files in espeak-ng-data/lang/…).
 VOICES = {"lv": "lv", "lt": "lt", "en": "en"}
+#: A sample louder than this (of 32768) is where speech begins.
+LEAD_THRESHOLD = 100
 #: Words per minute eSpeak accepts (speak_lib.h: espeakRATE_MINIMUM/MAXIMUM).
 RATE_RANGE = (80, 450)
 
@@ -69,6 +72,18 @@ class Speech:
     @property
     def seconds(self) -> float:
         return len(self.samples) / 2 / self.rate
+
+    def without_leading_silence(self) -> Speech:
+        """eSpeak starts with up to 60 ms of near-silence (a plosive's closure); a child who
+        taps should hear the word at once. 10 ms before the first audible sample stay;
+        speech with no audible sample becomes empty."""
+        sound = array("h")
+        sound.frombytes(self.samples[: len(self.samples) - len(self.samples) % 2])
+        for index, value in enumerate(sound):
+            if value > LEAD_THRESHOLD or value < -LEAD_THRESHOLD:
+                start = max(0, index - self.rate // 100)
+                return Speech(sound[start:].tobytes(), self.rate)
+        return Speech(b"", self.rate)
 
 
 class _Library:

@@ -19,7 +19,6 @@ turned off in the config, `say()` does nothing and the API stays the same.
 from __future__ import annotations
 
 import collections
-import hashlib
 import io
 import logging
 import queue
@@ -38,8 +37,9 @@ from kiosk.config import SoundConfig
 from kiosk.packs.models import Pack
 from kiosk.packs.safety import PackFileError, open_inside
 from kiosk.voice.cache import SpeechCache, speech_key, wav_bytes
-from kiosk.voice.clips import MAX_CLIP_BYTES, SILENT_PEAK, clip_info
+from kiosk.voice.clips import MAX_CLIP_BYTES, SILENT_PEAK
 from kiosk.voice.espeak import Espeak, Speech, SpeechUnavailable
+from kiosk.voice.recordings import StationRecordings
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +50,6 @@ MEMORY_BYTES = 8_000_000
 #: Texts waiting to be warmed; older ones are dropped (the child has moved on).
 MAX_WARM_QUEUE = 64
 _MAX_PROBLEMS = 50
-#: A sample louder than this (of 32768) is where synthesised speech begins.
-LEAD_THRESHOLD = 100
 #: Seconds `close()` waits for the worker to finish the text it is on.
 CLOSE_WAIT_S = 2.0
 
@@ -72,12 +70,6 @@ class _Request:
     key: str | None
     #: A recording to play as it is (the librarian listens before keeping it).
     path: Path | None = None
-
-
-def recorded_clip_path(folder: Path, text: str, lang: str) -> Path:
-    """Where the librarian's recording of `text` in `lang` is kept in `folder`."""
-    digest = hashlib.sha256(text.strip().encode("utf-8")).hexdigest()[:32]
-    return folder / lang / f"{digest}.wav"
 
 
 def _slug(key: str) -> str:
@@ -112,7 +104,7 @@ class VoiceService:
             if cache_folder is not None
             else None
         )
-        self._recordings = recordings_folder
+        self.recordings = StationRecordings(recordings_folder)
         self._packs = packs
         self._prompts = prompts_folder
         self._engine_factory = engine_factory
@@ -280,15 +272,7 @@ class VoiceService:
         """Keep a librarian's recording (a WAV file, e.g. from the microphone) as the
         voice of `text` in `lang` on this station. Raises PackFileError when it is not
         usable (silent, too long, not WAV), with the message to show."""
-        if self._recordings is None:
-            raise PackFileError("this kiosk has no data folder to keep recordings in")
-        data = wav.read_bytes()
-        clip_info(data, wav.name)
-        target = recorded_clip_path(self._recordings, text, lang)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        part = target.with_suffix(".part")
-        part.write_bytes(data)
-        part.replace(target)
+        self.recordings.keep(text, lang, wav)
         with self._lock:
             self._forget(lang, text)
 
@@ -317,16 +301,12 @@ class VoiceService:
 
     def forget_recording(self, text: str, lang: str) -> None:
         """Remove the librarian's recording of `text`: the pack's clip or eSpeak reads it."""
-        if self._recordings is not None:
-            recorded_clip_path(self._recordings, text, lang).unlink(missing_ok=True)
+        self.recordings.forget(text, lang)
         with self._lock:
             self._forget(lang, text)
 
     def has_recording(self, text: str, lang: str) -> bool:
-        return (
-            self._recordings is not None
-            and recorded_clip_path(self._recordings, text, lang).is_file()
-        )
+        return self.recordings.path(text, lang) is not None
 
     # ----- the worker ---------------------------------------------------------------------
 
@@ -410,10 +390,9 @@ class VoiceService:
     def _clips(
         self, text: str, lang: str, key: str | None
     ) -> Iterable[tuple[str, Callable[[], bytes]]]:
-        if self._recordings is not None:
-            recorded = recorded_clip_path(self._recordings, text, lang)
-            if recorded.is_file():
-                yield str(recorded), recorded.read_bytes
+        recorded = self.recordings.path(text, lang)
+        if recorded is not None:
+            yield str(recorded), recorded.read_bytes
         for pack, folder in self._packs():
             relative = pack.clip(text, lang)
             if relative is not None:
@@ -462,7 +441,7 @@ class VoiceService:
             self._problem(f"Speech in {lang!r} is not available: {exc}")
             return None
         self.synthesised += 1
-        samples = _without_leading_silence(speech.samples, speech.rate)
+        samples = speech.without_leading_silence().samples
         if not samples:
             return None
         data = wav_bytes(samples, speech.rate)
@@ -478,18 +457,6 @@ class VoiceService:
                 self._engine_failed = True
                 self._problem(f"Speech synthesis is not available: {exc}")
         return self._engine
-
-
-def _without_leading_silence(samples: bytes, rate: int) -> bytes:
-    """eSpeak starts with up to 60 ms of near-silence (a plosive's closure): the child
-    taps and should hear the word at once. 10 ms before the first audible sample stay."""
-    sound = array("h")
-    sound.frombytes(samples[: len(samples) - len(samples) % 2])
-    for index, value in enumerate(sound):
-        if value > LEAD_THRESHOLD or value < -LEAD_THRESHOLD:
-            start = max(0, index - rate // 100)
-            return sound[start:].tobytes()
-    return b""
 
 
 def _read_inside(folder: Path, relative: str) -> bytes:

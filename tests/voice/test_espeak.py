@@ -52,3 +52,13 @@ def test_a_letter_alone_is_read_as_its_name(espeak: Espeak, lang: str, letter: s
     speech = espeak.synthesise(letter, lang)
     assert speech.seconds >= 0.3
     assert peak(samples_of(speech.samples)) > 3000
+
+
+def test_speech_starts_at_once_without_espeaks_leading_silence(espeak: Espeak) -> None:
+    speech = espeak.synthesise("Kas strādā slimnīcā?", "lv")
+    trimmed = speech.without_leading_silence()
+    samples = samples_of(trimmed.samples)
+    first_audible = next(i for i, s in enumerate(samples) if abs(s) > 100)
+    assert first_audible <= trimmed.rate // 100  # within 10 ms of the start
+    assert trimmed.seconds < speech.seconds
+    assert trimmed.samples == speech.samples[len(speech.samples) - len(trimmed.samples) :]
