@@ -37,6 +37,7 @@ from kiosk.packs.models import Answer, Bin, Pack, Picture, Question, Sorting, So
 from kiosk.studio.creations import Creation, CreationError, CreationStore
 from kiosk.ui import draw, theme
 from kiosk.ui.keyboard import OnScreenKeyboard
+from kiosk.ui.scoreboard import TeamScore, final_scores
 from kiosk.ui.theme import Metrics
 from kiosk.ui.widgets import UI, Button, ButtonGroup
 
@@ -68,8 +69,10 @@ __all__ = [
     "SessionInfo",
     "SortItem",
     "Sorting",
+    "TeamScore",
     "Word",
     "draw",
+    "final_scores",
     "round_end_buttons",
     "theme",
 ]
@@ -283,6 +286,11 @@ class Activity:
         "timer", …); called just before `on_exit`. A creative tool marks its draft here:
         after an idle end it is kept for the librarian and never reopened for the next
         child."""
+
+    def team_scores(self) -> Sequence[TeamScore] | None:
+        """The teams' points now, when the activity plays in teams (group sessions); None
+        otherwise. When a group's time runs out the shell shows them as the final score."""
+        return None
 
     def on_pause(self) -> None:
         """Something covers the activity (e.g. "Are you still there?")."""

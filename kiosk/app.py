@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -34,9 +35,9 @@ from kiosk.librarian.access import HOLD_S, HOLD_VISIBLE_AFTER_S, GroupClock, Unl
 from kiosk.librarian.pin import PinCheck
 from kiosk.packs.library import PackLibrary, PackPictures
 from kiosk.packs.models import Pack
-from kiosk.paths import ASSETS, CONTENT
+from kiosk.paths import ASSETS, CONTENT, LIBRARY_PACKS_DIR
 from kiosk.scenes.base import Scene
-from kiosk.scenes.common import librarian_corner
+from kiosk.scenes.common import group_badge_rect, librarian_corner
 from kiosk.sessions import MemoryUsageSink, SessionManager, UsageSink
 from kiosk.sound import SoundService
 from kiosk.studio.creations import CreationStore
@@ -44,8 +45,9 @@ from kiosk.sync.service import SyncService, start_sync_service
 from kiosk.ui.cache import budget_for
 from kiosk.ui.draw import rounded_card
 from kiosk.ui.images import ImageCache
+from kiosk.ui.scoreboard import TeamScore
 from kiosk.ui.text import TextRenderer
-from kiosk.ui.theme import FOCUS, WHITE, Metrics
+from kiosk.ui.theme import BAD, FOCUS, WHITE, Metrics, darken
 from kiosk.ui.widgets import UI
 from kiosk.usage.stats import RecentUsage, empty_recent_usage, recent_usage
 from kiosk.voice.service import VoiceService
@@ -53,7 +55,9 @@ from kiosk.voice.service import VoiceService
 log = logging.getLogger(__name__)
 
 HEARTBEAT_S = 30.0
-TIMER_COLOR = (94, 53, 177)
+GROUP_COLOR = (94, 53, 177)
+#: A group's timer warns this long before the end (on the badge; nothing blocks play).
+GROUP_WARNING_S = 60.0
 #: Input polling rate while nothing on screen moves: a tap is noticed within 50 ms.
 IDLE_POLL_FPS = 20
 
@@ -87,6 +91,21 @@ class FakeClock:
 
 
 Clock = SystemClock | FakeClock
+
+
+@dataclass(frozen=True)
+class GroupBadge:
+    """What the always-visible group badge shows now (the tests read it too)."""
+
+    rect: pygame.Rect
+    #: "Group · 10", or "Last minute!" during the last minute of a timer.
+    headline: str
+    #: "12:34 left" while a timer runs; None without a timer.
+    time_left: str | None
+    #: The last minute of the timer: the badge turns red and blinks, play goes on.
+    warning: bool
+    #: During the warning, the brighter of the blink's two reds (it flips every second).
+    bright: bool = False
 
 
 def _scene_factories() -> dict[str, Callable[..., Scene]]:
@@ -189,7 +208,10 @@ class App:
         self.activities = activity_registry.arrange(
             registered, config.activities.order, config.activities.hidden
         )
-        self.packs = PackLibrary([CONTENT, *(Path(f) for f in config.content.folders)])
+        library_packs = [data_folder / LIBRARY_PACKS_DIR] if data_folder is not None else []
+        self.packs = PackLibrary(
+            [CONTENT, *library_packs, *(Path(f) for f in config.content.folders)]
+        )
         self.pictures = PackPictures(
             self.packs, self.ui.images, budget_for((width, height), screens=2.0)
         )
@@ -203,6 +225,11 @@ class App:
         self.group_clock: GroupClock | None = None
         #: In a group session the librarian may fix one activity: the launcher shows only it.
         self.fixed_activity: str | None = None
+        #: The activity the launcher opened last: Home returns to the page that holds it.
+        self.launcher_activity: str | None = None
+        #: The child's language while the PIN pad or panel shows the station's own.
+        self._child_language: str | None = None
+        self._badge_shown: tuple[object, ...] | None = None
         #: Children's drawings, films and stories (none without a data folder).
         self.creations: CreationStore | None = (
             CreationStore(data_folder / "creations", config.station.id, clock.wall)
@@ -245,6 +272,8 @@ class App:
 
     def go(self, name: str, **kwargs: Any) -> None:
         self.voice.stop()  # the child moved on: what was being read no longer matters
+        # The whole screen changes: whatever the librarian did next decides the language.
+        self._child_language = None
         leaving_activity = False
         while self.stack:
             scene = self.stack.pop()
@@ -299,6 +328,7 @@ class App:
         self.sessions.end_session(reason, run_outcome=outcome)  # type: ignore[arg-type]
         self.group_clock = None
         self.fixed_activity = None
+        self.launcher_activity = None
         self.translator.set_language(self.translator.default)
         self.ending_session = reason
         try:
@@ -358,6 +388,7 @@ class App:
         try:
             self.sessions.end_session("crash", run_outcome="error")
             self.translator.set_language(self.translator.default)
+            self._child_language = None
             self.stack.clear()
             from kiosk.scenes.attract import Attract
 
@@ -432,6 +463,8 @@ class App:
 
     def update(self, dt: float) -> None:
         now = self.clock.monotonic()
+        # Checked here, not in `pop`: the PIN pad closes itself just before the panel opens.
+        self._leave_librarian_language()
         for scene in list(self.stack):
             if scene in self.stack:
                 self._safely(partial(scene.update, dt), f"{type(scene).__name__}.update")
@@ -458,24 +491,93 @@ class App:
         if self.unlock.holding:
             self.invalidate(self._hold_ring_rect())
         clock = self.group_clock
-        if clock is not None:
-            if clock.remaining(now) <= 0 and self.scene("time_up") is None:
-                self.group_clock = None
-                self.sessions.end_session("timer")
-                self.fixed_activity = None
-                self.ending_session = "timer"
-                try:
-                    self.go("time_up")
-                finally:
-                    self.ending_session = None
-            elif int(clock.remaining(now)) != getattr(self, "_shown_remaining", None):
-                self._shown_remaining = int(clock.remaining(now))
-                self.invalidate(self._timer_rect())
+        if clock is not None and clock.remaining(now) <= 0 and self.scene("time_up") is None:
+            self._group_time_is_up()
+            return
+        badge = self.group_badge()
+        shown = None if badge is None else (badge.rect, badge.headline, badge.time_left)
+        if shown != self._badge_shown:
+            if badge is not None:
+                self.invalidate(badge.rect)
+            if self._badge_shown is not None:
+                self.invalidate(group_badge_rect(self.ui.metrics))
+            self._badge_shown = shown
+
+    def _group_time_is_up(self) -> None:
+        """The timer ran out: a team game's scores are read before it closes, so the
+        "time is up" screen can show them as the final score."""
+        teams = self._team_scores()
+        self.group_clock = None
+        self.sessions.end_session("timer")
+        self.fixed_activity = None
+        self.launcher_activity = None
+        self.ending_session = "timer"
+        try:
+            self.go("time_up", teams=teams)
+        finally:
+            self.ending_session = None
+
+    def _team_scores(self) -> list[TeamScore]:
+        host = self.scene("activity")
+        activity = getattr(host, "activity", None)
+        if activity is None or getattr(host, "failed", False):
+            return []
+        try:
+            return list(activity.team_scores() or [])
+        except Exception:
+            self.report_error("team_scores")
+            return []
+
+    def group_badge(self) -> GroupBadge | None:
+        """The group badge as it is painted now; None outside group sessions and on the
+        librarian's and "time is up" screens."""
+        session = self.sessions.current
+        top = self.top
+        if session is None or session.kind != "group" or top is None or not top.in_session:
+            return None
+        _ = self.translator.gettext
+        time_left: str | None = None
+        warning = bright = False
+        if self.group_clock is not None:
+            remaining = self.group_clock.remaining(self.now())
+            warning = remaining <= GROUP_WARNING_S
+            # Flips with the seconds shown, so every repaint of one second looks the same.
+            bright = warning and int(remaining + 0.999) % 2 == 1
+            time_left = _("%(time)s left") % {"time": GroupClock.label(remaining)}
+        headline = _("Last minute!") if warning else _("Group · %(n)d") % {"n": session.headcount}
+        return GroupBadge(group_badge_rect(self.ui.metrics), headline, time_left, warning, bright)
+
+    def group_home(self) -> None:
+        """Where the launcher's waving hand leads in a group session, which only the
+        librarian or the timer ends: the group's fixed activity, or a fresh launcher."""
+        self.launcher_activity = None
+        fixed = next((a for a in self.activities if a.id == self.fixed_activity), None)
+        if fixed is not None:
+            self.go("activity", activity=fixed)
+        else:
+            self.go("launcher")
 
     def open_librarian(self) -> None:
-        """The PIN pad (unless it or the panel is already open)."""
+        """The PIN pad (unless it or the panel is already open), in the station's own
+        language: the child's comes back when the librarian returns to the children."""
         if self.scene("pin_pad") is None and self.scene("panel") is None:
+            if self._child_language is None:
+                self._child_language = self.translator.lang
+            # Not set_language: the session's language stays the child's.
+            self.translator.set_language(self.translator.default)
             self.push("pin_pad")
+
+    def _leave_librarian_language(self) -> None:
+        if self._child_language is None:
+            return
+        if self.scene("pin_pad") is not None or self.scene("panel") is not None:
+            return
+        lang, self._child_language = self._child_language, None
+        if lang != self.translator.lang:
+            self.translator.set_language(lang)
+            for scene in list(self.stack):
+                self._safely(scene.on_language_changed, f"{type(scene).__name__}.on_language")
+        self.invalidate()
 
     def recent_usage(self) -> RecentUsage:
         """The last seven days' counts for the librarian panel."""
@@ -505,40 +607,20 @@ class App:
             self.sessions.end_session("librarian")
         self.sessions.start_session("group", headcount, age_band, self.translator.lang)
         self.fixed_activity = activity
+        self.launcher_activity = None
         self.group_clock = GroupClock(self.now() + minutes * 60) if minutes else None
         self.go("launcher")
 
     def _hold_ring_rect(self) -> pygame.Rect:
         return librarian_corner(self.ui.metrics)
 
-    def _timer_rect(self) -> pygame.Rect:
-        m = self.ui.metrics
-        corner = librarian_corner(m)
-        return pygame.Rect(corner.left - m.px(190), m.px(14), m.px(180), m.bar_height - m.px(28))
-
     def _paint_overlays(self) -> None:
-        """What the shell itself shows over every scene: the group timer and the hold ring."""
+        """What the shell itself shows over every scene: the group badge and the hold ring."""
         m = self.ui.metrics
         now = self.now()
-        if self.group_clock is not None and self.scene("panel") is None:
-            rect = self._timer_rect()
-            self.screen.blit(rounded_card(rect.size, rect.height // 2, TIMER_COLOR), rect)
-            icon = self.ui.images.emoji("alarm-clock", rect.height - m.px(16))
-            self.screen.blit(icon, icon.get_rect(midleft=(rect.x + m.px(14), rect.centery)))
-            text_box = pygame.Rect(
-                rect.x + m.px(14) + icon.get_width(),
-                rect.y,
-                rect.width - icon.get_width() - m.px(24),
-                rect.height,
-            )
-            label = self.ui.text.fit(
-                GroupClock.label(self.group_clock.remaining(now)),
-                text_box.inflate(-m.px(8), -m.px(8)).size,
-                m.font_size("heading"),
-                WHITE,
-                weight="bold",
-            )
-            self.screen.blit(label, label.get_rect(center=text_box.center))
+        badge = self.group_badge()
+        if badge is not None:
+            self._paint_badge(badge)
         progress = self.unlock.progress(now)
         if progress is not None and progress * HOLD_S >= HOLD_VISIBLE_AFTER_S:
             corner = self._hold_ring_rect()
@@ -547,6 +629,40 @@ class App:
             arc.center = corner.center
             pygame.draw.arc(
                 self.screen, FOCUS, arc, 1.5708, 1.5708 + progress * 6.2832, max(3, m.px(8))
+            )
+
+    def _paint_badge(self, badge: GroupBadge) -> None:
+        m = self.ui.metrics
+        rect = badge.rect
+        color = GROUP_COLOR
+        if badge.warning:
+            color = BAD if badge.bright else darken(BAD, 0.25)
+        self.screen.blit(rounded_card(rect.size, rect.height // 3, color, m.px(3), WHITE), rect)
+        icon_side = min(rect.height - m.px(20), m.px(40))
+        icon = self.ui.images.emoji(
+            "alarm-clock" if badge.warning else "busts-in-silhouette", icon_side
+        )
+        self.screen.blit(icon, icon.get_rect(midleft=(rect.x + m.px(10), rect.centery)))
+        text_box = pygame.Rect(
+            rect.x + m.px(16) + icon_side,
+            rect.y + m.px(6),
+            rect.right - m.px(10) - (rect.x + m.px(16) + icon_side),
+            rect.height - m.px(12),
+        )
+        lines = [badge.headline] if badge.time_left is None else [badge.headline, badge.time_left]
+        line_h = text_box.height // len(lines)
+        for i, line in enumerate(lines):
+            rendered = self.ui.text.fit(
+                line,
+                (text_box.width, line_h),
+                m.font_size("body") if len(lines) == 1 else m.font_size("small"),
+                WHITE,
+                weight="bold",
+                max_lines=1,
+            )
+            self.screen.blit(
+                rendered,
+                rendered.get_rect(center=(text_box.centerx, text_box.y + i * line_h + line_h // 2)),
             )
 
     def note_input(self) -> None:

@@ -16,7 +16,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from kiosk.paths import DEFAULT_CONFIG
+from kiosk.paths import DEFAULT_CONFIG, SCOPE_ENV, machine_folders
 from kiosk.yamltools import describe_error, duplicate_keys, key_line, parse_with_nodes
 
 Language = Literal["lv", "lt", "en"]
@@ -130,8 +130,8 @@ class SoundConfig(_Section):
 class StorageConfig(_Section):
     data_dir: str | None = Field(
         None,
-        description="Folder for the usage database, logs and creations; empty means the "
-        "user data folder. Must be on a persistent volume on PCs restored at reboot.",
+        description="Folder for the usage database, logs and creations; empty means this "
+        "machine's data folder. Must be on a persistent volume on PCs restored at reboot.",
     )
 
 
@@ -170,7 +170,7 @@ class CreationsConfig(_Section):
 class ContentConfig(_Section):
     folders: list[str] = Field(
         default_factory=list,
-        description="More folders of content packs (e.g. the library's own), besides content/.",
+        description="More folders of content packs, besides the built-in ones and DATA/packs.",
     )
 
 
@@ -253,9 +253,46 @@ def parse_config(text: str, path: str = "config.yaml") -> Config:
     return config.model_copy(update={"source": Path(path)})
 
 
+#: Why a config file was chosen, in the order they are tried (docs/folders.md).
+CONFIG_REASONS = {
+    "flag": "--config",
+    "env": "KIOSK_CONFIG",
+    "machine": "this machine's config file",
+    "embedded": "the embedded demo config (no config file given or installed)",
+}
+
+
+@dataclass(frozen=True)
+class ConfigChoice:
+    """The config file to read and why: "flag", "env", "machine" or "embedded"."""
+
+    path: Path
+    reason: Literal["flag", "env", "machine", "embedded"]
+
+    def describe(self) -> str:
+        return CONFIG_REASONS[self.reason]
+
+
+def find_config(path: str | os.PathLike[str] | None = None) -> ConfigChoice:
+    """`--config PATH`, else $KIOSK_CONFIG, else this machine's config.yaml if it exists,
+    else the embedded demo config (a program file: read, never written)."""
+    try:
+        machine = Path(machine_folders().config_file)  # also checks $KIOSK_SCOPE
+    except ValueError as exc:
+        raise ConfigError("environment", None, SCOPE_ENV, str(exc)) from None
+    if path:
+        return ConfigChoice(Path(path), "flag")
+    from_env = os.environ.get("KIOSK_CONFIG", "").strip()
+    if from_env:
+        return ConfigChoice(Path(from_env), "env")
+    if machine.is_file():
+        return ConfigChoice(machine, "machine")
+    return ConfigChoice(DEFAULT_CONFIG, "embedded")
+
+
 def load_config(path: str | os.PathLike[str] | None = None) -> Config:
-    """Load `path`, else $KIOSK_CONFIG, else the embedded demo config."""
-    chosen = Path(path or os.environ.get("KIOSK_CONFIG") or DEFAULT_CONFIG)
+    """Load the config `find_config(path)` chooses."""
+    chosen = find_config(path).path
     try:
         text = chosen.read_text(encoding="utf-8")
     except OSError as exc:
@@ -265,13 +302,24 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     return parse_config(text, str(chosen))
 
 
-def data_dir(config: Config) -> Path:
-    """The data folder: $KIOSK_DATA_DIR, else storage.data_dir, else the user data dir.
-    Not created here; `kiosk run` checks it can write there."""
-    import platformdirs
+def data_dir_choice(config: Config) -> tuple[Path, str]:
+    """The data folder and why: $KIOSK_DATA_DIR, else storage.data_dir, else this machine's
+    data folder. Not created here; `kiosk run` checks it can write there."""
+    from_env = os.environ.get("KIOSK_DATA_DIR", "").strip()
+    if from_env:
+        return Path(from_env), "KIOSK_DATA_DIR"
+    if config.storage.data_dir:
+        return Path(config.storage.data_dir), "storage.data_dir in the config"
+    try:
+        folders = machine_folders()
+    except ValueError as exc:
+        raise ConfigError("environment", None, SCOPE_ENV, str(exc)) from None
+    return Path(folders.data), f"this machine's data folder ({folders.scope} install)"
 
-    chosen = os.environ.get("KIOSK_DATA_DIR") or config.storage.data_dir
-    return Path(chosen) if chosen else Path(platformdirs.user_data_dir("telpa", appauthor=False))
+
+def data_dir(config: Config) -> Path:
+    """The data folder (see `data_dir_choice`)."""
+    return data_dir_choice(config)[0]
 
 
 def settings_table() -> list[tuple[str, Any, str]]:

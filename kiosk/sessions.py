@@ -117,6 +117,8 @@ class OpenSession:
     headcount: int
     age_band: str | None
     language: str
+    #: Wall-clock start (the librarian panel shows how long a group has been going).
+    started_at: datetime
     run: OpenRun | None = None
 
 
@@ -133,10 +135,12 @@ class SessionManager:
     ) -> OpenSession:
         if self.current is not None:
             self.end_session("home")
-        session = OpenSession(new_id(), kind, headcount, age_band, language)
+        session = OpenSession(new_id(), kind, headcount, age_band, language, self._wall())
         self.current = session
         self.sink.record(
-            SessionStarted(session.session_id, kind, headcount, age_band, language, self._wall())
+            SessionStarted(
+                session.session_id, kind, headcount, age_band, language, session.started_at
+            )
         )
         return session
 

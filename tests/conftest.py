@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import sqlite3
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +14,17 @@ import pytest
 
 os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ["SDL_AUDIODRIVER"] = "dummy"
+
+# Never read or write this machine's own Telpa folders (/etc/telpa, ~/.config/telpa, a
+# real station's data): every test run, and every `kiosk` process it starts, gets fresh
+# user folders of its own.
+_machine = Path(tempfile.mkdtemp(prefix="telpa-tests-machine-"))
+atexit.register(shutil.rmtree, _machine, ignore_errors=True)
+os.environ["KIOSK_SCOPE"] = "user"
+for _name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+    os.environ[_name] = str(_machine / _name.lower())
+for _name in ("KIOSK_CONFIG", "KIOSK_DATA_DIR", "KIOSK_OFFICE_DB"):
+    os.environ.pop(_name, None)
 
 from kiosk.config import Config, parse_config  # noqa: E402
 from kiosk.harness import Harness  # noqa: E402

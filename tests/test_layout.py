@@ -177,3 +177,105 @@ def test_no_text_overflows_and_buttons_stay_on_screen(
             ]
             assert overlapping == [], name
         assert kiosk.app.errors == 0
+
+
+def _visit_group_screens(kiosk: Harness) -> list[tuple[str, Callable[[], None]]]:
+    """A librarian's group session with a timer, through the screens children see."""
+
+    def group_setup() -> None:
+        kiosk.app.push("panel")
+        kiosk.step()
+        kiosk.tap_button("panel:group")
+        kiosk.tap_button("group:timer:15")
+
+    def launcher() -> None:
+        kiosk.tap_button("group:start")
+
+    def turn_page(arrow: str) -> None:
+        if arrow in [b.id for b in kiosk.buttons()]:  # big screens show every tile at once
+            kiosk.tap_button(arrow)
+
+    def launcher_page_2() -> None:
+        turn_page("page:next")
+
+    def quiz_turn() -> None:
+        turn_page("page:prev")
+        kiosk.tap_button("tile:quiz")
+        topics = [b.id for b in kiosk.buttons() if b.id.startswith("topic:")]
+        if topics:
+            kiosk.tap_button(topics[0])
+        kiosk.tap_button("level:1")
+
+    def quiz_final() -> None:
+        game = kiosk.app.top.activity  # type: ignore[union-attr]
+        while game.phase == "question":
+            kiosk.tap_button(f"answer:{game.round.current.right_index}")
+            kiosk.tap_button("next")
+        kiosk.wait(2)
+
+    def open_tile(tile: str) -> Callable[[], None]:
+        def go() -> None:
+            kiosk.tap_button("home")
+            while f"tile:{tile}" not in [b.id for b in kiosk.buttons()]:
+                kiosk.tap_button("page:next")
+            kiosk.tap_button(f"tile:{tile}")
+
+        return go
+
+    def last_minute() -> None:
+        clock = kiosk.app.group_clock
+        assert clock is not None
+        kiosk.wait(clock.remaining(kiosk.app.now()) - 30, dt=1.0)
+
+    def panel() -> None:
+        kiosk.app.push("panel")
+        kiosk.step()
+
+    return [
+        ("group-setup", group_setup),
+        ("group-launcher", launcher),
+        ("group-launcher-2", launcher_page_2),
+        ("group-quiz-turn", quiz_turn),
+        ("group-quiz-final", quiz_final),
+        *((f"group-{tile}", open_tile(tile)) for tile in ("memory", "draw", "film", "story")),
+        ("group-last-minute", last_minute),
+        ("group-panel", panel),
+    ]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_group_badge_overlaps_nothing_and_group_screens_fit(
+    size: tuple[int, int], lang: str, tmp_path: Path
+) -> None:
+    with Harness(size=size, lang=lang, data_folder=tmp_path) as kiosk:
+        kiosk.app.packs.wait()
+        screen = pygame.Rect(0, 0, *size)
+        for name, go in _visit_group_screens(kiosk):
+            go()
+            kiosk.screenshot()
+            assert kiosk.app.ui.text.overflows == [], name
+            buttons = kiosk.buttons()
+            for button in buttons:
+                assert screen.contains(button.rect), f"{name}: {button.id} {button.rect}"
+            overlapping = [
+                (a.id, b.id)
+                for group in kiosk.button_groups()
+                for i, a in enumerate(group.buttons)
+                for b in group.buttons[i + 1 :]
+                if a.rect.colliderect(b.rect)
+            ]
+            assert overlapping == [], name
+            badge = kiosk.app.group_badge()
+            if name in ("group-setup", "group-panel"):
+                assert badge is None, name  # the librarian's screens show the group otherwise
+                continue
+            assert badge is not None, name
+            assert screen.contains(badge.rect), name
+            assert [b.id for b in buttons if b.rect.colliderect(badge.rect)] == [], name
+            # Bars keep their right end free for the badge: titles and greetings end before.
+            m = kiosk.app.ui.metrics
+            assert badge.rect.left >= m.width - m.bar_height - m.px(200), name
+            assert badge.rect.bottom <= m.bar_height, name
+            assert badge.warning == (name == "group-last-minute"), name
+        assert kiosk.app.errors == 0

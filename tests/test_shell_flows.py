@@ -225,3 +225,19 @@ def test_an_entry_point_that_fails_to_import_is_left_out(caplog: pytest.LogCaptu
     ]
     assert [a.id for a in discover(eps)] == ["memory"]
     assert "games.no_such_game:Ghost" in caplog.text
+
+
+def test_home_returns_to_the_launcher_page_that_holds_the_activity(kiosk: Harness) -> None:
+    _start_solo(kiosk)
+    assert "tile:draw" not in [b.id for b in kiosk.buttons()]  # the creative tools are further on
+    kiosk.tap_button("page:next")
+    assert "tile:draw" in [b.id for b in kiosk.buttons()]
+    kiosk.tap_button("tile:draw")
+    kiosk.tap_button("home")
+    assert kiosk.scene_name == "Launcher"
+    assert "tile:draw" in [b.id for b in kiosk.buttons()]
+    assert "page:prev" in [b.id for b in kiosk.buttons()]
+    # After the session the next child starts on the first page again.
+    kiosk.tap_button("bye")
+    _start_solo(kiosk)
+    assert "page:prev" not in [b.id for b in kiosk.buttons()]

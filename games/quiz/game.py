@@ -5,17 +5,22 @@ skipped when there is only one), then a level: 5 questions with up to 3 answers,
 up to 4, or 10 with 4 and no second try. After each answer the right one turns green,
 the pack's explanation is shown and a big "Next" button waits for slow readers.
 The score is the number of questions answered right at the first try; stars follow the
-share. In a librarian's group session two teams (fox and bear) answer in turn and a
-score bar at the top shows their points; the end celebrates the winner or a tie."""
+share. In a librarian's group session two teams (fox and bear) answer in turn: a bar at
+the top shows their points and, between them, whose turn it is ("Team Fox's turn", in the
+team's colour with its picture). The end is a final score screen naming the winner or a
+tie and praising both teams; the shell shows the same scores if the group's time runs out
+mid-round (`team_scores`)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 import pygame
 
 from games.quiz.pieces import (
     ANSWER_BORDERS,
+    TEAMS,
     AnswerButton,
     answer_text_box,
     common_text_size,
@@ -24,7 +29,16 @@ from games.quiz.pieces import (
 )
 from games.quiz.rounds import LEVELS, Outcome, QuizRound
 from games.quiz.screens import QuizScreens
-from kiosk.api import Activity, ActivityInfo, Button, ButtonGroup, InputEvent, Pack, theme
+from kiosk.api import (
+    Activity,
+    ActivityInfo,
+    Button,
+    ButtonGroup,
+    InputEvent,
+    Pack,
+    TeamScore,
+    theme,
+)
 
 Phase = Literal["empty", "topic", "level", "question", "end"]
 
@@ -64,6 +78,26 @@ class PictureQuiz(QuizScreens, Activity):
             self.show_topics()
         else:
             self._layout()
+
+    # ----- teams ---------------------------------------------------------------------
+
+    def team_names(self) -> tuple[str, str]:
+        return self.ctx.gettext("Team Fox"), self.ctx.gettext("Team Bear")
+
+    def turn_text(self, team: int) -> str:
+        if team == 0:
+            return self.ctx.gettext("Team Fox's turn")
+        return self.ctx.gettext("Team Bear's turn")
+
+    def team_scores(self) -> Sequence[TeamScore] | None:
+        """Both teams' points while a team round is under way or just over."""
+        if not self.teams or self.round is None or self.phase not in ("question", "end"):
+            return None
+        names = self.team_names()
+        return [
+            TeamScore(names[team], picture, color, self.round.team_scores[team])
+            for team, (color, picture) in enumerate(TEAMS)
+        ]
 
     # ----- the flow ------------------------------------------------------------------
 
@@ -247,7 +281,7 @@ class PictureQuiz(QuizScreens, Activity):
         top = area.top + m.px(12)
         self.team_rect: pygame.Rect | None = None
         if self.teams:
-            self.team_rect = pygame.Rect(inner.left, top, inner.width, m.px(60))
+            self.team_rect = pygame.Rect(inner.left, top, inner.width, m.px(64))
             top = self.team_rect.bottom + m.px(8)
         dots_h = m.px(18)
         self.dots_rect = pygame.Rect(inner.left, top, inner.width, dots_h)
@@ -331,8 +365,8 @@ class PictureQuiz(QuizScreens, Activity):
         area = self.ctx.area
         bw, bh = m.px(330), m.px(120)
         gap = m.px(36)
-        # (team bar 60 or party 104) + pictures/stars 150 + message 110 + buttons 120
-        block = (60 if self.teams else 104) + 12 + 150 + 6 + 110 + 24 + 120
+        # teams: final score 380; alone: party 104 + stars 150 + message 110; buttons 120
+        block = (380 if self.teams else 104 + 12 + 150 + 6 + 110) + 24 + 120
         self.end_top = area.top + max(m.px(12), (area.height - m.px(block)) // 2)
         y = self.end_top + m.px(block - 120)
         specs = [("again", theme.NEUTRAL_COLOR, "repeat", "Play again", self.level)]

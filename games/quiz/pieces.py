@@ -104,21 +104,24 @@ def word_picture_side(ui: UI, rect: pygame.Rect) -> int:
     return max(1, min(inner_w, inner_h - _label_height(ui, rect) - ui.metrics.px(6)))
 
 
-def team_bar(ui: UI, size: tuple[int, int], scores: list[int], turn: int | None) -> pygame.Surface:
-    """Two team cards side by side, each with its picture and points; the team whose turn
-    it is stands out (full colour, thick white border), the other rests paler."""
+def team_bar(
+    ui: UI, size: tuple[int, int], scores: list[int], turn: int, turn_text: str
+) -> pygame.Surface:
+    """The two team cards (picture and points) at the ends, and between them the turn
+    marker: the playing team's picture and colour with "Team Fox's turn". The playing
+    team's card stands out (full colour, thick white border), the other rests paler."""
     m = ui.metrics
     w, h = size
     bar = pygame.Surface(size, pygame.SRCALPHA)
-    gap = m.px(24)
-    card_w = (w - gap) // 2
+    gap = m.px(16)
+    card_w = min(m.px(220), w // 4)
     for team, (color, picture_name) in enumerate(TEAMS):
-        active = turn is None or turn == team
+        active = turn == team
         fill = color if active else theme.lighten(color, 0.55)
         card = draw.rounded_card(
             (card_w, h), h // 2, fill, m.px(6) if active else m.px(2), theme.WHITE
         )
-        x = team * (card_w + gap)
+        x = 0 if team == 0 else w - card_w
         bar.blit(card, (x, 0))
         picture = ui.images.emoji(picture_name, int(h * 0.78))
         if not active:
@@ -138,6 +141,30 @@ def team_bar(ui: UI, size: tuple[int, int], scores: list[int], turn: int | None)
         else:
             bar.blit(picture, picture.get_rect(midright=(x + card_w - h // 3, h // 2)))
             bar.blit(number, number.get_rect(midleft=(x + h // 2, h // 2)))
+    color, picture_name = TEAMS[turn]
+    marker = pygame.Rect(card_w + gap, 0, w - 2 * (card_w + gap), h)
+    bar.blit(draw.rounded_card(marker.size, h // 2, color, m.px(5), theme.INK), marker)
+    # A pointer on the marker's side of the playing team: the turn reads at a glance.
+    tip_x = marker.left - gap + m.px(2) if turn == 0 else marker.right + gap - m.px(2)
+    base_x = marker.left + m.px(2) if turn == 0 else marker.right - m.px(2)
+    pygame.draw.polygon(
+        bar,
+        theme.INK,
+        [(tip_x, h // 2), (base_x, h // 2 - h // 4), (base_x, h // 2 + h // 4)],
+    )
+    picture = ui.images.emoji(picture_name, int(h * 0.8))
+    text = ui.text.fit(
+        turn_text,
+        (marker.width - picture.get_width() - m.px(48), int(h * 0.9)),
+        m.font_size("heading"),
+        theme.INK,
+        weight="bold",
+        max_lines=1,
+    )
+    row_w = picture.get_width() + m.px(12) + text.get_width()
+    left = marker.centerx - row_w // 2
+    bar.blit(picture, picture.get_rect(midleft=(left, h // 2)))
+    bar.blit(text, text.get_rect(midleft=(left + picture.get_width() + m.px(12), h // 2)))
     return bar
 
 

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 import pygame
 
-from games.quiz.pieces import TEAMS, DotState, progress_dots, team_bar
-from kiosk.api import draw, theme
+from games.quiz.pieces import DotState, progress_dots, team_bar
+from kiosk.api import draw, final_scores, theme
 
 if TYPE_CHECKING:
     from games.quiz.game import PictureQuiz
@@ -69,13 +69,18 @@ class QuizScreens(_Base):
 
     def celebration_rect(self) -> pygame.Rect:
         m = self.ctx.ui.metrics
+        if self.teams:
+            return self.final_score_rect()
         rect = pygame.Rect(0, 0, m.px(760), m.px(150))
-        rect.midtop = (self.ctx.area.centerx, self.celebration_top())
+        rect.midtop = (self.ctx.area.centerx, self.end_top + m.px(104 + 12))
         return rect
 
-    def celebration_top(self) -> int:
+    def final_score_rect(self) -> pygame.Rect:
+        """The teams' final score at the end of a team round (above the buttons)."""
         m = self.ctx.ui.metrics
-        return self.end_top + m.px((60 if self.teams else 104) + 12)
+        area = self.ctx.area
+        width = min(area.width - 2 * m.margin, m.px(1100))
+        return pygame.Rect(area.centerx - width // 2, self.end_top, width, m.px(380))
 
     # ----- what the screens draw from ------------------------------------------------
 
@@ -104,9 +109,10 @@ class QuizScreens(_Base):
     def team_bar_surface(self, rect: pygame.Rect) -> pygame.Surface:
         assert self.round is not None
         scores = list(self.round.team_scores)
-        turn = None if self.phase == "end" else self.round.current.team
-        key = ("teams", tuple(scores), turn, rect.size)
-        return self.cached(key, lambda: team_bar(self.ctx.ui, rect.size, scores, turn))
+        turn = self.round.current.team or 0
+        text = self.turn_text(turn)
+        key = ("teams", tuple(scores), turn, text, rect.size)
+        return self.cached(key, lambda: team_bar(self.ctx.ui, rect.size, scores, turn, text))
 
     def dots_surface(self, height: int) -> pygame.Surface:
         states = self.dot_states()
@@ -114,9 +120,6 @@ class QuizScreens(_Base):
             ("dots", tuple(states), height),
             lambda: progress_dots(self.ctx.ui, states, height),
         )
-
-    def team_picture(self, team: int) -> str:
-        return TEAMS[team][1]
 
     # ----- drawing -------------------------------------------------------------------
 
@@ -273,34 +276,28 @@ class QuizScreens(_Base):
         m = ui.metrics
         area = self.ctx.area
         quiz = self.round
-        clip = surface.get_clip()
         if self.teams:
-            bar = pygame.Rect(
-                area.left + m.margin, self.end_top, area.width - 2 * m.margin, m.px(60)
-            )
-            if clip.colliderect(bar):
-                surface.blit(self.team_bar_surface(bar), bar)
-        else:
-            party = ui.images.emoji("party-popper", m.px(104))
-            surface.blit(party, party.get_rect(midtop=(area.centerx, self.end_top)))
+            board = self.final_score_rect()
+            if surface.get_clip().colliderect(board):
+                teams = self.team_scores() or []
+                key = ("final", tuple(t.points for t in teams), self.ctx.lang, board.size)
+                picture = self.cached(
+                    key,
+                    lambda: final_scores(
+                        ui, board.size, teams, self.ctx.gettext, self.ctx.ngettext
+                    ),
+                )
+                surface.blit(picture, board)
+            return
+        party = ui.images.emoji("party-popper", m.px(104))
+        surface.blit(party, party.get_rect(midtop=(area.centerx, self.end_top)))
         show = self.celebration_rect()
         appear = min(1.0, (self.time - self.ended_at) / 1.2)
-        if self.teams:
-            self._draw_winner(surface, show, appear)
-            winner = quiz.winner
-            message = (
-                self.ctx.gettext("It's a tie! Well done, both teams!")
-                if winner is None
-                else self.ctx.gettext("The foxes win!")
-                if winner == 0
-                else self.ctx.gettext("The bears win!")
-            )
-        else:
-            self._draw_stars(surface, show, appear, quiz.stars)
-            message = self.ctx.gettext("Right answers: %(n)d of %(total)d") % {
-                "n": quiz.score,
-                "total": len(quiz.questions),
-            }
+        self._draw_stars(surface, show, appear, quiz.stars)
+        message = self.ctx.gettext("Right answers: %(n)d of %(total)d") % {
+            "n": quiz.score,
+            "total": len(quiz.questions),
+        }
         text = ui.text.fit(
             message,
             (min(area.width - 2 * m.margin, m.px(1000)), m.px(110)),
@@ -325,20 +322,3 @@ class QuizScreens(_Base):
                 pygame.draw.circle(
                     surface, theme.lighten(theme.INK_SOFT, 0.75), (cx, show.centery), size // 3
                 )
-
-    def _draw_winner(self, surface: pygame.Surface, show: pygame.Rect, appear: float) -> None:
-        """The winning team's picture with a trophy, or both teams shaking hands."""
-        assert self.round is not None
-        ui = self.ctx.ui
-        m = ui.metrics
-        winner = self.round.winner
-        size = int(m.px(130) * (0.6 + 0.4 * appear))
-        if winner is None:
-            names = [self.team_picture(0), "handshake", self.team_picture(1)]
-        else:
-            names = ["trophy", self.team_picture(winner), "trophy"]
-        for i, name in enumerate(names):
-            big = size if i == 1 else int(size * 0.8)
-            picture = ui.images.emoji(name, big)
-            cx = show.centerx + (i - 1) * m.px(190)
-            surface.blit(picture, picture.get_rect(center=(cx, show.centery)))

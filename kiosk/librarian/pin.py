@@ -33,11 +33,13 @@ class PinError(ValueError):
 
 
 def secrets_path(config_source: Path | None) -> Path:
-    """`secrets.json` next to the config file (the embedded demo config's folder if none)."""
-    from kiosk.paths import DEFAULT_CONFIG
+    """`secrets.json` next to the config file in use; for the embedded demo config, which
+    is a program file, in this machine's config folder (never in the program folder)."""
+    from kiosk.paths import SECRETS_NAME, is_program_file, machine_folders
 
-    folder = (config_source or DEFAULT_CONFIG).resolve().parent
-    return folder / "secrets.json"
+    if config_source is None or is_program_file(config_source):
+        return Path(machine_folders().config) / SECRETS_NAME
+    return config_source.resolve().parent / SECRETS_NAME
 
 
 def _hash(pin: str, salt: bytes, n: int, r: int, p: int) -> bytes:

@@ -17,6 +17,8 @@ A database that stays locked past its busy timeout (SQLite with many kiosks at o
 PostgreSQL server that went away answers 503 ``BUSY`` with ``Retry-After``: nothing was
 stored and the kiosk simply tries again later.
 
+Every response carries the security headers of `kiosk.office.security`.
+
 Errors under ``/api/`` are JSON ``{"error": CODE, "message": "…"}``. The Authorization
 header is never logged: uvicorn's access log shows only the request line, and this module
 logs site and station ids, never tokens.
@@ -45,6 +47,7 @@ from kiosk.office.auth import site_for_token
 from kiosk.office.db import make_engine, upgrade_engine
 from kiosk.office.ingest import MAX_BODY_BYTES, ingest
 from kiosk.office.models import ID_PATTERN, ActivityTotal, SessionTotal
+from kiosk.office.security import SECURITY_HEADERS, SecurityHeaders
 
 log = logging.getLogger(__name__)
 
@@ -85,12 +88,14 @@ def create_app(db_url: str, *, clock: Callable[[], datetime] | None = None) -> F
     )
     app.state.engine = engine
     app.state.db_url = db_url
+    app.state.clock = clock or _system_clock
+    app.add_middleware(SecurityHeaders)
     _add_error_handlers(app)
-    _add_api_routes(app, engine, clock or _system_clock)
+    _add_api_routes(app, engine, app.state.clock)
     if importlib.util.find_spec("kiosk.office.dashboard") is not None:
         from kiosk.office import dashboard
 
-        app.include_router(dashboard.router)
+        dashboard.install(app)
     return app
 
 
@@ -126,9 +131,18 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
         log.error("unexpected error in %s %s", request.method, request.url.path, exc_info=exc)
+        # This answer comes from outside the middleware stack: it carries its headers itself.
+        headers = {**SECURITY_HEADERS, "Cache-Control": "no-store"}
         if request.url.path.startswith(API_PREFIX):
-            return error(500, "INTERNAL_ERROR", "the office hit an unexpected error; see its log")
-        return Response("Internal Server Error", status_code=500, media_type="text/plain")
+            return error(
+                500,
+                "INTERNAL_ERROR",
+                "the office hit an unexpected error; see its log",
+                headers,
+            )
+        return Response(
+            "Internal Server Error", status_code=500, media_type="text/plain", headers=headers
+        )
 
 
 def _bearer_token(request: Request) -> str | None:

@@ -10,7 +10,9 @@ again in constant time.
 **Coordinator passwords** are chosen by people, so they get a slow, salted hash:
 ``hashlib.scrypt`` (n=2**14, r=8, p=1, 16-byte random salt, 32-byte key), stored as
 ``scrypt$n$r$p$salt_hex$key_hex`` so the cost can be raised later without breaking old
-hashes. At least `MIN_PASSWORD_LENGTH` characters.
+hashes. At least `MIN_PASSWORD_LENGTH` characters. A new password (`set_password`) and
+removing a coordinator (`remove_coordinator`) end that coordinator's dashboard sessions
+(`kiosk.office.sessions`).
 """
 
 from __future__ import annotations
@@ -21,10 +23,11 @@ import re
 import secrets
 import zoneinfo
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, delete, select
 
 from kiosk.office.db import write_transaction
 from kiosk.office.models import ID_PATTERN, Coordinator, Site, utc_now
+from kiosk.office.sessions import clear_login_throttle, end_sessions_of
 
 MIN_PASSWORD_LENGTH = 10
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
@@ -144,20 +147,29 @@ def site_for_token(engine: Engine, token: str) -> str | None:
     return str(found.id)
 
 
-def create_coordinator(engine: Engine, login: str, password: str) -> None:
-    """Add a dashboard login, or set a new password for an existing one.
-
-    Raises OfficeInputError for a bad login or a password shorter than
-    MIN_PASSWORD_LENGTH."""
+def _check_login(login: str) -> None:
     if not re.fullmatch(_LOGIN_PATTERN, login):
         raise OfficeInputError(
             f"login {login!r}: use 1-64 letters, digits and . _ @ -, starting with a letter "
             "or digit"
         )
+
+
+def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise OfficeInputError(
             f"the password has {len(password)} characters; use at least {MIN_PASSWORD_LENGTH}"
         )
+
+
+def create_coordinator(engine: Engine, login: str, password: str) -> None:
+    """Add a dashboard login, or set a new password for an existing one (which ends its
+    sessions, as `set_password` does).
+
+    Raises OfficeInputError for a bad login or a password shorter than
+    MIN_PASSWORD_LENGTH."""
+    _check_login(login)
+    _check_password(password)
     hashed = hash_password(password)
     with write_transaction(engine) as connection:
         exists = connection.execute(
@@ -171,11 +183,55 @@ def create_coordinator(engine: Engine, login: str, password: str) -> None:
                 )
             )
         else:
-            connection.execute(
-                table.update()  # type: ignore[attr-defined]
-                .where(Coordinator.login == login)
-                .values(password_hash=hashed)
-            )
+            _replace_password(connection, login, hashed)
+
+
+def _replace_password(connection: Connection, login: str, hashed: str) -> int:
+    connection.execute(
+        Coordinator.__table__.update()  # type: ignore[attr-defined]
+        .where(Coordinator.login == login)
+        .values(password_hash=hashed)
+    )
+    clear_login_throttle(connection, login)
+    return end_sessions_of(connection, login)
+
+
+def set_password(engine: Engine, login: str, password: str) -> int:
+    """Give an existing coordinator a new password, end all their dashboard sessions and
+    lift a login block on their name; return how many sessions ended.
+
+    Raises OfficeInputError for an unknown login or a short password."""
+    _check_password(password)
+    hashed = hash_password(password)
+    with write_transaction(engine) as connection:
+        if not _coordinator_exists(connection, login):
+            raise OfficeInputError(_unknown_login(login))
+        return _replace_password(connection, login, hashed)
+
+
+def remove_coordinator(engine: Engine, login: str) -> int:
+    """Delete a coordinator and end their sessions; return how many sessions ended.
+
+    Raises OfficeInputError for an unknown login."""
+    with write_transaction(engine) as connection:
+        if not _coordinator_exists(connection, login):
+            raise OfficeInputError(_unknown_login(login))
+        ended = end_sessions_of(connection, login)
+        clear_login_throttle(connection, login)
+        connection.execute(delete(Coordinator).where(Coordinator.login == login))
+    return ended
+
+
+def _coordinator_exists(connection: Connection, login: str) -> bool:
+    found = connection.execute(select(Coordinator.login).where(Coordinator.login == login))
+    return found.first() is not None
+
+
+def _unknown_login(login: str) -> str:
+    return (
+        f"there is no coordinator {login[:64]!r}; `kiosk office add-coordinator {login[:64]}` "
+        "adds one"
+    )
 
 
 def check_coordinator(engine: Engine, login: str, password: str) -> bool:

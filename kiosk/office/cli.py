@@ -36,6 +36,13 @@ def add_office_arguments(office: argparse.ArgumentParser) -> None:
     serve = commands.add_parser("serve", help="run the office service and dashboard")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8700)
+    serve.add_argument(
+        "--read-timeout",
+        type=float,
+        default=60.0,
+        metavar="S",
+        help="close a connection that does not send a whole request within S seconds (default 60)",
+    )
 
     add_site = commands.add_parser("add-site", help="register a library; prints its token once")
     add_site.add_argument("site_id", metavar="ID")
@@ -52,6 +59,17 @@ def add_office_arguments(office: argparse.ArgumentParser) -> None:
     )
     add_coordinator.add_argument("login", metavar="LOGIN")
 
+    set_password = commands.add_parser(
+        "set-password",
+        help="give a coordinator a new password (from stdin); ends their dashboard sessions",
+    )
+    set_password.add_argument("login", metavar="LOGIN")
+
+    remove_coordinator = commands.add_parser(
+        "remove-coordinator", help="delete a dashboard login and end its sessions"
+    )
+    remove_coordinator.add_argument("login", metavar="LOGIN")
+
     imp = commands.add_parser("import", help="import USB bundles written by `kiosk sync --export`")
     imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
 
@@ -63,7 +81,15 @@ def add_office_arguments(office: argparse.ArgumentParser) -> None:
     export.add_argument("--out", type=Path, metavar="F")
 
     # `--db` works after the command too (`kiosk office serve --db URL`, as in DESIGN §5).
-    for command in (serve, add_site, add_coordinator, imp, export):
+    for command in (
+        serve,
+        add_site,
+        add_coordinator,
+        set_password,
+        remove_coordinator,
+        imp,
+        export,
+    ):
         command.add_argument("--db", dest="db_sub", metavar="URL", help="office database URL")
 
 
@@ -83,6 +109,8 @@ def run_office(args: argparse.Namespace) -> int:
         "serve": _serve,
         "add-site": _add_site,
         "add-coordinator": _add_coordinator,
+        "set-password": _set_password,
+        "remove-coordinator": _remove_coordinator,
         "import": _import_files,
         "export": _export,
     }
@@ -123,17 +151,18 @@ def _open(url: str) -> Engine:
 def _serve(url: str, args: argparse.Namespace) -> int:
     import logging
 
-    import uvicorn
-
     from kiosk.office.app import create_app
+    from kiosk.office.server import serve
 
+    if not args.read_timeout > 0:
+        raise _OfficeCommandError("--read-timeout: give a number of seconds above 0, e.g. 60")
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     app = create_app(url)
     print(f"Telpa office on http://{args.host}:{args.port}/ (database {_shown(url)})", flush=True)
     # uvicorn's access log shows the request line only, never headers: tokens stay out.
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", proxy_headers=True)
+    serve(app, host=args.host, port=args.port, read_timeout=args.read_timeout, log_level="info")
     return 0
 
 
@@ -178,6 +207,34 @@ def _add_coordinator(url: str, args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     print(f"Coordinator {args.login} can now log in to the dashboard.")
+    return 0
+
+
+def _set_password(url: str, args: argparse.Namespace) -> int:
+    from kiosk.office.auth import set_password
+
+    password = _read_password()
+    engine = _open(url)
+    try:
+        ended = set_password(engine, args.login, password)
+    finally:
+        engine.dispose()
+    print(
+        f"Coordinator {args.login} has a new password; "
+        f"{ended} dashboard session(s) of theirs ended."
+    )
+    return 0
+
+
+def _remove_coordinator(url: str, args: argparse.Namespace) -> int:
+    from kiosk.office.auth import remove_coordinator
+
+    engine = _open(url)
+    try:
+        ended = remove_coordinator(engine, args.login)
+    finally:
+        engine.dispose()
+    print(f"Coordinator {args.login} is removed; {ended} dashboard session(s) of theirs ended.")
     return 0
 
 

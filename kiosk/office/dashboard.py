@@ -2,15 +2,18 @@
 table with filters, the station list, and the CSV/XLSX downloads of exactly what is shown.
 
 Server-rendered HTML (Jinja2) with one local stylesheet and no JavaScript, so it works
-offline on the office LAN. `kiosk.office.app.create_app` includes `router`; the engine is
-`request.app.state.engine`.
+offline on the office LAN. `kiosk.office.app.create_app` calls `install` (the routes and
+the handlers of what the dependencies raise); the engine is `request.app.state.engine`,
+"now" comes from `request.app.state.clock`.
 
-Sessions: after a good login the browser gets a cookie ``login.expiry.signature`` signed
-with HMAC-SHA256; the key is a random secret kept in the `settings` table (made on first
-use), so it survives restarts and is shared by every worker on one database. The cookie is
-HttpOnly and SameSite=Strict (which also keeps other sites from posting forms here), and
-Secure when the request came over HTTPS. A coordinator removed from the database is logged
-out at their next click.
+Sessions are server-side (`kiosk.office.sessions`): the cookie ``telpa_office_session``
+holds a random id, HttpOnly, SameSite=Strict, Secure when the request came over HTTPS
+(directly or through the proxy's ``X-Forwarded-Proto``). Pages depend on
+`require_coordinator`, downloads on `require_coordinator_for_download`. Logins are
+throttled per name and per address. Every form that changes something is a POST carrying
+a CSRF token: the session's own (`checked_form`), or for the login form, before there is
+a session, one that must equal the ``telpa_office_login`` cookie (`login_form`). The
+usage filters are a GET form: they change nothing, and a token would end up in URLs.
 
 Language: ``?lang=lv|lt|en`` (the switcher in the header) is remembered in a cookie;
 otherwise the browser's Accept-Language decides, otherwise Latvian.
@@ -18,32 +21,31 @@ otherwise the browser's Accept-Language decides, otherwise Latvian.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import hmac
+import math
 import secrets
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_date, format_skeleton, format_time, format_timedelta
 from babel.numbers import format_decimal
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlalchemy import Engine, exc, insert, select
+from sqlalchemy import Engine, select
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from kiosk.i18n import LANGUAGES, NATIVE_NAMES, load_catalog
-from kiosk.office import reports
-from kiosk.office.db import write_transaction
-from kiosk.office.models import Coordinator, Setting, Site, Station
+from kiosk.office import reports, sessions
+from kiosk.office.models import Site, Station
+from kiosk.office.sessions import SignedIn
 
 router = APIRouter(include_in_schema=False)
 
@@ -52,9 +54,8 @@ TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
 
 SESSION_COOKIE = "telpa_office_session"
+LOGIN_CSRF_COOKIE = "telpa_office_login"
 LANG_COOKIE = "telpa_office_lang"
-SECRET_SETTING = "dashboard_cookie_secret"
-SESSION_SECONDS = 12 * 3600
 DEFAULT_LANGUAGE = "lv"
 #: A station whose clock is further off than this is flagged on the station list.
 CLOCK_SKEW_WARNING_S = 300
@@ -84,6 +85,19 @@ COLUMN_TITLES = {
     "activity_hours": N_("Hours in activities"),
 }
 SESSION_KIND_NAMES = {"solo": N_("Solo"), "group": N_("Group")}
+#: The built-in activities' names (their launcher titles). The office does not import the
+#: kiosk's games, so they are listed here; an add-on's id shows as "Other activity (id)".
+ACTIVITY_NAMES = {
+    "memory": N_("Memory pairs"),
+    "quiz": N_("Quiz"),
+    "jigsaw": N_("Jigsaw"),
+    "sorting": N_("Sort it out!"),
+    "words": N_("Word builder"),
+    "numbers": N_("Number garden"),
+    "draw": N_("Drawing board"),
+    "film": N_("Stop-motion studio"),
+    "story": N_("Story maker"),
+}
 AGE_BAND_NAMES = {
     "6-8": N_("6–8 years"),
     "9-11": N_("9–11 years"),
@@ -158,6 +172,13 @@ class Texts:
 
     def duration(self, seconds: int) -> str:
         return str(format_timedelta(timedelta(seconds=seconds), threshold=2, locale=self.lang))
+
+    def activity(self, activity_id: str) -> str:
+        """An activity's name in this language (never the bare id of a built-in one)."""
+        known = ACTIVITY_NAMES.get(activity_id)
+        if known is not None:
+            return self.gettext(known)
+        return self.gettext("Other activity (%(id)s)") % {"id": activity_id}
 
 
 def _accepted_language(header: str) -> str | None:
@@ -241,62 +262,69 @@ def _engine(request: Request) -> Engine:
     return engine
 
 
-def cookie_secret(engine: Engine) -> bytes:
-    """The cookie-signing key, made and stored on first use."""
-    with engine.connect() as conn:
-        stored = conn.execute(select(Setting.value).where(Setting.key == SECRET_SETTING)).scalar()
-    if stored:
-        return bytes.fromhex(stored)
-    fresh = secrets.token_hex(32)
-    try:
-        with write_transaction(engine) as conn:
-            conn.execute(insert(Setting).values(key=SECRET_SETTING, value=fresh))
-    except exc.IntegrityError:  # another worker made it first: use theirs
-        with engine.connect() as conn:
-            stored = conn.execute(
-                select(Setting.value).where(Setting.key == SECRET_SETTING)
-            ).scalar_one()
-        return bytes.fromhex(stored)
-    return bytes.fromhex(fresh)
+def _now(request: Request) -> datetime:
+    now: datetime = request.app.state.clock()
+    return now
 
 
-def _sign(secret: bytes, payload: str) -> str:
-    return hmac.new(secret, payload.encode("ascii"), hashlib.sha256).hexdigest()
+class LoginRequired(Exception):
+    """No live session: pages send the browser to the login, downloads answer 401."""
+
+    def __init__(self, download: bool) -> None:
+        super().__init__("log in first")
+        self.download = download
 
 
-def make_session_cookie(secret: bytes, login: str, now: float | None = None) -> str:
-    expires = int((time.time() if now is None else now) + SESSION_SECONDS)
-    encoded = base64.urlsafe_b64encode(login.encode("utf-8")).decode("ascii").rstrip("=")
-    payload = f"{encoded}.{expires}"
-    return f"{payload}.{_sign(secret, payload)}"
+class FormRejected(Exception):
+    """A POST without the right CSRF token (an old page, or a form on another site)."""
 
 
-def read_session_cookie(secret: bytes, value: str, now: float | None = None) -> str | None:
-    """The login a cookie names, or None when it is forged, damaged or expired."""
-    try:
-        encoded, expires, signature = value.split(".")
-        payload = f"{encoded}.{expires}"
-        if not hmac.compare_digest(_sign(secret, payload), signature):
-            return None
-        if int(expires) < (time.time() if now is None else now):
-            return None
-        padded = encoded + "=" * (-len(encoded) % 4)
-        return base64.urlsafe_b64decode(padded.encode("ascii")).decode("utf-8")
-    except (ValueError, UnicodeError):
-        return None
+def signed_in(request: Request) -> SignedIn | None:
+    """The coordinator whose live session the request's cookie names, if any."""
+    return sessions.find_session(
+        _engine(request), request.cookies.get(SESSION_COOKIE), _now(request)
+    )
 
 
-def current_login(request: Request) -> str | None:
-    value = request.cookies.get(SESSION_COOKIE)
-    if not value:
-        return None
-    engine = _engine(request)
-    login = read_session_cookie(cookie_secret(engine), value)
-    if login is None:
-        return None
-    with engine.connect() as conn:
-        exists = conn.execute(select(Coordinator.login).where(Coordinator.login == login)).first()
-    return login if exists else None
+def require_coordinator(request: Request) -> SignedIn:
+    """Dependency of every dashboard page: the signed-in coordinator, or to the login."""
+    found = signed_in(request)
+    if found is None:
+        raise LoginRequired(download=False)
+    return found
+
+
+def require_coordinator_for_download(request: Request) -> SignedIn:
+    """Dependency of the CSV/XLSX downloads: the signed-in coordinator, or 401."""
+    found = signed_in(request)
+    if found is None:
+        raise LoginRequired(download=True)
+    return found
+
+
+#: A route parameter for the signed-in coordinator (a page's dependency).
+Coordinator = Annotated[SignedIn, Depends(require_coordinator)]
+
+
+def _same_token(given: object, expected: str) -> bool:
+    return bool(expected) and hmac.compare_digest(str(given or "").encode(), expected.encode())
+
+
+async def checked_form(request: Request, who: Coordinator) -> FormData:
+    """Dependency of a signed-in POST: its form, after checking the session's CSRF token."""
+    form = await request.form()
+    if not _same_token(form.get("csrf_token"), who.csrf_token):
+        raise FormRejected()
+    return form
+
+
+async def login_form(request: Request) -> FormData:
+    """Dependency of POST /login: its form, after checking the token against the cookie
+    the login page set (there is no session yet to hold one)."""
+    form = await request.form()
+    if not _same_token(form.get("csrf_token"), request.cookies.get(LOGIN_CSRF_COOKIE, "")):
+        raise FormRejected()
+    return form
 
 
 def _to_login(request: Request) -> RedirectResponse:
@@ -312,16 +340,63 @@ def _safe_next(target: str | None) -> str:
     return "/"
 
 
+def _login_page(request: Request, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """The login form, with the token of this browser's login cookie (made when missing)."""
+    token = request.cookies.get(LOGIN_CSRF_COOKIE) or ""
+    fresh = len(token) < 32
+    if fresh:
+        token = secrets.token_urlsafe(32)
+    context.setdefault("next", _safe_next(request.query_params.get("next")))
+    response = _render(request, "login.html", status_code, csrf_token=token, **context)
+    if fresh:
+        response.set_cookie(
+            LOGIN_CSRF_COOKIE,
+            token,
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+            path="/login",
+        )
+    return response
+
+
+def install(app: FastAPI) -> None:
+    """Add the dashboard to an office app: its routes and what its dependencies raise."""
+
+    @app.exception_handler(LoginRequired)
+    async def _login_required(request: Request, exc: LoginRequired) -> Response:
+        if exc.download:
+            return PlainTextResponse(
+                "Log in to the dashboard first (/login).\n",
+                status_code=401,
+                headers={"WWW-Authenticate": 'Cookie realm="telpa-office"'},
+            )
+        return _to_login(request)
+
+    @app.exception_handler(FormRejected)
+    async def _form_rejected(request: Request, exc: FormRejected) -> Response:
+        if request.url.path == "/login":
+            return _login_page(request, 403, stale=True)
+        return PlainTextResponse(
+            "This form was out of date or came from another site, so nothing was done. "
+            "Go back, reload the page and try again.\n",
+            status_code=403,
+        )
+
+    app.include_router(router)
+
+
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request) -> Response:
-    if current_login(request):
+    if signed_in(request) is not None:
         return RedirectResponse(_safe_next(request.query_params.get("next")), status_code=303)
-    return _render(request, "login.html", next=_safe_next(request.query_params.get("next")))
+    return _login_page(request)
 
 
 @router.post("/login", response_class=HTMLResponse)
-async def login_submit(request: Request) -> Response:
-    form = await request.form()
+async def login_submit(
+    request: Request, form: Annotated[FormData, Depends(login_form)]
+) -> Response:
     login = str(form.get("login", "")).strip()
     password = str(form.get("password", ""))
     target = _safe_next(str(form.get("next", "") or "/"))
@@ -333,24 +408,34 @@ def _finish_login(request: Request, login: str, password: str, target: str) -> R
     from kiosk.office.auth import check_coordinator
 
     engine = _engine(request)
+    now = _now(request)
+    address = request.client.host if request.client is not None else "unknown"
+    blocked_until = sessions.begin_attempt(engine, login, address, now)
+    if blocked_until is not None:
+        wait = max(1, math.ceil((blocked_until - now).total_seconds()))
+        response = _login_page(request, 429, next=target, login_value=login, wait_seconds=wait)
+        response.headers["Retry-After"] = str(wait)
+        return response
     if not login or not password or not check_coordinator(engine, login, password):
-        return _render(
-            request, "login.html", status_code=401, next=target, login_value=login, failed=True
-        )
-    response = RedirectResponse(target, status_code=303)
-    response.set_cookie(
+        return _login_page(request, 401, next=target, login_value=login, failed=True)
+    sessions.login_succeeded(engine, login, address)
+    session_id, _who = sessions.start_session(engine, login, now)
+    redirect = RedirectResponse(target, status_code=303)
+    redirect.set_cookie(
         SESSION_COOKIE,
-        make_session_cookie(cookie_secret(engine), login),
-        max_age=SESSION_SECONDS,
+        session_id,
+        max_age=int(sessions.LIFETIME.total_seconds()),
         httponly=True,
         samesite="strict",
         secure=request.url.scheme == "https",
     )
-    return response
+    redirect.delete_cookie(LOGIN_CSRF_COOKIE, path="/login", httponly=True, samesite="strict")
+    return redirect
 
 
 @router.post("/logout")
-def logout(request: Request) -> Response:
+def logout(request: Request, _form: Annotated[FormData, Depends(checked_form)]) -> Response:
+    sessions.end_session(_engine(request), request.cookies.get(SESSION_COOKIE, ""))
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="strict")
     return response
@@ -487,14 +572,13 @@ def _cell_text(dimension: str, value: Any, report: reports.UsageReport, texts: T
         return texts.gettext(SESSION_KIND_NAMES.get(str(value), str(value)))
     if dimension == "age_band":
         return texts.gettext(AGE_BAND_NAMES.get(str(value), str(value)))
+    if dimension == "activity":
+        return texts.activity(str(value))
     return str(value)
 
 
 @router.get("/", response_class=HTMLResponse)
-def usage_page(request: Request) -> Response:
-    login = current_login(request)
-    if login is None:
-        return _to_login(request)
+def usage_page(request: Request, who: Coordinator) -> Response:
     engine = _engine(request)
     texts = Texts(request_language(request))
     error = None
@@ -532,7 +616,7 @@ def usage_page(request: Request) -> Response:
     return _render(
         request,
         "usage.html",
-        login=login,
+        who=who,
         query=query,
         error=error,
         report=report,
@@ -541,7 +625,7 @@ def usage_page(request: Request) -> Response:
         chart=chart,
         titles=COLUMN_TITLES,
         sites=sites,
-        activities=reports.activities(engine),
+        activities=[(a, texts.activity(a)) for a in reports.activities(engine)],
         session_kinds=SESSION_KIND_NAMES,
         age_bands=AGE_BAND_NAMES,
         dimensions=reports.DIMENSIONS,
@@ -575,12 +659,9 @@ def _skew_text(seconds: int, texts: Texts) -> str:
 
 
 @router.get("/stations", response_class=HTMLResponse)
-def stations_page(request: Request) -> Response:
-    login = current_login(request)
-    if login is None:
-        return _to_login(request)
+def stations_page(request: Request, who: Coordinator) -> Response:
     texts = Texts(request_language(request))
-    now = datetime.now(UTC)
+    now = _now(request)
     statement = (
         select(
             Station.station,
@@ -614,7 +695,7 @@ def stations_page(request: Request) -> Response:
                     conflicts_total=row.conflicts_total,
                 )
             )
-    return _render(request, "stations.html", login=login, stations=lines)
+    return _render(request, "stations.html", who=who, stations=lines)
 
 
 # --- downloads ----------------------------------------------------------------------------
@@ -623,12 +704,6 @@ def stations_page(request: Request) -> Response:
 def _download(
     request: Request, build: Callable[[reports.UsageReport, Texts], bytes], suffix: str
 ) -> Response:
-    if current_login(request) is None:
-        return PlainTextResponse(
-            "Log in to the dashboard first (/login).\n",
-            status_code=401,
-            headers={"WWW-Authenticate": 'Cookie realm="telpa-office"'},
-        )
     try:
         query = reports.UsageQuery.from_params(_query_params(request))
     except reports.ReportError as problem:
@@ -648,12 +723,12 @@ def _download(
     )
 
 
-@router.get("/reports/usage.csv")
+@router.get("/reports/usage.csv", dependencies=[Depends(require_coordinator_for_download)])
 def usage_csv(request: Request) -> Response:
     return _download(request, lambda report, _texts: reports.csv_bytes(report), "csv")
 
 
-@router.get("/reports/usage.xlsx")
+@router.get("/reports/usage.xlsx", dependencies=[Depends(require_coordinator_for_download)])
 def usage_xlsx(request: Request) -> Response:
     def build(report: reports.UsageReport, texts: Texts) -> bytes:
         return reports.xlsx_bytes(report, lambda name: texts.gettext(COLUMN_TITLES[name]))

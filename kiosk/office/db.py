@@ -5,7 +5,8 @@ SQLite (the default, a file in the user data folder) or PostgreSQL
 (`kiosk/office/migrations`, version table ``office_alembic_version``, run in code: no
 alembic.ini on disk).
 
-SQLite connections use WAL (dashboard reads never block an ingest) and a long busy timeout.
+A new SQLite file is created 0600 (`private_database_file`). SQLite connections use WAL
+(dashboard reads never block an ingest) and a long busy timeout.
 The driver's own transaction handling is switched off and BEGIN is emitted here, so a
 writer that asks for it (``write_transaction``) starts with BEGIN IMMEDIATE and takes the
 write lock before reading: two batches then queue instead of failing half-way with
@@ -15,6 +16,7 @@ takes its own per-station advisory lock.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,6 +31,8 @@ from platformdirs import user_data_dir
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
+
+log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "office_alembic_version"
@@ -72,7 +76,7 @@ def make_engine(url: str) -> Engine:
             )
         else:
             if not database.startswith("file:"):
-                Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+                private_database_file(Path(database).expanduser())
             engine = create_engine(parsed)
         _sqlite_pragmas(engine)
         return engine
@@ -82,6 +86,31 @@ def make_engine(url: str) -> Engine:
             ": use sqlite:///FILE or postgresql+psycopg://USER@HOST/DB"
         )
     return create_engine(parsed, pool_pre_ping=True)
+
+
+def private_database_file(path: Path) -> None:
+    """Make the SQLite file (and its folder, when new) readable by its owner only.
+
+    SQLite creates a new file as 0644 under the usual umask, and its -wal and -shm files
+    with the database file's mode; the office database holds hashes of passwords, tokens
+    and sessions, which are nobody else's business. A file that exists with wider
+    permissions is narrowed to 0600 (when it is ours), with a warning."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if os.name != "posix":
+        return
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    except OSError:
+        return  # SQLite reports what is wrong with the path when it opens it
+    for name in (path.name, path.name + "-wal", path.name + "-shm", path.name + "-journal"):
+        member = path.with_name(name)
+        try:
+            info = member.stat()
+            if info.st_mode & 0o077 and info.st_uid == os.getuid():
+                os.chmod(member, 0o600)
+                log.warning("%s was readable by other users; it is now 0600", member)
+        except OSError:
+            continue
 
 
 def _sqlite_pragmas(engine: Engine) -> None:

@@ -32,8 +32,9 @@ rules (DESIGN §4), used by ``POST /api/v1/totals`` and by ``kiosk office import
    - ``DATE_TOO_OLD``: before `OLDEST_DATE` (2020-01-01, before Telpa existed): a PC whose
      clock battery died reports 1970 or 2000, and such rows would pollute reports.
    - ``BAD_HOUR`` (not 0-23), ``UNKNOWN_SESSION_KIND`` (not solo/group),
-     ``UNKNOWN_AGE_BAND`` (not 6-8, 9-11, 12-14, "none" or null), ``BAD_ACTIVITY`` (empty,
-     longer than 64 characters, or with control characters).
+     ``UNKNOWN_AGE_BAND`` (not 6-8, 9-11, 12-14, "none" or null), ``BAD_ACTIVITY`` (not
+     `ACTIVITY_PATTERN`: 1-64 lowercase letters, digits, ``_`` and ``-``, starting with a
+     letter or digit — so no id can reach a spreadsheet as a formula).
    - ``NEGATIVE_COUNT``: any count or ``rev`` below zero.
    - ``COMPLETED_OVER_RUNS``: completed_runs > runs.
    - ``ABSURD_COUNT``: beyond what an honest kiosk can produce in one local hour. A station
@@ -74,6 +75,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -87,6 +89,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from kiosk.office.db import is_sqlite, write_transaction
 from kiosk.office.models import (
+    ACTIVITY_PATTERN,
     AGE_BANDS,
     NO_AGE_BAND,
     SESSION_KINDS,
@@ -471,11 +474,11 @@ def _activity_values(
         (("runs", row.runs), ("completed_runs", row.completed_runs), ("seconds", row.seconds)),
         row.rev,
     )
-    if problem is None and not (0 < len(row.activity) <= 64 and row.activity.isprintable()):
+    if problem is None and not re.fullmatch(ACTIVITY_PATTERN, row.activity):
         problem = (
             "BAD_ACTIVITY",
-            f"{where}.activity: {row.activity[:40]!r} is not an activity id "
-            "(1-64 printable characters)",
+            f"{where}.activity: {row.activity[:40]!r} is not an activity id (1-64 lowercase "
+            "letters, digits, '_' and '-', starting with a letter or digit)",
         )
     if problem is None and row.completed_runs > row.runs:
         problem = (

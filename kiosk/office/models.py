@@ -47,6 +47,12 @@ SESSION_KINDS = ("solo", "group")
 
 #: Site and station ids: the kiosk's own config pattern (kiosk.config.SiteConfig).
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
+#: Activity ids (the kiosk's entry-point names): lowercase letters, digits, '_' and '-',
+#: never starting with a character a spreadsheet reads as a formula (= + - @).
+ACTIVITY_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+#: App versions as kiosks send them (PEP 440 and semantic versions alike: 0.1.0,
+#: 1.2.0rc1, 1.0.0+ludza.2); the first character is a letter or digit.
+APP_VERSION_PATTERN = r"^[0-9A-Za-z][0-9A-Za-z.+_-]{0,31}$"
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -224,8 +230,43 @@ class ActivityTotal(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+class DashboardSession(Base):
+    """A coordinator's login in one browser (see `kiosk.office.sessions`).
+
+    The browser's cookie holds a random id; only its sha256 is stored, so a copy of the
+    database (a backup) holds nothing that opens the dashboard. Logging out, a new password
+    and removing the coordinator delete the rows, which ends those sessions at once."""
+
+    __tablename__ = "dashboard_sessions"
+    __table_args__ = (Index("ix_dashboard_sessions_login", "login"),)
+
+    #: sha256 hex of the cookie's session id.
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    login: Mapped[str] = mapped_column(ForeignKey("coordinators.login", ondelete="CASCADE"))
+    #: The token every form of this session carries (compared on each POST).
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    #: created_at + the absolute lifetime; idle expiry is judged from last_seen_at.
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class LoginThrottle(Base):
+    """Failed dashboard logins of one login name or one client address, and until when
+    further attempts are refused (see `kiosk.office.sessions`)."""
+
+    __tablename__ = "login_throttle"
+
+    #: "login" or "address".
+    scope: Mapped[str] = mapped_column(String(8), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    last_failure_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    blocked_until: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
 class Setting(Base):
-    """A named value kept by the office (e.g. the dashboard's cookie-signing secret)."""
+    """A named value kept by the office (nothing secret: see `DashboardSession`)."""
 
     __tablename__ = "settings"
 

@@ -11,6 +11,7 @@ while the rest of the batch imports.
 from __future__ import annotations
 
 import functools
+import re
 import uuid
 from datetime import date, datetime
 from typing import Annotated, Any
@@ -26,7 +27,7 @@ from pydantic import (
     ValidationError,
 )
 
-from kiosk.office.models import ID_PATTERN
+from kiosk.office.models import APP_VERSION_PATTERN, ID_PATTERN
 
 SCHEMA_VERSION = 1
 
@@ -70,6 +71,15 @@ def _aware_datetime(value: Any) -> datetime:
 def _printable(value: str) -> str:
     if not value.isprintable():
         raise ValueError("contains control or unprintable characters")
+    return value
+
+
+def _app_version(value: str) -> str:
+    if not re.fullmatch(APP_VERSION_PATTERN, value):
+        raise ValueError(
+            f"{value[:40]!r} is not a version: 1-32 letters, digits and . + _ -, "
+            "starting with a letter or digit (e.g. 0.1.0)"
+        )
     return value
 
 
@@ -119,9 +129,9 @@ class TotalsBatch(_Strict):
     site: Identifier
     station: Identifier
     db_instance_id: UuidText
-    app_version: Annotated[
-        StrictStr, Field(min_length=1, max_length=40), AfterValidator(_printable)
-    ]
+    #: Shown on the dashboard and nowhere else, but strict all the same: a version is
+    #: never free text (see `APP_VERSION_PATTERN`).
+    app_version: Annotated[StrictStr, AfterValidator(_app_version)]
     sent_at: AwareDateTime
     timezone: ShortText
     session_totals: list[SessionTotalRow]

@@ -20,6 +20,12 @@ dialect-specific date functions are needed.
 Files: CSV headers are stable English column ids (for scripts and spreadsheets alike), the
 CSV is UTF-8 with a byte-order mark when written to a file so Excel reads Latvian and
 Lithuanian letters right; XLSX headers are in the reader's language, cells are real numbers.
+
+No file carries a live formula: every text cell is written as text, and one that starts with
+a character a spreadsheet would read as the start of a formula or command (``= + - @``, tab,
+carriage return) gets an apostrophe in front (`neutralised`, OWASP's advice for CSV
+injection). Ingest already refuses such activity ids and versions; this is the second wall,
+for anything stored before that rule or reaching a file another way.
 """
 
 from __future__ import annotations
@@ -240,6 +246,20 @@ class UsageReport:
         ]
 
 
+#: What a spreadsheet may read as the start of a formula or a command (DDE) in a text cell.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(text: str) -> str:
+    """`text` as a file's text cell carries it: with an apostrophe in front when it starts
+    like a formula, so Excel and LibreOffice show it as the text it is."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _file_cell(value: str | int | float) -> str | int | float:
+    return neutralised(value) if isinstance(value, str) else value
+
+
 def key_text(dimension: str, value: Any) -> str | int:
     """A key value as the files write it: ISO dates, the hour as a number, ids as they are."""
     if dimension == "hour":
@@ -361,8 +381,8 @@ def write_csv(report: UsageReport, out: TextIO) -> None:
     """The report as CSV: a header of column ids, then one line per row (no total line;
     a spreadsheet sums the columns itself)."""
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(report.columns)
-    writer.writerows(report.records())
+    writer.writerow([neutralised(name) for name in report.columns])
+    writer.writerows([_file_cell(value) for value in record] for record in report.records())
 
 
 def csv_bytes(report: UsageReport) -> bytes:
@@ -383,13 +403,17 @@ def xlsx_bytes(report: UsageReport, header: Callable[[str], str] = str) -> bytes
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "Usage"
-    titles = [header(name) for name in report.columns]
-    sheet.append(titles)
+    titles: list[str | int | float] = [neutralised(header(name)) for name in report.columns]
+    records = [[_file_cell(value) for value in record] for record in report.records()]
+    for row_number, values in enumerate([titles, *records], start=1):
+        for column_number, value in enumerate(values, start=1):
+            cell = sheet.cell(row=row_number, column=column_number)
+            cell.value = value
+            if isinstance(value, str):
+                # openpyxl takes any text starting with "=" for a formula; this is text.
+                cell.data_type = "s"
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    records = report.records()
-    for record in records:
-        sheet.append(record)
     for index, name in enumerate(report.columns, start=1):
         letter = get_column_letter(index)
         longest = max([len(str(titles[index - 1]))] + [len(str(r[index - 1])) for r in records])

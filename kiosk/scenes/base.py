@@ -44,6 +44,8 @@ class Shell(Protocol):
     pins: PinCheck
     group_clock: GroupClock | None
     fixed_activity: str | None
+    #: The activity the launcher opened last (Home returns to the page that holds it).
+    launcher_activity: str | None
     data_folder: Path | None
     #: Children's creations (None without a data folder).
     creations: CreationStore | None
@@ -75,6 +77,9 @@ class Shell(Protocol):
 
     def end_session(self, reason: str) -> None:
         """End the current session (and its open run) and return to the attract screen."""
+
+    def group_home(self) -> None:
+        """In a group session: back to the group's fixed activity or a fresh launcher."""
 
     def report_error(self, where: str) -> None:
         """Log the exception being handled and count it; shows nothing by itself."""

@@ -11,6 +11,9 @@ from kiosk.i18n import FLAG_EMOJI, NATIVE_NAMES
 from kiosk.ui.theme import HOME_COLOR, WHITE, Metrics
 from kiosk.ui.widgets import UI, Button
 
+#: The group badge's width in layout units (the bars' free room on the right is 200).
+GROUP_BADGE_W = 188
+
 
 def corner_button(
     metrics: Metrics, button_id: str, icon: str, on_press: Callable[[], None]
@@ -65,3 +68,14 @@ def librarian_corner(metrics: Metrics) -> pygame.Rect:
     """The top-right square kept free for the librarian's press-and-hold."""
     side = metrics.bar_height
     return pygame.Rect(metrics.width - side, 0, side, side)
+
+
+def group_badge_rect(metrics: Metrics) -> pygame.Rect:
+    """Where the group badge sits in a group session: in the top bar, just left of the
+    librarian's corner. Every bar keeps this room free: activity titles end before it, the
+    launcher's greeting too, and the launcher hides its flags in group sessions."""
+    corner = librarian_corner(metrics)
+    width = metrics.px(GROUP_BADGE_W)
+    rect = pygame.Rect(0, 0, width, metrics.bar_height - metrics.px(20))
+    rect.midright = (corner.left - metrics.px(8), metrics.bar_height // 2)
+    return rect

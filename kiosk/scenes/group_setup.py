@@ -1,6 +1,8 @@
 """Starting a group session: how many children, their ages, one activity, a timer.
 
-Big −/+ keys and a number pad for the headcount (1–60), chips for the rest, and Start."""
+Big −/+ keys and a number pad for the headcount (1–60), chips for the rest, and Start.
+The timer row is the last one, under the number pad, so its ten choices (no timer, or
+1 to 60 minutes) get the whole width."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from kiosk.ui.widgets import Button, ButtonGroup
 
 MAX_HEADCOUNT = 60
 AGE_BANDS = (None, "6-8", "9-11", "12-14")
-TIMERS = (None, 10, 20, 30, 45, 60)
+TIMERS = (None, 1, 2, 5, 10, 15, 20, 30, 45, 60)
 
 
 class GroupSetup(Scene):
@@ -97,17 +99,6 @@ class GroupSetup(Scene):
             "age", AGE_BANDS, names, self.age_band, left, y, row_h, self._set_band
         )
         y += row_h + gap
-        self.rows.append((self._("Timer"), y))
-        minute_names: dict[int | None, str] = {None: self._("No timer")}
-        for minutes in TIMERS[1:]:
-            assert minutes is not None
-            minute_names[minutes] = self.shell.translator.ngettext(
-                "%(n)d min", "%(n)d min", minutes
-            ) % {"n": minutes}
-        buttons += self._chips(
-            "timer", TIMERS, minute_names, self.minutes, left, y, row_h, self._set_minutes
-        )
-        y += row_h + gap
         self.rows.append((self._("Activity"), y))
         choices: list[str | None] = [None, *(a.id for a in self.shell.activities)]
         icons = {a.id: a.cls.info.icon for a in self.shell.activities}
@@ -125,6 +116,26 @@ class GroupSetup(Scene):
                 )
             )
         self.activity_caption_y = y + size + m.px(6)
+        y = self.activity_caption_y + m.px(36) + m.px(8)
+        self.rows.append((self._("Timer"), y))
+        minute_names: dict[int | None, str] = {None: self._("No timer")}
+        for minutes in TIMERS[1:]:
+            assert minutes is not None
+            minute_names[minutes] = self.shell.translator.ngettext(
+                "%(n)d min", "%(n)d min", minutes
+            ) % {"n": minutes}
+        buttons += self._chips(
+            "timer",
+            TIMERS,
+            minute_names,
+            self.minutes,
+            left,
+            y,
+            min(row_h, m.px(88)),
+            self._set_minutes,
+            right=w - m.margin,
+            first_share=2.0,
+        )
         bw, bh = m.px(260), m.px(96)
         buttons.append(
             Button(
@@ -156,21 +167,31 @@ class GroupSetup(Scene):
         y: int,
         height: int,
         on_pick: Callable[[Any], None],
+        right: int | None = None,
+        first_share: float = 1.0,
     ) -> list[Button]:
+        """A row of chips; the first is `first_share` times as wide as the others (its
+        words, e.g. "No timer", need more room than a number)."""
         m = self.ui.metrics
         gap = m.px(10)
-        width = min(m.px(190), (self.right_edge - left - (len(values) - 1) * gap) // len(values))
+        room = (right if right is not None else self.right_edge) - left
+        width = min(
+            m.px(190), int((room - (len(values) - 1) * gap) / (len(values) - 1 + first_share))
+        )
         chips = []
+        x = left
         for i, value in enumerate(values):
+            chip_w = int(width * first_share) if i == 0 else width
             chips.append(
                 Button(
                     f"group:{kind}:{value or 'none'}",
-                    pygame.Rect(left + i * (width + gap), y, width, height),
+                    pygame.Rect(x, y, chip_w, height),
                     YES_COLOR if value == chosen else WHITE,
                     label=names[value],
                     on_press=partial(on_pick, value),
                 )
             )
+            x += chip_w + gap
         return chips
 
     # ----- choices -------------------------------------------------------------------

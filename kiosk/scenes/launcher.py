@@ -1,7 +1,10 @@
 """The launcher: big picture tiles for every activity, grouped as Play and Create.
 
-Bye (top-left, where Home is inside activities) ends the session; flags in the bar
-switch the language. When more tiles exist than fit, round arrows page through them."""
+Bye (top-left, where Home is inside activities) ends a child's session; in a group
+session, which only the librarian or the timer ends, it leads back to the group's fixed
+activity or the first page. Flags in the bar switch the language (not in group sessions:
+the group badge sits there). When more tiles exist than fit, round arrows page through
+them, and Home from an activity comes back to the page that holds it."""
 
 from __future__ import annotations
 
@@ -27,6 +30,18 @@ class Launcher(Scene):
         self.page = 0
         self.pages: list[list[RegisteredActivity]] = [[]]
         self.headings: list[tuple[str, pygame.Rect]] = []
+        #: Open on the page holding this activity (the one the child just left).
+        self._return_to: str | None = shell.launcher_activity
+
+    def _in_group(self) -> bool:
+        session = self.shell.sessions.current
+        return session is not None and session.kind == "group"
+
+    def _bye(self) -> None:
+        if self._in_group():
+            self.shell.group_home()
+        else:
+            self.shell.end_session("home")
 
     def visible_activities(self) -> list[RegisteredActivity]:
         fixed = getattr(self.shell, "fixed_activity", None)
@@ -38,11 +53,11 @@ class Launcher(Scene):
         m = self.ui.metrics
         w, h = self.size
         bar = m.bar_height
-        buttons = [corner_button(m, "bye", "waving-hand", lambda: self.shell.end_session("home"))]
+        buttons = [corner_button(m, "bye", "waving-hand", self._bye)]
         flag_d = m.px(64)
-        # In a timed group session the timer sits in the bar; the librarian chose the
+        # In a group session the group badge sits in the bar; the librarian chose the
         # language, so the flags make room for it.
-        show_flags = self.shell.group_clock is None
+        show_flags = not self._in_group()
         buttons += (
             []
             if not show_flags
@@ -71,6 +86,16 @@ class Launcher(Scene):
         create = [a for a in activities if a.cls.info.category == "create"]
         ordered = play + create
         self.pages = [ordered[i : i + per_page] for i in range(0, len(ordered), per_page)] or [[]]
+        if self._return_to is not None:
+            self.page = next(
+                (
+                    i
+                    for i, page in enumerate(self.pages)
+                    if any(a.id == self._return_to for a in page)
+                ),
+                0,
+            )
+            self._return_to = None
         self.page = min(self.page, len(self.pages) - 1)
         on_page = self.pages[self.page]
 
@@ -136,6 +161,7 @@ class Launcher(Scene):
         self.shell.invalidate()
 
     def _open(self, activity: RegisteredActivity) -> None:
+        self.shell.launcher_activity = activity.id
         self.shell.go("activity", activity=activity)
 
     def handle_event(self, event: InputEvent) -> bool:

@@ -1,13 +1,17 @@
 """The librarian panel: group sessions, this week's counts, office sync, warnings, the way out.
 
-Opened only through the PIN pad; closes itself after 2 minutes without input. Touch
-targets are as big as the children's, so it works on a whiteboard in front of a group.
+Opened only through the PIN pad, always in the station's own language (the shell brings
+the child's back afterwards); closes itself after 2 minutes without input. Touch targets
+are as big as the children's, so it works on a whiteboard in front of a group. While a
+group session runs, a block beside the title says so — headcount, minutes so far, minutes
+left — with its own "End session".
 
 The office sync block reads the sync service's status snapshot twice a second (never the
 network or the database itself) and redraws only when what it says has changed."""
 
 from __future__ import annotations
 
+import math
 import shutil
 from collections.abc import Callable
 from datetime import date
@@ -56,6 +60,8 @@ class Panel(Scene):
             self.sync.refresh()
         self._sync_poll = 0.0
         self._sync_shown = self._sync_view()
+        self.group_rect: pygame.Rect | None = None
+        self._group_shown = self.group_lines()
 
     @property
     def frame_rate(self) -> int:
@@ -66,6 +72,36 @@ class Panel(Scene):
     def _warnings(self) -> list[str]:
         _ = self.shell.translator.gettext
         notes: list[str] = []
+        # First, as it is the most urgent: the usage store (when it is the sink) says when
+        # the disk takes no writes.
+        store = self.shell.sessions.sink
+        paused = getattr(store, "recording_paused", None)
+        if paused is not None and paused.trouble == "full":
+            notes.append(
+                _(
+                    "Recording is paused: the disk holding %(folder)s is full. "
+                    "Free some space; recording resumes by itself."
+                )
+                % {"folder": paused.folder}
+            )
+        elif paused is not None:
+            notes.append(
+                _(
+                    "Recording is paused: the disk holding %(folder)s cannot be written to "
+                    "(read-only or failing). Recording resumes by itself once it can."
+                )
+                % {"folder": paused.folder}
+            )
+        lost = getattr(store, "dropped", 0)
+        if lost:
+            notes.append(
+                self.shell.translator.ngettext(
+                    "%(count)d usage record could not be saved and is lost (see the log).",
+                    "%(count)d usage records could not be saved and are lost (see the log).",
+                    lost,
+                )
+                % {"count": lost}
+            )
         if self.shell.pins.opens_without_pin():
             notes.append(_("Demo: no PIN is set. A real station must have one: kiosk set-pin"))
         for broken in self.shell.packs.broken:
@@ -101,6 +137,28 @@ class Panel(Scene):
             self.left.right + m.margin, top, w - self.left.right - 2 * m.margin, h - top - m.margin
         )
         session = self.shell.sessions.current
+        self.group_rect = None
+        group_buttons: list[Button] = []
+        if session is not None and session.kind == "group":
+            # In the title row, beside the title: the week's chart keeps all its room.
+            self.group_rect = pygame.Rect(
+                self.right.x, m.px(10), self.right.width, top - m.px(10) - m.px(10)
+            )
+            end_w = min(m.px(190), self.group_rect.width // 3)
+            group_buttons.append(
+                Button(
+                    "panel:group-end",
+                    pygame.Rect(
+                        self.group_rect.right - m.px(10) - end_w,
+                        self.group_rect.y + m.px(10),
+                        end_w,
+                        self.group_rect.height - m.px(20),
+                    ),
+                    lighten(BAD, 0.3),
+                    label=self._("End session"),
+                    on_press=self._end_session,
+                )
+            )
         group = self.shell.group_clock is not None
         actions: list[tuple[str, str, str, Color, Callable[[], None], bool]] = [
             (
@@ -177,6 +235,7 @@ class Panel(Scene):
                     enabled=enabled,
                 )
             )
+        buttons += group_buttons
         button = self._sync_button()
         if button is not None:
             buttons.append(button)
@@ -248,6 +307,11 @@ class Panel(Scene):
         if self.idle >= IDLE_CLOSE_S:
             self._close()
             return
+        lines = self.group_lines()
+        if lines != self._group_shown:
+            self._group_shown = lines
+            if self.group_rect is not None:
+                self.shell.invalidate(self.group_rect)
         self._sync_poll += dt
         if self.sync is not None and self._sync_poll >= SYNC_POLL_S:
             self._sync_poll = 0.0
@@ -260,6 +324,63 @@ class Panel(Scene):
         self._sync_shown = view
         self.layout()  # the "Sync now" button's label and state
         self.shell.invalidate(self._info_card())
+
+    # ----- the running group ----------------------------------------------------------
+
+    def group_lines(self) -> tuple[str, str] | None:
+        """The group block's heading and its facts ("10 children · started 23 min ago ·
+        12 min left"); None when no group session runs."""
+        session = self.shell.sessions.current
+        if session is None or session.kind != "group":
+            return None
+        ngettext = self.shell.translator.ngettext
+        minutes = max(0, int((self.shell.wall_now() - session.started_at).total_seconds() // 60))
+        facts = [
+            ngettext("%(n)d child", "%(n)d children", session.headcount) % {"n": session.headcount},
+            ngettext("started %(n)d minute ago", "started %(n)d minutes ago", minutes)
+            % {"n": minutes},
+        ]
+        clock = self.shell.group_clock
+        if clock is None:
+            facts.append(self._("No timer"))
+        else:
+            left = math.ceil(clock.remaining(self.shell.now()) / 60)
+            facts.append(ngettext("%(n)d minute left", "%(n)d minutes left", left) % {"n": left})
+        return self._("Group session running"), " · ".join(facts)
+
+    def _draw_group(self, surface: pygame.Surface) -> None:
+        m = self.ui.metrics
+        rect = self.group_rect
+        lines = self._group_shown
+        if rect is None or lines is None:
+            return
+        surface.blit(draw.rounded_card(rect.size, m.px(24), lighten(TILE_COLORS[1], 0.55)), rect)
+        icon = self.ui.images.emoji("busts-in-silhouette", m.px(52))
+        surface.blit(icon, icon.get_rect(midleft=(rect.x + m.px(14), rect.centery)))
+        button = self.buttons.by_id("panel:group-end")
+        text_left = rect.x + m.px(14) + icon.get_width() + m.px(12)
+        box_w = button.rect.left - m.px(12) - text_left
+        heading, facts = lines
+        head = self.ui.text.fit(
+            heading,
+            (box_w, m.px(30)),
+            m.font_size("small"),
+            INK,
+            weight="bold",
+            align="left",
+            max_lines=1,
+        )
+        body = self.ui.text.fit(
+            facts,
+            (box_w, rect.height - m.px(12) - head.get_height()),
+            m.font_size("small"),
+            INK,
+            align="left",
+            max_lines=2,
+        )
+        top = rect.centery - (head.get_height() + body.get_height()) // 2
+        surface.blit(head, (text_left, top))
+        surface.blit(body, (text_left, top + head.get_height()))
 
     # ----- office sync, in words -------------------------------------------------------
 
@@ -286,15 +407,17 @@ class Panel(Scene):
         m = self.ui.metrics
         w, _h = self.size
         surface.fill(lighten(FOCUS, 0.88))
+        title_w = self.left.width if self.group_rect is not None else w - 2 * m.margin
         title = self.ui.text.fit(
             self._("Librarian panel"),
-            (w - 2 * m.margin, m.px(70)),
+            (title_w, m.px(70)),
             m.font_size("title"),
             INK,
             weight="bold",
             align="left",
         )
         surface.blit(title, (m.margin, m.px(24)))
+        self._draw_group(surface)
         self._draw_week(surface)
         self.buttons.draw(surface)  # after the cards: "Sync now" sits on one
 
@@ -302,11 +425,28 @@ class Panel(Scene):
         m = self.ui.metrics
         surface.blit(draw.rounded_card(rect.size, m.px(24), WHITE), rect)
 
+    def week_lines(self) -> list[str]:
+        """Today's and this week's counts, both in sessions and child visits (the chart
+        under them shows child visits per day)."""
+        ngettext = self.shell.translator.ngettext
+        today, week = self.usage.today, self.usage.week
+        return [
+            ngettext("Today: %(n)d session", "Today: %(n)d sessions", today.sessions)
+            % {"n": today.sessions}
+            + " · "
+            + ngettext("%(n)d child visit", "%(n)d child visits", today.child_visits)
+            % {"n": today.child_visits},
+            ngettext("This week: %(n)d session", "This week: %(n)d sessions", week.sessions)
+            % {"n": week.sessions}
+            + " · "
+            + ngettext("%(n)d child visit", "%(n)d child visits", week.child_visits)
+            % {"n": week.child_visits},
+        ]
+
     def _draw_week(self, surface: pygame.Surface) -> None:
         m = self.ui.metrics
         right = self.right
         text = self.ui.text
-        ngettext = self.shell.translator.ngettext
         usage = self.usage
         chart_h = int(right.height * self._chart_share())
         card = pygame.Rect(right.x, right.y, right.width, chart_h)
@@ -321,18 +461,7 @@ class Panel(Scene):
             align="left",
         )
         surface.blit(heading, inner.topleft)
-        today, week = usage.today, usage.week
-        lines = [
-            ngettext("Today: %(n)d session", "Today: %(n)d sessions", today.sessions)
-            % {"n": today.sessions}
-            + " · "
-            + ngettext("%(n)d child visit", "%(n)d child visits", today.child_visits)
-            % {"n": today.child_visits},
-            ngettext("This week: %(n)d session", "This week: %(n)d sessions", week.sessions)
-            % {"n": week.sessions}
-            + " · "
-            + ngettext("%(n)d minute", "%(n)d minutes", week.minutes) % {"n": week.minutes},
-        ]
+        lines = self.week_lines()
         y = inner.y + m.px(44)
         for line in lines:
             rendered = text.fit(
@@ -340,17 +469,31 @@ class Panel(Scene):
             )
             surface.blit(rendered, (inner.x, y))
             y += m.px(34)
-        bars = pygame.Rect(inner.x, y + m.px(8), inner.width, inner.bottom - y - m.px(40))
-        most = max((d.sessions for d in usage.days), default=0) or 1
+        # The chart counts child visits per day, like the lines above it, each bar with
+        # its number on top.
+        number_h = m.px(26)
+        bars = pygame.Rect(
+            inner.x, y + m.px(4) + number_h, inner.width, inner.bottom - y - m.px(36) - number_h
+        )
+        most = max((d.child_visits for d in usage.days), default=0) or 1
         slot = bars.width // len(usage.days)
         for i, day in enumerate(usage.days):
-            bar_h = int(bars.height * day.sessions / most)
+            bar_h = int(bars.height * day.child_visits / most)
             bar = pygame.Rect(
                 bars.x + i * slot + slot // 5, bars.bottom - bar_h, slot * 3 // 5, max(2, bar_h)
             )
             pygame.draw.rect(
                 surface, TILE_COLORS[2] if i < 6 else TILE_COLORS[0], bar, border_radius=m.px(6)
             )
+            number = text.fit(
+                str(day.child_visits),
+                (slot, number_h),
+                m.font_size("small"),
+                INK,
+                weight="bold",
+                max_lines=1,
+            )
+            surface.blit(number, number.get_rect(midbottom=(bar.centerx, bar.top - m.px(2))))
             label = text.render(
                 _weekday(day.day, self.shell.translator.lang), m.font_size("small"), INK_SOFT
             )
@@ -371,18 +514,20 @@ class Panel(Scene):
             rows.append(self._("No warnings."))
         for row in rows:
             is_warning = row in self.warnings
+            # A warning says what to do, so it may take up to three lines to stay readable.
+            row_lines = 3 if is_warning else 1
             rendered = text.fit(
                 row,
-                (inner.width, m.px(32)),
+                (inner.width, m.px(32) * row_lines),
                 m.font_size("small"),
                 BAD if is_warning else INK,
                 align="left",
-                max_lines=1,
+                max_lines=row_lines,
             )
             if y + rendered.get_height() > inner.bottom:
                 break
             surface.blit(rendered, (inner.x, y))
-            y += m.px(34)
+            y += max(m.px(34), rendered.get_height() + m.px(6))
 
     def _draw_sync(self, surface: pygame.Surface, inner: pygame.Rect) -> int:
         """The office sync block at the top of `inner`; returns the y below it."""

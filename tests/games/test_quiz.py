@@ -17,6 +17,7 @@ from kiosk.api import Pack
 from kiosk.config import parse_config
 from kiosk.harness import Harness
 from kiosk.sessions import RunEnded
+from kiosk.ui.scoreboard import verdict
 
 FIXTURES = Path(__file__).parent / "fixtures" / "quiz"
 SHOTS = Path("/tmp/quiz-shots")
@@ -287,9 +288,11 @@ def test_in_a_group_session_two_teams_answer_in_turn_and_the_winner_is_cheered(
     kiosk.tap_button("level:1")
     assert game.round is not None
     turns = []
+    markers = []
     while game.phase == "question":
         asked = game.round.current
         turns.append(asked.team)
+        markers.append(game.turn_text(asked.team))
         if asked.team == 1:  # the bears miss their first try every time
             wrong = next(i for i in range(len(asked.answers)) if i != asked.right_index)
             kiosk.tap_button(f"answer:{wrong}")
@@ -297,10 +300,29 @@ def test_in_a_group_session_two_teams_answer_in_turn_and_the_winner_is_cheered(
             kiosk.tap_button(f"answer:{asked.right_index}")
         kiosk.tap_button("next")
     assert turns == [0, 1, 0, 1, 0]
+    assert markers[:2] == ["Lapsu komandas kārta", "Lāču komandas kārta"]
     assert game.round.team_scores == [3, 0] and game.round.winner == 0
     assert _completed(kiosk) == [(1, 3)]
+    # The final score screen: both teams with their points, the winner named, all praised.
+    teams = game.team_scores()
+    assert teams is not None
+    assert [(t.name, t.picture, t.points) for t in teams] == [
+        ("Lapsu komanda", "fox", 3),
+        ("Lāču komanda", "bear", 0),
+    ]
+    assert verdict(teams, kiosk.app.translator.gettext) == (
+        "Uzvar Lapsu komanda!",
+        "Malači, visas komandas! Jūs lieliski spēlējāt kopā.",
+    )
     kiosk.wait(2)
-    kiosk.screenshot(SHOTS / "group-end-winner.png")
+    board = game.final_score_rect()
+    shot = kiosk.screenshot(SHOTS / "group-end-winner.png")
+    fox_color = teams[0].color
+    assert any(
+        tuple(shot.get_at((x, board.centery)))[:3] == fox_color
+        for x in range(board.left, board.centerx)
+    )
+    assert kiosk.app.ui.text.overflows == []
 
 
 def test_a_group_round_can_end_in_a_tie(kiosk: Harness) -> None:
@@ -310,6 +332,9 @@ def test_a_group_round_can_end_in_a_tie(kiosk: Harness) -> None:
     _answer_all(kiosk, game, "mouse")
     assert game.round is not None and game.round.team_scores == [4, 4]
     assert game.round.winner is None
+    teams = game.team_scores()
+    assert teams is not None
+    assert verdict(teams, kiosk.app.translator.gettext)[0] == "Neizšķirts!"
     kiosk.wait(2)
     kiosk.screenshot(SHOTS / "group-end-tie.png")
 

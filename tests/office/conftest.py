@@ -6,7 +6,8 @@ database) and a real uvicorn server on loopback.
   ``postgresql+psycopg://root@/postgres?host=/var/run/postgresql``) and drop it afterwards;
   without that variable they skip, unless $TELPA_REQUIRE_POSTGRES=1 (CI), where they fail.
 - `office_app` (migrated `create_app`), `office_engine` (its engine), `office_server` (base
-  URL of uvicorn serving it), `http` (an httpx client on it).
+  URL of uvicorn serving it, configured as `kiosk office serve` configures it), `http` (an
+  httpx client on it), `office_clock` (the app's clock: real time until a test sets it).
 - `site_token` / `other_site_token`: the tokens of sites ``ludza`` (Europe/Riga) and
   ``rokiskis`` (Europe/Vilnius), registered through `kiosk.office.auth.create_site`.
 
@@ -22,6 +23,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +36,7 @@ from sqlalchemy.engine import make_url
 
 from kiosk.office.app import create_app
 from kiosk.office.auth import create_site
+from kiosk.office.server import server_config
 
 POSTGRES_ENV = "TELPA_TEST_POSTGRES_URL"
 REQUIRE_POSTGRES_ENV = "TELPA_REQUIRE_POSTGRES"
@@ -48,6 +51,8 @@ TABLES = (
     "session_totals",
     "activity_totals",
     "settings",
+    "dashboard_sessions",
+    "login_throttle",
 )
 
 
@@ -151,9 +156,30 @@ def office_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         admin.dispose()
 
 
+class OfficeClock:
+    """The office app's clock: the real time until a test sets it, then moved by hand."""
+
+    def __init__(self) -> None:
+        self.fixed: datetime | None = None
+
+    def __call__(self) -> datetime:
+        return self.fixed if self.fixed is not None else datetime.now(UTC)
+
+    def set(self, when: datetime) -> None:
+        self.fixed = when
+
+    def advance(self, **delta: float) -> None:
+        self.fixed = self() + timedelta(**delta)
+
+
 @pytest.fixture
-def office_app(office_url: str) -> Iterator[FastAPI]:
-    app = create_app(office_url)
+def office_clock() -> OfficeClock:
+    return OfficeClock()
+
+
+@pytest.fixture
+def office_app(office_url: str, office_clock: OfficeClock) -> Iterator[FastAPI]:
+    app = create_app(office_url, clock=office_clock)
     try:
         yield app
     finally:
@@ -169,14 +195,20 @@ def office_engine(office_app: FastAPI) -> Engine:
 class _ServerThread:
     """uvicorn serving an app on a loopback socket of its own, in a daemon thread."""
 
-    def __init__(self, app: FastAPI) -> None:
+    def __init__(self, app: FastAPI, read_timeout: float = 60.0) -> None:
         # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only on sockets that say they are
         # TCP; without it every response waits ~40 ms for Nagle and delayed ACKs.
         self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.socket.bind(("127.0.0.1", 0))
         self.port = self.socket.getsockname()[1]
-        config = uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False)
+        config = server_config(
+            app,
+            read_timeout=read_timeout,
+            log_level="warning",
+            lifespan="on",
+            access_log=False,
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(
             target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True

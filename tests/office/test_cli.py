@@ -254,3 +254,34 @@ def test_serve_answers_the_api_and_never_logs_the_token(office_url: str) -> None
     assert "POST /api/v1/totals" in output
     assert token not in output
     assert "Bearer" not in output
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_the_sqlite_database_is_created_readable_by_its_owner_only(tmp_path: Path) -> None:
+    folder = tmp_path / "new-folder"
+    database = folder / "office.db"
+    url = f"sqlite:///{database}"
+    assert office(url, "add-site", SITE, "--name", "Ludza").returncode == 0
+    assert office(url, "add-coordinator", "anna", stdin="correct horse battery\n").returncode == 0
+    files = [p for p in folder.iterdir() if p.name.startswith("office.db")]
+    assert database in files
+    for path in files:
+        assert path.stat().st_mode & 0o777 == 0o600, path
+    assert folder.stat().st_mode & 0o777 == 0o700
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_an_existing_database_readable_by_others_is_narrowed_to_0600(tmp_path: Path) -> None:
+    database = tmp_path / "office.db"
+    url = f"sqlite:///{database}"
+    assert office(url, "add-site", SITE, "--name", "Ludza").returncode == 0
+    database.chmod(0o644)
+    result = office(url, "add-coordinator", "anna", stdin="correct horse battery\n")
+    assert result.returncode == 0, result.stderr
+    assert database.stat().st_mode & 0o777 == 0o600
+
+
+def test_serve_refuses_a_read_timeout_that_is_not_positive(office_url: str) -> None:
+    result = office(office_url, "serve", "--read-timeout", "0")
+    assert result.returncode == 2
+    assert "--read-timeout" in result.stderr

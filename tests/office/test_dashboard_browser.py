@@ -145,3 +145,9 @@ def test_coordinator_logs_in_filters_sees_the_chart_and_downloads_the_numbers(
     assert page.locator("#site").input_value() == "ludza"
     assert page.locator("#usage-table tbody tr").count() == 2  # still by library and month
     assert page.locator("#usage-table tfoot td").first.inner_text() == "7"  # 4 + 3 sessions
+
+    # Logging out is a form with the session's CSRF token; afterwards the pages need a login.
+    page.click(".logout button")
+    page.wait_for_url("**/login")
+    page.goto(office_server + "/")
+    assert page.url.startswith(office_server + "/login")

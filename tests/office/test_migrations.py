@@ -80,3 +80,30 @@ def test_unsupported_database_urls_are_refused() -> None:
         make_engine("mysql://localhost/telpa")
     with pytest.raises(OfficeDatabaseError, match="not a database URL"):
         make_engine("not a url at all")
+
+
+def test_the_upgrade_deletes_the_old_cookie_signing_key(office_url: str) -> None:
+    from alembic import command
+
+    from kiosk.office.db import _alembic_config, write_transaction
+
+    engine = make_engine(office_url)
+    try:
+        with write_transaction(engine) as connection:
+            command.upgrade(_alembic_config(connection), "office0001")
+            connection.execute(
+                text("INSERT INTO settings (key, value) VALUES ('dashboard_cookie_secret', 'ab')")
+            )
+            connection.execute(text("INSERT INTO settings (key, value) VALUES ('other', 'x')"))
+    finally:
+        engine.dispose()
+    upgrade(office_url)
+    engine = make_engine(office_url)
+    try:
+        with engine.connect() as connection:
+            keys = connection.execute(text("SELECT key FROM settings")).scalars().all()
+            assert keys == ["other"]
+            tables = set(inspect(engine).get_table_names())
+            assert {"dashboard_sessions", "login_throttle"} <= tables
+    finally:
+        engine.dispose()

@@ -1,0 +1,116 @@
+"""Final team scores, as a group sees them at the end of a team game or when its time runs
+out: one card per team (its animal, name and points), a trophy for the winner, and a line
+that names the winner or the tie and praises every team.
+
+Games reach it through `kiosk.api` (`TeamScore`, `final_scores`); the shell's "time is up"
+screen draws the same picture from what the game reported, so a result is never lost."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import pygame
+
+from kiosk.ui import draw, theme
+from kiosk.ui.widgets import UI
+
+
+@dataclass(frozen=True)
+class TeamScore:
+    """One team's standing: its name in the current language ("Team Fox"), its picture
+    (a bundled emoji name), its colour and its points."""
+
+    name: str
+    picture: str
+    color: theme.Color
+    points: int
+
+
+def winners(teams: Sequence[TeamScore]) -> list[int]:
+    """The indices of the teams with the most points (all of them for a tie)."""
+    if not teams:
+        return []
+    best = max(team.points for team in teams)
+    return [i for i, team in enumerate(teams) if team.points == best]
+
+
+def verdict(
+    teams: Sequence[TeamScore],
+    gettext: Callable[[str], str],
+) -> tuple[str, str]:
+    """(who won or "a tie", praise for every team), in the current language."""
+    top = winners(teams)
+    if len(top) == 1 and len(teams) > 1:
+        headline = gettext("%(team)s wins!") % {"team": teams[top[0]].name}
+    else:
+        headline = gettext("It's a tie!")
+    return headline, gettext("Well done, every team! You played together beautifully.")
+
+
+def final_scores(
+    ui: UI,
+    size: tuple[int, int],
+    teams: Sequence[TeamScore],
+    gettext: Callable[[str], str],
+    ngettext: Callable[[str, str, int], str],
+) -> pygame.Surface:
+    """The score cards side by side over the whole of `size`, with the verdict under them.
+
+    Cards take the upper part; the verdict's two lines the lower ~35 %."""
+    m = ui.metrics
+    w, h = size
+    board = pygame.Surface(size, pygame.SRCALPHA)
+    if not teams:
+        return board
+    top = set(winners(teams)) if len(winners(teams)) == 1 else set()
+    gap = m.px(40)
+    cards_h = int(h * 0.64)
+    card_w = min(m.px(420), (w - (len(teams) - 1) * gap) // len(teams))
+    left = (w - (len(teams) * card_w + (len(teams) - 1) * gap)) // 2
+    for i, team in enumerate(teams):
+        rect = pygame.Rect(left + i * (card_w + gap), 0, card_w, cards_h)
+        won = i in top
+        card = draw.rounded_card(
+            rect.size,
+            m.px(30),
+            team.color if won or not top else theme.lighten(team.color, 0.35),
+            m.px(8) if won else m.px(3),
+            theme.WHITE,
+        )
+        board.blit(card, rect)
+        pad = m.px(14)
+        picture_side = int(cards_h * 0.42)
+        picture = ui.images.emoji(team.picture, picture_side)
+        board.blit(picture, picture.get_rect(midtop=(rect.centerx, rect.top + pad)))
+        if won:
+            trophy = ui.images.emoji("trophy", int(picture_side * 0.55))
+            board.blit(trophy, trophy.get_rect(topright=(rect.right - pad, rect.top + pad)))
+        name = ui.text.fit(
+            team.name,
+            (card_w - 2 * pad, int(cards_h * 0.18)),
+            m.font_size("body"),
+            theme.INK,
+            weight="bold",
+            max_lines=1,
+        )
+        name_top = rect.top + pad + picture_side + m.px(4)
+        board.blit(name, name.get_rect(midtop=(rect.centerx, name_top)))
+        points = ui.text.fit(
+            ngettext("%(n)d point", "%(n)d points", team.points) % {"n": team.points},
+            (card_w - 2 * pad, rect.bottom - pad - (name_top + int(cards_h * 0.18))),
+            m.font_size("title"),
+            theme.INK,
+            weight="bold",
+            max_lines=1,
+        )
+        board.blit(points, points.get_rect(midbottom=(rect.centerx, rect.bottom - pad)))
+    headline, praise = verdict(teams, gettext)
+    line_h = (h - cards_h - m.px(16)) // 2
+    head = ui.text.fit(
+        headline, (w, line_h), m.font_size("title"), theme.INK, weight="bold", max_lines=1
+    )
+    board.blit(head, head.get_rect(midtop=(w // 2, cards_h + m.px(12))))
+    kind = ui.text.fit(praise, (w, line_h), m.font_size("heading"), theme.INK, max_lines=2)
+    board.blit(kind, kind.get_rect(midtop=(w // 2, cards_h + m.px(16) + line_h)))
+    return board
