@@ -748,6 +748,9 @@ class App:
             self._safely(scene.on_exit, f"{type(scene).__name__}.on_exit")
         self.stack.clear()
         self.voice.close()
+        from kiosk.media.microphone import release_audio
+
+        release_audio()  # the scenes' recordings have ended with their on_exit
         if self.sync is not None:
             self.sync.stop()
         self.sink.close()

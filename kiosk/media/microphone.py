@@ -210,15 +210,37 @@ class Microphone:
                 self.error = self.error or f"cannot finish {self._path}: {exc}"
 
 
+#: How many references on SDL's audio subsystem `_init_audio` took (see release_audio).
+_audio_references = 0
+
+
 def _init_audio() -> bool:
+    global _audio_references
     try:
         from pygame._sdl2 import sdl2
 
         sdl2.init_subsystem(sdl2.INIT_AUDIO)
-        return True
     except Exception as exc:
         log.info("no microphone: the audio system did not start (%s)", exc)
         return False
+    _audio_references += 1
+    return True
+
+
+def release_audio() -> None:
+    """Give back every reference on SDL's audio subsystem the microphone code took, so
+    that a kiosk built later in the same process (tests, `kiosk monkey`) can start its
+    mixer again. A kiosk calls it when it shuts down, after its recordings have ended."""
+    global _audio_references
+    if not _audio_references:
+        return
+    library = _loaded_sdl()
+    if library is None:
+        return
+    sdl_init_audio = 0x10
+    while _audio_references:
+        library.SDL_QuitSubSystem(sdl_init_audio)
+        _audio_references -= 1
 
 
 def open_microphone(timeout: float = 1.0) -> Microphone | None:
