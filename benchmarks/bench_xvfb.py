@@ -29,7 +29,7 @@ measures, 1 only when a section could not run.
 
     python benchmarks/bench_xvfb.py            # 3 rounds, 30 s windows: about 9 minutes
     python benchmarks/bench_xvfb.py --quick    # 1 round, 8 s windows: about 1.5 minutes
-    SDL_FRAMEBUFFER_ACCELERATION=0 python benchmarks/bench_xvfb.py --quick   # both sides
+    SDL_FRAMEBUFFER_ACCELERATION=1 python benchmarks/bench_xvfb.py --quick   # SDL's other path
 
 Needs Linux with Xvfb, xdotool and libX11 (Debian: xvfb, xdotool).
 """
@@ -476,11 +476,10 @@ def main() -> int:
     rounds = args.rounds or (1 if args.quick else 3)
     status = 0
     with tempfile.TemporaryDirectory(prefix="telpa-xvfb-") as tmp:
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if not key.startswith("SDL_") or key == "SDL_FRAMEBUFFER_ACCELERATION"
-        }
+        env = {key: value for key, value in os.environ.items() if not key.startswith("SDL_")}
+        # Both sides with the same SDL settings: the kiosk's own default on Linux (0, the
+        # plain window surface) unless the variable is given to compare the other path.
+        env["SDL_FRAMEBUFFER_ACCELERATION"] = os.environ.get("SDL_FRAMEBUFFER_ACCELERATION", "0")
         env.update(
             {
                 "SDL_VIDEODRIVER": "x11",
@@ -498,7 +497,7 @@ def main() -> int:
             env=env,
         )
         prepare(setup.folder)
-        accel = os.environ.get("SDL_FRAMEBUFFER_ACCELERATION", "(SDL's default)")
+        accel = env["SDL_FRAMEBUFFER_ACCELERATION"]
         print(
             f"Xvfb {SIZE[0]}x{SIZE[1]}x24, SDL_FRAMEBUFFER_ACCELERATION={accel}, "
             f"{rounds} round(s), CPU windows of {setup.window_s:.0f} s, attract measured "

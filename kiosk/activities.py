@@ -1,11 +1,14 @@
 """Finding activities: every entry point in the group ``kiosk.activities``.
 
 Built-in games register there too, so a library's own add-on package plugs in exactly
-the same way. Two activities with one id stop start-up with a message naming both."""
+the same way. Two activities with one id stop start-up with a message naming both; an id
+the office would refuse (`ACTIVITY_ID_PATTERN`) is left out with a logged reason, so no
+usage is counted under a name that could never be synced."""
 
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
 
@@ -14,6 +17,10 @@ from kiosk.api import Activity
 log = logging.getLogger(__name__)
 
 GROUP = "kiosk.activities"
+
+#: What an activity id may look like: the office stores and exports usage only for ids
+#: of this shape (the same rule as kiosk/office/models.py's ACTIVITY_PATTERN).
+ACTIVITY_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 
 
 class ActivityError(Exception):
@@ -51,6 +58,16 @@ def discover(eps: list[EntryPoint] | None = None) -> list[RegisteredActivity]:
             log.error("%s is not an Activity subclass with an info; left out", _describe(ep))
             continue
         registered = RegisteredActivity(cls, _describe(ep))
+        if not isinstance(registered.id, str) or not re.fullmatch(
+            ACTIVITY_ID_PATTERN, registered.id
+        ):
+            log.error(
+                "%s has the id %r; ids are small letters, digits, '-' and '_' (at most 64): "
+                "left out",
+                registered.source,
+                registered.id,
+            )
+            continue
         previous = found.get(registered.id)
         if previous is not None:
             raise ActivityError(

@@ -7,6 +7,7 @@ tracebacks go to the log file only."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import re
@@ -17,13 +18,10 @@ from pathlib import Path
 
 from kiosk import __version__
 from kiosk.config import Config, ConfigError, data_dir, load_config
-from kiosk.usage import (
-    UsageStore,
-    UsageStoreError,
-    add_stats_arguments,
-    run_db_upgrade,
-    run_stats,
-)
+
+# Light parts only: `kiosk run`'s supervisor lives as long as the kiosk and must not hold
+# the database libraries (the usage store loads them in the shell, on first use).
+from kiosk.usage import add_stats_arguments, disk_trouble
 
 log = logging.getLogger("kiosk")
 
@@ -113,6 +111,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     where.add_argument("--config")
 
+    setup = commands.add_parser(
+        "setup",
+        help="set up this station: library, station, language, screen, office, token, PIN",
+        description="First-run set-up for IT staff. Asks in a terminal for what is not given "
+        "as a flag; with --non-interactive (or no terminal) it exits 2 naming what is missing. "
+        "Only the settings given change; the config file's other keys and comments stay. A new "
+        "site token is checked with the office first and not saved if the office refuses it; "
+        "an office that cannot be reached only gets a warning. With both --token-stdin and "
+        "--pin-stdin the token is the first line of standard input and the PIN the second. "
+        "The token and the PIN are never printed.",
+    )
+    from kiosk.setup_station import add_setup_arguments
+
+    add_setup_arguments(setup)
+
+    doctor = commands.add_parser(
+        "doctor",
+        help="check this station: OK / WARN / FAIL per check, and what to do; exit 1 on a FAIL",
+    )
+    doctor.add_argument("--config")
+    doctor.add_argument(
+        "--lang",
+        choices=["lv", "lt", "en"],
+        help="answer in this language (default: the station's)",
+    )
+
     office = commands.add_parser("office", help="the project office's service (coordinators)")
     from kiosk.office.cli import add_office_arguments
 
@@ -128,6 +152,12 @@ def _data_dir(config: Config) -> Path:
         probe.write_text("ok", encoding="utf-8")
         probe.unlink()
     except OSError as exc:
+        if disk_trouble(exc) == "full" and folder.is_dir():
+            # Freed space heals a full disk: the kiosk runs with recording paused (the
+            # usage store says so on the librarian panel) rather than not at all.
+            with contextlib.suppress(OSError):
+                probe.unlink(missing_ok=True)
+            return folder
         raise UsageError(
             f"data folder {folder}: cannot write there ({exc.strerror}); set storage.data_dir "
             "in the config or KIOSK_DATA_DIR to a folder this user may write"
@@ -186,6 +216,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         log.error("%s", exc)
         raise UsageError(str(exc)) from None  # exit 2: the supervisor does not retry
     log.info("display: SDL video driver %s", driver)
+    from kiosk.usage import UsageStore, UsageStoreError
+
     try:
         store = UsageStore.open(folder, config)
     except UsageStoreError as exc:
@@ -229,6 +261,8 @@ def cmd_monkey(args: argparse.Namespace) -> int:
 def _monkey_into(
     config: Config, args: argparse.Namespace, folder: Path, run: Callable[..., int]
 ) -> int:
+    from kiosk.usage import UsageStore, UsageStoreError
+
     try:
         store = UsageStore.open(folder, config)
     except UsageStoreError as exc:
@@ -282,10 +316,14 @@ def cmd_set_pin(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from kiosk.usage import run_stats
+
     return run_stats(args, data_dir(load_config(args.config)))
 
 
 def cmd_db(args: argparse.Namespace) -> int:
+    from kiosk.usage import run_db_upgrade
+
     return run_db_upgrade(data_dir(load_config(args.config)))
 
 
@@ -305,6 +343,21 @@ def cmd_where(args: argparse.Namespace) -> int:
         print("\n".join(exc.lines))  # the folders help to find and fix the file
         raise exc.error from None
     return 0
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    from kiosk.setup_station import SetupError, run_setup
+
+    try:
+        return run_setup(args)
+    except SetupError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from kiosk.doctor import run_doctor, station_for
+
+    return run_doctor(station_for(args.config, args.lang))
 
 
 #: What `pip install 'telpa[office]'` brings: import name → package name.
@@ -345,6 +398,8 @@ COMMANDS = {
     "db": cmd_db,
     "sync": cmd_sync,
     "where": cmd_where,
+    "setup": cmd_setup,
+    "doctor": cmd_doctor,
     "office": cmd_office,
 }
 

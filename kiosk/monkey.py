@@ -2,7 +2,10 @@
 
 Taps (a third of them aimed at buttons, so it gets deep into games), finger touches,
 drags, keys and idle gaps long enough to trigger "Are you still there?". It never uses
-the librarian's way in: no Ctrl+Alt+L and no press in the top-right corner."""
+the librarian's way in: no Ctrl+Alt+L and no press in the top-right corner.
+
+Its error count is the shell's errors plus the usage records the store could not save
+(its `dropped` count, say on a full disk): a lost record is an error too."""
 
 from __future__ import annotations
 
@@ -60,6 +63,7 @@ class MonkeyResult:
     events: int
     sessions: int
     runs: int
+    #: The shell's errors plus `lost_records`.
     errors: int
     left_kiosk: bool
     #: The PIN pad or panel opened: the monkey must never find the librarian's way in.
@@ -68,6 +72,8 @@ class MonkeyResult:
     #: After half the events: the caches have filled; DESIGN §9's window starts here.
     rss_half_kib: int
     rss_end_kib: int
+    #: Usage records the store could not save (kept in memory too long, or at the end).
+    lost_records: int = 0
 
     def line(self) -> str:
         return (
@@ -142,20 +148,23 @@ def run_monkey(
                 opened = True
                 kiosk.app.go("attract")
         left = not kiosk.app.running or opened
-        result = MonkeyResult(
-            events=events,
-            sessions=sink.sessions,
-            runs=sink.runs,
-            errors=kiosk.app.errors,
-            left_kiosk=left,
-            opened_librarian=opened,
-            rss_early_kib=early,
-            rss_half_kib=half,
-            rss_end_kib=rss_kib(),
-        )
+        errors = kiosk.app.errors
+        rss_end = rss_kib()
     finally:
-        kiosk.close()
-    return result
+        kiosk.close()  # closes the store too: what it still could not write counts below
+    lost = getattr(store, "dropped", 0)
+    return MonkeyResult(
+        events=events,
+        sessions=sink.sessions,
+        runs=sink.runs,
+        errors=errors + lost,
+        left_kiosk=left,
+        opened_librarian=opened,
+        rss_early_kib=early,
+        rss_half_kib=half,
+        rss_end_kib=rss_end,
+        lost_records=lost,
+    )
 
 
 def main(config: Config, events: int, seed: int, store: UsageSink | None = None) -> int:
@@ -166,6 +175,11 @@ def main(config: Config, events: int, seed: int, store: UsageSink | None = None)
             f"memory: {result.rss_early_kib // 1024} MiB after {max(1, events // 10)} events, "
             f"{result.rss_half_kib // 1024} MiB after {max(1, events // 2)}, "
             f"{result.rss_end_kib // 1024} MiB at the end ({growth:+.1f} % over the second half)",
+            file=sys.stderr,
+        )
+    if result.lost_records:
+        print(
+            f"monkey: {result.lost_records} usage records could not be saved (see the log)",
             file=sys.stderr,
         )
     if result.opened_librarian:

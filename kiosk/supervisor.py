@@ -1,10 +1,18 @@
-"""`kiosk run` keeps the kiosk shell alive: if it dies, it is started again at once.
+"""`kiosk run` keeps the kiosk shell alive: if it dies, it is started again.
 
 The shell runs as a child process. A clean exit (status 0: the librarian's "Exit to
-desktop", or a system shutdown) ends supervision; any other end is a crash, logged, and the
-shell restarts — the usage store then closes the interrupted session as `crash`. After 5
-crashes within a minute the supervisor shows the "out of order, please tell the librarian"
-screen for a minute before trying again, instead of flickering through restarts."""
+desktop", or a system shutdown) ends supervision. Status 2 is the shell refusing to start
+over a bad config or a broken installation (its message says what to fix): restarting
+cannot help, so supervision ends with status 2. Any other end is a crash, logged, and the
+shell restarts at once — the usage store then closes the interrupted session as `crash`.
+
+Crashes may heal (a driver comes back, a disk gets space again), so the supervisor never
+gives up on them; it backs off. After 5 crashes within a minute it shows the "out of
+order, please tell the librarian" screen for `backoff_s` (a minute) before trying again,
+and every further such round doubles the wait, up to `max_backoff_s` (5 minutes), instead
+of flickering through restarts. A shell that ran for a minute before it crashed starts the
+count afresh. (A full disk is not even a crash: the shell keeps running with recording
+paused, see `kiosk.usage.store`.)"""
 
 from __future__ import annotations
 
@@ -22,6 +30,9 @@ log = logging.getLogger(__name__)
 MAX_CRASHES = 5
 CRASH_WINDOW_S = 60.0
 BACKOFF_S = 60.0
+MAX_BACKOFF_S = 300.0
+#: The shell's status for "bad usage, config or input" (DESIGN §5): final.
+REFUSED = 2
 
 
 class Supervisor:
@@ -33,16 +44,23 @@ class Supervisor:
         max_crashes: int = MAX_CRASHES,
         window_s: float = CRASH_WINDOW_S,
         backoff_s: float = BACKOFF_S,
+        max_backoff_s: float = MAX_BACKOFF_S,
         clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.child = list(child)
         self.out_of_order = list(out_of_order) if out_of_order else None
         self.max_crashes = max_crashes
         self.window_s = window_s
         self.backoff_s = backoff_s
+        self.max_backoff_s = max_backoff_s
         self.clock = clock
+        self.sleep = sleep
         self.crashes: deque[float] = deque()
         self.restarts = 0
+        #: How long each out-of-order pause so far lasted, in seconds.
+        self.pauses: list[float] = []
+        self._next_pause_s = backoff_s
         self.stopping = False
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -60,7 +78,8 @@ class Supervisor:
         self.process.send_signal(signum)
 
     def run(self) -> int:
-        """Supervise until the shell exits cleanly or a stop signal arrives."""
+        """Supervise until the shell exits cleanly, refuses to start, or a stop signal
+        arrives; returns 0, or 2 when the shell refused to start."""
         previous = {
             sig: signal.signal(sig, self._forward) for sig in (signal.SIGTERM, signal.SIGINT)
         }
@@ -72,47 +91,65 @@ class Supervisor:
 
     def _supervise(self) -> int:
         while True:
+            if self.stopping:  # a stop signal came between two shells: start none
+                log.info("supervision ends")
+                return 0
+            started = self.clock()
             self.process = subprocess.Popen(self.child)
             log.info("kiosk shell started (pid %d)", self.process.pid)
             status = self.process.wait()
             if self.stopping or status == 0:
                 log.info("kiosk shell ended (status %d); supervision ends", status)
                 return 0
-            if status == 2:
+            if status == REFUSED:
                 # A bad config or a broken installation: restarting cannot help.
                 log.error("kiosk shell refused to start (status 2); supervision ends")
-                return 2
+                return REFUSED
             now = self.clock()
+            if now - started >= self.window_s:
+                # It served for a while: a new problem, not the last one coming back.
+                self.crashes.clear()
+                self._next_pause_s = self.backoff_s
             self.crashes.append(now)
             while self.crashes and now - self.crashes[0] > self.window_s:
                 self.crashes.popleft()
             log.error("kiosk shell crashed (status %d); restarting it", status)
             self.restarts += 1
             if len(self.crashes) >= self.max_crashes:
+                pause = self._next_pause_s
                 log.error(
                     "%d crashes within %.0f s: out of order for %.0f s",
                     len(self.crashes),
                     self.window_s,
-                    self.backoff_s,
+                    pause,
                 )
-                self._out_of_order()
+                self.pauses.append(pause)
+                self._out_of_order(pause)
+                self._next_pause_s = min(pause * 2, self.max_backoff_s)
                 self.crashes.clear()
                 if self.stopping:
                     return 0
 
-    def _out_of_order(self) -> None:
-        if self.out_of_order is None:
-            deadline = self.clock() + self.backoff_s
-            while not self.stopping and self.clock() < deadline:
-                time.sleep(0.2)  # a real wait between real processes, not a test clock
-            return
-        self.process = subprocess.Popen(self.out_of_order)
-        try:
-            self.process.wait(timeout=self.backoff_s)
-        except subprocess.TimeoutExpired:
-            self.process.terminate()
+    def _out_of_order(self, seconds: float) -> None:
+        deadline = self.clock() + seconds
+        if self.out_of_order is not None:
+            self.process = subprocess.Popen(self.out_of_order)
             try:
-                self.process.wait(timeout=10)
+                status = self.process.wait(timeout=seconds)
             except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+                self.process.terminate()
+                try:
+                    self.process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                    self.process.wait()
+                return
+            if status == 0:
+                # The librarian unlocked the out-of-order screen and left to the desktop.
+                log.info("out-of-order screen ended (status 0); supervision ends")
+                self.stopping = True
+                return
+            log.error("out-of-order screen ended (status %d); waiting out the pause", status)
+        # No screen, or it could not stay up: still wait, never restart in a tight loop.
+        while not self.stopping and self.clock() < deadline:
+            self.sleep(min(0.2, deadline - self.clock()))

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -52,3 +53,27 @@ def test_monkey_50000_events_never_opens_the_librarian_panel_nor_quits() -> None
     assert result.errors == 0
     assert not result.opened_librarian
     assert not result.left_kiosk
+
+
+def test_usage_records_lost_on_a_full_disk_count_as_monkey_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The disk is full all along and memory holds only 20 waiting events: the oldest are
+    dropped, the rest are lost when the monkey stops — each one an error, not `0 errors`."""
+    from tests.usage.usage_helpers import FullDisk
+
+    monkeypatch.setattr("kiosk.usage.store.MAX_PENDING", 20)
+    disk = FullDisk()
+    disk.fill()
+    try:
+        status = main(
+            ["monkey", "--events", "300", "--seed", "3", "--data-dir", str(tmp_path / "data")]
+        )
+    finally:
+        disk.remove()
+    out, err = capsys.readouterr()
+    summary = out.strip().splitlines()[-1]
+    errors = int(summary.rsplit(" ", 2)[-2])
+    assert status == 1
+    assert errors > 20  # at least the 20 still waiting at the end, plus the dropped ones
+    assert f"monkey: {errors} usage records could not be saved" in err

@@ -72,6 +72,36 @@ class Panel(Scene):
     def _warnings(self) -> list[str]:
         _ = self.shell.translator.gettext
         notes: list[str] = []
+        # First, as it is the most urgent: the usage store (when it is the sink) says when
+        # the disk takes no writes.
+        store = self.shell.sessions.sink
+        paused = getattr(store, "recording_paused", None)
+        if paused is not None and paused.trouble == "full":
+            notes.append(
+                _(
+                    "Recording is paused: the disk holding %(folder)s is full. "
+                    "Free some space; recording resumes by itself."
+                )
+                % {"folder": paused.folder}
+            )
+        elif paused is not None:
+            notes.append(
+                _(
+                    "Recording is paused: the disk holding %(folder)s cannot be written to "
+                    "(read-only or failing). Recording resumes by itself once it can."
+                )
+                % {"folder": paused.folder}
+            )
+        lost = getattr(store, "dropped", 0)
+        if lost:
+            notes.append(
+                self.shell.translator.ngettext(
+                    "%(count)d usage record could not be saved and is lost (see the log).",
+                    "%(count)d usage records could not be saved and are lost (see the log).",
+                    lost,
+                )
+                % {"count": lost}
+            )
         if self.shell.pins.opens_without_pin():
             notes.append(_("Demo: no PIN is set. A real station must have one: kiosk set-pin"))
         for broken in self.shell.packs.broken:
@@ -484,18 +514,20 @@ class Panel(Scene):
             rows.append(self._("No warnings."))
         for row in rows:
             is_warning = row in self.warnings
+            # A warning says what to do, so it may take up to three lines to stay readable.
+            row_lines = 3 if is_warning else 1
             rendered = text.fit(
                 row,
-                (inner.width, m.px(32)),
+                (inner.width, m.px(32) * row_lines),
                 m.font_size("small"),
                 BAD if is_warning else INK,
                 align="left",
-                max_lines=1,
+                max_lines=row_lines,
             )
             if y + rendered.get_height() > inner.bottom:
                 break
             surface.blit(rendered, (inner.x, y))
-            y += m.px(34)
+            y += max(m.px(34), rendered.get_height() + m.px(6))
 
     def _draw_sync(self, surface: pygame.Surface, inner: pygame.Rect) -> int:
         """The office sync block at the top of `inner`; returns the y below it."""

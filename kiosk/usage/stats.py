@@ -37,9 +37,6 @@ from kiosk.usage.db import (
 )
 from kiosk.usage.errors import UsageStoreError
 
-BY_CHOICES = ("day", "month", "hour", "activity")
-FORMAT_CHOICES = ("table", "csv", "json")
-
 _PERIOD_SQL = {
     "day": "date",
     "month": "substr(date, 1, 7)",
@@ -70,36 +67,6 @@ class StatsRow:
 
 COLUMNS = ("sessions", "child_visits", "activity_runs", "completed_runs", "minutes")
 _HEADERS = ("Sessions", "Child visits", "Activity runs", "Completed runs", "Minutes")
-
-
-def _date_arg(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date like 2026-11-25, not {text!r}") from None
-
-
-def add_stats_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add `kiosk stats`'s options to an argparse (sub)parser."""
-    parser.add_argument(
-        "--from",
-        dest="date_from",
-        type=_date_arg,
-        metavar="D",
-        help="first local date (YYYY-MM-DD)",
-    )
-    parser.add_argument(
-        "--to", dest="date_to", type=_date_arg, metavar="D", help="last local date (YYYY-MM-DD)"
-    )
-    parser.add_argument(
-        "--by",
-        choices=BY_CHOICES,
-        default="day",
-        help="one row per day (default), month, hour of each day, or activity",
-    )
-    parser.add_argument(
-        "--format", dest="format", choices=FORMAT_CHOICES, default="table", help="output format"
-    )
 
 
 def query_stats(

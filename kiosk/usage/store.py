@@ -10,8 +10,18 @@ in the queue; everything committed stays, and the raw rows and their totals alwa
 Opening (`UsageStore.open`) happens on the writer thread too, and `open` waits for it:
 create the data folder, move a damaged database aside, migrate, close sessions a crash left
 open, purge old raw rows. Errors there raise `UsageStoreError` (see `kiosk.usage.errors`).
-If a batch cannot be written, its events are retried one by one and the ones that still
-fail are logged and counted in `dropped` — the kiosk keeps serving children.
+If a batch cannot be written because one of its events does not fit, its events are
+retried one by one and only the bad one is logged and counted in `dropped`.
+
+A full, read-only or failing disk (`disk_trouble`) is different: no event is to blame, so
+none is dropped. Recording pauses (`recording_paused` says why, for the librarian panel):
+events wait in memory, heartbeats of a session folded into its newest one, and the writer
+tries again after `RETRY_FIRST_S`, then less often, up to every `RETRY_MAX_S` — so when
+space returns everything is written and recording resumes by itself. Only beyond
+`MAX_PENDING` waiting events is the oldest one dropped (counted and logged), and what still
+waits when the store closes is counted as dropped too. The same holds when the disk is
+already full at start: the store opens with recording paused and creates, migrates and
+recovers the database once it can, so the kiosk keeps serving children either way.
 """
 
 from __future__ import annotations
@@ -19,9 +29,12 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -29,9 +42,15 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from kiosk.config import Config
-from kiosk.sessions import UsageEvent
+from kiosk.sessions import SessionHeartbeat, UsageEvent
 from kiosk.usage.db import make_engine, prepare_database
-from kiosk.usage.errors import UsageDatabaseError, UsageStoreError
+from kiosk.usage.errors import (
+    DiskTrouble,
+    UsageDatabaseError,
+    UsageStoreError,
+    disk_trouble,
+    find_disk_trouble,
+)
 from kiosk.usage.models import KV_DB_INSTANCE_ID, KeyValue, Problem
 from kiosk.usage.retention import PurgeResult, purge
 from kiosk.usage.writer import DirtyHours, EventWriter, recover_after_crash
@@ -39,6 +58,12 @@ from kiosk.usage.writer import DirtyHours, EventWriter, recover_after_crash
 log = logging.getLogger(__name__)
 
 MAX_BATCH = 500
+#: Events kept in memory while the disk takes no writes: a busy day and night of a room.
+MAX_PENDING = 10_000
+#: While recording is paused, the first retry comes after this many seconds, then each
+#: wait doubles up to `RETRY_MAX_S`.
+RETRY_FIRST_S = 10.0
+RETRY_MAX_S = 30.0
 
 WallClock = Callable[[], datetime]
 
@@ -55,6 +80,19 @@ class ProblemNote:
     at: datetime
     code: str
     message: str
+
+
+@dataclass(frozen=True)
+class RecordingPaused:
+    """Why usage is not being written right now (the librarian panel warns)."""
+
+    #: "full": the disk (or a quota) has no room; "unwritable": read-only or failing.
+    trouble: DiskTrouble
+    #: The data folder on the disk in question.
+    folder: Path
+    #: The error as the OS or SQLite put it (English, for the log).
+    detail: str
+    since: datetime
 
 
 @dataclass(frozen=True)
@@ -87,6 +125,7 @@ class UsageStore:
         identity: str | None = None,
         retention_days: int,
         clock: WallClock = _system_clock,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.data_dir = data_dir
         #: "site/station": a database recorded for another one is moved aside at open.
@@ -94,6 +133,7 @@ class UsageStore:
         self.zone = ZoneInfo(timezone)
         self.retention_days = retention_days
         self._clock = clock
+        self._monotonic = monotonic
         self._writer = EventWriter(station)
         self._queue: queue.SimpleQueue[_Item] = queue.SimpleQueue()
         self._ready = threading.Event()
@@ -109,12 +149,33 @@ class UsageStore:
         self.purged: PurgeResult | None = None
         #: Events that could not be written (logged); 0 in a healthy kiosk.
         self.dropped = 0
+        #: Set while the disk takes no writes; None when recording runs.
+        self.recording_paused: RecordingPaused | None = None
+        self.max_pending = MAX_PENDING
+        # Owned by the writer thread: events not yet written, oldest first, and the
+        # newest heartbeat of each session that arrived while recording was paused.
+        self._pending: deque[UsageEvent] = deque()
+        self._heartbeats: dict[str, SessionHeartbeat] = {}
+        self._engine: Engine | None = None
+        self._failed_retries = 0
+        self._retry_at = 0.0
+        self._dropped_while_paused = 0
 
     @classmethod
-    def open(cls, data_dir: Path, config: Config, *, clock: WallClock | None = None) -> UsageStore:
+    def open(
+        cls,
+        data_dir: Path,
+        config: Config,
+        *,
+        clock: WallClock | None = None,
+        monotonic: Callable[[], float] | None = None,
+    ) -> UsageStore:
         """Open (creating if needed) the store in `data_dir` and start its writer thread.
 
-        Raises UsageStoreError (DataFolderError, DatabaseTooNewError, UsageDatabaseError)."""
+        A full, read-only or failing disk does not raise: the store opens with recording
+        paused (see `recording_paused`). Other problems raise UsageStoreError
+        (DataFolderError, DatabaseTooNewError, UsageDatabaseError). `monotonic` times the
+        retries while recording is paused (tests pass a fake one)."""
         store = cls(
             data_dir,
             station=config.station.id,
@@ -122,6 +183,7 @@ class UsageStore:
             identity=f"{config.site.id}/{config.station.id}",
             retention_days=config.usage.retention_days,
             clock=clock or _system_clock,
+            monotonic=monotonic or time.monotonic,
         )
         store._start()
         return store
@@ -147,12 +209,19 @@ class UsageStore:
     # ----- extras for the shell and tests ----------------------------------------------
 
     def flush(self, timeout: float | None = None) -> bool:
-        """Wait until every event recorded so far is committed; False on timeout."""
+        """Wait until every event recorded so far is committed — or, while recording is
+        paused, kept in memory (`pending`); False on timeout. A retry that is due (see
+        `monotonic`) happens first."""
         if self._closed:
             return True
         marker = _Flush(threading.Event())
         self._queue.put(marker)
         return marker.done.wait(timeout)
+
+    @property
+    def pending(self) -> int:
+        """Events waiting in memory for the disk (0 when recording runs)."""
+        return len(self._pending) + len(self._heartbeats)
 
     def problems(self) -> list[ProblemNote]:
         """Problems not yet dismissed, oldest first (read at open; cheap to call)."""
@@ -176,22 +245,25 @@ class UsageStore:
             raise self._startup_error
 
     def _run(self) -> None:
-        engine: Engine | None = None
         try:
-            engine = self._open_database()
-        except UsageStoreError as exc:
-            self._startup_error = exc
-        except Exception as exc:  # anything else must still reach open(), as a clear error
-            log.exception("usage: cannot open the store in %s", self.data_dir)
-            self._startup_error = UsageDatabaseError(self.data_dir / "usage.db", repr(exc))
+            self._engine = self._open_database()
+        except Exception as exc:
+            if disk_trouble(exc) is not None:
+                self._pause(exc)  # the kiosk starts anyway; the database comes later
+            elif isinstance(exc, UsageStoreError):
+                self._startup_error = exc
+            else:  # anything else must still reach open(), as a clear error
+                log.exception("usage: cannot open the store in %s", self.data_dir)
+                self._startup_error = UsageDatabaseError(self.data_dir / "usage.db", repr(exc))
         finally:
             self._ready.set()
-        if engine is None:
+        if self._startup_error is not None:
             return
         try:
-            self._serve(engine)
+            self._serve()
         finally:
-            engine.dispose()
+            if self._engine is not None:
+                self._engine.dispose()
 
     def _open_database(self) -> Engine:
         now = self._clock()
@@ -217,39 +289,111 @@ class UsageStore:
             raise
         return engine
 
-    def _serve(self, engine: Engine) -> None:
+    def _serve(self) -> None:
         while True:
-            items = [self._queue.get()]
+            try:
+                items = [self._queue.get(timeout=self._retry_wait())]
+            except queue.Empty:
+                self._write_pending()  # time for a retry
+                continue
             while len(items) < MAX_BATCH:
                 try:
                     items.append(self._queue.get_nowait())
                 except queue.Empty:
                     break
-            events: list[UsageEvent] = []
             for item in items:
-                if isinstance(item, _Flush | _Dismiss | _Stop):
-                    self._write(engine, events)
-                    events = []
-                    if isinstance(item, _Stop):
-                        return
-                    if isinstance(item, _Flush):
-                        item.done.set()
-                    else:
-                        self._dismiss(engine, item)
+                if isinstance(item, _Stop):
+                    self._write_pending(final=True)
+                    return
+                if isinstance(item, _Flush):
+                    self._write_pending()
+                    item.done.set()
+                elif isinstance(item, _Dismiss):
+                    self._write_pending()
+                    self._dismiss(item)
                 else:
-                    events.append(item)
-            self._write(engine, events)
+                    self._keep(item)
+            self._write_pending()
+
+    def _retry_wait(self) -> float | None:
+        """How long the writer may sleep: for ever unless recording is paused."""
+        if self.recording_paused is None:
+            return None
+        # `monotonic` may be a test's fake clock: wake now and then to look at it.
+        return min(max(self._retry_at - self._monotonic(), 0.0), RETRY_FIRST_S)
+
+    def _keep(self, event: UsageEvent) -> None:
+        if self.recording_paused is not None and isinstance(event, SessionHeartbeat):
+            # Only a session's newest sign of life matters; a long pause must not fill
+            # memory (or the log) with them.
+            self._heartbeats[event.session_id] = event
+            return
+        if len(self._pending) >= self.max_pending:
+            lost = self._pending.popleft()
+            self.dropped += 1
+            self._dropped_while_paused += 1
+            if self._dropped_while_paused == 1:
+                log.error(
+                    "usage: %d events wait for the disk, more than can be kept in memory; "
+                    "the oldest ones are dropped from now on (first: %r)",
+                    self.max_pending,
+                    lost,
+                )
+        self._pending.append(event)
+
+    def _write_pending(self, final: bool = False) -> None:
+        """Write what waits, unless recording is paused and no retry is due. At `final`
+        (closing) one last try is made, and what still cannot be written is lost."""
+        paused = self.recording_paused is not None
+        due = not paused or self._monotonic() >= self._retry_at
+        # While paused, a due retry runs even with nothing waiting: a database that could
+        # not be opened at start is opened as soon as it can, and the panel's warning ends.
+        if (due and (paused or self.pending)) or (final and self.pending):
+            self._try_writing()
+        if final and self.pending:
+            lost = self.pending
+            self.dropped += lost
+            log.error(
+                "usage: %d events could not be written before the kiosk stopped "
+                "(the disk still takes no writes) and are lost",
+                lost,
+            )
+            self._pending.clear()
+            self._heartbeats.clear()
+
+    def _try_writing(self) -> None:
+        try:
+            if self._engine is None:
+                self._engine = self._open_database()
+                log.info("usage: the database in %s is open", self.data_dir)
+            while self._pending:
+                batch = list(islice(self._pending, MAX_BATCH))
+                self._write(self._engine, batch)
+            if self._heartbeats:
+                self._write(self._engine, list(self._heartbeats.values()))
+                self._heartbeats.clear()
+        except Exception as exc:
+            if disk_trouble(exc) is None:
+                # Not the disk, and not one event (those are handled in `_write`): keep
+                # everything and try again later rather than lose it.
+                log.exception("usage: could not write to the database in %s", self.data_dir)
+            self._pause(exc)
+            return
+        if self.recording_paused is not None:
+            self._resume()
 
     def _write(self, engine: Engine, events: list[UsageEvent]) -> None:
-        if not events:
-            return
+        """Commit `events` and take them off `_pending` (when they are there). An event
+        that does not fit is dropped and counted; disk trouble raises and keeps them all."""
         try:
             with Session(engine) as db, db.begin():
                 dirty = DirtyHours()
                 for event in events:
                     self._writer.apply(db, event, dirty)
                 dirty.refresh(db, self.zone)
-        except Exception:
+        except Exception as exc:
+            if disk_trouble(exc) is not None:
+                raise
             if len(events) > 1:
                 # Find the one event that cannot be written; keep all the others.
                 for event in events:
@@ -257,10 +401,50 @@ class UsageStore:
                 return
             self.dropped += 1
             log.exception("usage: could not write %r; dropped", events[0])
+        for event in events:
+            if self._pending and self._pending[0] is event:
+                self._pending.popleft()
 
-    def _dismiss(self, engine: Engine, item: _Dismiss) -> None:
+    def _pause(self, exc: BaseException) -> None:
+        self._failed_retries += 1
+        delay = min(RETRY_FIRST_S * 2 ** (self._failed_retries - 1), RETRY_MAX_S)
+        self._retry_at = self._monotonic() + delay
+        # A fresh connection for the retry: the old one may be left in a failed state.
+        if self._engine is not None:
+            self._engine.dispose()
+        found = find_disk_trouble(exc)
+        trouble, cause = found if found is not None else ("unwritable", exc)
+        if self.recording_paused is not None:
+            log.debug("usage: still no writes (%s); next try in %.0f s", cause, delay)
+            return
+        self.recording_paused = RecordingPaused(trouble, self.data_dir, str(cause), self._clock())
+        self._dropped_while_paused = 0
+        log.warning(
+            "usage: recording paused: the disk holding %s takes no writes (%s). Events wait "
+            "in memory (up to %d) and are written when it does again; next try in %.0f s",
+            self.data_dir,
+            cause,
+            self.max_pending,
+            delay,
+        )
+
+    def _resume(self) -> None:
+        paused = self.recording_paused
+        self.recording_paused = None
+        self._failed_retries = 0
+        if paused is not None:
+            log.warning(
+                "usage: recording resumed in %s (paused since %s); %d events were lost meanwhile",
+                self.data_dir,
+                paused.since.isoformat(timespec="seconds"),
+                self._dropped_while_paused,
+            )
+
+    def _dismiss(self, item: _Dismiss) -> None:
+        if self._engine is None:
+            return  # the database is not open yet; shown again until it is dismissed then
         try:
-            with Session(engine) as db, db.begin():
+            with Session(self._engine) as db, db.begin():
                 db.execute(
                     update(Problem)
                     .where(Problem.id == item.problem_id)

@@ -1,13 +1,17 @@
-"""`kiosk run` brings a killed shell back, and the interrupted session is closed as crash."""
+"""`kiosk run` brings a killed shell back (the interrupted session is closed as crash), backs
+off on a crash loop without ever giving up on it, stops only for a bad config, and keeps
+serving on a full data disk."""
 
 from __future__ import annotations
 
 import os
+import resource
 import signal
 import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -105,3 +109,183 @@ def test_five_quick_crashes_pause_on_the_out_of_order_screen(tmp_path: Path) -> 
 def test_a_refused_start_is_not_restarted(tmp_path: Path) -> None:
     refuse = [sys.executable, "-c", "raise SystemExit(2)"]
     assert Supervisor(refuse).run() == 2
+
+
+class FakeTime:
+    """The supervisor's clock and sleep: time moves only while it waits."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def test_repeated_crashes_back_off_longer_each_round_and_never_give_up(tmp_path: Path) -> None:
+    log = tmp_path / "starts"
+    crash = [sys.executable, "-c", f"open({str(log)!r}, 'a').write('x'); raise SystemExit(3)"]
+    # The out-of-order screen cannot stay up either (say the display is gone): its wait is
+    # still waited out, never skipped into a tight restart loop.
+    pause = [sys.executable, "-c", f"open({str(log)!r}, 'a').write('P'); raise SystemExit(1)"]
+    fake = FakeTime()
+    supervisor = Supervisor(
+        crash,
+        pause,
+        max_crashes=3,
+        window_s=60,
+        backoff_s=10,
+        max_backoff_s=40,
+        clock=fake.clock,
+    )
+
+    def sleep(seconds: float) -> None:
+        fake.sleep(seconds)
+        if len(supervisor.pauses) == 5:
+            supervisor.stopping = True  # as a SIGTERM would
+
+    supervisor.sleep = sleep
+    assert supervisor.run() == 0
+    assert log.read_text() == "xxxP" * 5
+    assert supervisor.pauses == [10, 20, 40, 40, 40]
+    assert supervisor.restarts == 15
+    assert fake.now >= 10 + 20 + 40 + 40
+
+
+def test_a_shell_that_served_a_while_before_each_crash_is_restarted_at_once(
+    tmp_path: Path,
+) -> None:
+    log = tmp_path / "starts"
+    crash = [sys.executable, "-c", f"open({str(log)!r}, 'a').write('x'); raise SystemExit(1)"]
+    supervisor = Supervisor(crash, None, max_crashes=3, window_s=60, backoff_s=10)
+    fake = FakeTime()
+
+    def clock() -> float:
+        fake.now += 61  # every run lasted more than a minute
+        if log.exists() and len(log.read_text()) >= 8:
+            supervisor.stopping = True
+        return fake.now
+
+    supervisor.clock = clock
+    supervisor.sleep = fake.sleep
+    assert supervisor.run() == 0
+    assert log.read_text() == "x" * 8
+    assert supervisor.pauses == []
+
+
+def test_a_bad_config_still_stops_kiosk_run_with_status_2(tmp_path: Path) -> None:
+    bad = tmp_path / "config.yaml"
+    bad.write_text("session: {idle_timeout_s: 1}\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk", "run", "--config", str(bad)],
+        env=dict(os.environ, KIOSK_DATA_DIR=str(tmp_path / "data")),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert "idle_timeout_s" in result.stderr
+
+
+def _children(pid: int) -> list[int]:
+    text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    return [int(p) for p in text.split()]
+
+
+def test_kiosk_run_on_a_full_data_disk_keeps_serving_and_records_once_space_returns(
+    tmp_path: Path,
+) -> None:
+    """A real full disk, without root tricks: a file-size limit of one byte (SIGXFSZ
+    ignored) makes every write in the data folder fail as a full disk does (EFBIG)."""
+    data = tmp_path / "data"
+    data.mkdir()
+    env = dict(
+        os.environ,
+        SDL_VIDEODRIVER="dummy",
+        SDL_AUDIODRIVER="dummy",
+        PYGAME_HIDE_SUPPORT_PROMPT="1",
+        KIOSK_DATA_DIR=str(data),
+    )
+
+    def disk_full() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1, resource.RLIM_INFINITY))
+
+    supervisor = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "run", "--windowed", "--size", "800x600"],
+        env=env,
+        stdout=subprocess.DEVNULL,  # not a file: the size limit would hit it too
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=disk_full,
+    )
+    lines: list[str] = []
+    paused = threading.Event()
+
+    def read_stderr() -> None:  # to the end: a full pipe would block the kiosk
+        assert supervisor.stderr is not None
+        for line in supervisor.stderr:
+            lines.append(line)
+            if "recording paused" in line:
+                paused.set()
+
+    reader = threading.Thread(target=read_stderr, daemon=True)
+    reader.start()
+    try:
+        assert paused.wait(timeout=60), "".join(lines)
+        assert supervisor.poll() is None, "".join(lines)
+        [shell] = _children(supervisor.pid)
+        # Space returns (for the shell): the store's next retry, 10 s on, writes by itself.
+        resource.prlimit(shell, resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY,) * 2)
+        deadline = time.monotonic() + 60
+        while not _has_sessions_table(data / "usage.db"):
+            assert time.monotonic() < deadline, "recording never resumed"
+            assert supervisor.poll() is None
+            time.sleep(0.5)  # polling a real process
+        assert _children(supervisor.pid) == [shell]  # the same shell all along
+        supervisor.send_signal(signal.SIGTERM)
+        assert supervisor.wait(timeout=60) == 0
+    finally:
+        if supervisor.poll() is None:  # a failed test leaves no kiosk behind
+            for pid in _children(supervisor.pid):
+                os.kill(pid, signal.SIGKILL)
+            supervisor.kill()
+            supervisor.wait()
+        reader.join(timeout=30)
+    assert not any("refused to start" in line for line in lines)
+
+
+def _has_sessions_table(db_path: Path) -> bool:
+    if not db_path.exists():
+        return False
+    try:
+        with sqlite3.connect(db_path) as db:
+            return bool(
+                db.execute("SELECT 1 FROM sqlite_master WHERE name = 'sessions'").fetchall()
+            )
+    except sqlite3.Error:
+        return False
+
+
+def test_the_supervisor_process_loads_no_pygame_and_no_database_libraries(
+    tmp_path: Path,
+) -> None:
+    """`kiosk run`'s parent lives as long as the kiosk: every library it loads is memory
+    the library PC pays all day (it was 66 MB with SQLAlchemy and Alembic, 33 MB without)."""
+    script = (
+        "import sys, kiosk.cli, kiosk.supervisor\n"
+        "def report(self):\n"
+        "    heavy = ('pygame', 'sqlalchemy', 'alembic', 'PIL', 'babel', 'httpx')\n"
+        "    print(sorted(m for m in heavy if m in sys.modules))\n"
+        "    return 0\n"
+        "kiosk.supervisor.Supervisor.run = report\n"
+        "sys.exit(kiosk.cli.main(['run', '--windowed']))\n"
+    )
+    env = {**os.environ, "KIOSK_DATA_DIR": str(tmp_path), "SDL_VIDEODRIVER": "dummy"}
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"

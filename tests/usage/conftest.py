@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from usage_helpers import NOW, OpenStore, fixed_clock, riga_config
+from usage_helpers import NOW, FullDisk, OpenStore, fixed_clock, riga_config
 
 from kiosk.config import Config
 from kiosk.usage import UsageStore
@@ -34,3 +34,11 @@ def open_store(data_dir: Path) -> Iterator[OpenStore]:
     yield _open
     for store in opened:
         store.close()
+
+
+@pytest.fixture
+def full_disk() -> Iterator[FullDisk]:
+    """`full_disk.fill()` / `.free()`: the usage database as on a full disk, and back."""
+    disk = FullDisk()
+    yield disk
+    disk.remove()

@@ -9,6 +9,7 @@ import kiosk.usage
 EXPECTED = {
     "DB_FILENAME",
     "DataFolderError",
+    "DatabaseReport",
     "DatabaseTooNewError",
     "NoUsageDatabase",
     "Outbox",
@@ -16,12 +17,15 @@ EXPECTED = {
     "PendingRow",
     "ProblemNote",
     "RecentUsage",
+    "RecordingPaused",
     "SyncState",
     "UsageDatabaseError",
     "UsageStore",
     "UsageStoreError",
     "add_stats_arguments",
+    "check_database",
     "database_path",
+    "disk_trouble",
     "mark_exported",
     "purge",
     "rebuild_totals",
@@ -45,6 +49,7 @@ def test_usage_store_offers_the_sink_protocol() -> None:
         "data_dir",
         "config",
         "clock",
+        "monotonic",
     ]
 
 

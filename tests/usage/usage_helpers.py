@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Engine, event
+
 from kiosk.config import Config, parse_config
 from kiosk.usage import UsageStore
 
@@ -131,3 +133,30 @@ def reference_totals(db_path: Path, timezone: str) -> tuple[Totals, Totals]:
         return result
 
     return combine(session_counts, session_us), combine(run_counts, run_us)
+
+
+class FullDisk:
+    """Makes the usage database behave as on a full disk, for as long as `full` is set.
+
+    Every SQLite connection checked out of an engine's pool gets ``PRAGMA max_page_count``
+    pinned to the file's current size (SQLite never sets it lower), so a write that needs
+    one more page fails with SQLITE_FULL, "database or disk is full" — exactly what SQLite
+    reports when the disk itself is full. A database not created yet cannot be created at
+    all. `free()` lifts the limit again. Call `remove()` when done (the fixtures do)."""
+
+    def __init__(self) -> None:
+        self.full = False
+        event.listen(Engine, "checkout", self._on_checkout)
+
+    def _on_checkout(self, dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        limit = 1 if self.full else 1_073_741_823  # SQLite's default maximum
+        dbapi_connection.execute(f"PRAGMA max_page_count = {limit}")
+
+    def fill(self) -> None:
+        self.full = True
+
+    def free(self) -> None:
+        self.full = False
+
+    def remove(self) -> None:
+        event.remove(Engine, "checkout", self._on_checkout)
