@@ -4,8 +4,9 @@
 ; Linux machine. docs/install-windows.md says what was verified where.
 ;
 ; Build, on Windows, after `scripts/build-bundle OUT` (Git Bash) has made OUT\telpa:
-;   "C:\Program Files (x86)\Inno Setup 6\ISCC.exe" /DBundleDir=OUT\telpa /DAppVersion=0.1.0 installer\telpa.iss
-; which writes installer\Output\telpa-0.1.0-setup.exe.
+;   "C:\Program Files (x86)\Inno Setup 6\ISCC.exe" /DBundleDir=C:\path\to\OUT\telpa /DAppVersion=0.1.0 installer\telpa.iss
+; which writes installer\Output\telpa-0.1.0-setup.exe. A relative BundleDir is taken from
+; this file's folder (the default, ..\out\telpa, is the checkout's out\telpa).
 ;
 ; What it does:
 ; - installs the one-folder bundle (kiosk.exe for IT staff's commands, telpa.exe: the same
