@@ -1,5 +1,5 @@
 """The standalone bundle for PCs without Python (installer/telpa.spec): built once per test
-session by `scripts/build-bundle`, exactly as IT staff or CI build it, moved to a folder
+run by `scripts/build-bundle`, exactly as IT staff or CI build it, moved to a folder
 outside the checkout and run there with a PATH that holds no Python at all.
 
 Slow-ish (the build takes about a minute here: a virtualenv, the wheel, PyInstaller) but
@@ -22,6 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from kiosk import __version__
 from kiosk.media import ExportJob, probe
 from tests.media.conftest import FILM_FPS, FILM_FRAMES, make_film
 from tests.test_package import (
@@ -101,7 +102,7 @@ def test_the_bundle_checks_its_packs_and_survives_the_monkey_without_python(
 ) -> None:
     before = _snapshot(station.bundle)
     version = station.kiosk("--version")
-    assert version.stdout.strip() == "Telpa 0.1.0", version.stderr
+    assert version.stdout.strip() == f"Telpa {__version__}", version.stderr
 
     check = station.kiosk("content", "check")
     assert check.returncode == 0, check.stdout + check.stderr
