@@ -25,7 +25,7 @@ message, the run is recorded as `error` and the traceback goes to the log.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar, Literal
@@ -177,6 +177,34 @@ class ActivityContext:
     def play_sound(self, name: str) -> None:
         """One of: tap, flip, good, try-again, success. Silent where sound is off."""
         self.ui.sounds.play(name)
+
+    def say(self, text: str, lang: str | None = None) -> None:
+        """Read `text` aloud (in `lang`, default the child's language), replacing what is
+        being said. Returns at once; silent where there is no sound device or speech is
+        off. Give the text exactly as shown, so a pack's recorded clip is found."""
+        voice = self.ui.voice
+        if voice is not None:
+            voice.say(text, lang or self.lang)
+
+    def stop_speaking(self) -> None:
+        """Stop reading aloud (the child moved on). The shell also stops it on leaving."""
+        voice = self.ui.voice
+        if voice is not None:
+            voice.stop()
+
+    def warm_speech(self, texts: Iterable[str], lang: str | None = None) -> None:
+        """Prepare the voice of texts the child will soon meet (the next question and its
+        answers), in the background, so `say` starts them at once."""
+        voice = self.ui.voice
+        if voice is not None:
+            voice.warm(texts, lang or self.lang)
+
+    @property
+    def reads_aloud(self) -> bool:
+        """Whether questions should be read out by themselves, without a tap (the
+        youngest age band, or wherever the site turns it on: `sound.read_aloud`)."""
+        voice = self.ui.voice
+        return voice is not None and voice.reads_aloud(self.session.age_band)
 
     def open_camera(self, size: tuple[int, int] = (640, 480)) -> CameraSource | None:
         """The first camera that really delivers pictures, not yet started; None (logged)

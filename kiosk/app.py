@@ -34,6 +34,7 @@ from kiosk.input import InputEvent, InputTranslator, KeyEvent
 from kiosk.librarian.access import HOLD_S, HOLD_VISIBLE_AFTER_S, GroupClock, UnlockGesture
 from kiosk.librarian.pin import PinCheck
 from kiosk.packs.library import PackLibrary, PackPictures
+from kiosk.packs.models import Pack
 from kiosk.paths import ASSETS, CONTENT, LIBRARY_PACKS_DIR
 from kiosk.scenes.base import Scene
 from kiosk.scenes.common import group_badge_rect, librarian_corner
@@ -49,6 +50,7 @@ from kiosk.ui.text import TextRenderer
 from kiosk.ui.theme import BAD, FOCUS, WHITE, Metrics, darken
 from kiosk.ui.widgets import UI
 from kiosk.usage.stats import RecentUsage, empty_recent_usage, recent_usage
+from kiosk.voice.service import VoiceService
 
 log = logging.getLogger(__name__)
 
@@ -213,6 +215,11 @@ class App:
         self.pictures = PackPictures(
             self.packs, self.ui.images, budget_for((width, height), screens=2.0)
         )
+        #: Reading texts aloud; does nothing without a sound device (kiosk.voice).
+        self.voice = VoiceService.from_config(
+            config.sound, data_folder, self._packs_with_folders, ASSETS / "voice"
+        )
+        self.ui.voice = self.voice
         self.pins = PinCheck.for_station(config, data_folder)
         self.unlock = UnlockGesture(lambda: librarian_corner(self.ui.metrics))
         self.group_clock: GroupClock | None = None
@@ -251,6 +258,10 @@ class App:
         #: The first screen: attract, or out of order (the supervisor's pause).
         self.start_scene = "attract"
 
+    def _packs_with_folders(self) -> list[tuple[Pack, Path]]:
+        folders = self.packs.folders
+        return [(pack, folders[pack.pack]) for pack in self.packs.ready()]
+
     # ----- what scenes may ask (the Shell protocol) -------------------------------------
 
     def now(self) -> float:
@@ -260,6 +271,7 @@ class App:
         return self.clock.wall()
 
     def go(self, name: str, **kwargs: Any) -> None:
+        self.voice.stop()  # the child moved on: what was being read no longer matters
         # The whole screen changes: whatever the librarian did next decides the language.
         self._child_language = None
         leaving_activity = False
@@ -461,6 +473,7 @@ class App:
             self._last_heartbeat = now
             self.sessions.heartbeat()
         self._update_librarian(now)
+        self.voice.update()
         idle_for = now - self._last_input
         top = self.top
         if (
@@ -734,6 +747,7 @@ class App:
         for scene in reversed(self.stack):
             self._safely(scene.on_exit, f"{type(scene).__name__}.on_exit")
         self.stack.clear()
+        self.voice.close()
         if self.sync is not None:
             self.sync.stop()
         self.sink.close()

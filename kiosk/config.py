@@ -99,6 +99,32 @@ class DisplayConfig(_Section):
 class SoundConfig(_Section):
     enabled: bool = Field(True, description="Play sounds (always off without a sound device).")
     volume: float = Field(0.6, ge=0.0, le=1.0, description="Volume from 0.0 to 1.0.")
+    speech: bool = Field(
+        True, description="Read texts aloud (speaker buttons; off for a silent reading room)."
+    )
+    speech_volume: float = Field(
+        1.0, ge=0.0, le=1.0, description="Volume of the reading voice, from 0.0 to 1.0."
+    )
+    speech_rate: int = Field(
+        140, ge=80, le=300, description="Speed of the synthetic voice in words per minute."
+    )
+    speech_pitch: int = Field(
+        50, ge=0, le=99, description="Pitch of the synthetic voice, 0 (low) to 99 (high)."
+    )
+    speech_ducking: float = Field(
+        0.3,
+        ge=0.0,
+        le=1.0,
+        description="Volume of the other sounds while the voice speaks (1.0: not lowered).",
+    )
+    read_aloud: Literal["off", "youngest", "always"] = Field(
+        "youngest",
+        description="Read questions out by themselves: off, for the youngest age band "
+        "(6-8) only, or always.",
+    )
+    speech_cache_mb: int = Field(
+        50, ge=1, le=2000, description="Megabytes of synthesised speech kept on disk."
+    )
 
 
 class StorageConfig(_Section):

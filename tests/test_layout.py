@@ -176,6 +176,15 @@ def test_no_text_overflows_and_buttons_stay_on_screen(
                 if a.rect.colliderect(b.rect)
             ]
             assert overlapping == [], name
+            # A section heading (the launcher's Play / Create) under a tile is an overlap too.
+            headings = getattr(kiosk.app.top, "headings", [])
+            covered = [
+                (heading, button.id)
+                for heading, rect in headings
+                for button in kiosk.buttons()
+                if rect.colliderect(button.rect)
+            ]
+            assert covered == [], f"{name}: {covered}"
         assert kiosk.app.errors == 0
 
 

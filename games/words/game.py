@@ -1,14 +1,16 @@
 """Word builder: spell the word for a picture from letter tiles, in the child's language.
 
-Level 1 gives short words with the first letter in place and a faint hint in every slot;
+Level 1 gives short words with the first letter in place and a faint hint of the next
+letter to find (only the next one: the child still builds the word);
 level 2 longer words among a few extra letters; level 3 long words among more extras.
 The extras are mostly the "twins" of the word's letters (s/š, a/ā, e/ę/ė, b/d): telling
 them apart is what the game teaches. A tap puts a tile into the next empty slot, a tile
 can also be dragged onto a slot, and a tap on a filled slot sends its letter back. On the
 keyboard, typing a letter places it, arrows/Tab and Enter choose tiles, Backspace takes
-the last letter back. A full word is checked at once: right, and the picture celebrates;
-wrong, and only the wrong letters wiggle back. The score is the number of words spelt
-without a wrong try; the stars at the end show it."""
+the last letter back. A letter is checked as it lands: the wrong one wiggles, a short
+message says to try another, and it goes back to its place; a full word celebrates with
+its picture. The score is the number of words spelt without a wrong try; the stars at the
+end show it."""
 
 from __future__ import annotations
 
@@ -35,6 +37,8 @@ PLACE_S = 0.16
 WIGGLE_S = 0.6
 RETURN_S = 0.3
 CELEBRATE_S = 1.6
+#: How long "not this letter" stays under the word after a wrong letter.
+MESSAGE_S = 2.4
 #: The pack a librarian writes for this game, used when it exists.
 SPELLING_PACK = "spelling"
 
@@ -54,6 +58,9 @@ class Tile:
     glide_s: float = PLACE_S
     wiggle_at: float | None = None
     drag_center: tuple[int, int] | None = None
+    #: Where the tile was painted since it was last touched: a moving tile must repaint
+    #: what it left behind.
+    drawn: pygame.Rect | None = None
 
 
 def stars_for(score: int, words: int) -> int:
@@ -92,6 +99,8 @@ class WordBuilder(Activity):
         self.solved_at: float | None = None
         #: Whether the word now being built had a wrong try (it then does not score).
         self.mistake = False
+        #: When the last wrong letter was placed (the short message shows for a while).
+        self.wrong_at: float | None = None
         self.won_at = 0.0
         self.words = self._available_words()
         self.phase: Phase = "choose" if self.words else "empty"
@@ -146,6 +155,7 @@ class WordBuilder(Activity):
         self.controls.new_word()
         self.mistake = False
         self.solved_at = None
+        self.wrong_at = None
         self.ctx.invalidate()
 
     def _layout_word(self, slots: int, tiles: int) -> None:
@@ -205,8 +215,12 @@ class WordBuilder(Activity):
         return dest
 
     def touch_tile(self, tile: Tile) -> None:
+        """Repaint `tile` where it is now and where it was last painted (with its shadow)."""
         reach = self.looks.shadow_reach() + self.ctx.ui.metrics.px(16)
         self.ctx.invalidate(self.rect_of(tile).inflate(2 * reach, 2 * reach))
+        if tile.drawn is not None:
+            self.ctx.invalidate(tile.drawn.inflate(2 * reach, 2 * reach))
+            tile.drawn = None
 
     def glide(self, tile: Tile, seconds: float) -> None:
         tile.glide_from = self.rect_of(tile)
@@ -225,20 +239,41 @@ class WordBuilder(Activity):
             slot = next((i for i, t in enumerate(self.slots) if t is None), None)
         if slot is None or tile.slot is not None or tile.given:
             return
-        held = self.slots[slot]
-        if held is not None:
-            if held.given:
-                return
-            self.send_home(held)
+        if self.slots[slot] is not None:
+            # Only right letters stay in the word: the one there needs no replacing.
+            if tile.drag_center is not None:
+                self.drop(tile)
+            return
         self.touch_tile(tile)
         self.glide(tile, PLACE_S)
         tile.slot = slot
         self.slots[slot] = tile
         self.touch_tile(tile)
-        self.ctx.play_sound("tap")
+        self._touch_slots()
         self.controls.placed(tile)
-        if all(t is not None for t in self.slots):
+        if tile.letter != self.word.text[slot]:
+            self._reject(tile)
+        elif all(t is not None for t in self.slots):
             self._check()
+        else:
+            self.ctx.play_sound("tap")
+
+    def _reject(self, tile: Tile) -> None:
+        """A wrong letter shakes where it landed, a short message says so, then it goes back."""
+        self.mistake = True
+        self.ctx.play_sound("try-again")
+        tile.style = "wrong"
+        tile.wiggle_at = self.time
+        self.touch_tile(tile)
+        self.wrong_at = self.time
+        self.ctx.invalidate(self.screens.message_rect())
+
+    def hint_slot(self) -> int | None:
+        """The slot whose letter shows faintly: on a helped level, the next one to fill (a
+        wrong letter shaking there does not move the hint on)."""
+        if not LEVELS[self.level - 1].helped:
+            return None
+        return next((i for i, t in enumerate(self.slots) if t is None or t.style == "wrong"), None)
 
     def send_home(self, tile: Tile, seconds: float = PLACE_S) -> None:
         if tile.slot is None or tile.given:
@@ -249,17 +284,15 @@ class WordBuilder(Activity):
         tile.slot = None
         tile.style = "plain"
         self.touch_tile(tile)
+        self._touch_slots()
+
+    def _touch_slots(self) -> None:
+        """The faint hint moves to the next empty slot when a letter comes or goes."""
+        if self.slot_rects and LEVELS[self.level - 1].helped:
+            self.ctx.invalidate(self.slot_rects[0].unionall(self.slot_rects))
 
     def _check(self) -> None:
-        wrong = [t for i, t in enumerate(self.slots) if t and t.letter != self.word.text[i]]
-        if wrong:
-            self.mistake = True
-            self.ctx.play_sound("try-again")
-            for tile in wrong:
-                tile.style = "wrong"
-                tile.wiggle_at = self.time
-                self.touch_tile(tile)
-            return
+        """The word is full, and every letter was checked as it landed: celebrate."""
         for tile in self.slots:
             if tile is not None:
                 tile.style = "good"
@@ -269,6 +302,7 @@ class WordBuilder(Activity):
             self.ctx.set_score(self.score)
         self.ctx.play_sound("good")
         self.solved_at = self.time
+        self.ctx.invalidate(self.screens.progress_rect())  # this word's dot turns green
 
     @property
     def busy(self) -> bool:
@@ -295,6 +329,9 @@ class WordBuilder(Activity):
             return
         if self.phase != "play":
             return
+        if self.wrong_at is not None and self.time - self.wrong_at >= MESSAGE_S:
+            self.wrong_at = None
+            self.ctx.invalidate(self.screens.message_rect())
         for tile in self.tiles:
             if tile.wiggle_at is not None:
                 self.touch_tile(tile)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pygame
 
 from games.words.letters import LEVELS
-from kiosk.api import Button, ButtonGroup, round_end_buttons, theme
+from kiosk.api import Button, ButtonGroup, draw, round_end_buttons, theme
 
 if TYPE_CHECKING:
     from games.words.game import Tile, WordBuilder
@@ -104,10 +104,10 @@ class Screens:
         reach = looks.shadow_reach()
         if clip.colliderect(self.celebration_rect()):
             self._draw_picture(surface)
-        helped = LEVELS[game.level - 1].helped
+        hint_slot = game.hint_slot()
         for i, rect in enumerate(game.slot_rects):
             if clip.colliderect(rect):
-                hint = game.word.text[i] if helped else None
+                hint = game.word.text[i] if i == hint_slot else None
                 surface.blit(looks.slot(game.side, hint), rect)
         for tile in game.tiles:
             if (tile.slot is not None or tile.drag_center is not None) and clip.colliderect(
@@ -134,13 +134,49 @@ class Screens:
                     width=ring,
                     border_radius=game.side // 5 + ring,
                 )
-        self._draw_progress(surface, clip)
+        if game.wrong_at is not None:
+            self._draw_message(surface, clip)
+        else:
+            self._draw_progress(surface, clip)
+
+    def progress_rect(self) -> pygame.Rect:
+        """The row of dots, one per word of the round."""
+        step = self.ctx.ui.metrics.px(30)
+        return pygame.Rect(0, self.game.dots_y - step, self.ctx.area.right, 2 * step)
+
+    def message_rect(self) -> pygame.Rect:
+        """Where "not this letter" shows, in place of the progress dots."""
+        m = self.ctx.ui.metrics
+        area = self.ctx.area
+        rect = pygame.Rect(0, 0, min(area.width - 2 * m.margin, m.px(760)), m.px(52))
+        rect.center = (area.centerx, self.game.dots_y)
+        return rect
+
+    def _draw_message(self, surface: pygame.Surface, clip: pygame.Rect) -> None:
+        rect = self.message_rect()
+        if not clip.colliderect(rect):
+            return
+        m = self.ctx.ui.metrics
+        text = self.ctx.ui.text.fit(
+            self.ctx.gettext("Not this letter. Try another one!"),
+            (rect.width - 2 * m.px(20), rect.height - m.px(8)),
+            m.font_size("body"),
+            theme.INK,
+            weight="bold",
+            max_lines=1,
+        )
+        pill = draw.rounded_card(
+            (text.get_width() + 2 * m.px(20), rect.height), rect.height // 2, theme.WHITE
+        )
+        surface.blit(pill, pill.get_rect(center=rect.center))
+        surface.blit(text, text.get_rect(center=rect.center))
 
     def _draw_tile(
         self, surface: pygame.Surface, tile: Tile, clip: pygame.Rect, reach: int
     ) -> None:
         rect = self.game.rect_of(tile)
         if clip.colliderect(rect.inflate(2 * reach, 2 * reach)):
+            tile.drawn = rect if tile.drawn is None else tile.drawn.union(rect)
             look = self.game.looks.tile(tile.letter, self.game.side, tile.style)
             surface.blit(look, rect.move(-reach, -reach))
 
@@ -182,7 +218,7 @@ class Screens:
         count = len(game.round_words)
         step = m.px(30)
         left = self.ctx.area.centerx - (count - 1) * step // 2
-        if not clip.colliderect(pygame.Rect(0, game.dots_y - step, surface.get_width(), 2 * step)):
+        if not clip.colliderect(self.progress_rect()):
             return
         for i in range(count):
             if i < game.index or (i == game.index and game.solved_at is not None):

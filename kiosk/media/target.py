@@ -1,15 +1,19 @@
-"""The export's target file and its errors.
+"""The export's target file, its name and its errors.
 
-`PartFile` writes `<out>.part` and renames it to `<out>` only once it is complete and on
-disk; `ExportError` carries a stable code the librarian panel translates (the codes are
-listed in kiosk/media/export.py).
+`export_name` names the file after the creation's kind and the moment it was made, in the
+site's local time (what the review screen shows), so a librarian finds "film-20261126-1015…"
+next to the time she saw. `PartFile` writes `<out>.part` and renames it to `<out>` only
+once it is complete and on disk; `ExportError` carries a stable code the librarian panel
+translates (the codes are listed in kiosk/media/export.py).
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import re
 import threading
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import IO
 
@@ -41,6 +45,16 @@ def stderr_error(text: str, path: Path) -> ExportError:
     if any(reason in text for reason in unwritable):  # the last: a stick pulled out
         return ExportError("target_readonly", f"{path} cannot be written")
     return ExportError("encoder_failed", f"ffmpeg could not make {path}:\n{text[-1500:]}")
+
+
+def export_name(kind: str, created: datetime, zone: tzinfo, creation_id: str, fmt: str) -> str:
+    """A safe file name for a creation's export, stamped in the site's local time, e.g.
+    'film-20261126-121500-a1b2c3.mp4'; the creation id's random end keeps two creations of
+    the same second apart."""
+    stamp = created.astimezone(zone).strftime("%Y%m%d-%H%M%S")
+    kind = re.sub(r"[^A-Za-z0-9]+", "", kind) or "creation"
+    tail = re.sub(r"[^A-Za-z0-9]+", "", creation_id.rsplit("-", 1)[-1])[:12]
+    return f"{kind}-{stamp}-{tail}.{fmt}" if tail else f"{kind}-{stamp}.{fmt}"
 
 
 class PartFile:

@@ -97,9 +97,14 @@ class _Checker:
 
 
 def read_pack(
-    folder: Path, emoji_dir: Path = ASSETS / "emoji"
+    folder: Path, emoji_dir: Path = ASSETS / "emoji", *, decode_clips: bool = False
 ) -> tuple[Pack | None, list[Problem]]:
-    """Parse and check `folder/pack.yaml`. The pack is None when it cannot be used."""
+    """Parse and check `folder/pack.yaml`. The pack is None when it cannot be used.
+
+    Sound clips are always checked for their place (a text of the pack, a path inside
+    it); `decode_clips` also decodes each one (`kiosk content check`). The kiosk does not:
+    a clip that turns out damaged when it is played gives way to the synthetic voice and is
+    listed on the librarian panel, and the pack's pictures and texts stay in use."""
     path = folder / PACK_FILE
     if not os.path.lexists(path):
         return None, [Problem(path, None, "there is no pack.yaml in this folder")]
@@ -134,6 +139,7 @@ def read_pack(
             checker.add(tuple(error["loc"]), describe_error(error))
         return None, checker.finish()
     _check_references(pack, folder, emoji_dir, checker)
+    _check_clips(pack, folder, checker, decode_clips)
     problems = checker.finish()
     return (pack if not problems else None), problems
 
@@ -251,6 +257,44 @@ def _check_file(relative: str, folder: Path, loc: Loc, checker: _Checker) -> Non
         checker.add(loc, message)
 
 
+def _check_clips(pack: Pack, folder: Path, checker: _Checker, decode: bool) -> None:
+    from kiosk.voice.clips import CLIP_SUFFIXES, MAX_CLIP_FILES, check_clip
+
+    checked: dict[str, str | None] = {}
+    for lang, clips in pack.audio.items():
+        if lang not in pack.languages:
+            checker.add(("audio", lang), f"the pack has no {lang!r} in languages:")
+            continue
+        texts = pack.texts(lang)
+        for text, relative in clips.items():
+            loc: Loc = ("audio", lang, text)
+            if text.strip() not in texts:
+                checker.add(
+                    loc,
+                    f"no {lang!r} text like this in the pack; write it exactly as it is "
+                    "written above (was the text changed after the recording?)",
+                )
+            problem = path_problem(relative)
+            if problem is None and Path(relative).suffix.lower() not in CLIP_SUFFIXES:
+                problem = f"{relative!r} is not a sound file (use .ogg or .wav)"
+            if problem is None and not decode:
+                continue
+            if problem is None:
+                key = os.path.normcase(os.path.normpath(relative))
+                if key not in checked:
+                    if len(checked) >= MAX_CLIP_FILES:
+                        checker.add(loc, f"a pack may have at most {MAX_CLIP_FILES} sound clips")
+                        return
+                    try:
+                        check_clip(folder, relative)
+                        checked[key] = None
+                    except PackFileError as exc:
+                        checked[key] = exc.message
+                problem = checked[key]
+            if problem is not None:
+                checker.add(loc, problem)
+
+
 def pack_folders(paths: list[Path]) -> list[Path]:
     """Pack folders named directly, or found one level below a content folder: every
     folder with something called pack.yaml in it (a pack.yaml that is a folder, a link or
@@ -272,9 +316,10 @@ def pack_folders(paths: list[Path]) -> list[Path]:
 
 
 def check_packs(paths: list[Path]) -> tuple[int, list[Problem]]:
-    """(number of packs read, every problem) for `kiosk content check`."""
+    """(number of packs read, every problem) for `kiosk content check`, sound clips
+    decoded and measured."""
     folders = pack_folders(paths)
     problems: list[Problem] = []
     for folder in folders:
-        problems.extend(read_pack(folder)[1])
+        problems.extend(read_pack(folder, decode_clips=True)[1])
     return len(folders), problems

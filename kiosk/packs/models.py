@@ -30,6 +30,11 @@ class _Strict(BaseModel):
 Texts = dict[Language, Annotated[str, Field(max_length=MAX_TEXT_CHARS)]]
 
 
+#: A text a clip belongs to, as the pack writes it, and the clip's path inside the pack.
+ClipText = Annotated[str, Field(min_length=1, max_length=MAX_TEXT_CHARS)]
+ClipFile = Annotated[str, Field(min_length=1, max_length=200)]
+
+
 class Picture(_Strict):
     """Either a bundled pictogram (`emoji: firefighter`, from assets/emoji) or a file in
     the pack's images/ folder (`file: images/our-visit.jpg`)."""
@@ -118,6 +123,24 @@ class Pack(_Strict):
     #: Extra memory-game modes: "picture-word" (a picture ↔ its word) and "lv-lt"
     #: (a Latvian word ↔ the same word in Lithuanian).
     memory: list[Literal["picture-word", "lv-lt"]] = Field(default_factory=list)
+    #: Recorded clips read out instead of the synthetic voice: for each language, a text
+    #: of this pack, exactly as written above, → its sound file in the pack (.ogg or .wav).
+    audio: dict[Language, dict[ClipText, ClipFile]] = Field(default_factory=dict)
+
+    def clip(self, text: str, lang: str) -> str | None:
+        """The pack's sound file for `text` in `lang` (a path inside the pack), if any."""
+        clips = self.audio.get(lang)  # type: ignore[call-overload]
+        return clips.get(text.strip()) if clips else None
+
+    def texts(self, lang: str) -> set[str]:
+        """Every text this pack shows in `lang` (what a clip may be recorded for)."""
+        found: list[Texts | None] = [self.title]
+        found += [w.text for w in self.words]
+        for question in self.questions:
+            found += [question.prompt, question.explain, *(a.text for a in question.answers)]
+        if self.sorting is not None:
+            found += [self.sorting.prompt, *(b.text for b in self.sorting.bins)]
+        return {t[lang].strip() for t in found if t and t.get(lang)}  # type: ignore[index,call-overload]
 
     def word(self, word_id: str) -> Word:
         for word in self.words:

@@ -27,9 +27,11 @@ from zoneinfo import ZoneInfo
 import pygame
 
 from kiosk.input import InputEvent
-from kiosk.media.export import ExportJob, export_filename
+from kiosk.media.export import ExportJob
+from kiosk.media.target import export_name
 from kiosk.scenes.base import Scene, Shell, is_back_key
 from kiosk.scenes.common import corner_button
+from kiosk.studio.common import duration_text
 from kiosk.studio.creations import Creation, CreationStore
 from kiosk.ui import draw
 from kiosk.ui.theme import (
@@ -437,9 +439,9 @@ class CreationsReview(Scene):
             folder.mkdir(parents=True, exist_ok=True)
         except OSError:
             pass  # the export says what is wrong with the place
-        self.job = ExportJob(
-            creation.folder, fmt, folder / export_filename(creation.id, fmt)
-        ).start()
+        zone = ZoneInfo(self.shell.config.site.timezone)
+        name = export_name(creation.kind, creation.created, zone, creation.id, fmt)
+        self.job = ExportJob(creation.folder, fmt, folder / name).start()
         self.message = ""
         self.layout()
 
@@ -455,22 +457,16 @@ class CreationsReview(Scene):
                     self.chosen.record_export(job.fmt, self.store.now())
                 except OSError:
                     pass
-            place = self._target_label(self.target)
+            # The whole folder: the librarian must find the file in Explorer afterwards.
             self._say(
-                self._("Exported: %(file)s (%(place)s)")
-                % {"file": job.result.name, "place": place},
+                self._("Exported as %(file)s to the folder %(folder)s")
+                % {"file": job.result.name, "folder": job.result.parent},
                 ok=True,
             )
         else:
             message = EXPORT_ERRORS.get(job.code or "", EXPORT_ERRORS["encoder_failed"])
             self._say(self._(message), ok=False)
         self.layout()
-
-    def _target_label(self, path: Path | None) -> str:
-        for candidate, label in self.targets:
-            if candidate == path:
-                return label
-        return str(path)
 
     def _delete_armed(self) -> bool:
         return (
@@ -615,12 +611,11 @@ class CreationsReview(Scene):
             surface.blit(picture, picture.get_rect(center=self.preview_rect.center))
         lines = [f"{self._kind_name(creation.kind)} · {self._when(creation)}"]
         if creation.kind != "drawing":
-            seconds = round(creation.seconds)
-            lines.append(
-                f"{self._contents(creation)} · "
-                + self.shell.translator.ngettext("%(n)d second", "%(n)d seconds", seconds)
-                % {"n": seconds}
+            translator = self.shell.translator
+            seconds = duration_text(
+                creation.seconds, translator.lang, translator.gettext, translator.ngettext
             )
+            lines.append(f"{self._contents(creation)} · {seconds}")
         if creation.state == "draft":
             lines.append(self._("Draft: the session ended before it was saved."))
         y = self.info_rect.top

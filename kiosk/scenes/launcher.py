@@ -8,6 +8,7 @@ them, and Home from an activity comes back to the page that holds it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from functools import partial
 
 import pygame
@@ -20,7 +21,21 @@ from kiosk.ui.draw import scene_background as background
 from kiosk.ui.theme import ACCENT, INK, TILE_COLORS, WHITE
 from kiosk.ui.widgets import Button, ButtonGroup
 
-TILE_W, TILE_H, GAP = 236, 236, 28
+TILE_W, GAP = 236, 28
+#: Tiles shrink down to this (layout units) to keep every activity on one page.
+MIN_TILE = 190
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of the launcher: a section's heading, or a row of its tiles."""
+
+    category: str
+    activities: list[RegisteredActivity] = field(default_factory=list)
+    heading: bool = False
+
+    def holds(self, activity_id: str) -> bool:
+        return any(a.id == activity_id for a in self.activities)
 
 
 class Launcher(Scene):
@@ -28,7 +43,7 @@ class Launcher(Scene):
         super().__init__(shell)
         self.buttons = ButtonGroup(self.ui, shell.invalidate)
         self.page = 0
-        self.pages: list[list[RegisteredActivity]] = [[]]
+        self.pages: list[list[Row]] = [[]]
         self.headings: list[tuple[str, pygame.Rect]] = []
         #: Open on the page holding this activity (the one the child just left).
         self._return_to: str | None = shell.launcher_activity
@@ -71,27 +86,26 @@ class Launcher(Scene):
             )
         )
 
-        tile_w, tile_h, gap = m.px(TILE_W), m.px(TILE_H), m.px(GAP)
+        gap = m.px(GAP)
         arrow = m.px(84)
         usable_w = w - 2 * (arrow + 2 * m.margin)
         heading_h = m.px(64)
         area_top = bar + m.px(20)
         usable_h = h - area_top - m.margin
-        cols = max(1, (usable_w + gap) // (tile_w + gap))
-        rows = max(1, (usable_h - heading_h + gap) // (tile_h + gap))
-        per_page = cols * rows
-
-        activities = self.visible_activities()
-        play = [a for a in activities if a.cls.info.category == "play"]
-        create = [a for a in activities if a.cls.info.category == "create"]
-        ordered = play + create
-        self.pages = [ordered[i : i + per_page] for i in range(0, len(ordered), per_page)] or [[]]
+        # The biggest tiles that show every activity on one page; if even MIN_TILE
+        # needs a second page, full-size tiles paged by section.
+        for units in (*range(TILE_W, MIN_TILE - 1, -4), TILE_W):
+            tile_w = tile_h = m.px(units)
+            cols = max(1, (usable_w + gap) // (tile_w + gap))
+            self.pages = self._pages(cols, usable_h, heading_h, tile_h, gap)
+            if len(self.pages) == 1:
+                break
         if self._return_to is not None:
             self.page = next(
                 (
                     i
                     for i, page in enumerate(self.pages)
-                    if any(a.id == self._return_to for a in page)
+                    if any(row.holds(self._return_to) for row in page)
                 ),
                 0,
             )
@@ -99,38 +113,40 @@ class Launcher(Scene):
         self.page = min(self.page, len(self.pages) - 1)
         on_page = self.pages[self.page]
 
-        used_rows = max(1, -(-len(on_page) // cols))
-        used_cols = min(cols, max(1, len(on_page)))
-        block_h = heading_h + used_rows * tile_h + (used_rows - 1) * gap
-        top = area_top + max(0, (usable_h - block_h) // 2) + heading_h
+        # Each section (Play, Create) is its heading and its own rows of tiles, so a
+        # heading always has a row of its own and no tile can cover it.
+        block_h = sum(heading_h if row.heading else tile_h + gap for row in on_page) - gap
+        used_cols = max((len(row.activities) for row in on_page), default=1)
         block_w = used_cols * tile_w + (used_cols - 1) * gap
         left = (w - block_w) // 2
+        y = area_top + max(0, (usable_h - block_h) // 2)
+        tiles_top: int | None = None
+        tiles_bottom = y
         self.headings = []
-        seen_categories: list[str] = []
         index_of = {a.id: i for i, a in enumerate(self.shell.activities)}
-        for i, activity in enumerate(on_page):
-            row, col = divmod(i, cols)
-            rect = pygame.Rect(
-                left + col * (tile_w + gap), top + row * (tile_h + gap), tile_w, tile_h
-            )
-            category = activity.cls.info.category
-            if category not in seen_categories:
-                seen_categories.append(category)
-                self.headings.append(
-                    (category, pygame.Rect(rect.x, rect.y - heading_h, block_w, heading_h))
+        for row in on_page:
+            if row.heading:
+                self.headings.append((row.category, pygame.Rect(left, y, block_w, heading_h)))
+                y += heading_h
+                continue
+            if tiles_top is None:
+                tiles_top = y
+            for col, activity in enumerate(row.activities):
+                rect = pygame.Rect(left + col * (tile_w + gap), y, tile_w, tile_h)
+                buttons.append(
+                    Button(
+                        id=f"tile:{activity.id}",
+                        rect=rect,
+                        color=TILE_COLORS[index_of.get(activity.id, 0) % len(TILE_COLORS)],
+                        icon=activity.cls.info.icon,
+                        label=self.shell.translator.pick(activity.cls.info.title),
+                        on_press=partial(self._open, activity),
+                    )
                 )
-            buttons.append(
-                Button(
-                    id=f"tile:{activity.id}",
-                    rect=rect,
-                    color=TILE_COLORS[index_of.get(activity.id, i) % len(TILE_COLORS)],
-                    icon=activity.cls.info.icon,
-                    label=self.shell.translator.pick(activity.cls.info.title),
-                    on_press=partial(self._open, activity),
-                )
-            )
+            tiles_bottom = y + tile_h
+            y += tile_h + gap
         if len(self.pages) > 1:
-            cy = top + (used_rows * tile_h + (used_rows - 1) * gap) // 2 - arrow // 2
+            cy = ((tiles_top or tiles_bottom) + tiles_bottom) // 2 - arrow // 2
             if self.page > 0:
                 buttons.append(
                     Button(
@@ -154,6 +170,35 @@ class Launcher(Scene):
                     )
                 )
         self.buttons.set_buttons(buttons)
+
+    def _pages(
+        self, cols: int, usable_h: int, heading_h: int, tile_h: int, gap: int
+    ) -> list[list[Row]]:
+        """The launcher's rows (a section heading, or up to `cols` tiles) cut into pages
+        that fit `usable_h`. A page never ends on a heading, and a section that goes on
+        over a page break shows its heading again."""
+        rows: list[Row] = []
+        for category in ("play", "create"):
+            members = [a for a in self.visible_activities() if a.cls.info.category == category]
+            if members:
+                rows.append(Row(category, heading=True))
+                rows += [Row(category, members[i : i + cols]) for i in range(0, len(members), cols)]
+        pages: list[list[Row]] = []
+        page: list[Row] = []
+        used = 0
+        for i, row in enumerate(rows):
+            height = heading_h if row.heading else tile_h + gap
+            # A heading needs its first row of tiles on the same page.
+            needed = height + (tile_h + gap if row.heading else 0)
+            if page and used + needed > usable_h + gap:
+                pages.append(page)
+                page, used = [], 0
+            if not page and not row.heading and i > 0:
+                page.append(Row(row.category, heading=True))
+                used += heading_h
+            page.append(row)
+            used += height
+        return [*pages, page] if page else pages or [[]]
 
     def _turn(self, step: int) -> None:
         self.page = max(0, min(len(self.pages) - 1, self.page + step))

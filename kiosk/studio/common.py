@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from functools import partial
 
 import pygame
+from babel.numbers import format_decimal
 
 from kiosk.api import ActivityContext, Button, Creation, draw, theme
+from kiosk.studio.pictures import arrow_icon
 
 Color = tuple[int, int, int]
 
@@ -138,6 +140,47 @@ def grid_rects(
     ]
 
 
+#: How much of a picture cell's face the picture takes: emoji art often runs to its own
+#: edges (a handshake's cuffs, a cloud's sides), so without a margin it looks cut off.
+CELL_PICTURE_SHARE = 0.74
+
+
+def cell_picture(picture: pygame.Surface, side: int) -> pygame.Surface:
+    """`picture` fitted whole (aspect kept) into the middle of a clear `side`×`side`
+    square, with a margin all round, ready to be a picture button's image."""
+    canvas = pygame.Surface((side, side), pygame.SRCALPHA)
+    box = max(1, round(side * CELL_PICTURE_SHARE))
+    w, h = picture.get_size()
+    scale = box / max(1, w, h)
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    fitted = pygame.transform.smoothscale(picture, size) if size != (w, h) else picture
+    canvas.blit(fitted, fitted.get_rect(center=(side // 2, side // 2)))
+    return canvas
+
+
+def page_arrow(
+    button_id: str,
+    center: tuple[int, int],
+    size: int,
+    direction: int,
+    on_press: Callable[[], None],
+    enabled: bool = True,
+) -> Button:
+    """The one arrow that turns a page of pictures in every tool (the film's and the
+    story's pickers, the stamps): a round white button with a fat triangle."""
+    rect = pygame.Rect(0, 0, size, size)
+    rect.center = center
+    return Button(
+        id=button_id,
+        rect=rect,
+        color=WHITE,
+        image=arrow_icon(size, direction),
+        round=True,
+        on_press=on_press,
+        enabled=enabled,
+    )
+
+
 @dataclass
 class PictureGrid:
     """A paged grid of pictures to choose from (stamps, "my pictures", frames): buttons
@@ -186,7 +229,7 @@ class PictureGrid:
                 id=f"{self.prefix}:{key}", rect=cell, color=WHITE, on_press=partial(on_pick, key)
             )
             if self.aspect == 1.0:
-                button.image = picture(cell.height - 2 * pad)
+                button.image = cell_picture(picture(cell.height - 2 * pad), cell.height)
             else:
                 box = cell.inflate(-2 * pad, -2 * pad)
                 # One scaling only: each smoothscale greys white a little.
@@ -194,18 +237,15 @@ class PictureGrid:
                 self._wide[button.id] = _fit(picture(size), box.size)
             buttons.append(button)
         if arrows:
-            h = min(area.height, m.px(110))
-            for step, icon, x in (
-                (-1, "left-arrow", area.left),
-                (1, "right-arrow", area.right - arrow_w),
-            ):
+            side = min(arrow_w, area.height)
+            for step, x in ((-1, area.left), (1, area.right - arrow_w)):
                 buttons.append(
-                    Button(
-                        id=f"{self.prefix}:{'prev' if step < 0 else 'next'}",
-                        rect=pygame.Rect(x, area.centery - h // 2, arrow_w, h),
-                        color=theme.NEUTRAL_COLOR,
-                        icon=icon,
-                        on_press=partial(on_turn, step),
+                    page_arrow(
+                        f"{self.prefix}:{'prev' if step < 0 else 'next'}",
+                        (x + arrow_w // 2, area.centery),
+                        side,
+                        step,
+                        partial(on_turn, step),
                     )
                 )
         return buttons
@@ -288,9 +328,11 @@ class Autosave:
 class Note:
     """A short message with a picture over the tool ("Saved!"), gone after a moment."""
 
-    def __init__(self, ctx: ActivityContext, seconds: float = 1.6) -> None:
+    def __init__(self, ctx: ActivityContext, seconds: float = 1.6, width: int = 520) -> None:
         self.ctx = ctx
         self.seconds = seconds
+        #: In layout units: a sentence needs more room than "Saved!".
+        self.width = width
         self.text = ""
         self.icon = ""
         self._until = 0.0
@@ -302,7 +344,7 @@ class Note:
     @property
     def rect(self) -> pygame.Rect:
         m = self.ctx.ui.metrics
-        rect = pygame.Rect(0, 0, m.px(520), m.px(150))
+        rect = pygame.Rect(0, 0, min(m.px(self.width), self.ctx.area.width), m.px(150))
         rect.center = self.ctx.area.center
         return rect
 
@@ -405,3 +447,23 @@ def saved_buttons(
             on_press=start_new,
         ),
     ]
+
+
+def duration_text(
+    seconds: float,
+    lang: str,
+    gettext: Callable[[str], str],
+    ngettext: Callable[[str, str, int], str],
+) -> str:
+    """How long a film or story lasts, in words: "0,5 sekundes", "3 seconds", "12 sekundžių".
+
+    Under ten seconds a fraction shows with one decimal in the language's own way (a film of
+    4 frames is half a second, not "0 seconds"); a fractional number takes the form that
+    fits any fraction (genitive singular in Latvian and Lithuanian), so it is one message,
+    not a plural. Whole and longer times are rounded to whole seconds."""
+    tenths = max(1, round(seconds * 10)) if seconds > 0 else 0
+    if tenths < 100 and tenths % 10:
+        number = format_decimal(tenths / 10, format="0.0", locale=lang)
+        return gettext("%(n)s seconds") % {"n": number}
+    whole = round(seconds) if tenths >= 100 else tenths // 10
+    return ngettext("%(n)d second", "%(n)d seconds", whole) % {"n": whole}

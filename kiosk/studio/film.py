@@ -39,7 +39,7 @@ from kiosk.api import (
     draw,
     theme,
 )
-from kiosk.studio.common import saved_buttons
+from kiosk.studio.common import cell_picture, duration_text, page_arrow, saved_buttons
 from kiosk.studio.pictures import (
     arrow_icon,
     blit_thumb,
@@ -53,6 +53,9 @@ from kiosk.studio.pictures import (
 FRAME_SIZE = (640, 480)
 THUMB_SIZE = (160, 120)
 FPS_CHOICES = ((5, "snail"), (8, "turtle"), (12, "rabbit"))
+#: A band this tall (units) under a stage beside the wide tool column calls for the
+#: narrow column instead.
+NARROW_AFTER_BAND = 120
 ONION_ALPHAS = (77, 128, 179)  # 30 %, 50 %, 70 %
 MAX_FRAMES = 300
 MAX_HOLD = 4
@@ -154,13 +157,22 @@ class StopMotion(Activity):
         self.strip_rect = pygame.Rect(
             a.left + pad, a.bottom - pad // 2 - m.px(150), a.width - 2 * pad, m.px(150)
         )
+        room_h = self.strip_rect.top - gap - (a.top + gap)
         column_w = m.px(640)
-        stage_h = self.strip_rect.top - gap - (a.top + gap)
-        stage_w = min(stage_h * 4 // 3, a.width - 3 * pad - column_w)
+        stage_w = min(room_h * 4 // 3, a.width - 3 * pad - column_w)
+        # On a squarer screen (5:4, 4:3) the wide column leaves the 4:3 stage short and an
+        # empty band above the strip: the tools then stand in a narrow column of two.
+        self.narrow = room_h - stage_w * 3 // 4 > m.px(NARROW_AFTER_BAND)
+        if self.narrow:
+            column_w = 2 * m.px(112) + m.px(14)
+            stage_w = min(room_h * 4 // 3, a.width - 3 * pad - column_w)
         stage_h = stage_w * 3 // 4
         self.stage = pygame.Rect(a.left + pad, a.top + gap, stage_w, stage_h)
         self.column = pygame.Rect(
-            self.stage.right + pad, self.stage.top, a.right - pad - self.stage.right - pad, stage_h
+            self.stage.right + pad,
+            self.stage.top,
+            a.right - pad - self.stage.right - pad,
+            room_h if self.narrow else stage_h,
         )
         self._onion_cache.clear()
         self._rebuild_buttons()
@@ -174,18 +186,60 @@ class StopMotion(Activity):
             self.buttons.set_buttons(self._tool_buttons() + self._strip_buttons())
         self.ctx.invalidate()
 
-    def _tool_buttons(self) -> list[Button]:
+    def _tool_rects(self) -> dict[str, pygame.Rect]:
+        """Where each tool button stands in the column: three rows beside a wide stage,
+        or, in the narrow column of a squarer screen, the camera on top and pairs below."""
         m = self.ctx.ui.metrics
-        _ = self.ctx.gettext
         col = self.column
         gap = m.px(14)
+        rects: dict[str, pygame.Rect] = {}
+        if self.narrow:
+            big = min(m.px(170), col.width)
+            rects["capture"] = pygame.Rect(col.centerx - big // 2, col.top, big, big)
+            half = (col.width - gap) // 2
+            row_h = min(m.px(130), (col.height - big - 4 * gap) // 4)
+            y = col.top + big + gap
+            for left_id, right_id in (("timer", "play"), ("onion", "opacity")):
+                rects[left_id] = pygame.Rect(col.left, y, half, row_h)
+                rects[right_id] = pygame.Rect(col.left + half + gap, y, half, row_h)
+                y += row_h + gap
+            third = (col.width - 2 * gap) // 3
+            for i, (fps, _icon) in enumerate(FPS_CHOICES):
+                rects[f"fps:{fps}"] = pygame.Rect(col.left + i * (third + gap), y, third, row_h)
+            y += row_h + gap
+            rects["add-picture"] = pygame.Rect(col.left, y, half, row_h)
+            rects["save"] = pygame.Rect(col.left + half + gap, y, half, row_h)
+            return rects
         big = min(m.px(170), col.height // 2)
         row_h = (col.height - big - 2 * gap) // 2
         small = min(m.px(120), big)
+        rects["capture"] = pygame.Rect(col.left, col.top, big, big)
+        top = col.top + (big - small) // 2
+        rects["timer"] = pygame.Rect(col.left + big + gap, top, small, small)
+        rects["play"] = pygame.Rect(col.left + big + small + 2 * gap, top, small, small)
+        y = col.top + big + gap
+        onion_w = m.px(130)
+        rects["onion"] = pygame.Rect(col.left, y, onion_w, row_h)
+        rects["opacity"] = pygame.Rect(col.left + onion_w + gap, y, onion_w, row_h)
+        x = col.left + 2 * (onion_w + gap)
+        fps_w = min(m.px(110), (col.right - x - 2 * gap) // 3)
+        for fps, _icon in FPS_CHOICES:
+            rects[f"fps:{fps}"] = pygame.Rect(x, y, fps_w, row_h)
+            x += fps_w + gap
+        y += row_h + gap
+        wide = (col.width - gap) // 2
+        rects["add-picture"] = pygame.Rect(col.left, y, wide, row_h)
+        rects["save"] = pygame.Rect(col.left + wide + gap, y, wide, row_h)
+        return rects
+
+    def _tool_buttons(self) -> list[Button]:
+        m = self.ctx.ui.metrics
+        _ = self.ctx.gettext
+        rects = self._tool_rects()
         buttons = [
             Button(
                 id="capture",
-                rect=pygame.Rect(col.left, col.top, big, big),
+                rect=rects["capture"],
                 color=CAPTURE_COLOR,
                 icon="camera-with-flash",
                 round=True,
@@ -194,7 +248,7 @@ class StopMotion(Activity):
             ),
             Button(
                 id="timer",
-                rect=pygame.Rect(col.left + big + gap, col.top + (big - small) // 2, small, small),
+                rect=rects["timer"],
                 color=CHOSEN_COLOR if self.self_timer else theme.WHITE,
                 icon="alarm-clock",
                 label="3-2-1",
@@ -204,22 +258,18 @@ class StopMotion(Activity):
             ),
             Button(
                 id="play",
-                rect=pygame.Rect(
-                    col.left + big + small + 2 * gap, col.top + (big - small) // 2, small, small
-                ),
+                rect=rects["play"],
                 color=CHOSEN_COLOR if self.playing else theme.WHITE,
-                image=play_icon(small, self.playing),
+                image=play_icon(min(rects["play"].size), self.playing),
                 on_press=self.toggle_play,
                 enabled=bool(self.frames),
             ),
         ]
-        y = col.top + big + gap
-        onion_w = m.px(130)
         onion_label = str(self.onion) if self.onion else ""
         buttons.append(
             Button(
                 id="onion",
-                rect=pygame.Rect(col.left, y, onion_w, row_h),
+                rect=rects["onion"],
                 color=CHOSEN_COLOR if self.onion else theme.WHITE,
                 icon="onion",
                 label=onion_label,
@@ -230,7 +280,7 @@ class StopMotion(Activity):
         buttons.append(
             Button(
                 id="opacity",
-                rect=pygame.Rect(col.left + onion_w + gap, y, onion_w, row_h),
+                rect=rects["opacity"],
                 color=theme.WHITE,
                 image=opacity_icon(m.px(60), self.onion_alpha),
                 label=f"{round(self.onion_alpha * 100 / 255)} %",
@@ -239,13 +289,11 @@ class StopMotion(Activity):
                 enabled=self.onion > 0,
             )
         )
-        x = col.left + 2 * (onion_w + gap)
-        fps_w = min(m.px(110), (col.right - x - 2 * gap) // 3)
         for fps, icon in FPS_CHOICES:
             buttons.append(
                 Button(
                     id=f"fps:{fps}",
-                    rect=pygame.Rect(x, y, fps_w, row_h),
+                    rect=rects[f"fps:{fps}"],
                     color=CHOSEN_COLOR if fps == self.fps else theme.WHITE,
                     icon=icon,
                     label=str(fps),
@@ -253,13 +301,10 @@ class StopMotion(Activity):
                     on_press=partial(self.set_fps, fps),
                 )
             )
-            x += fps_w + gap
-        y += row_h + gap
-        wide = (col.width - gap) // 2
         buttons.append(
             Button(
                 id="add-picture",
-                rect=pygame.Rect(col.left, y, wide, row_h),
+                rect=rects["add-picture"],
                 color=theme.TILE_COLORS[4],
                 icon="artist-palette",
                 label=_("Pictures"),
@@ -271,7 +316,7 @@ class StopMotion(Activity):
         buttons.append(
             Button(
                 id="save",
-                rect=pygame.Rect(col.left + wide + gap, y, wide, row_h),
+                rect=rects["save"],
                 color=theme.YES_COLOR,
                 icon="check-mark-button",
                 label=_("Save"),
@@ -431,6 +476,7 @@ class StopMotion(Activity):
             (grid.width - (cols - 1) * gap) // cols, (grid.height - (rows - 1) * gap) // rows
         )
         left = grid.centerx - (cols * side + (cols - 1) * gap) // 2
+        top = grid.centery - (rows * side + (rows - 1) * gap) // 2
         buttons: list[Button] = []
         start = self.pick_page * PICKS_PER_PAGE
         for i, item in enumerate(self._items[start : start + PICKS_PER_PAGE]):
@@ -439,7 +485,7 @@ class StopMotion(Activity):
                 Button(
                     id=f"pick:{item.id}",
                     rect=pygame.Rect(
-                        left + col * (side + gap), grid.top + row * (side + gap), side, side
+                        left + col * (side + gap), top + row * (side + gap), side, side
                     ),
                     color=theme.lighten(theme.TILE_COLORS[2], 0.5)
                     if item.drawing is not None
@@ -456,13 +502,12 @@ class StopMotion(Activity):
             ("next", 1, panel.right - m.px(10) - arrow),
         ):
             buttons.append(
-                Button(
-                    id=f"pick-{name}",
-                    rect=pygame.Rect(x, grid.centery - arrow // 2, arrow, arrow),
-                    color=theme.WHITE,
-                    image=arrow_icon(arrow, direction),
-                    round=True,
-                    on_press=partial(self.turn_pick_page, direction),
+                page_arrow(
+                    f"pick-{name}",
+                    (x + arrow // 2, grid.centery),
+                    arrow,
+                    direction,
+                    partial(self.turn_pick_page, direction),
                     enabled=many,
                 )
             )
@@ -486,7 +531,7 @@ class StopMotion(Activity):
             thumb = item.drawing.load_png("thumb.png") if item.drawing.thumb.exists() else None
             return thumb if thumb is not None else self.ctx.ui.images.placeholder(side)
         assert item.pack is not None and item.picture is not None
-        return self.ctx.picture(item.pack, item.picture, int(side * 0.8))
+        return cell_picture(self.ctx.picture(item.pack, item.picture, side), side)
 
     def _picture_frame(self, item: PickItem) -> pygame.Surface | None:
         """The chosen picture as a 640×480 frame on white."""
@@ -1003,7 +1048,7 @@ class StopMotion(Activity):
         party = ui.images.emoji("party-popper", m.px(130))
         top = a.top + a.height * 3 // 10
         surface.blit(party, party.get_rect(midbottom=(a.centerx, top)))
-        seconds = round(sum(f.hold for f in self.frames) / self.fps)
+        seconds = sum(f.hold for f in self.frames) / self.fps
         text = ui.text.fit(
             self.ctx.gettext("Your film is saved! The librarian can show it to everyone."),
             (min(a.width - 2 * m.margin, m.px(1000)), m.px(110)),
@@ -1013,7 +1058,7 @@ class StopMotion(Activity):
         )
         rect = surface.blit(text, text.get_rect(midtop=(a.centerx, top + m.px(12))))
         small = ui.text.fit(
-            self.ctx.ngettext("%(n)d second", "%(n)d seconds", seconds) % {"n": seconds},
+            duration_text(seconds, self.ctx.lang, self.ctx.gettext, self.ctx.ngettext),
             (m.px(400), m.px(44)),
             m.font_size("body"),
             theme.INK_SOFT,

@@ -89,15 +89,17 @@ def blit_thumb(
 
 
 def pack_picture_frame(
-    ctx: ActivityContext, pack: Pack, picture_id: str, size: tuple[int, int]
+    ctx: ActivityContext, pack: Pack, picture_id: str, size: tuple[int, int], top: int = 0
 ) -> pygame.Surface | None:
     """A pack's picture as a frame of `size`: a photo as large as it fits, a pictogram
-    (small emoji art, blurry when blown up) at about half the height, both on white."""
+    (small emoji art, blurry when blown up) at about half the height, both on white. The
+    pictogram stays below `top` (a story slide's title band), centred in the rest."""
     if ctx.photo_size(pack, picture_id) is not None:
         photo = ctx.original_picture(pack, picture_id)
         return fit_onto(photo, size) if photo is not None else None
-    pictogram = ctx.picture(pack, picture_id, int(size[1] * 0.6))
+    room = pygame.Rect(0, top, size[0], size[1] - top)
+    pictogram = ctx.picture(pack, picture_id, min(int(size[1] * 0.6), room.height * 9 // 10))
     canvas = pygame.Surface(size)
     canvas.fill(theme.WHITE)
-    canvas.blit(pictogram, pictogram.get_rect(center=(size[0] // 2, size[1] // 2)))
+    canvas.blit(pictogram, pictogram.get_rect(center=room.center))
     return canvas

@@ -36,7 +36,7 @@ from kiosk.api import (
     draw,
     theme,
 )
-from kiosk.studio.common import PictureGrid, creation_picture, saved_buttons
+from kiosk.studio.common import Note, PictureGrid, creation_picture, saved_buttons
 from kiosk.studio.pictures import arrow_icon, blit_thumb, fit_onto, pack_picture_frame, play_icon
 from kiosk.studio.slides import (
     BUBBLE_BOX,
@@ -56,6 +56,8 @@ MAX_SLIDES = 12
 MAX_NARRATION_S = 30.0
 COUNTDOWN_S = 3
 AUTOSAVE_S = 3.0
+#: How long "No camera here" stays over the editor after the photo button is tapped.
+NO_CAMERA_NOTE_S = 4.0
 
 RECORD_COLOR = (229, 57, 53)
 CHOSEN_COLOR = theme.lighten(theme.GOOD, 0.35)
@@ -89,6 +91,8 @@ class StoryMaker(Activity):
         self._stage_image: pygame.Surface | None = None
         self.camera: Any = None
         self.no_camera = False
+        #: Says why the photo button went grey, like the film tool's stage does.
+        self.note = Note(self.ctx, seconds=NO_CAMERA_NOTE_S, width=820)
         self._live: pygame.Surface | None = None
         self.microphone: Any = None
         self._mic_checked = False
@@ -256,7 +260,9 @@ class StoryMaker(Activity):
             if picture is not None:
                 picture = fit_onto(picture, SLIDE_SIZE)
         elif pack is not None and picture_id is not None:
-            picture = pack_picture_frame(self.ctx, pack, picture_id, SLIDE_SIZE)
+            # A pictogram keeps clear of the title band; a photo fills the slide.
+            top = TITLE_BOX.bottom + 12
+            picture = pack_picture_frame(self.ctx, pack, picture_id, SLIDE_SIZE, top)
         if picture is None:
             self.ctx.play_sound("try-again")
             return
@@ -278,9 +284,13 @@ class StoryMaker(Activity):
                 except Exception:
                     self.camera = None
         if self.camera is None:
-            # Said once, with a picture: the photo button stays greyed for this visit.
+            # Said once, with a picture: the photo button stays greyed (and says "No
+            # camera") for this visit.
             self.no_camera = True
             self.ctx.play_sound("try-again")
+            self.note.show(
+                self.ctx.gettext("No camera here. Use a picture or a drawing!"), icon="camera"
+            )
             self._rebuild_buttons()
             return
         self.mode = "photo"
@@ -576,7 +586,14 @@ class StoryMaker(Activity):
         seconds = round(slide.seconds)
         tools: list[tuple[str, str | None, pygame.Surface | None, str, Any, theme.Color]] = [
             ("background", "framed-picture", None, _("Picture"), self.open_picker, theme.WHITE),
-            ("photo", "camera", None, _("Photo"), self.open_photo, theme.WHITE),
+            (
+                "photo",
+                "camera",
+                None,
+                _("No camera") if self.no_camera else _("Photo"),
+                self.open_photo,
+                theme.WHITE,
+            ),
             (
                 "title",
                 None,
@@ -941,6 +958,7 @@ class StoryMaker(Activity):
 
     def update(self, dt: float) -> None:
         self.time += dt
+        self.note.update()
         if self.mode == "photo" and self.camera is not None:
             newest = self.camera.latest_frame()
             if newest is not None and newest is not self._live:
@@ -1005,6 +1023,7 @@ class StoryMaker(Activity):
                     thumb = self.slides[int(button.id.split(":")[1]) - 1].thumb
                     if thumb is not None:
                         blit_thumb(surface, thumb, button, m.px(10), m.px(4))
+        self.note.draw(surface)
 
     def _draw_stage(self, surface: pygame.Surface) -> None:
         m = self.ctx.ui.metrics

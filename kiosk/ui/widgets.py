@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import pygame
 
@@ -18,6 +18,9 @@ from kiosk.ui import draw
 from kiosk.ui.images import ImageCache
 from kiosk.ui.text import TextRenderer
 from kiosk.ui.theme import FOCUS, INK, WHITE, Color, Metrics
+
+if TYPE_CHECKING:
+    from kiosk.voice.service import VoiceService
 
 
 class Sounds(Protocol):
@@ -34,6 +37,8 @@ class UI:
     text: TextRenderer
     images: ImageCache
     sounds: Sounds
+    #: Reading texts aloud (set by the shell; None in tests that build a bare UI).
+    voice: VoiceService | None = None
 
 
 @dataclass(eq=False)

@@ -13,7 +13,7 @@ import pygame
 import pytest
 
 from games.words import WordBuilder
-from games.words.game import CELEBRATE_S, Tile, stars_for
+from games.words.game import CELEBRATE_S, MESSAGE_S, RETURN_S, WIGGLE_S, Tile, stars_for
 from games.words.letters import (
     LEVELS,
     SpellWord,
@@ -123,24 +123,29 @@ def test_words_can_be_finished_at_every_level(kiosk: Harness, level: int, via: s
     assert _completed(kiosk) == [(level, len(game.round_words))]
 
 
-def test_a_wrong_word_sends_only_the_wrong_letters_back(kiosk: Harness) -> None:
+def _wrong_tile(game: WordBuilder) -> Tile:
+    """A loose tile whose letter does not belong in the next empty slot."""
+    slot = next(i for i, t in enumerate(game.slots) if t is None)
+    return next(t for t in game.tiles if t.slot is None and t.letter != game.word.text[slot])
+
+
+def test_a_wrong_letter_shakes_and_goes_back_with_a_message_as_it_lands(kiosk: Harness) -> None:
     game = _open_words(kiosk)
     kiosk.tap_button("level:2")
-    text = game.word.text
-    # The right first letter, then the letters in an order that is surely wrong.
     first = _next_tile(game)
     kiosk.click(first.home.center)
-    rest = [t for t in game.tiles if t.slot is None]
-    rest.sort(key=lambda t: t.letter == text[1])  # the right second letter goes last
-    for tile in rest[: len(text) - 1]:
-        kiosk.click(tile.home.center)
-    assert game.mistake and game.busy
-    assert first.slot == 0
-    kiosk.wait(1.2)
-    assert not game.busy
-    placed = [t for t in game.slots if t is not None]
-    assert placed and all(t.letter == text[t.slot] for t in placed)  # type: ignore[index]
-    assert game.slots[1] is None
+    assert first.slot == 0 and game.wrong_at is None and not game.mistake
+    wrong = _wrong_tile(game)
+    kiosk.click(wrong.home.center)
+    # Found at once, not when the word is full: it shakes in its slot, a message says so.
+    assert wrong.slot == 1 and wrong.style == "wrong" and game.busy
+    assert game.mistake and game.wrong_at is not None
+    kiosk.wait(WIGGLE_S + RETURN_S + 0.1)
+    assert wrong.slot is None and game.rect_of(wrong) == wrong.home and not game.busy
+    assert first.slot == 0 and game.slots[1] is None
+    assert game.wrong_at is not None  # the message stays a little longer than the shake
+    kiosk.wait(MESSAGE_S)
+    assert game.wrong_at is None
     _spell_word(kiosk, game, "mouse")
     assert game.score == 0 and game.index == 1
     for _ in range(len(game.round_words) - 1):
@@ -150,12 +155,119 @@ def test_a_wrong_word_sends_only_the_wrong_letters_back(kiosk: Harness) -> None:
     assert _completed(kiosk) == [(2, words - 1)]
 
 
+@pytest.mark.parametrize("lang", ["lv", "lt", "en"])
+def test_the_wrong_letter_message_is_shown_in_the_childs_language(lang: str) -> None:
+    with _harness((1280, 1024), lang) as kiosk:
+        game = _open_words(kiosk)
+        kiosk.tap_button("level:2")
+        before = kiosk.screenshot().subsurface(game.screens.message_rect()).copy()
+        kiosk.click(_wrong_tile(game).home.center)
+        shot = kiosk.screenshot(SHOTS / f"wrong-letter-1280-{lang}.png")
+        after = shot.subsurface(game.screens.message_rect())
+        assert _differing_pixels(before, after) > 500  # the message replaced the dots
+        assert kiosk.app.ui.text.overflows == []
+        assert kiosk.app.screen.get_rect().contains(game.screens.message_rect())
+        message = {"lv": "Ne šis burts", "lt": "Ne ta raidė", "en": "Not this letter"}[lang]
+        assert game.ctx.gettext("Not this letter. Try another one!").startswith(message)
+
+
+def _differing_pixels(a: pygame.Surface, b: pygame.Surface, tolerance: int = 24) -> int:
+    """How many pixels of two same-sized pictures differ by more than `tolerance`."""
+    x = a.copy()
+    x.blit(b, (0, 0), special_flags=pygame.BLEND_RGB_SUB)
+    y = b.copy()
+    y.blit(a, (0, 0), special_flags=pygame.BLEND_RGB_SUB)
+    x.blit(y, (0, 0), special_flags=pygame.BLEND_RGB_ADD)
+    same = pygame.mask.from_threshold(x, (0, 0, 0, 255), (tolerance, tolerance, tolerance, 255))
+    return x.get_width() * x.get_height() - same.count()
+
+
+def _assert_no_trail(kiosk: Harness, frames: int) -> None:
+    """Frame by frame, what was repainted piecemeal equals a full repaint: no tile,
+    shadow or dot is left behind where something moved away."""
+    for frame in range(frames):
+        kiosk.step()
+        painted = kiosk.app.screen.copy()
+        full = kiosk.screenshot()
+        # A few pixels of anti-aliased corners may round differently, a trail cannot.
+        assert _differing_pixels(painted, full) < 300, f"a trail after frame {frame}"
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1280, 1024)])
+def test_moving_letters_leave_no_trail(size: tuple[int, int]) -> None:
+    with _harness(size, "lv") as kiosk:
+        game = _open_words(kiosk)
+        kiosk.tap_button("level:2")
+        kiosk.click(_next_tile(game).home.center, frames=0)
+        for _ in range(3):  # wrong letters shake in the slot and glide back
+            kiosk.click(_wrong_tile(game).home.center, frames=0)
+            _assert_no_trail(kiosk, round((WIGGLE_S + RETURN_S) * 60) + 2)
+        # The last letter, with a mark below the line, lands as the word is celebrated.
+        game.round_words[game.index] = replace(game.word, text="gaļa")
+        game.start_word()
+        for slot, letter in ((0, "g"), (1, "a"), (3, "a")):
+            game.place(next(t for t in game.tiles if t.slot is None and t.letter == letter), slot)
+        kiosk.wait(0.5)
+        cedilla = next(t for t in game.tiles if t.letter == "ļ")
+        kiosk.click(cedilla.home.center, frames=1)
+        assert cedilla.slot == 2 and game.solved_at is not None
+        _assert_no_trail(kiosk, 40)
+
+
+def test_the_mark_below_a_letter_fits_on_its_tile(kiosk: Harness) -> None:
+    game = _open_words(kiosk)
+    kiosk.tap_button("level:2")
+    side = game.side
+    reach = game.looks.shadow_reach()
+    for letter in "ļģķņųįęg":
+        look = game.looks.tile(letter, side, "good")
+        # The middle of the face: its rounded corners show the shadow beneath.
+        face = look.subsurface(pygame.Rect(reach + side // 5, reach, side * 3 // 5, side)).copy()
+        ink = pygame.mask.from_threshold(face, (58, 42, 34, 255), (40, 40, 40, 255))
+        bottom = max(r.bottom for r in ink.get_bounding_rects())
+        assert bottom < side - game.ctx.ui.metrics.px(6), letter  # above the tile's edge
+
+
+def test_the_easiest_level_hints_only_the_next_letter(kiosk: Harness) -> None:
+    game = _open_words(kiosk)
+    kiosk.tap_button("level:1")
+    assert game.hint_slot() == 1  # the first letter is given, the second is hinted
+    game.round_words[game.index] = replace(game.word, text="kaķis")
+    game.start_word()
+    kiosk.step(2)
+
+    def faint_letters() -> list[int]:
+        shot = kiosk.screenshot()
+        inset = game.side // 4
+        blank = game.looks.slot(game.side, None)
+
+        def inner(surface: pygame.Surface, rect: pygame.Rect) -> pygame.Surface:
+            return surface.subsurface(rect.inflate(-2 * inset, -2 * inset))
+
+        blank_inner = inner(blank, blank.get_rect())
+        return [
+            i
+            for i, rect in enumerate(game.slot_rects)
+            if game.slots[i] is None and _differing_pixels(inner(shot, rect), blank_inner, 8) > 20
+        ]
+
+    assert faint_letters() == [1]
+    kiosk.click(_next_tile(game).home.center, frames=15)
+    assert game.hint_slot() == 2 and faint_letters() == [2]
+    kiosk.click(_wrong_tile(game).home.center)
+    assert game.slots[2] is not None and game.hint_slot() == 2  # a wrong letter: same hint
+    kiosk.wait(1.0)
+    assert game.slots[2] is None and faint_letters() == [2]
+    game.start(2)
+    assert game.hint_slot() is None
+
+
 def test_tapping_a_filled_slot_or_backspace_takes_the_letter_back(kiosk: Harness) -> None:
     game = _open_words(kiosk)
     kiosk.tap_button("level:1")
     given = game.slots[0]
     assert given is not None and given.given and given.letter == game.word.text[0]
-    tile = game.tiles[0]
+    tile = _next_tile(game)
     kiosk.click(tile.home.center)
     assert tile.slot == 1
     kiosk.click(game.slot_rects[1].center)
@@ -170,16 +282,18 @@ def test_tapping_a_filled_slot_or_backspace_takes_the_letter_back(kiosk: Harness
 def test_a_tile_can_be_dragged_onto_any_slot_or_back_home(kiosk: Harness) -> None:
     game = _open_words(kiosk)
     kiosk.tap_button("level:3")
-    tile = game.tiles[0]
     last = len(game.slots) - 1
+    tile = next(t for t in game.tiles if t.letter == game.word.text[last])
     kiosk.drag(tile.home.center, game.slot_rects[last].center)
     assert tile.slot == last and game.slots[last] is tile
-    other = game.tiles[1]
+    other = next(t for t in game.tiles if t.slot is None)
     kiosk.drag(other.home.center, (other.home.centerx, game.ctx.area.bottom - 5))
     kiosk.wait(0.5)
     assert other.slot is None and game.rect_of(other) == other.home
-    kiosk.drag(other.home.center, game.slot_rects[last].center)  # swaps the first one out
-    assert game.slots[last] is other and tile.slot is None
+    kiosk.drag(other.home.center, game.slot_rects[last].center)  # the right letter stays
+    kiosk.wait(0.5)
+    assert game.slots[last] is tile and other.slot is None
+    assert game.rect_of(other) == other.home
 
 
 def test_typing_a_letter_that_is_not_there_changes_nothing(kiosk: Harness) -> None:
@@ -188,9 +302,9 @@ def test_typing_a_letter_that_is_not_there_changes_nothing(kiosk: Harness) -> No
     missing = next(c for c in "qwxyzž" if all(t.letter != c for t in game.tiles))
     kiosk.key(0, unicode=missing)
     assert all(t is None for t in game.slots)
-    upper = game.tiles[0].letter.upper()
+    upper = game.word.text[0].upper()
     kiosk.key(0, unicode=upper)  # Shift or Caps Lock: the same letter
-    assert game.slots[0] is not None
+    assert game.slots[0] is not None and game.slots[0].style != "wrong"
 
 
 def test_words_come_from_the_spelling_pack_and_fit_the_level(kiosk: Harness) -> None:

@@ -12,11 +12,15 @@ from PIL import Image
 
 from kiosk.api import ActivityContext
 from kiosk.harness import Harness
+from kiosk.i18n import Translator
 from kiosk.media.camera import SyntheticCamera
 from kiosk.media.export import export_creation
 from kiosk.media.ffmpeg import probe
+from kiosk.studio.common import duration_text
 from kiosk.studio.film import FULL_FRAMES_KEPT, StopMotion
+from kiosk.studio.pictures import arrow_icon
 from kiosk.ui.theme import BAD
+from tests.studio.shown import shown_texts
 
 
 def open_tool(kiosk: Harness, tile: str) -> object:
@@ -234,3 +238,108 @@ def test_an_idle_end_keeps_the_draft_for_the_librarian(tmp_path: Path, camera: N
         assert [c.id for c in store.drafts_for_librarian()] == [meta["id"]]
     assert meta["state"] == "draft" and meta["closed_by"] == "idle"
     assert len(meta["timeline"]) == 1
+
+
+@pytest.mark.parametrize(
+    "lang,half_second",
+    [("lv", "0,5 sekundes"), ("lt", "0,5 sekundės"), ("en", "0.5 seconds")],
+)
+def test_a_four_frame_film_lasts_half_a_second_not_zero(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str, half_second: str
+) -> None:
+    with Harness(data_folder=tmp_path / "data", lang=lang) as kiosk:
+        camera_on_the_kiosk_clock(monkeypatch, kiosk)
+        film = open_film(kiosk)
+        kiosk.tap_button("fps:8")
+        for _ in range(4):
+            kiosk.tap_button("capture")
+        kiosk.tap_button("save")
+        assert film.mode == "saved"
+        assert half_second in shown_texts(kiosk)
+        creation = film.creation
+        assert creation is not None
+        kiosk.app.push("creations")  # the librarian's review says the same
+        kiosk.step()
+        kiosk.tap_button(f"review:{creation.id}")
+        assert any(text.endswith(f" · {half_second}") for text in shown_texts(kiosk))
+        assert kiosk.app.ui.text.overflows == []
+
+
+@pytest.mark.parametrize("size", [(1280, 1024), (1024, 768), (1366, 768), (3840, 2160)])
+def test_the_stage_and_tools_fill_the_screen_down_to_the_strip(
+    tmp_path: Path, camera: None, size: tuple[int, int]
+) -> None:
+    with Harness(data_folder=tmp_path / "data", size=size, lang="lv") as kiosk:
+        film = open_film(kiosk)
+        kiosk.tap_button("capture")
+        m = kiosk.app.ui.metrics
+        tools = [kiosk.find_button(i) for i in ("capture", "timer", "play", "fps:12", "save")]
+        lowest = max(film.stage.bottom, *(b.rect.bottom for b in tools))
+        # No wide empty band between the stage (or the tools) and the strip of frames.
+        assert film.strip_rect.top - lowest <= m.px(120), (film.stage, film.strip_rect)
+        screen = kiosk.app.screen.get_rect()
+        for button in kiosk.buttons():
+            assert screen.contains(button.rect), button.id
+            if button.id in {b.id for b in tools}:
+                assert not button.rect.colliderect(film.stage), button.id
+                assert not button.rect.colliderect(film.strip_rect), button.id
+        kiosk.screenshot(tmp_path / "stage.png")
+        assert kiosk.app.ui.text.overflows == []
+
+
+def test_the_film_and_story_pickers_show_whole_pictures_and_the_same_arrows(
+    tmp_path: Path,
+) -> None:
+    with Harness(data_folder=tmp_path / "data", lang="en") as kiosk:
+        open_film(kiosk)
+        kiosk.tap_button("add-picture")
+        film_pictures = [
+            b for b in kiosk.buttons() if b.id.startswith("pick:") and b.image is not None
+        ]
+        film_arrow = kiosk.find_button("pick-next")
+        kiosk.tap_button("pick-done")
+        kiosk.tap_button("home")
+        while not any(b.id == "tile:story" for b in kiosk.buttons()):
+            kiosk.tap_button("page:next")
+        kiosk.tap_button("tile:story")
+        kiosk.tap_button("background")
+        story_pictures = [
+            b
+            for b in kiosk.buttons()
+            if b.id.startswith("pick:") and b.id not in ("pick:prev", "pick:next")
+        ]
+        story_arrow = kiosk.find_button("pick:next")
+    for button in film_pictures + story_pictures:
+        # A margin all round: art that runs to its own edges (a handshake's cuffs, a
+        # cloud's sides) does not look cut off by the card.
+        image = button.image
+        assert image is not None
+        margin = image.get_width() // 10
+        inner = image.get_rect().inflate(-2 * margin, -2 * margin)
+        assert inner.contains(image.get_bounding_rect()), button.id
+    assert film_arrow.round and story_arrow.round
+    assert film_arrow.color == story_arrow.color
+    for arrow in (film_arrow, story_arrow):  # one drawing of the arrow, at each one's size
+        assert arrow.image is not None
+        drawn = arrow_icon(arrow.rect.width, 1)
+        assert pygame.image.tobytes(arrow.image, "RGBA") == pygame.image.tobytes(drawn, "RGBA")
+
+
+@pytest.mark.parametrize(
+    "seconds,lang,said",
+    [
+        (0.5, "lv", "0,5 sekundes"),
+        (1.25, "lt", "1,2 sekundės"),
+        (2.0, "lv", "2 sekundes"),
+        (1.0, "lt", "1 sekundė"),
+        (9.96, "en", "10 seconds"),
+        (12.4, "lv", "12 sekundes"),
+        (12.4, "lt", "12 sekundžių"),
+        (0.04, "en", "0.1 seconds"),
+    ],
+)
+def test_durations_keep_their_tenths_under_ten_seconds(
+    seconds: float, lang: str, said: str
+) -> None:
+    translator = Translator(("lv", "lt", "en"), lang)
+    assert duration_text(seconds, lang, translator.gettext, translator.ngettext) == said

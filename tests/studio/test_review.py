@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from kiosk.harness import Harness
 from kiosk.scenes import creations as review_module
 from kiosk.scenes.creations import CreationsReview, removable_drives
 from kiosk.studio.drawing import DrawingBoard
+from tests.studio.shown import shown_texts
 
 
 @pytest.fixture
@@ -67,6 +69,12 @@ def finish_export(kiosk: Harness, scene: CreationsReview) -> None:
     assert scene.message
 
 
+def exported(data: Path, fmt: str) -> Path:
+    """The one file of format `fmt` the review exported to this computer's folder."""
+    (found,) = (data / "exports").glob(f"*.{fmt}")
+    return found
+
+
 def pdf_pages(path: Path) -> int:
     return len(re.findall(rb"/Type\s*/Page(?!s)", path.read_bytes()))
 
@@ -102,13 +110,13 @@ def test_export_waits_for_consent_then_writes_a_png_and_a_pdf(kiosk: Harness, da
     assert kiosk.find_button("review:export:png").enabled is True
     kiosk.tap_button("review:export:png")
     finish_export(kiosk, scene)
-    png = data / "exports" / f"{creation_id}.png"
+    png = exported(data, "png")
     with Image.open(png) as picture:
         assert picture.size == (1280, 720)
         assert picture.convert("RGB").getpixel((640, 360)) == (229, 57, 53)
     kiosk.tap_button("review:export:pdf")
     finish_export(kiosk, scene)
-    pdf = data / "exports" / f"{creation_id}.pdf"
+    pdf = exported(data, "pdf")
     assert pdf.read_bytes().startswith(b"%PDF") and pdf_pages(pdf) == 1
     assert scene.message_ok is True
     assert [p.name for p in (data / "exports").iterdir() if p.suffix == ".part"] == []
@@ -206,7 +214,7 @@ def test_a_film_exports_to_mp4_while_the_screen_keeps_drawing_frames(
             scene.job.wait(0.05)
     assert kiosk.app.frames > frames_before
     assert scene.message_ok is True, scene.message
-    info = probe(data / "exports" / f"{film.id}.mp4")
+    info = probe(exported(data, "mp4"))
     assert (info.width, info.height, info.frames) == (1280, 720, 24)
     assert abs(info.duration_s - 3.0) < 0.15
 
@@ -230,3 +238,27 @@ def test_many_creations_are_shown_page_by_page(kiosk: Harness) -> None:
     assert cards() == made[::-1][8:]
     kiosk.tap_button("review:next")
     assert cards() == made[::-1][:8]
+
+
+def test_an_export_is_named_in_local_time_and_the_message_names_its_folder(
+    kiosk: Harness, data: Path
+) -> None:
+    # 22:30 UTC on the last day of the year is already 00:30 next year in Riga.
+    kiosk.clock.advance(
+        (datetime(2026, 12, 31, 22, 30, 5, tzinfo=UTC) - kiosk.clock.wall()).total_seconds()
+    )
+    creation_id = draw_and_save(kiosk)
+    scene = open_review(kiosk)
+    kiosk.tap_button(f"review:{creation_id}")
+    kiosk.tap_button("review:consent")
+    kiosk.tap_button("review:target:0")
+    kiosk.tap_button("review:export:png")
+    finish_export(kiosk, scene)
+    png = exported(data, "png")
+    assert kiosk.app.config.site.timezone == "Europe/Riga"
+    assert png.name.startswith("drawing-20270101-003005-"), png.name
+    assert png.name[len("drawing-20270101-003005-") : -4] == creation_id.rsplit("-", 1)[-1]
+    folder = str(data / "exports")
+    assert scene.message_ok and scene.message == (f"Eksportēts kā {png.name} mapē {folder}")
+    assert f"Eksportēts kā {png.name} mapē {folder}" in shown_texts(kiosk)
+    assert kiosk.app.ui.text.overflows == []

@@ -22,7 +22,9 @@ from kiosk.media.export import export_creation
 from kiosk.media.ffmpeg import probe
 from kiosk.media.microphone import RATE
 from kiosk.paths import APP_ROOT
-from kiosk.studio.story import StoryMaker
+from kiosk.studio.slides import TITLE_BOX
+from kiosk.studio.story import NO_CAMERA_NOTE_S, StoryMaker
+from tests.studio.shown import shown_texts
 
 TONE_S = 1.0
 
@@ -250,3 +252,65 @@ def test_without_camera_and_microphone_the_story_still_saves(
     assert meta["timeline"] == [
         {"image": meta["pages"][0], "seconds": 5.0, "audio": None},
     ]
+
+
+@pytest.mark.parametrize(
+    "lang,why,label,size",
+    [
+        ("lv", "Šeit nav kameras. Izmanto attēlu vai zīmējumu!", "Nav kameras", (3840, 2160)),
+        ("lt", "Čia nėra kameros. Naudok paveikslėlį ar piešinį!", "Nėra kameros", (1280, 1024)),
+        ("en", "No camera here. Use a picture or a drawing!", "No camera", (1366, 768)),
+    ],
+)
+def test_without_a_camera_the_photo_button_says_why(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    lang: str,
+    why: str,
+    label: str,
+    size: tuple[int, int],
+) -> None:
+    monkeypatch.setattr(ActivityContext, "open_camera", lambda self, size=(640, 480): None)
+    with Harness(data_folder=tmp_path / "data", lang=lang, size=size) as kiosk:
+        open_story(kiosk)
+        assert kiosk.find_button("photo").label != label
+        kiosk.tap_button("photo")
+        assert why in shown_texts(kiosk)
+        assert kiosk.app.ui.text.overflows == []
+        photo = kiosk.find_button("photo")
+        assert not photo.enabled and photo.label == label
+        kiosk.wait(NO_CAMERA_NOTE_S + 0.1)
+        assert why not in shown_texts(kiosk)
+        assert kiosk.find_button("photo").label == label  # the greyed button still says why
+        assert kiosk.app.ui.text.overflows == []
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1280, 1024)])
+def test_a_pictogram_stays_clear_of_the_title_band(tmp_path: Path, size: tuple[int, int]) -> None:
+    with Harness(data_folder=tmp_path / "data", size=size, lang="lv") as kiosk:
+        story = open_story(kiosk)
+        kiosk.tap_button("title")
+        for letter in "saule":
+            kiosk.tap_button(f"key:{letter}")
+        kiosk.tap_button("text-done")
+        kiosk.tap_button("background")
+        # The sun is as tall as it is wide: the tallest a pictogram gets.
+        sun = next(
+            b.id for b in kiosk.buttons() if b.id.startswith("pick:") and b.id.endswith("-sun")
+        )
+        kiosk.tap_button(sun)
+        kiosk.tap_button("save")
+        assert story.creation is not None
+        folder = story.creation.folder
+        meta = json.loads((folder / "creation.json").read_text("utf-8"))
+        background = pygame.image.load(str(folder / meta["data"]["slides"][0]["background"]))
+        ink = pygame.mask.from_threshold(background, (255, 255, 255, 255), (8, 8, 8, 255))
+        ink.invert()
+        assert ink.get_bounding_rects(), "the pictogram is missing"
+        top = min(r.top for r in ink.get_bounding_rects())
+        assert top >= TITLE_BOX.bottom  # the saved slide shows the whole picture under the title
+        kiosk.app.push("creations")
+        kiosk.step()
+        kiosk.tap_button(f"review:{story.creation.id}")
+        kiosk.screenshot(tmp_path / "review.png")
+        assert kiosk.app.ui.text.overflows == []
