@@ -156,6 +156,41 @@ def test_the_bundle_exports_a_stop_motion_film_as_mp4_with_its_own_ffmpeg(
     assert not info.has_audio
 
 
+# Telpa's own eSpeak NG code (kiosk/voice/espeak.py), pointed at the bundle's copy of the
+# library and data: espeakng-loader looks next to its own __init__, which in the bundle is
+# _internal/espeakng_loader/.
+SPEAK_WITH_BUNDLED_ESPEAK = """
+import sys
+from pathlib import Path
+import espeakng_loader
+folder = Path(sys.argv[1])
+library = folder / ("espeak-ng.dll" if sys.platform == "win32" else "libespeak-ng.so")
+espeakng_loader.get_library_path = lambda: str(library)
+espeakng_loader.get_data_path = lambda: str(folder / "espeak-ng-data")
+from kiosk.voice.espeak import Espeak
+engine = Espeak()
+for lang, text in (("lv", "Labdien, bērni!"), ("lt", "Laba diena, vaikai!"), ("en", "Hello")):
+    print(lang, round(engine.synthesise(text, lang).seconds, 2))
+"""
+
+
+def test_the_bundle_carries_espeak_ng_where_espeakng_loader_looks_and_it_speaks(
+    station: BundledStation,
+) -> None:
+    folder = station.bundle / "_internal" / "espeakng_loader"
+    spoken = subprocess.run(
+        [sys.executable, "-c", SPEAK_WITH_BUNDLED_ESPEAK, str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert spoken.returncode == 0, spoken.stderr[-2000:]
+    seconds = dict(line.split() for line in spoken.stdout.splitlines())
+    assert set(seconds) == {"lv", "lt", "en"}
+    assert all(float(value) > 0.3 for value in seconds.values()), seconds
+
+
 def _maps(pid: int) -> set[str]:
     """The files mapped into process `pid` (its program and libraries)."""
     text = Path(f"/proc/{pid}/maps").read_text(encoding="utf-8", errors="replace")
