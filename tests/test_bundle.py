@@ -63,7 +63,7 @@ class BundledStation(Station):
 
 
 @pytest.fixture(scope="module")
-def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def bundle(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """`scripts/build-bundle OUT` once, its OUT/telpa moved elsewhere: the bundle's folder."""
     out = tmp_path_factory.mktemp("bundle-build")
     try:
@@ -86,7 +86,8 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("library-pc") / "Telpa"
     shutil.move(out / "telpa", folder)
     shutil.rmtree(out, ignore_errors=True)  # the build virtualenv: nothing may need it
-    return folder
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)  # 340 MB; pytest keeps old temporary folders
 
 
 @pytest.fixture
