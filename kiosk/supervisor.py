@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import signal
 import subprocess
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -65,8 +66,16 @@ class Supervisor:
 
     def _forward(self, signum: int, _frame: FrameType | None) -> None:
         self.stopping = True
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signum)
+        if self.process is None or self.process.poll() is not None:
+            return
+        if sys.platform == "win32":
+            # Windows sends no signals between processes: Popen can only terminate
+            # (SIGTERM) and refuses SIGINT. Ctrl+C reaches every process of the console,
+            # the shell included, by itself; a SIGTERM raised here ends the shell.
+            if signum == signal.SIGTERM:
+                self.process.terminate()
+            return
+        self.process.send_signal(signum)
 
     def run(self) -> int:
         """Supervise until the shell exits cleanly, refuses to start, or a stop signal

@@ -41,6 +41,23 @@ def limit_heap_growth() -> bool:
     return ok
 
 
+#: Windows process-creation flags (winbase.h); `subprocess` defines them only on Windows.
+CREATE_NO_WINDOW = 0x08000000
+BELOW_NORMAL_PRIORITY_CLASS = 0x00004000
+
+
+def helper_creation_flags(platform: str | None = None) -> int:
+    """Popen's `creationflags` for a helper that works while children play (ffmpeg, a
+    media export). On Windows it starts at below-normal priority (there is no
+    `os.setpriority`) and without a console window of its own: ffmpeg is a console
+    program, and a kiosk started without a console (telpa.exe) would otherwise flash one
+    over the screen at every export. Elsewhere 0: the caller renices the helper."""
+    platform = sys.platform if platform is None else platform
+    if platform.startswith("win"):
+        return CREATE_NO_WINDOW | BELOW_NORMAL_PRIORITY_CLASS
+    return 0
+
+
 class NoDisplay(Exception):
     """There is no screen to show the kiosk on; `str()` is the one line to print."""
 

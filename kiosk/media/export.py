@@ -73,6 +73,7 @@ from kiosk.media.timeline import (
     read_creation,
     video_fps,
 )
+from kiosk.system import helper_creation_flags
 
 log = logging.getLogger(__name__)
 
@@ -421,6 +422,7 @@ class ExportJob:
                 stderr=subprocess.PIPE,
                 text=True,
                 env=env,
+                creationflags=helper_creation_flags(),
             )
         try:
             os.setpriority(os.PRIO_PROCESS, process.pid, ENCODER_NICENESS)

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from kiosk.system import helper_creation_flags
+
 #: The encoder yields to the kiosk when both want the CPU (niceness, higher = kinder).
 ENCODER_NICENESS = 10
 
@@ -37,7 +39,11 @@ class Encoder:
         command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-y"]
         command += ["-progress", "pipe:1", "-stats_period", "0.25", *args]
         self.process = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            creationflags=helper_creation_flags(),
         )
         try:
             os.setpriority(os.PRIO_PROCESS, self.process.pid, ENCODER_NICENESS)
@@ -126,7 +132,10 @@ def probe(path: Path) -> MediaInfo:
     Raises ValueError when ffmpeg finds no video stream in it."""
     exe = ffmpeg_exe()
     header = subprocess.run(
-        [exe, "-hide_banner", "-nostdin", "-i", str(path)], capture_output=True, text=True
+        [exe, "-hide_banner", "-nostdin", "-i", str(path)],
+        capture_output=True,
+        text=True,
+        creationflags=helper_creation_flags(),
     ).stderr
     video = _VIDEO.search(header)
     if video is None:
@@ -144,6 +153,7 @@ def probe(path: Path) -> MediaInfo:
         + ["-f", "null", "-"],
         capture_output=True,
         text=True,
+        creationflags=helper_creation_flags(),
     ).stderr
     frames = _FRAMES.findall(counted)
     return MediaInfo(
