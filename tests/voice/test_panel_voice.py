@@ -20,6 +20,7 @@ from pathlib import Path
 import pygame
 import pytest
 
+from kiosk.cli import main
 from kiosk.harness import Harness
 from kiosk.i18n import LANGUAGES
 from kiosk.librarian.sound_settings import SOUND_SETTINGS_FILE
@@ -85,6 +86,21 @@ def test_volume_and_mute_apply_at_once_and_are_kept_through_a_restart(
         again.close()
 
 
+def test_kiosk_where_shows_the_panels_volume(
+    kiosk: Harness, data: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _open_panel(kiosk)
+    kiosk.tap_button("panel:volume-down")
+    kiosk.tap_button("panel:mute")
+    monkeypatch.setenv("KIOSK_DATA_DIR", str(data))
+    assert main(["where"]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if "sound settings" in line]
+    assert lines == [
+        f"sound settings   {data / SOUND_SETTINGS_FILE}  (the panel's volume: 90 % of the "
+        "config's, muted)"
+    ]
+
+
 def test_volume_stops_at_silence_and_at_the_configs_volume(kiosk: Harness) -> None:
     _open_panel(kiosk)
     assert not kiosk.find_button("panel:volume-up").enabled
@@ -138,6 +154,7 @@ def test_a_damaged_recording_is_read_by_synthesis_and_listed_on_the_panel(
 RECORD = """
 import json, os, sys, time
 from pathlib import Path
+from kiosk.cli import main
 from kiosk.harness import Harness
 
 kiosk = Harness(data_folder=Path(sys.argv[1]), lang="en")
