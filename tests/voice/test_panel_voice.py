@@ -149,6 +149,47 @@ def test_a_damaged_recording_is_read_by_synthesis_and_listed_on_the_panel(
     assert panel.warnings[-1] == "1 more voice clip cannot be played (the log names it)."
 
 
+def _open_clips(kiosk: Harness, lang: str = "lv"):  # type: ignore[no-untyped-def]
+    _open_panel(kiosk)
+    kiosk.tap_button("panel:voices")
+    kiosk.tap_button(f"lang:{lang}")
+    return kiosk.app.scene("voice_clips")
+
+
+def test_a_kept_recording_is_green_in_the_list_and_deleted_after_a_second_tap(
+    kiosk: Harness, tmp_path: Path
+) -> None:
+    voice = kiosk.app.voice
+    kiosk.app.packs.wait()
+    _pack, text = voice.texts_to_record("lv")[0]
+    voice.keep_recording(text, "lv", write_wav(tmp_path / "take.wav", 1.0))
+    clips = _open_clips(kiosk)
+    assert kiosk.find_button("clip:0").color != kiosk.find_button("clip:1").color
+    kiosk.tap_button("clip:0")
+    assert clips.chosen == text
+    assert kiosk.find_button("clips:listen").enabled  # the kept recording
+    kiosk.tap_button("clips:delete")
+    assert voice.has_recording(text, "lv")
+    assert kiosk.find_button("clips:delete").label == "Delete for good?"
+    kiosk.tap_button("clips:delete")
+    assert not voice.has_recording(text, "lv")
+    assert clips.message == "Deleted. The kiosk's voice reads this text again."
+    assert not kiosk.find_button("clips:delete").enabled
+    kiosk.tap_button("clips:back")
+    assert kiosk.find_button("clip:0").color == kiosk.find_button("clip:1").color
+
+
+def test_voice_clips_close_when_left_alone_and_the_panel_waits_its_own_time(
+    kiosk: Harness,
+) -> None:
+    _open_clips(kiosk)
+    kiosk.wait(125, dt=1.0)
+    assert kiosk.app.scene("voice_clips") is None
+    assert kiosk.app.scene("panel") is not None  # its two minutes start again now
+    kiosk.wait(121, dt=1.0)
+    assert kiosk.app.scene("panel") is None
+
+
 # ----- in a fresh process, with SDL's disk driver or none at all --------------------------
 
 RECORD = """
@@ -181,6 +222,11 @@ if report["record_enabled"]:
         kiosk.step()
     kiosk.tap_button("clips:stop")
     report["take_s"] = clips.take_seconds
+    kiosk.tap_button("clips:listen")
+    voice.wait_idle()
+    kiosk.step()
+    report["listened"] = voice.started
+    voice.stop()
     kiosk.tap_button("clips:keep")
     report["kept"] = voice.has_recording(text, "lv")
     report["after_keep"] = clips.message
@@ -240,6 +286,7 @@ def test_a_clip_recorded_on_the_panel_plays_instead_of_synthesis(tmp_path: Path)
     )
     assert report["available"] and report["record_enabled"] and report["recording"]
     assert report["take_s"] >= 1.5
+    assert report["listened"] == 1  # Listen played the take before it was kept
     assert report["kept"], report["after_keep"]
     assert report["after_keep"].startswith("Kept.")
     assert report["synthesised"] == 0 and report["errors"] == 0
@@ -268,7 +315,7 @@ def test_without_sound_or_microphone_the_panel_says_why_and_nothing_breaks(
 
 # ----- layout -------------------------------------------------------------------------------
 
-LAYOUT_SIZES = [(1280, 1024), (1366, 768), (1920, 1080), (3840, 2160)]
+LAYOUT_SIZES = [(1280, 720), (1280, 1024), (1366, 768), (1920, 1080), (3840, 2160)]
 
 
 @pytest.mark.parametrize("size", LAYOUT_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
