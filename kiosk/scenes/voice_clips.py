@@ -86,6 +86,8 @@ class VoiceClips(Scene):
         self.idle = 0.0
         self.time = 0.0
         self._delete_armed_at: float | None = None
+        self._next_pack_page = 0
+        self.pack_button_rect = pygame.Rect(0, 0, 0, 0)
 
     @property
     def frame_rate(self) -> int:
@@ -206,7 +208,31 @@ class VoiceClips(Scene):
                         on_press=partial(self._turn, step),
                     )
                 )
+            # Hundreds of texts: a jump to the next pack's first page saves many taps.
+            next_pack, self._next_pack_page = self._next_pack()
+            pack_w = min(m.px(420), (self.nav_rect.width - 2 * nav_h) * 2 // 5)
+            self.pack_button_rect = pygame.Rect(
+                self.nav_rect.right - nav_h - m.px(16) - pack_w, self.nav_rect.top, pack_w, nav_h
+            )
+            buttons.append(
+                Button(
+                    id="clips:next-pack",
+                    rect=self.pack_button_rect,
+                    color=WHITE,
+                    label=self._("Next pack: %(pack)s") % {"pack": next_pack},
+                    on_press=self._jump_to_next_pack,
+                )
+            )
         return buttons
+
+    def _next_pack(self) -> tuple[str, int]:
+        """The pack after those on this page (the first one after the last), and its page."""
+        texts = self.texts or []
+        per_page = COLUMNS * ROWS
+        starts = [i for i, (p, _t) in enumerate(texts) if i == 0 or texts[i - 1][0] != p]
+        after = [i for i in starts if i // per_page > self.page]
+        first = after[0] if after else 0
+        return texts[first][0] if texts else "", first // per_page
 
     def _detail_buttons(self) -> list[Button]:
         m = self.ui.metrics
@@ -309,6 +335,10 @@ class VoiceClips(Scene):
         self._leave_text()
         self.lang = lang
         self._load_texts()
+        self.layout()
+
+    def _jump_to_next_pack(self) -> None:
+        self.page = self._next_pack_page
         self.layout()
 
     def _turn(self, step: int) -> None:
@@ -554,8 +584,12 @@ class VoiceClips(Scene):
                 "pages": self.pages,
                 "packs": ", ".join(packs),
             }
-            box = self.nav_rect.inflate(-2 * (self.nav_rect.height + m.px(16)), 0)
-            rendered = self.ui.text.fit(page, box.size, m.font_size("body"), INK_SOFT, max_lines=1)
+            left = self.nav_rect.left + self.nav_rect.height + m.px(16)
+            box = pygame.Rect(
+                left, self.nav_rect.top, self.pack_button_rect.left - m.px(16) - left, 0
+            )
+            box.height = self.nav_rect.height
+            rendered = self.ui.text.fit(page, box.size, m.font_size("body"), INK_SOFT, max_lines=2)
             surface.blit(rendered, rendered.get_rect(center=box.center))
 
     def _draw_detail(self, surface: pygame.Surface) -> None:

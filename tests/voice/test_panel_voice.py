@@ -4,7 +4,12 @@ Volume, mute, damaged clips and the layout run in a headless kiosk on SDL's dumm
 drivers. Recording through the panel and the station without any sound device run in a
 fresh process each (SDL picks its audio driver once): the disk driver feeds the
 microphone from a file and writes what the kiosk plays to another, as in
-test_capture.py."""
+test_capture.py.
+
+A real microphone is never opened in this process: the capture device's hold on SDL's
+audio system outlives the kiosk, and the next kiosk's mixer would not start (and a
+later `pygame.mixer` call would crash). Here the Voice clips page meets "no microphone",
+or, for the layout, `QuietMicrophone`; recording itself is tested in a fresh process."""
 
 from __future__ import annotations
 
@@ -25,7 +30,29 @@ from kiosk.harness import Harness
 from kiosk.i18n import LANGUAGES
 from kiosk.librarian.sound_settings import SOUND_SETTINGS_FILE
 from kiosk.paths import APP_ROOT
+from kiosk.scenes import voice_clips
 from tests.voice.sounds import RATE, samples_of, write_wav
+
+
+class QuietMicrophone:
+    """Stands in for `kiosk.media.microphone.Microphone` where only the screen matters."""
+
+    level = 0.5
+    error: str | None = None
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    def start(self, path: Path) -> None:
+        self.seconds = 7.0
+
+    def stop(self) -> float:
+        return self.seconds
+
+
+@pytest.fixture(autouse=True)
+def no_microphone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(voice_clips, "open_microphone", lambda: None)
 
 
 @pytest.fixture
@@ -150,6 +177,7 @@ def test_a_damaged_recording_is_read_by_synthesis_and_listed_on_the_panel(
 
 
 def _open_clips(kiosk: Harness, lang: str = "lv"):  # type: ignore[no-untyped-def]
+    kiosk.app.packs.wait()
     _open_panel(kiosk)
     kiosk.tap_button("panel:voices")
     kiosk.tap_button(f"lang:{lang}")
@@ -177,6 +205,18 @@ def test_a_kept_recording_is_green_in_the_list_and_deleted_after_a_second_tap(
     assert not kiosk.find_button("clips:delete").enabled
     kiosk.tap_button("clips:back")
     assert kiosk.find_button("clip:0").color == kiosk.find_button("clip:1").color
+
+
+def test_next_pack_jumps_to_the_first_page_of_the_following_pack(kiosk: Harness) -> None:
+    clips = _open_clips(kiosk)
+    texts = clips.texts
+    first_pack = texts[0][0]
+    following = next(i for i, (pack, _t) in enumerate(texts) if pack != first_pack)
+    assert kiosk.find_button("clips:next-pack").label == f"Next pack: {texts[following][0]}"
+    kiosk.tap_button("clips:next-pack")
+    assert clips.page == following // 10
+    shown = [texts[int(b.id.split(":")[1])][0] for b in kiosk.buttons() if b.id.startswith("clip:")]
+    assert texts[following][0] in shown
 
 
 def test_voice_clips_close_when_left_alone_and_the_panel_waits_its_own_time(
@@ -321,8 +361,9 @@ LAYOUT_SIZES = [(1280, 720), (1280, 1024), (1366, 768), (1920, 1080), (3840, 216
 @pytest.mark.parametrize("size", LAYOUT_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_sound_row_and_voice_clips_fit_every_screen(
-    size: tuple[int, int], lang: str, tmp_path: Path
+    size: tuple[int, int], lang: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(voice_clips, "open_microphone", QuietMicrophone)
     with Harness(size=size, lang=lang, data_folder=tmp_path) as kiosk:
         kiosk.app.packs.wait()
         screen = pygame.Rect(0, 0, *size)
@@ -367,7 +408,11 @@ def test_the_sound_row_and_voice_clips_fit_every_screen(
         kiosk.tap_button("clips:record")
         kiosk.step(10)
         check("countdown")
+        kiosk.wait(3)
+        assert clips.recording  # type: ignore[attr-defined]
+        check("recording")
         kiosk.tap_button("clips:stop")
+        check("a take to listen to")
         # Every message the page can show fits beside the meter.
         for message in (
             "No microphone was found, so nothing can be recorded here. Plug one in and "
