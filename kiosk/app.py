@@ -33,6 +33,7 @@ from kiosk.i18n import Translator
 from kiosk.input import InputEvent, InputTranslator, KeyEvent
 from kiosk.librarian.access import HOLD_S, HOLD_VISIBLE_AFTER_S, GroupClock, UnlockGesture
 from kiosk.librarian.pin import PinCheck
+from kiosk.librarian.sound_settings import StationSound
 from kiosk.packs.library import PackLibrary, PackPictures
 from kiosk.packs.models import Pack
 from kiosk.paths import ASSETS, CONTENT, LIBRARY_PACKS_DIR
@@ -123,10 +124,12 @@ def _scene_factories() -> dict[str, Callable[..., Scene]]:
     from kiosk.scenes.panel import Panel
     from kiosk.scenes.pin_pad import PinPad
     from kiosk.scenes.time_up import TimeUp
+    from kiosk.scenes.voice_clips import VoiceClips
 
     return {
         "pin_pad": PinPad,
         "panel": Panel,
+        "voice_clips": VoiceClips,
         "creations": CreationsReview,
         "group_setup": GroupSetup,
         "time_up": TimeUp,
@@ -189,6 +192,7 @@ class App:
         self.input = InputTranslator((width, height))
 
         fonts = ASSETS / "fonts"
+        sounds = SoundService(config.sound.enabled, config.sound.volume)
         self.ui = UI(
             metrics=Metrics(width, height),
             text=TextRenderer(
@@ -197,7 +201,7 @@ class App:
                 budget_for((width, height), screens=2.0),
             ),
             images=ImageCache(ASSETS / "emoji", budget_for((width, height), screens=2.0)),
-            sounds=SoundService(config.sound.enabled, config.sound.volume),
+            sounds=sounds,
         )
         self.translator = Translator(config.languages.available, config.languages.default)
         if lang is not None:
@@ -220,6 +224,8 @@ class App:
             config.sound, data_folder, self._packs_with_folders, ASSETS / "voice"
         )
         self.ui.voice = self.voice
+        #: The librarian's volume and mute (the panel), kept in the data folder.
+        self.station_sound = StationSound.for_station(config.sound, data_folder, sounds, self.voice)
         self.pins = PinCheck.for_station(config, data_folder)
         self.unlock = UnlockGesture(lambda: librarian_corner(self.ui.metrics))
         self.group_clock: GroupClock | None = None

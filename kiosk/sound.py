@@ -2,7 +2,9 @@
 
 No sound device is normal on a library PC: then, or when the site turns sound off,
 `play()` does nothing and everything else works the same, and what the system's audio
-libraries say about the missing device goes to the log, not to the terminal."""
+libraries say about the missing device goes to the log, not to the terminal. The
+librarian's volume and mute (kiosk.librarian.sound_settings) change at once through
+`set_volume` and `set_muted`."""
 
 from __future__ import annotations
 
@@ -45,6 +47,8 @@ class SoundService:
         self.available = False
         self.enabled = enabled
         self.volume = volume
+        #: The librarian's mute (a silent reading room): `play()` does nothing meanwhile.
+        self.muted = False
         self._sounds: dict[str, pygame.mixer.Sound] = {}
         self._format: tuple[int, int] = (0, 0)
         if not enabled:
@@ -66,8 +70,22 @@ class SoundService:
         except pygame.error as exc:
             log.info("sound is off: %s", exc)
 
+    def set_volume(self, volume: float) -> None:
+        """Play every sound at `volume` (0.0–1.0) from now on."""
+        volume = max(0.0, min(1.0, volume))
+        if volume != self.volume:
+            self.volume = volume
+            # Made again at the new volume on their next use (a few milliseconds each).
+            self._sounds.clear()
+
+    def set_muted(self, muted: bool) -> None:
+        self.muted = muted
+        if muted and self.available:
+            for sound in self._sounds.values():
+                sound.stop()
+
     def play(self, name: str) -> None:
-        if not (self.enabled and self.available) or name not in _TUNES:
+        if not (self.enabled and self.available) or self.muted or name not in _TUNES:
             return
         sound = self._sounds.get(name)
         if sound is None:

@@ -101,6 +101,21 @@ def _office_database() -> tuple[str, str]:
     return shown, why
 
 
+def _sound_settings(data: Path) -> str:
+    """The librarian's volume and mute from the panel, and the file that keeps them."""
+    from kiosk.librarian.sound_settings import SOUND_SETTINGS_FILE, SoundChoice
+
+    path = data / SOUND_SETTINGS_FILE
+    try:
+        choice = SoundChoice.from_json(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return f"{path}  (not there yet: the config's volume)"
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return f"{path}  (unusable, the config's volume is used: {exc})"
+    muted = ", muted" if choice.muted else ""
+    return f"{path}  (the panel's volume: {choice.percent} % of the config's{muted})"
+
+
 def _table(rows: list[tuple[str, str]]) -> list[str]:
     width = max(len("office database"), *(len(label) for label, _ in rows))
     return [f"{label.ljust(width)}  {text}" for label, text in rows]
@@ -148,6 +163,7 @@ def where_lines(config_path: str | None) -> list[str]:
         ("logs", f"{data / LOGS_DIR}{_state(data / LOGS_DIR)}"),
         ("library packs", f"{data / LIBRARY_PACKS_DIR}{_state(data / LIBRARY_PACKS_DIR)}"),
     ]
+    rows.append(("sound settings", _sound_settings(data)))
     for folder in config.content.folders:
         rows.append(("more packs", f"{folder}  <- content.folders{_state(Path(folder))}"))
     office, office_reason = _office_database()

@@ -1,10 +1,17 @@
-"""The librarian panel: group sessions, this week's counts, office sync, warnings, the way out.
+"""The librarian panel: group sessions, this week's counts, office sync, warnings, sound,
+recorded voices, the way out.
 
 Opened only through the PIN pad, always in the station's own language (the shell brings
 the child's back afterwards); closes itself after 2 minutes without input. Touch targets
 are as big as the children's, so it works on a whiteboard in front of a group. While a
 group session runs, a block beside the title says so — headcount, minutes so far, minutes
 left — with its own "End session".
+
+Under the buttons, the station's sound: volume − / + in steps of 10 % and Mute, applied at
+once to the feedback sounds and the voice and kept through restarts
+(kiosk.librarian.sound_settings). "Voice clips" opens the scene where the librarian
+records the texts of the content packs (kiosk.scenes.voice_clips); a clip that cannot be
+played is listed with the warnings.
 
 The office sync block reads the sync service's status snapshot twice a second (never the
 network or the database itself) and redraws only when what it says has changed."""
@@ -21,6 +28,7 @@ from pathlib import Path
 import pygame
 
 from kiosk.input import InputEvent
+from kiosk.librarian.sound_settings import StationSound
 from kiosk.scenes.base import Scene, Shell
 from kiosk.sync.service import SyncService
 from kiosk.sync.words import status_lines
@@ -43,6 +51,11 @@ IDLE_CLOSE_S = 120.0
 SYNC_POLL_S = 0.5
 LOW_DISK_BYTES = 500 * 1024 * 1024
 EXTEND_S = 5 * 60
+#: Characters of a text shown in a warning about its clip.
+CLIP_TEXT_CHARS = 40
+#: Damaged clips named one by one; more are counted in one line, so they never push the
+#: other warnings off the card.
+MAX_CLIP_WARNINGS = 2
 
 
 class Panel(Scene):
@@ -52,6 +65,10 @@ class Panel(Scene):
         super().__init__(shell)
         self.buttons = ButtonGroup(self.ui, shell.invalidate)
         self.idle = 0.0
+        self.paused = False
+        #: The librarian's volume and mute (kiosk.app.App.station_sound).
+        self.station_sound: StationSound | None = getattr(shell, "station_sound", None)
+        self.sound_rect: pygame.Rect | None = None
         self.usage = shell.recent_usage()
         self.warnings = self._warnings()
         # The shell's background sync (kiosk.app.App.sync); None when it is not set up.
@@ -123,6 +140,48 @@ class Panel(Scene):
                     _("Little disk space is left (%(mb)d MB) in %(folder)s.")
                     % {"mb": free // (1024 * 1024), "folder": Path(folder)}
                 )
+        # Last: the voice reads a text whose clip is damaged, so nothing stops working.
+        notes += self._voice_warnings()
+        return notes
+
+    def _voice_warnings(self) -> list[str]:
+        """A line for each clip the voice could not play (it reads the text instead)."""
+        voice = self.ui.voice
+        if voice is None:
+            return []
+        notes = []
+        recorded_here = voice.recordings.folder
+        damaged = list(voice.damaged_clips)
+        for text, lang, where, _why in damaged[:MAX_CLIP_WARNINGS]:
+            shown = text if len(text) <= CLIP_TEXT_CHARS else text[: CLIP_TEXT_CHARS - 1] + "…"
+            clip = Path(where)
+            if recorded_here is not None and clip.is_relative_to(recorded_here):
+                notes.append(
+                    self._(
+                        "The voice clip of “%(text)s” (%(lang)s) recorded on this kiosk "
+                        "cannot be played; the kiosk's voice reads it instead. Record it "
+                        "again under Voice clips."
+                    )
+                    % {"text": shown, "lang": lang}
+                )
+            else:
+                notes.append(
+                    self._(
+                        "Voice clip %(clip)s of “%(text)s” (%(lang)s) cannot be played; the "
+                        "kiosk's voice reads it instead. Replace the file in the pack."
+                    )
+                    % {"clip": f"{clip.parent.name}/{clip.name}", "text": shown, "lang": lang}
+                )
+        more = len(damaged) - MAX_CLIP_WARNINGS
+        if more > 0:
+            notes.append(
+                self.shell.translator.ngettext(
+                    "%(n)d more voice clip cannot be played (the log names it).",
+                    "%(n)d more voice clips cannot be played (the log names them).",
+                    more,
+                )
+                % {"n": more}
+            )
         return notes
 
     # ----- layout --------------------------------------------------------------------
@@ -194,6 +253,14 @@ class Panel(Scene):
                 self.shell.creations is not None,
             ),
             (
+                "voices",
+                "studio-microphone",
+                self._("Voice clips"),
+                TILE_COLORS[5],
+                partial(self.shell.push, "voice_clips"),
+                self.ui.voice is not None,
+            ),
+            (
                 "out-of-order",
                 "construction",
                 self._("Out of order"),
@@ -212,9 +279,14 @@ class Panel(Scene):
             ("close", "right-arrow", self._("Back to the children"), YES_COLOR, self._close, True),
         ]
         gap = m.px(18)
+        sound_h = m.px(104)
+        self.sound_rect = pygame.Rect(
+            self.left.x, self.left.bottom - sound_h, self.left.width, sound_h
+        )
         bw = (self.left.width - gap) // 2
         rows = (len(actions) + 1) // 2
-        bh = min(m.px(150), (self.left.height - (rows - 1) * gap) // rows)
+        room = self.left.height - sound_h - gap
+        bh = min(m.px(150), (room - (rows - 1) * gap) // rows)
         buttons = []
         for i, (key, icon, label, color, action, enabled) in enumerate(actions):
             row, col = divmod(i, 2)
@@ -236,10 +308,114 @@ class Panel(Scene):
                 )
             )
         buttons += group_buttons
+        buttons += self._sound_buttons()
         button = self._sync_button()
         if button is not None:
             buttons.append(button)
         self.buttons.set_buttons(buttons)
+
+    def _sound_buttons(self) -> list[Button]:
+        """Volume −, volume + and Mute, on the right of the sound row."""
+        m = self.ui.metrics
+        row = self.sound_rect
+        if row is None:
+            return []
+        pad = m.px(10)
+        # −, + and Mute stay compact so the state beside the speaker keeps its room.
+        side = min(row.height - 2 * pad, m.px(64))
+        top = row.centery - side // 2
+        muted = self.station_sound is not None and self.station_sound.muted
+        percent = self.station_sound.percent if self.station_sound is not None else 100
+        mute_w = min(m.px(160), row.width // 3)
+        mute = pygame.Rect(row.right - pad - mute_w, row.y + pad, mute_w, row.height - 2 * pad)
+        plus = pygame.Rect(mute.left - m.px(12) - side, top, side, side)
+        minus = pygame.Rect(plus.left - m.px(8) - side, top, side, side)
+        have = self.station_sound is not None
+        return [
+            Button(
+                "panel:volume-down",
+                minus,
+                WHITE,
+                label="−",
+                on_press=self._quieter,
+                enabled=have and percent > 0,
+            ),
+            Button(
+                "panel:volume-up",
+                plus,
+                WHITE,
+                label="+",
+                on_press=self._louder,
+                enabled=have and percent < 100,
+            ),
+            Button(
+                "panel:mute",
+                mute,
+                lighten(BAD, 0.45) if muted else lighten(TILE_COLORS[3], 0.3),
+                label=self._("Turn sound on") if muted else self._("Mute"),
+                on_press=self._toggle_mute,
+                enabled=have,
+            ),
+        ]
+
+    def sound_lines(self) -> list[str]:
+        """What the sound row says beside its speaker: the state ("60 %", "Muted (60 %)"),
+        after a line saying there is no sound device when there is none."""
+        station = self.station_sound
+        percent = station.percent if station is not None else 100
+        level = self._("%(n)d %%") % {"n": percent}
+        if station is not None and station.muted:
+            state = self._("Muted (%(level)s)") % {"level": level}
+        else:
+            state = level
+        if not getattr(self.ui.sounds, "available", False):
+            # The choice is still kept: it applies once the kiosk starts with a device.
+            return [self._("Sound: no sound device"), state]
+        return [state]
+
+    def _draw_sound(self, surface: pygame.Surface) -> None:
+        m = self.ui.metrics
+        row = self.sound_rect
+        if row is None:
+            return
+        self._card(surface, row)
+        minus = self.buttons.by_id("panel:volume-down").rect
+        box = pygame.Rect(row.x + m.px(14), row.y + m.px(8), 0, row.height - m.px(16))
+        muted = self.station_sound is not None and self.station_sound.muted
+        icon = self.ui.images.emoji("muted-speaker" if muted else "speaker-high-volume", m.px(44))
+        surface.blit(icon, icon.get_rect(midleft=(box.x, row.centery)))
+        box.x += icon.get_width() + m.px(10)
+        box.width = minus.left - m.px(10) - box.x
+        lines = self.sound_lines()
+        rendered = []
+        if len(lines) > 1:
+            rendered.append(
+                self.ui.text.fit(
+                    lines[0],
+                    (box.width, box.height // 2),
+                    m.font_size("small"),
+                    BAD,
+                    weight="bold",
+                    align="left",
+                    max_lines=2,
+                )
+            )
+        used = sum(r.get_height() for r in rendered)
+        rendered.append(
+            self.ui.text.fit(
+                lines[-1],
+                (box.width, box.height - used),
+                m.font_size("body"),
+                INK,
+                weight="bold",
+                align="left",
+                max_lines=2,
+            )
+        )
+        y = row.centery - sum(r.get_height() for r in rendered) // 2
+        for text in rendered:
+            surface.blit(text, (box.x, y))
+            y += text.get_height()
 
     def _chart_share(self) -> float:
         """Height of the week's chart as a share of the right column: smaller when there
@@ -279,6 +455,38 @@ class Panel(Scene):
     def _close(self) -> None:
         self.shell.pop(self)
 
+    def _louder(self) -> None:
+        if self.station_sound is not None:
+            self.station_sound.louder()
+            self._sound_changed()
+
+    def _quieter(self) -> None:
+        if self.station_sound is not None:
+            self.station_sound.quieter()
+            self._sound_changed()
+
+    def _toggle_mute(self) -> None:
+        if self.station_sound is not None:
+            self.station_sound.toggle_mute()
+            self._sound_changed()
+
+    def _sound_changed(self) -> None:
+        self.layout()
+        if self.sound_rect is not None:
+            self.shell.invalidate(self.sound_rect)
+
+    def on_pause(self) -> None:
+        # Voice clips or the creations are open on top: the librarian is not idle.
+        self.paused = True
+
+    def on_resume(self) -> None:
+        self.paused = False
+        self.idle = 0.0
+        # The voice may have met a damaged clip meanwhile (e.g. while listening).
+        self.warnings = self._warnings()
+        self.layout()
+        self.shell.invalidate()
+
     def _sync_now(self) -> None:
         if self.sync is not None:
             self.sync.sync_now()
@@ -303,7 +511,8 @@ class Panel(Scene):
         return True
 
     def update(self, dt: float) -> None:
-        self.idle += dt
+        if not self.paused:
+            self.idle += dt
         if self.idle >= IDLE_CLOSE_S:
             self._close()
             return
@@ -419,6 +628,7 @@ class Panel(Scene):
         surface.blit(title, (m.margin, m.px(24)))
         self._draw_group(surface)
         self._draw_week(surface)
+        self._draw_sound(surface)
         self.buttons.draw(surface)  # after the cards: "Sync now" sits on one
 
     def _card(self, surface: pygame.Surface, rect: pygame.Rect) -> None:

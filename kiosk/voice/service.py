@@ -99,6 +99,9 @@ class VoiceService:
         self.muted = False
         #: Clips that could not be played, and why (for the librarian panel).
         self.problems: list[str] = []
+        #: (text, language, clip file, why) for each clip that could not be played, so the
+        #: panel can name them in the librarian's language.
+        self.damaged_clips: list[tuple[str, str, str, str]] = []
         self._cache = (
             SpeechCache(cache_folder, settings.speech_cache_mb * 1_000_000)
             if cache_folder is not None
@@ -385,6 +388,9 @@ class VoiceService:
             except (OSError, PackFileError, pygame.error, ValueError) as exc:
                 reason = exc.message if isinstance(exc, PackFileError) else str(exc)
                 self._problem(f"{where}: cannot be played ({reason}); the voice reads it instead")
+                damaged = (text, lang, where, reason)
+                if damaged not in self.damaged_clips and len(self.damaged_clips) < _MAX_PROBLEMS:
+                    self.damaged_clips.append(damaged)
         return self._synthesised(text, lang)
 
     def _clips(

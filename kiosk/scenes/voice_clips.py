@@ -1,0 +1,707 @@
+"""Voice clips: the librarian records the texts of the content packs in her own voice.
+
+Opened from the librarian panel ("Voice clips"), never by children. A list shows every
+text of the content packs in one language (flags switch between lv, lt and en), a page at
+a time; texts that already have a recording made here are green. Choosing a text shows it
+large with what the librarian may do:
+
+- Record: a 3-2-1 countdown, then the microphone records (with a level meter) until Stop
+  or `MAX_RECORDING_S`; "Record again" records another take;
+- Listen: plays the take (or, without one, the recording kept now);
+- Keep: the take becomes the voice of this text on this station
+  (`VoiceService.keep_recording`): from then on the kiosk plays it instead of synthesis;
+- Delete: after a second tap the kept recording is removed; the pack's clip or the
+  synthetic voice reads the text again.
+
+Without a microphone the Record button stays, disabled, and the page says why; without a
+sound device Listen is disabled the same way. It closes itself after two minutes without
+input (never while recording)."""
+
+from __future__ import annotations
+
+import math
+from functools import partial
+from pathlib import Path
+
+import pygame
+
+from kiosk.i18n import LANGUAGES
+from kiosk.input import InputEvent
+from kiosk.media.microphone import Microphone, open_microphone
+from kiosk.packs.safety import PackFileError
+from kiosk.scenes.base import Scene, Shell, is_back_key
+from kiosk.scenes.common import corner_button, language_buttons, language_name
+from kiosk.ui import draw
+from kiosk.ui.theme import (
+    ACCENT,
+    BAD,
+    FOCUS,
+    GOOD,
+    INK,
+    INK_SOFT,
+    TILE_COLORS,
+    WHITE,
+    YES_COLOR,
+    darken,
+    lighten,
+)
+from kiosk.ui.widgets import Button, ButtonGroup
+
+IDLE_CLOSE_S = 120.0
+CONFIRM_S = 3.0
+COUNTDOWN_S = 3
+#: A clip says one text; the voice refuses clips over 20 s, so a take stops well before.
+MAX_RECORDING_S = 15.0
+#: A take shorter than this is a slip of the finger, not a recording.
+MIN_RECORDING_S = 0.3
+COLUMNS, ROWS = 2, 5
+#: Characters of a text shown on its button in the list (the whole text shows when chosen).
+LIST_CHARS = 50
+RECORD_COLOR = (230, 80, 70)
+#: The take being recorded, in the data folder's voice folder until it is kept or dropped.
+TAKE_FILE = "take.wav"
+
+
+class VoiceClips(Scene):
+    in_session = False
+
+    def __init__(self, shell: Shell) -> None:
+        super().__init__(shell)
+        self.voice = self.ui.voice
+        self.buttons = ButtonGroup(self.ui, shell.invalidate)
+        lang = shell.translator.lang
+        self.lang = lang if lang in LANGUAGES else LANGUAGES[0]
+        #: (pack id, text) of every text of the packs in `lang`, pack by pack.
+        self.texts: list[tuple[str, str]] | None = None
+        self.page = 0
+        self.chosen: str | None = None
+        self.microphone: Microphone | None = None
+        self._mic_checked = False
+        self.countdown: float | None = None
+        self.recording = False
+        #: The take recorded and not yet kept (its length in seconds).
+        self.take_seconds: float | None = None
+        self.message = ""
+        self.message_ok = True
+        self.idle = 0.0
+        self.time = 0.0
+        self._delete_armed_at: float | None = None
+        self._next_pack_page = 0
+        self.pack_button_rect = pygame.Rect(0, 0, 0, 0)
+
+    @property
+    def frame_rate(self) -> int:
+        return 15 if self.busy else (2 if self.texts is None else 0)
+
+    @property
+    def busy(self) -> bool:
+        return self.recording or self.countdown is not None
+
+    @property
+    def take_path(self) -> Path | None:
+        folder = self.shell.data_folder
+        return Path(folder) / "voice" / TAKE_FILE if folder is not None else None
+
+    def on_enter(self) -> None:
+        self._load_texts()
+        self.layout()
+
+    def on_exit(self) -> None:
+        self._stop_recording()
+        if self.voice is not None:
+            self.voice.stop()
+        take = self.take_path
+        if take is not None:
+            take.unlink(missing_ok=True)
+
+    def _load_texts(self) -> None:
+        # The packs are read on a worker at start; until then the page says so.
+        if self.voice is None or not self.shell.packs.wait(0):
+            return
+        self.texts = self.voice.texts_to_record(self.lang)
+        self.page = 0
+
+    # ----- layout --------------------------------------------------------------------
+
+    def layout(self) -> None:
+        m = self.ui.metrics
+        w, h = self.size
+        flags_w = len(LANGUAGES) * m.px(64) + (len(LANGUAGES) - 1) * m.px(14)
+        # The top-right corner stays free for the librarian's press-and-hold.
+        self.flags_right = w - m.bar_height - m.px(8)
+        left = m.bar_height + m.px(16)
+        self.title_rect = pygame.Rect(
+            left, 0, self.flags_right - flags_w - m.px(24) - left, m.bar_height
+        )
+        self.body = pygame.Rect(m.margin, m.bar_height + m.px(8), w - 2 * m.margin, 0)
+        self.body.height = h - self.body.top - m.margin
+        buttons = [corner_button(m, "clips:back", "left-arrow", self.back)]
+        buttons += language_buttons(
+            self.ui,
+            LANGUAGES,
+            self.flags_right,
+            (m.bar_height - m.px(64)) // 2,
+            m.px(64),
+            self.pick_language,
+        )
+        for button in buttons[1:]:
+            button.enabled = not self.busy
+            if button.id == f"lang:{self.lang}":
+                button.color = lighten(FOCUS, 0.55)
+        if self.chosen is None:
+            buttons += self._list_buttons()
+        else:
+            buttons += self._detail_buttons()
+        self.buttons.set_buttons(buttons)
+        self.shell.invalidate()
+
+    def _list_buttons(self) -> list[Button]:
+        m = self.ui.metrics
+        gap = m.px(16)
+        self.hint_rect = pygame.Rect(self.body.left, self.body.top, self.body.width, m.px(50))
+        nav_h = m.px(72)
+        grid = pygame.Rect(
+            self.body.left,
+            self.hint_rect.bottom + gap,
+            self.body.width,
+            self.body.bottom - self.hint_rect.bottom - 2 * gap - nav_h,
+        )
+        self.nav_rect = pygame.Rect(self.body.left, grid.bottom + gap, self.body.width, nav_h)
+        texts = self.texts or []
+        per_page = COLUMNS * ROWS
+        pages = max(1, -(-len(texts) // per_page))
+        self.page = min(self.page, pages - 1)
+        self.pages = pages
+        cell_w = (grid.width - (COLUMNS - 1) * gap) // COLUMNS
+        cell_h = min(m.px(110), (grid.height - (ROWS - 1) * gap) // ROWS)
+        buttons = []
+        voice = self.voice
+        for i, (_pack, text) in enumerate(texts[self.page * per_page : (self.page + 1) * per_page]):
+            col, row = divmod(i, ROWS)
+            recorded = voice is not None and voice.has_recording(text, self.lang)
+            buttons.append(
+                Button(
+                    id=f"clip:{self.page * per_page + i}",
+                    rect=pygame.Rect(
+                        grid.left + col * (cell_w + gap),
+                        grid.top + row * (cell_h + gap),
+                        cell_w,
+                        cell_h,
+                    ),
+                    color=lighten(GOOD, 0.55) if recorded else WHITE,
+                    label=_shorten(text, LIST_CHARS),
+                    on_press=partial(self.choose, text),
+                )
+            )
+        if pages > 1:
+            for step, icon, x in (
+                (-1, "left-arrow", self.nav_rect.left),
+                (1, "right-arrow", self.nav_rect.right - nav_h),
+            ):
+                buttons.append(
+                    Button(
+                        id=f"clips:{'prev' if step < 0 else 'next'}",
+                        rect=pygame.Rect(x, self.nav_rect.top, nav_h, nav_h),
+                        color=WHITE,
+                        icon=icon,
+                        round=True,
+                        on_press=partial(self._turn, step),
+                    )
+                )
+            # Hundreds of texts: a jump to the next pack's first page saves many taps.
+            next_pack, self._next_pack_page = self._next_pack()
+            pack_w = min(m.px(420), (self.nav_rect.width - 2 * nav_h) * 2 // 5)
+            self.pack_button_rect = pygame.Rect(
+                self.nav_rect.right - nav_h - m.px(16) - pack_w, self.nav_rect.top, pack_w, nav_h
+            )
+            buttons.append(
+                Button(
+                    id="clips:next-pack",
+                    rect=self.pack_button_rect,
+                    color=WHITE,
+                    label=self._("Next pack: %(pack)s") % {"pack": next_pack},
+                    on_press=self._jump_to_next_pack,
+                )
+            )
+        return buttons
+
+    def _next_pack(self) -> tuple[str, int]:
+        """The pack after those on this page (the first one after the last), and its page."""
+        texts = self.texts or []
+        per_page = COLUMNS * ROWS
+        starts = [i for i, (p, _t) in enumerate(texts) if i == 0 or texts[i - 1][0] != p]
+        after = [i for i in starts if i // per_page > self.page]
+        first = after[0] if after else 0
+        return texts[first][0] if texts else "", first // per_page
+
+    def _detail_buttons(self) -> list[Button]:
+        m = self.ui.metrics
+        gap = m.px(20)
+        body = self.body
+        self.text_rect = pygame.Rect(body.left, body.top, body.width, body.height * 36 // 100)
+        controls = pygame.Rect(
+            body.left,
+            self.text_rect.bottom + gap,
+            body.width,
+            body.bottom - self.text_rect.bottom - gap,
+        )
+        big = min(m.px(170), controls.height - m.px(100))
+        self.record_rect = pygame.Rect(controls.left, controls.top, big, big)
+        self.meter_rect = pygame.Rect(
+            self.record_rect.right + m.px(30), controls.top, m.px(60), big
+        )
+        # Beside the meter: the seconds, then what happened (or why Record is off).
+        self.status_rect = pygame.Rect(
+            self.meter_rect.right + m.px(24),
+            controls.top,
+            controls.right - self.meter_rect.right - m.px(24),
+            big,
+        )
+        row_h = min(m.px(96), controls.bottom - self.record_rect.bottom - gap)
+        row = pygame.Rect(controls.left, controls.bottom - row_h, controls.width, row_h)
+        has_mic = self.microphone is not None
+        text = self.chosen or ""
+        voice = self.voice
+        kept = voice is not None and voice.has_recording(text, self.lang)
+        take = self.take_seconds is not None and not self.busy
+        can_hear = voice is not None and voice.available and not self.busy
+        armed = self._delete_armed()
+        if self.busy:
+            record = Button(
+                id="clips:stop",
+                rect=self.record_rect,
+                color=WHITE,
+                icon="stop-sign",
+                round=True,
+                on_press=self.stop_recording,
+            )
+        else:
+            record = Button(
+                id="clips:record",
+                rect=self.record_rect,
+                color=RECORD_COLOR,
+                icon="studio-microphone",
+                round=True,
+                on_press=self.start_countdown,
+                enabled=has_mic,
+            )
+        actions = [
+            (
+                "clips:listen",
+                self._("Listen"),
+                TILE_COLORS[3],
+                self.listen,
+                can_hear and (take or kept),
+            ),
+            ("clips:keep", self._("Keep"), YES_COLOR, self.keep, take),
+            (
+                "clips:delete",
+                self._("Delete for good?") if armed else self._("Delete"),
+                BAD if armed else lighten(BAD, 0.55),
+                self.delete,
+                kept and not self.busy,
+            ),
+        ]
+        width = (row.width - (len(actions) - 1) * gap) // len(actions)
+        buttons = [record]
+        for i, (button_id, label, color, action, enabled) in enumerate(actions):
+            buttons.append(
+                Button(
+                    id=button_id,
+                    rect=pygame.Rect(row.left + i * (width + gap), row.top, width, row_h),
+                    color=color,
+                    label=label,
+                    label_color=WHITE if button_id == "clips:delete" and armed else INK,
+                    on_press=action,
+                    enabled=enabled,
+                )
+            )
+        return buttons
+
+    # ----- actions -------------------------------------------------------------------
+
+    def back(self) -> None:
+        if self.busy:
+            return
+        if self.chosen is not None:
+            self._leave_text()
+            self.layout()
+        else:
+            self.shell.pop(self)
+
+    def pick_language(self, lang: str) -> None:
+        if self.busy or lang == self.lang:
+            return
+        self._leave_text()
+        self.lang = lang
+        self._load_texts()
+        self.layout()
+
+    def _jump_to_next_pack(self) -> None:
+        self.page = self._next_pack_page
+        self.layout()
+
+    def _turn(self, step: int) -> None:
+        self.page = (self.page + step) % max(1, self.pages)
+        self.layout()
+
+    def choose(self, text: str) -> None:
+        self.chosen = text
+        self.take_seconds = None
+        self.message = ""
+        self._delete_armed_at = None
+        if not self._mic_checked:
+            # Opened once per visit: checking takes up to a second when there is none.
+            self._mic_checked = True
+            self.microphone = open_microphone()
+        if self.microphone is None:
+            self._say(
+                self._(
+                    "No microphone was found, so nothing can be recorded here. Plug one in "
+                    "and open Voice clips again."
+                ),
+                ok=False,
+            )
+        self.layout()
+
+    def _leave_text(self) -> None:
+        if self.voice is not None:
+            self.voice.stop()
+        self.chosen = None
+        self.take_seconds = None
+        self.message = ""
+        self._delete_armed_at = None
+
+    def start_countdown(self) -> None:
+        if self.microphone is None or self.busy or self.chosen is None:
+            return
+        if self.voice is not None:
+            self.voice.stop()
+        self.countdown = float(COUNTDOWN_S)
+        self.message = ""
+        self.layout()
+
+    def _start_recording(self) -> None:
+        take = self.take_path
+        if self.microphone is None or take is None:
+            self._say(self._("This kiosk has no data folder to keep recordings in."), ok=False)
+            self.layout()
+            return
+        try:
+            self.microphone.start(take)
+        except Exception as exc:  # a device that vanished, a disk that takes no writes
+            self.microphone = None
+            self._say(
+                self._("The microphone stopped working (%(error)s). Check it and try again.")
+                % {"error": exc},
+                ok=False,
+            )
+            self.layout()
+            return
+        self.recording = True
+        self.take_seconds = None
+        self.layout()
+
+    def stop_recording(self) -> None:
+        if self.countdown is not None and not self.recording:
+            self.countdown = None
+            self.layout()
+            return
+        seconds = self._stop_recording()
+        if seconds is None:
+            return
+        microphone = self.microphone
+        if microphone is not None and microphone.error:
+            self._say(
+                self._("The recording could not be saved: %(error)s") % {"error": microphone.error},
+                ok=False,
+            )
+        elif seconds < MIN_RECORDING_S:
+            self._say(self._("That was too short. Record the text again."), ok=False)
+        else:
+            self.take_seconds = seconds
+            self._say(self._("Listen to it, then keep it or record it again."), ok=True)
+        self.layout()
+
+    def _stop_recording(self) -> float | None:
+        self.countdown = None
+        if not self.recording or self.microphone is None:
+            return None
+        self.recording = False
+        return float(self.microphone.stop())
+
+    def listen(self) -> None:
+        voice, text = self.voice, self.chosen
+        if voice is None or text is None or self.busy:
+            return
+        take = self.take_path
+        if self.take_seconds is not None and take is not None:
+            voice.listen(take)
+            return
+        kept = voice.recordings.path(text, self.lang)
+        if kept is not None:
+            voice.listen(kept)
+
+    def keep(self) -> None:
+        voice, text, take = self.voice, self.chosen, self.take_path
+        if voice is None or text is None or take is None or self.take_seconds is None:
+            return
+        try:
+            voice.keep_recording(text, self.lang, take)
+        except PackFileError as exc:
+            if "silent" in exc.message:
+                message = self._(
+                    "The recording is silent. Check the microphone and its volume, then "
+                    "record it again."
+                )
+            else:
+                message = self._("This recording cannot be used: %(reason)s") % {
+                    "reason": exc.message
+                }
+            self._say(message, ok=False)
+        except OSError as exc:
+            self._say(
+                self._("The recording could not be saved: %(error)s") % {"error": exc}, ok=False
+            )
+        else:
+            self.take_seconds = None
+            take.unlink(missing_ok=True)
+            self._say(self._("Kept. The kiosk now plays this recording for this text."), ok=True)
+        self.layout()
+
+    def _delete_armed(self) -> bool:
+        return (
+            self._delete_armed_at is not None
+            and self.shell.now() - self._delete_armed_at < CONFIRM_S
+        )
+
+    def delete(self) -> None:
+        voice, text = self.voice, self.chosen
+        if voice is None or text is None:
+            return
+        if not self._delete_armed():
+            self._delete_armed_at = self.shell.now()
+            self.layout()
+            return
+        self._delete_armed_at = None
+        voice.stop()
+        try:
+            voice.forget_recording(text, self.lang)
+        except OSError as exc:
+            self._say(
+                self._("The recording could not be deleted: %(error)s") % {"error": exc},
+                ok=False,
+            )
+        else:
+            self._say(self._("Deleted. The kiosk's voice reads this text again."), ok=True)
+        self.layout()
+
+    def _say(self, text: str, ok: bool) -> None:
+        self.message = text
+        self.message_ok = ok
+
+    # ----- frames --------------------------------------------------------------------
+
+    def handle_event(self, event: InputEvent) -> bool:
+        self.idle = 0.0
+        if is_back_key(event):
+            self.back()
+            return True
+        self.buttons.handle(event)
+        return True
+
+    def update(self, dt: float) -> None:
+        self.time += dt
+        if self.texts is None:
+            self._load_texts()
+            if self.texts is not None:
+                self.layout()
+        if self.countdown is not None:
+            self.idle = 0.0
+            before = math.ceil(self.countdown)
+            self.countdown -= dt
+            if math.ceil(self.countdown) != before:
+                self.ui.sounds.play("tap")
+            if self.countdown <= 0:
+                self.countdown = None
+                self._start_recording()
+            self.shell.invalidate()
+        if self.recording and self.microphone is not None:
+            self.idle = 0.0
+            if self.microphone.seconds >= MAX_RECORDING_S:
+                self.stop_recording()
+            self.shell.invalidate(self.meter_rect.union(self.status_rect))
+        if self._delete_armed_at is not None and not self._delete_armed():
+            self._delete_armed_at = None
+            self.layout()
+        self.idle += dt
+        if self.idle >= IDLE_CLOSE_S:
+            self.shell.pop(self)
+
+    # ----- drawing -------------------------------------------------------------------
+
+    def draw(self, surface: pygame.Surface) -> None:
+        m = self.ui.metrics
+        surface.fill(lighten(FOCUS, 0.88))
+        title = self.ui.text.fit(
+            self._("Voice clips"),
+            self.title_rect.size,
+            m.font_size("title"),
+            INK,
+            weight="bold",
+            align="left",
+            max_lines=1,
+        )
+        surface.blit(title, title.get_rect(midleft=self.title_rect.midleft))
+        if self.chosen is None:
+            self._draw_list(surface)
+        else:
+            self._draw_detail(surface)
+        self.buttons.draw(surface)
+
+    def _draw_list(self, surface: pygame.Surface) -> None:
+        m = self.ui.metrics
+        texts = self.texts
+        if texts is None:
+            hint = self._("The content packs are still being read…")
+        elif not texts:
+            hint = self._("The content packs have no texts in %(language)s.") % {
+                "language": language_name(self.lang)
+            }
+        else:
+            hint = self._(
+                "Choose a text to record in %(language)s. Green ones are recorded on this kiosk."
+            ) % {"language": language_name(self.lang)}
+        text = self.ui.text.fit(
+            hint, self.hint_rect.size, m.font_size("body"), INK, align="left", max_lines=2
+        )
+        surface.blit(text, text.get_rect(midleft=self.hint_rect.midleft))
+        if texts and self.pages > 1:
+            per_page = COLUMNS * ROWS
+            packs = dict.fromkeys(p for p, _t in texts[self.page * per_page :][:per_page])
+            page = self._("Page %(page)d of %(pages)d · %(packs)s") % {
+                "page": self.page + 1,
+                "pages": self.pages,
+                "packs": ", ".join(packs),
+            }
+            left = self.nav_rect.left + self.nav_rect.height + m.px(16)
+            box = pygame.Rect(
+                left, self.nav_rect.top, self.pack_button_rect.left - m.px(16) - left, 0
+            )
+            box.height = self.nav_rect.height
+            rendered = self.ui.text.fit(page, box.size, m.font_size("body"), INK_SOFT, max_lines=2)
+            surface.blit(rendered, rendered.get_rect(center=box.center))
+
+    def _draw_detail(self, surface: pygame.Surface) -> None:
+        m = self.ui.metrics
+        rect = self.text_rect
+        surface.blit(draw.rounded_card(rect.size, m.px(24), WHITE), rect)
+        inner = rect.inflate(-2 * m.px(28), -2 * m.px(18))
+        voice = self.voice
+        kept = (
+            voice is not None
+            and self.chosen is not None
+            and voice.has_recording(self.chosen, self.lang)
+        )
+        label = (
+            self._("%(language)s · recorded on this kiosk")
+            if kept
+            else self._("%(language)s · read by the kiosk's voice or the pack's clip")
+        ) % {"language": language_name(self.lang)}
+        tag = self.ui.text.fit(
+            label,
+            (inner.width, m.px(36)),
+            m.font_size("small"),
+            darken(GOOD, 0.35) if kept else INK_SOFT,
+            weight="bold",
+            align="left",
+            max_lines=1,
+        )
+        surface.blit(tag, inner.topleft)
+        words = self.ui.text.fit(
+            self.chosen or "",
+            (inner.width, inner.height - tag.get_height() - m.px(8)),
+            m.font_size("heading"),
+            INK,
+            weight="bold",
+            min_size=m.px(16),
+            max_lines=4,
+        )
+        below = pygame.Rect(
+            inner.left, inner.top + tag.get_height(), inner.width, inner.height - tag.get_height()
+        )
+        surface.blit(words, words.get_rect(center=below.center))
+        if self.microphone is not None:
+            self._draw_meter(surface)
+        self._draw_status(surface)
+
+    def _draw_meter(self, surface: pygame.Surface) -> None:
+        m = self.ui.metrics
+        meter = self.meter_rect
+        pygame.draw.rect(surface, WHITE, meter, border_radius=m.px(12))
+        level = float(self.microphone.level) if self.recording and self.microphone else 0.0
+        filled = meter.inflate(-m.px(10), -m.px(10))
+        height = int(filled.height * min(1.0, level))
+        if height > 0:
+            bar = pygame.Rect(filled.left, filled.bottom - height, filled.width, height)
+            pygame.draw.rect(surface, GOOD if level < 0.8 else ACCENT, bar, border_radius=m.px(8))
+        pygame.draw.rect(surface, INK_SOFT, meter, width=m.px(3), border_radius=m.px(12))
+
+    def _draw_status(self, surface: pygame.Surface) -> None:
+        m = self.ui.metrics
+        rect = self.status_rect
+        top_h = m.px(70)
+        if self.countdown is not None:
+            # 3, 2, 1 beside the meter, where the seconds will run: the text stays readable.
+            number = str(max(1, math.ceil(self.countdown)))
+            big = self.ui.text.render(number, min(rect.height, m.px(150)), ACCENT, weight="bold")
+            surface.blit(big, big.get_rect(midleft=(rect.left, rect.centery)))
+            return
+        if self.recording and self.microphone is not None:
+            seconds = self.microphone.seconds
+            clock = self._("%(n)d s of %(max)d s") % {"n": int(seconds), "max": MAX_RECORDING_S}
+        elif self.take_seconds is not None:
+            clock = self._("%(n)d s") % {"n": math.ceil(self.take_seconds)}
+        else:
+            clock = ""
+        if clock:
+            text = self.ui.text.fit(
+                clock,
+                (rect.width, top_h),
+                m.font_size("title"),
+                INK,
+                weight="bold",
+                align="left",
+                max_lines=1,
+            )
+            surface.blit(text, text.get_rect(midleft=(rect.left, rect.top + top_h // 2)))
+            if self.recording and int(self.time * 2) % 2 == 0:
+                dot = m.px(14)
+                pygame.draw.circle(
+                    surface,
+                    RECORD_COLOR,
+                    (rect.left + text.get_width() + m.px(20) + dot, rect.top + top_h // 2),
+                    dot,
+                )
+        message = self.message
+        if self.recording:
+            message = self._("Say the text now, then press the stop button.")
+        elif not message and self.microphone is not None and not self.busy:
+            message = self._("Press the red button: after 3, 2, 1 say the text above.")
+        if message:
+            box = pygame.Rect(rect.left, rect.top + top_h, rect.width, rect.height - top_h)
+            text = self.ui.text.fit(
+                message,
+                box.size,
+                m.font_size("body"),
+                darken(GOOD, 0.35) if self.message_ok else darken(BAD, 0.2),
+                weight="bold",
+                align="left",
+                max_lines=3,
+            )
+            surface.blit(text, box.topleft)
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
