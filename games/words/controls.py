@@ -65,6 +65,7 @@ class Controls:
             tile = self._loose_tile_at(event.pos)
             if tile is not None:
                 self.presses[event.pointer] = Press(tile, event.pos)
+                self.game.say_letter(tile.letter)
                 self._set_focus(self.game.tiles.index(tile), visible=False)
                 return True
             slot = self._slot_at(event.pos)
