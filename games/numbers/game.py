@@ -304,14 +304,21 @@ class NumberGarden(Activity):
             area.width - 2 * m.margin,
             prompt_h,
         )
-        # The question's speaker, left of the prompt (the answer buttons come and go).
-        self.prompt_rect.inflate_ip(-2 * (self.ctx.speaker_size + m.px(16)), 0)
-        shown = self.ctx.ui.text.fit(
-            self._prompt(), self.prompt_rect.size, m.font_size("heading"), theme.INK, "bold"
+        # The question's speaker just left of the widest prompt it may show; the prompt's
+        # box is what is left between it and its mirror image (the buttons come and go).
+        d, gap = self.ctx.speaker_size, m.px(16)
+        self.prompt_rect.inflate_ip(-2 * (d + gap), 0)
+        widest = max(
+            self.ctx.ui.text.fit(
+                prompt, self.prompt_rect.size, m.font_size("heading"), theme.INK, "bold"
+            ).get_width()
+            for prompt in self._prompts()
         )
-        self.speaker = self.ctx.speaker_left_of(
-            "speak", shown.get_rect(center=self.prompt_rect.center), self.spoken_question()
-        )
+        shown = pygame.Rect(0, 0, widest + 2 * gap, prompt_h)
+        shown.center = self.prompt_rect.center
+        self.speaker = self.ctx.speaker_left_of("speak", shown, self.spoken_question())
+        if self.speaker is not None:
+            self.prompt_rect = shown
         body_top = self.prompt_rect.bottom + m.px(8)
         if self.uses_pad:
             pad = pygame.Rect(area.right - m.margin - pad_w, 0, pad_w, pad_h)
@@ -395,6 +402,16 @@ class NumberGarden(Activity):
         else:
             self._draw_won(surface)
         self.buttons.draw(surface)
+
+    def _prompts(self) -> list[str]:
+        """Every prompt the current question may show."""
+        return [
+            self.ctx.gettext("Yes, that's right!"),
+            self.ctx.gettext("Almost! Try again."),
+            self.ctx.gettext("How many do you see?")
+            if self.problem.kind == "count"
+            else self.ctx.gettext("Find the answer!"),
+        ]
 
     def _prompt(self) -> str:
         if self.solved:

@@ -182,6 +182,19 @@ class PictureQuiz(QuizScreens, Activity):
             return self.ctx.pick(self.pack.word(answer.word).text)
         return self.ctx.pick(answer.text or {})
 
+    def answer_lang(self, answer: Answer) -> str:
+        """The language an answer is read in: the child's, but a neighbour's word given as
+        the answer in every language ("duona" on a Latvian screen) in the language of the
+        pack word it is."""
+        assert self.pack is not None
+        text = self.answer_text(answer)
+        if answer.text is None or len(set(answer.text.values())) > 1:
+            return self.ctx.lang
+        owners = [
+            lang for word in self.pack.words for lang, said in word.text.items() if said == text
+        ]
+        return self.ctx.lang if not owners or self.ctx.lang in owners else owners[0]
+
     def _read_question(self) -> None:
         """Where questions read themselves: say this one, and warm the next one while
         the child answers."""
@@ -190,10 +203,10 @@ class PictureQuiz(QuizScreens, Activity):
             return
         self.ctx.say(self.ctx.pick(quiz.current.question.prompt))
         coming = quiz.questions[quiz.index + 1 : quiz.index + 2]
-        self.ctx.warm_speech(
-            [self.ctx.pick(a.question.prompt) for a in coming]
-            + [self.answer_text(answer) for a in coming for answer in a.answers]
-        )
+        self.ctx.warm_speech([self.ctx.pick(a.question.prompt) for a in coming])
+        for asked in coming:
+            for answer in asked.answers:
+                self.ctx.warm_speech([self.answer_text(answer)], self.answer_lang(answer))
 
     def end_message(self) -> str:
         assert self.round is not None
@@ -358,7 +371,11 @@ class PictureQuiz(QuizScreens, Activity):
                 rect.width -= d + gap
                 rect.x += d + gap
                 center = (rect.left - gap - d // 2, rect.centery)
-            speakers.append(self.ctx.speaker(f"speak:{i}", center, self.answer_text(answer)))
+            speakers.append(
+                self.ctx.speaker(
+                    f"speak:{i}", center, self.answer_text(answer), self.answer_lang(answer)
+                )
+            )
         text_size = 0
         if not word_answers:
             texts = [
