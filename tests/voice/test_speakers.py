@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from games.memory import MemoryPairs
 from games.quiz import PictureQuiz
 from kiosk.config import SoundConfig, parse_config
 from kiosk.harness import Harness
@@ -287,3 +288,18 @@ def test_a_neighbours_word_as_an_answer_is_read_in_its_own_language(kiosk: Harne
     assert [quiz.answer_lang(a) for a in bread.answers] == ["lt", "lt", "lt"]
     rain = next(q for q in quiz.pack.questions if q.id.startswith("rain"))
     assert {quiz.answer_lang(a) for a in rain.answers} == {"lv"}
+
+
+def test_an_open_memory_card_reads_its_word_again_when_tapped(kiosk: Harness) -> None:
+    kiosk.tap_button("start")
+    kiosk.tap_button("age:skip")
+    memory = open_tile(kiosk, "memory")
+    assert isinstance(memory, MemoryPairs)
+    kiosk.tap_button("topic:professions:pairs")
+    kiosk.tap_button("level:1")
+    said = _spy(kiosk)
+    card = memory.cards[0]
+    kiosk.tap(card.rect.center)
+    kiosk.tap(card.rect.center)
+    assert said == [(card.face.text, "lv")] * 2
+    assert memory.open_cards == [card]  # the second tap only read it
