@@ -118,13 +118,12 @@ def play(game: SortItOut) -> None:
     # Speakers of their own (a tap on a bin sorts into it): the prompt's on its left,
     # each bin's on its top-left corner (the count badge has the other). The thing
     # itself reads its name when tapped.
-    d = game.ctx.speaker_size
     prompt = game.ctx.pick(game.pack.sorting.prompt) if game.pack.sorting else ""
-    speakers = [
-        game.ctx.speaker(
-            "speak", (game.prompt_rect.left - d // 2, game.prompt_rect.centery), prompt
-        )
-    ]
+    shown = game.ctx.ui.text.fit(
+        prompt, game.prompt_rect.size, m.font_size("heading"), theme.INK, "bold", max_lines=2
+    )
+    shown_rect = shown.get_rect(center=game.prompt_rect.center)
+    speakers = [game.ctx.speaker_left_of("speak", shown_rect, prompt)]
     for bin_, button in zip(game.round.bins, buttons, strict=True):
         corner = (button.rect.left + m.px(24), button.rect.top + m.px(20))
         speakers.append(game.ctx.speaker(f"speak:{bin_.id}", corner, button.label))

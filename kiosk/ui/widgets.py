@@ -59,6 +59,9 @@ class Button:
     icon_share: float = 0.62
     label_color: Color = INK
     enabled: bool = True
+    #: Whether Tab and the arrow keys stop on it (speaker buttons are for the pointer:
+    #: they would sit in the way of the keys' path through a screen).
+    focusable: bool = True
     pressed: bool = field(default=False, init=False)
     #: Shadow and face composed once per state (resting, pressed): one blit a frame.
     _looks: dict[bool, pygame.Surface] = field(default_factory=dict, init=False, repr=False)
@@ -255,7 +258,7 @@ class ButtonGroup:
         return True
 
     def _handle_key(self, event: KeyEvent) -> bool:
-        if not self.buttons:
+        if not self._enabled_indices():
             return False
         key = event.key
         if key in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE):
@@ -288,7 +291,7 @@ class ButtonGroup:
             self._changed(self.focused)
 
     def _enabled_indices(self) -> list[int]:
-        return [i for i, b in enumerate(self.buttons) if b.enabled]
+        return [i for i, b in enumerate(self.buttons) if b.enabled and b.focusable]
 
     def _move_focus_linear(self, step: int) -> None:
         indices = self._enabled_indices()
@@ -376,6 +379,7 @@ def speaker_button(
         icon=SPEAKER_ICON,
         round=True,
         on_press=lambda: toggle_speech(ui, text, lang),
+        focusable=False,
     )
 
 

@@ -179,18 +179,25 @@ voice = harness.app.voice
 out = Path(os.environ["SDL_DISKAUDIOFILE"])
 heard = []
 
+def flushed():
+    """The file's size once what was mixed so far is surely written (however slow the
+    machine): a few buffers of the driver later."""
+    size = out.stat().st_size
+    deadline = time.monotonic() + 20
+    while out.stat().st_size < size + 16384 and time.monotonic() < deadline:
+        time.sleep(0.005)
+    return out.stat().st_size
+
 def press(what, action, text, lang):
     voice.stop()
-    time.sleep(0.05)  # the last buffers of what came before
-    start = out.stat().st_size
+    start = flushed()  # the last buffers of what came before
     action()
     voice.wait_idle()
     harness.step()  # the frame that starts the sound
     deadline = time.monotonic() + 20
     while voice.speaking and time.monotonic() < deadline:
         time.sleep(0.005)
-    time.sleep(0.05)
-    end = out.stat().st_size
+    end = flushed()
     heard.append({"what": what, "text": text, "lang": lang, "from": start, "to": end})
 
 tour(harness, press)
