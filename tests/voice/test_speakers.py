@@ -180,8 +180,8 @@ out = Path(os.environ["SDL_DISKAUDIOFILE"])
 heard = []
 
 def flushed():
-    """The file's size once what was mixed so far is surely written (however slow the
-    machine): a few buffers of the driver later."""
+    # The file's size once what was mixed so far is surely written (however slow the
+    # machine): a few buffers of the driver later.
     size = out.stat().st_size
     deadline = time.monotonic() + 20
     while out.stat().st_size < size + 16384 and time.monotonic() < deadline:
