@@ -217,8 +217,9 @@ def _envelope(samples: array[int], window: int = RATE // 50) -> list[float]:
 
 def _likeness(heard: array[int], expected: array[int]) -> float:
     """1.0 for the same sound, near 0 for another one, compared by their loudness every
-    20 ms (the mixer may round a sample or shift a buffer by a few samples)."""
-    if not expected or abs(len(heard) - len(expected)) > 0.02 * len(expected) + 100:
+    20 ms (the mixer may round a sample or shift a buffer by a few samples, and the voice
+    may end a word a few milliseconds apart from one synthesis to the next)."""
+    if not expected or abs(len(heard) - len(expected)) > 0.05 * len(expected) + RATE // 50:
         return 0.0
     a, b = _envelope(heard), _envelope(expected)
     difference = sum(abs(x - y) for x, y in zip(a, b, strict=False))
