@@ -357,13 +357,13 @@ class WordBuilder(Activity):
     # ----- input ---------------------------------------------------------------------
 
     def handle_event(self, event: InputEvent) -> bool:
-        if self.phase == "play" and not isinstance(event, PointerEvent):
-            return self.controls.key(event)  # the keys move among the letters
         if self.buttons.handle(event):
             return True
         if self.phase != "play":
             return False
-        return isinstance(event, PointerEvent) and self.controls.pointer(event)
+        if isinstance(event, PointerEvent):
+            return self.controls.pointer(event)
+        return self.controls.key(event)
 
     # ----- drawing -------------------------------------------------------------------
 

@@ -16,10 +16,13 @@ from array import array
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pygame
 import pytest
 
 from games.memory import MemoryPairs
 from games.quiz import PictureQuiz
+from games.words import WordBuilder
+from games.words.letters import letter_name
 from kiosk.config import SoundConfig, parse_config
 from kiosk.harness import Harness
 from kiosk.paths import APP_ROOT
@@ -311,3 +314,32 @@ def test_an_open_memory_card_reads_its_word_again_when_tapped(kiosk: Harness) ->
     kiosk.tap(card.rect.center)
     assert said == [(card.face.text, "lv")] * 2
     assert memory.open_cards == [card]  # the second tap only read it
+
+
+@pytest.mark.parametrize(
+    ("lang", "letter", "name"), [("lv", "ā", "garais a"), ("lt", "ą", "a nosinė")]
+)
+def test_a_letter_tile_says_the_letters_name_by_touch_and_by_keyboard(
+    tmp_path: Path, lang: str, letter: str, name: str
+) -> None:
+    with Harness(lang=lang, data_folder=tmp_path / "data") as kiosk:
+        kiosk.app.packs.wait()
+        kiosk.tap_button("start")
+        kiosk.tap_button("age:skip")
+        words = open_tile(kiosk, "words")
+        assert isinstance(words, WordBuilder)
+        kiosk.tap_button("level:1")
+        said = _spy(kiosk)
+        first = next(t for t in words.tiles if t.slot is None)
+        words.controls.focus = words.tiles.index(first)
+        kiosk.key(pygame.K_RETURN)
+        kiosk.wait(3.0)  # a wrong letter wiggles home; a finished word makes way for the next
+        second = next(t for t in words.tiles if t.slot is None)
+        kiosk.tap(second.home.center)
+        assert said[:2] == [
+            (letter_name(first.letter, lang), lang),
+            (letter_name(second.letter, lang), lang),
+        ]
+        assert kiosk.app.errors == 0
+    assert letter_name(letter, lang) == name
+    assert letter_name("b", "en") == "b"  # the voice names English letters itself
