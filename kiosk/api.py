@@ -39,7 +39,15 @@ from kiosk.ui import draw, theme
 from kiosk.ui.keyboard import OnScreenKeyboard
 from kiosk.ui.scoreboard import TeamScore, final_scores
 from kiosk.ui.theme import Metrics
-from kiosk.ui.widgets import UI, Button, ButtonGroup
+from kiosk.ui.widgets import (
+    SPEAKER_SIZE,
+    UI,
+    Button,
+    ButtonGroup,
+    left_of,
+    speak,
+    speaker_button,
+)
 
 if TYPE_CHECKING:
     from kiosk.media.camera import CameraSource
@@ -182,9 +190,28 @@ class ActivityContext:
         """Read `text` aloud (in `lang`, default the child's language), replacing what is
         being said. Returns at once; silent where there is no sound device or speech is
         off. Give the text exactly as shown, so a pack's recorded clip is found."""
-        voice = self.ui.voice
-        if voice is not None:
-            voice.say(text, lang or self.lang)
+        speak(self.ui, text, lang or self.lang)
+
+    def speaker(
+        self, button_id: str, center: tuple[int, int], text: str, lang: str | None = None
+    ) -> Button | None:
+        """The kit's round speaker button, centred on `center`, for a text the child must
+        understand: a press reads `text` (in `lang`, default the child's language), a
+        second press while it is read stops it. None where nothing could be heard (no
+        sound device, speech off): keep its room free and add it to your buttons when
+        given. Its diameter is `speaker_size`."""
+        return speaker_button(self.ui, button_id, center, text, lang or self.lang)
+
+    def speaker_left_of(
+        self, button_id: str, text_rect: pygame.Rect, text: str, lang: str | None = None
+    ) -> Button | None:
+        """`speaker`, just left of the rectangle a shown text takes (e.g. a title's)."""
+        return self.speaker(button_id, left_of(self.ui, text_rect), text, lang)
+
+    @property
+    def speaker_size(self) -> int:
+        """A speaker button's diameter in pixels."""
+        return self.ui.metrics.px(SPEAKER_SIZE)
 
     def stop_speaking(self) -> None:
         """Stop reading aloud (the child moved on). The shell also stops it on leaving."""

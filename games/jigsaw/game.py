@@ -120,7 +120,28 @@ class Jigsaw(Activity):
             self._layout_won()
         else:
             self.buttons.set_buttons([])
+        heading = self.heading()
+        if heading:
+            # The heading, with its speaker button on its left.
+            room = area.width - 2 * (m.margin + self.ctx.speaker_size + m.px(16))
+            self.heading_text = self.ctx.ui.text.fit(
+                heading, (room, m.px(90)), m.font_size("title"), theme.INK, "bold"
+            )
+            self.heading_rect = self.heading_text.get_rect(
+                midbottom=(area.centerx, self.heading_bottom)
+            )
+            speaker = self.ctx.speaker_left_of("speak", self.heading_rect, heading)
+            if speaker is not None:
+                self.buttons.set_buttons([*self.buttons.buttons, speaker])
         self.ctx.invalidate()
+
+    def heading(self) -> str:
+        """The question over the picture and level pickers ("" elsewhere)."""
+        if self.phase == "picture":
+            return self.ctx.gettext("Which picture shall we put together?")
+        if self.phase == "choose":
+            return self.ctx.gettext("How many pieces?")
+        return ""
 
     def _tile_row(
         self, count: int, w: int, h: int, top: int, per_row: int = 4
@@ -311,6 +332,7 @@ class Jigsaw(Activity):
         self.ctx.play_sound("success")
         self.phase = "won"
         self._layout()
+        self.ctx.say(self.ctx.gettext("Well done! The picture is whole again."))
 
     def _invalidate_piece(self, piece: Piece) -> None:
         self.ctx.invalidate(piece.rect.inflate(8, 8))
@@ -448,23 +470,10 @@ class Jigsaw(Activity):
     # ----- drawing -------------------------------------------------------------------
 
     def draw(self, surface: pygame.Surface) -> None:
-        ui = self.ctx.ui
-        m = ui.metrics
         area = self.ctx.area
         surface.blit(draw.scene_background(surface.get_size()), area, area=area)
-        headings = {
-            "picture": self.ctx.gettext("Which picture shall we put together?"),
-            "choose": self.ctx.gettext("How many pieces?"),
-        }
-        if self.phase in headings:
-            title = ui.text.fit(
-                headings[self.phase],
-                (area.width - 2 * m.margin, m.px(90)),
-                m.font_size("title"),
-                theme.INK,
-                weight="bold",
-            )
-            surface.blit(title, title.get_rect(midbottom=(area.centerx, self.heading_bottom)))
+        if self.heading():
+            surface.blit(self.heading_text, self.heading_rect)
         elif self.phase == "play":
             self._draw_play(surface)
         else:

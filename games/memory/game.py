@@ -249,7 +249,10 @@ class MemoryPairs(Activity):
     def turn(self, index: int) -> None:
         """Turn card `index` face up, if the rules allow it now."""
         card = self.cards[index]
-        if card.face_up or card.matched or self.phase != "play":
+        if self.phase != "play":
+            return
+        if card.face_up or card.matched:
+            self._say_card(card)  # an open card's word, once more
             return
         if len(self.open_cards) == 2:
             self._hide_open()  # a quick child need not wait for the mismatch to close
@@ -257,6 +260,7 @@ class MemoryPairs(Activity):
         card.flip = 0.0
         self.open_cards.append(card)
         self.ctx.play_sound("flip")
+        self._say_card(card)
         self._invalidate_card(card)
         if len(self.open_cards) == 2:
             self.turns += 1
@@ -269,6 +273,19 @@ class MemoryPairs(Activity):
                     self._win()
             else:
                 self.hide_at = self.time + MISMATCH_SHOW_S
+
+    def _say_card(self, card: Card) -> None:
+        """A word card reads its word as it turns up (in its flag's language on lv-lt
+        cards): the card itself is its speaker, no button on every card."""
+        if card.face.text:
+            self.ctx.say(card.face.text, card.face.flag or None)
+
+    def won_message(self) -> str:
+        return self.ctx.ngettext(
+            "Well done! You found all the pairs in %(n)d turn.",
+            "Well done! You found all the pairs in %(n)d turns.",
+            self.turns,
+        ) % {"n": self.turns}
 
     def _hide_open(self) -> None:
         for card in self.open_cards:
@@ -286,6 +303,7 @@ class MemoryPairs(Activity):
         self.phase = "won"
         self.won_at = self.time
         self._layout_phase()
+        self.ctx.say(self.won_message())  # the praise, read out by itself
 
     def _invalidate_card(self, card: Card) -> None:
         m = self.ctx.ui.metrics
@@ -509,11 +527,7 @@ class MemoryPairs(Activity):
             else:
                 picture = ui.images.emoji(name, size)
                 surface.blit(picture, picture.get_rect(center=(cx, stars.centery)))
-        message = self.ctx.ngettext(
-            "Well done! You found all the pairs in %(n)d turn.",
-            "Well done! You found all the pairs in %(n)d turns.",
-            self.turns,
-        ) % {"n": self.turns}
+        message = self.won_message()
         text = ui.text.fit(
             message,
             (min(area.width - 2 * m.margin, m.px(1000)), m.px(120)),

@@ -112,6 +112,8 @@ class NumberGarden(Activity):
         self.solved = False
         self.next_at: float | None = None
         self._layout_phase()
+        if self.ctx.reads_aloud:
+            self.ctx.say(self.spoken_question())  # read out by itself
 
     def answer(self, value: int) -> None:
         """The child's answer to the current question (a number button or OK on the pad)."""
@@ -180,6 +182,28 @@ class NumberGarden(Activity):
         self.phase = "won"
         self.won_at = self.time
         self._layout_phase()
+        self.ctx.say(self.won_message())  # the praise, read out by itself
+
+    def won_message(self) -> str:
+        # No counted noun: "5 of 8" reads the same for every number in lv, lt and en.
+        return self.ctx.gettext("Well done! %(n)d of %(total)d right at the first try.") % {
+            "n": self.first_try,
+            "total": QUESTIONS_PER_ROUND,
+        }
+
+    def spoken_question(self) -> str:
+        """The question as the voice reads it: the prompt, then the sum in words."""
+        problem = self.problem
+        sums = {
+            "add": self.ctx.gettext("%(a)d plus %(b)d"),
+            "subtract": self.ctx.gettext("%(a)d minus %(b)d"),
+            "times": self.ctx.gettext("%(a)d times %(b)d"),
+        }
+        question = self.ctx.gettext("How many do you see?")
+        if problem.kind != "count":
+            question = self.ctx.gettext("Find the answer!")
+            question += " " + sums[problem.kind] % {"a": problem.a, "b": problem.b}
+        return question
 
     # ----- input -------------------------------------------------------------------------
 
@@ -262,7 +286,7 @@ class NumberGarden(Activity):
         m = self.ctx.ui.metrics
         area = self.ctx.area
         self.slot_size, self.slot_gap = m.px(46), m.px(14)
-        prompt_h, button_h, gap = m.px(62), m.px(132), m.px(30)
+        prompt_h, button_h, gap = m.px(80), m.px(132), m.px(30)
         head_h = self.slot_size + m.px(6) + prompt_h + m.px(8)
         room = area.height - m.px(10) - head_h - m.px(20)
         if self.uses_pad:
@@ -280,6 +304,21 @@ class NumberGarden(Activity):
             area.width - 2 * m.margin,
             prompt_h,
         )
+        # The question's speaker just left of the widest prompt it may show; the prompt's
+        # box is what is left between it and its mirror image (the buttons come and go).
+        d, gap = self.ctx.speaker_size, m.px(16)
+        self.prompt_rect.inflate_ip(-2 * (d + gap), 0)
+        widest = max(
+            self.ctx.ui.text.fit(
+                prompt, self.prompt_rect.size, m.font_size("heading"), theme.INK, "bold"
+            ).get_width()
+            for prompt in self._prompts()
+        )
+        shown = pygame.Rect(0, 0, widest + 2 * gap, prompt_h)
+        shown.center = self.prompt_rect.center
+        self.speaker = self.ctx.speaker_left_of("speak", shown, self.spoken_question())
+        if self.speaker is not None:
+            self.prompt_rect = shown
         body_top = self.prompt_rect.bottom + m.px(8)
         if self.uses_pad:
             pad = pygame.Rect(area.right - m.margin - pad_w, 0, pad_w, pad_h)
@@ -290,7 +329,7 @@ class NumberGarden(Activity):
                 self._pad = pad_buttons(
                     self.ctx.ui, pad.topleft, self.type_digit, self.erase, self.submit
                 )
-            self.buttons.set_buttons(self._pad)
+            self.buttons.set_buttons(self._pad + ([self.speaker] if self.speaker else []))
         else:
             card_w = min(area.width - 2 * m.margin, m.px(1000))
             self.card_rect = pygame.Rect(area.centerx - card_w // 2, body_top, card_w, card_h)
@@ -312,7 +351,7 @@ class NumberGarden(Activity):
             self.answer,
         )
         focused = self.buttons.focused
-        self.buttons.set_buttons(buttons)
+        self.buttons.set_buttons(buttons + ([self.speaker] if self.speaker else []))
         if focused is not None and (self.buttons.focused is None or not focused.enabled):
             # A keyboard player keeps a ring on an answer they can still choose.
             enabled = [i for i, b in enumerate(buttons) if b.enabled]
@@ -363,6 +402,16 @@ class NumberGarden(Activity):
         else:
             self._draw_won(surface)
         self.buttons.draw(surface)
+
+    def _prompts(self) -> list[str]:
+        """Every prompt the current question may show."""
+        return [
+            self.ctx.gettext("Yes, that's right!"),
+            self.ctx.gettext("Almost! Try again."),
+            self.ctx.gettext("How many do you see?")
+            if self.problem.kind == "count"
+            else self.ctx.gettext("Find the answer!"),
+        ]
 
     def _prompt(self) -> str:
         if self.solved:
@@ -423,11 +472,7 @@ class NumberGarden(Activity):
         stars = self._stars_rect()
         appear = min(1.0, (self.time - self.won_at) / 1.2)
         draw_stars(surface, ui, stars.center, self.stars, appear)
-        # No counted noun: "5 of 8" reads the same for every number in lv, lt and en.
-        message = self.ctx.gettext("Well done! %(n)d of %(total)d right at the first try.") % {
-            "n": self.first_try,
-            "total": QUESTIONS_PER_ROUND,
-        }
+        message = self.won_message()
         text = ui.text.fit(
             message,
             (min(area.width - 2 * m.margin, m.px(1000)), m.px(120)),

@@ -32,6 +32,7 @@ from games.quiz.screens import QuizScreens
 from kiosk.api import (
     Activity,
     ActivityInfo,
+    Answer,
     Button,
     ButtonGroup,
     InputEvent,
@@ -131,6 +132,7 @@ class PictureQuiz(QuizScreens, Activity):
         self.ctx.start_round(level)
         self.ctx.set_score(0)
         self._layout()
+        self._read_question()
 
     def choose(self, index: int) -> None:
         """The child chose answer `index` of the current question."""
@@ -162,12 +164,56 @@ class PictureQuiz(QuizScreens, Activity):
         self.feedback = None
         if quiz.advance():
             self._layout()
+            self._read_question()
             return
         self.ctx.complete(score=quiz.score, level=quiz.level_number)
         self.ctx.play_sound("success")
         self.phase = "end"
         self.ended_at = self.time
         self._layout()
+        if not self.teams:
+            self.ctx.say(self.end_message())  # the praise, read out by itself
+
+    # ----- speech --------------------------------------------------------------------
+
+    def answer_text(self, answer: Answer) -> str:
+        assert self.pack is not None
+        if answer.word is not None:
+            return self.ctx.pick(self.pack.word(answer.word).text)
+        return self.ctx.pick(answer.text or {})
+
+    def answer_lang(self, answer: Answer) -> str:
+        """The language an answer is read in: the child's, but a neighbour's word given as
+        the answer in every language ("duona" on a Latvian screen) in the language of the
+        pack word it is."""
+        assert self.pack is not None
+        text = self.answer_text(answer)
+        if answer.text is None or len(set(answer.text.values())) > 1:
+            return self.ctx.lang
+        owners = [
+            lang for word in self.pack.words for lang, said in word.text.items() if said == text
+        ]
+        return self.ctx.lang if not owners or self.ctx.lang in owners else owners[0]
+
+    def _read_question(self) -> None:
+        """Where questions read themselves: say this one, and warm the next one while
+        the child answers."""
+        quiz = self.round
+        if quiz is None or not self.ctx.reads_aloud:
+            return
+        self.ctx.say(self.ctx.pick(quiz.current.question.prompt))
+        coming = quiz.questions[quiz.index + 1 : quiz.index + 2]
+        self.ctx.warm_speech([self.ctx.pick(a.question.prompt) for a in coming])
+        for asked in coming:
+            for answer in asked.answers:
+                self.ctx.warm_speech([self.answer_text(answer)], self.answer_lang(answer))
+
+    def end_message(self) -> str:
+        assert self.round is not None
+        return self.ctx.gettext("Right answers: %(n)d of %(total)d") % {
+            "n": self.round.score,
+            "total": len(self.round.questions),
+        }
 
     # ----- layout --------------------------------------------------------------------
 
@@ -286,7 +332,17 @@ class PictureQuiz(QuizScreens, Activity):
         dots_h = m.px(18)
         self.dots_rect = pygame.Rect(inner.left, top, inner.width, dots_h)
         top = self.dots_rect.bottom + m.px(4)
-        self.prompt_rect = pygame.Rect(inner.left, top, inner.width, m.px(96))
+        # The question, with its speaker button on the left.
+        d, gap = self.ctx.speaker_size, m.px(16)
+        self.prompt_rect = pygame.Rect(
+            inner.left + d + gap, top, inner.width - 2 * (d + gap), m.px(96)
+        )
+        prompt = self.ctx.pick(self.round.current.question.prompt)
+        shown = self.ctx.ui.text.fit(
+            prompt, self.prompt_rect.size, m.font_size("title"), theme.INK, "bold", max_lines=2
+        )
+        shown_rect = shown.get_rect(center=self.prompt_rect.center)
+        speakers = [self.ctx.speaker_left_of("speak", shown_rect, prompt)]
         top = self.prompt_rect.bottom + m.px(10)
         self.feedback_rect = pygame.Rect(
             inner.left, area.bottom - m.px(14) - m.px(132), inner.width, m.px(132)
@@ -306,6 +362,20 @@ class PictureQuiz(QuizScreens, Activity):
             )
         word_answers = all(a.word is not None for a in asked.answers)
         rects = self.answer_rects(room, len(asked.answers), word_answers)
+        # Each answer's speaker: under a picture card, left of a text card.
+        for i, (answer, rect) in enumerate(zip(asked.answers, rects, strict=True)):
+            if word_answers:
+                rect.height -= d + m.px(10)
+                center = (rect.centerx, rect.bottom + m.px(10) + d // 2)
+            else:
+                rect.width -= d + gap
+                rect.x += d + gap
+                center = (rect.left - gap - d // 2, rect.centery)
+            speakers.append(
+                self.ctx.speaker(
+                    f"speak:{i}", center, self.answer_text(answer), self.answer_lang(answer)
+                )
+            )
         text_size = 0
         if not word_answers:
             texts = [
@@ -358,7 +428,7 @@ class PictureQuiz(QuizScreens, Activity):
                     on_press=self.next_question,
                 )
             )
-        self.buttons.set_buttons(buttons)
+        self.buttons.set_buttons(buttons + [b for b in speakers if b is not None])
 
     def _layout_end(self) -> None:
         m = self.ctx.ui.metrics

@@ -181,7 +181,7 @@ class QuizScreens(_Base):
                 self.prompt_rect.size,
                 m.font_size("title"),
                 theme.INK,
-                weight="bold",
+                "bold",
                 max_lines=2,
             )
             surface.blit(prompt, prompt.get_rect(center=self.prompt_rect.center))
@@ -294,10 +294,7 @@ class QuizScreens(_Base):
         show = self.celebration_rect()
         appear = min(1.0, (self.time - self.ended_at) / 1.2)
         self._draw_stars(surface, show, appear, quiz.stars)
-        message = self.ctx.gettext("Right answers: %(n)d of %(total)d") % {
-            "n": quiz.score,
-            "total": len(quiz.questions),
-        }
+        message = self.end_message()
         text = ui.text.fit(
             message,
             (min(area.width - 2 * m.margin, m.px(1000)), m.px(110)),

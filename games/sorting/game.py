@@ -50,6 +50,8 @@ class SortItOut(Activity):
         self.level = 1
         self.time = 0.0
         self.buttons = ButtonGroup(self.ctx.ui, self.ctx.invalidate)
+        #: Speaker buttons of the play screen (the prompt, each bin).
+        self.speakers = ButtonGroup(self.ctx.ui, self.ctx.invalidate)
         #: The thing being carried by a finger or the mouse, if any.
         self.carry: Carry | None = None
         #: A running animation of a thing (into a bin, back home, popping up).
@@ -93,6 +95,7 @@ class SortItOut(Activity):
 
     def _layout_phase(self) -> None:
         self.buttons.set_buttons([])
+        self.speakers.set_buttons([])
         if self.phase == "topic":
             layout.topics(self)
         elif self.phase == "choose":
@@ -131,6 +134,28 @@ class SortItOut(Activity):
         word = self.round.current_word if self.round else None
         if word is not None:
             self.motion = Motion("appear", word, self.home.center, self.home.center, self.time)
+            if self.ctx.reads_aloud:
+                self.say_item()
+                assert self.round is not None and self.pack is not None
+                coming = self.round.items[self.round.index + 1 :][:1]
+                self.ctx.warm_speech(
+                    [self.ctx.pick(self.pack.word(item.word).text) for item in coming]
+                )
+
+    def say_item(self) -> None:
+        """The thing on the table reads its name (a tap on it, or by itself)."""
+        word = self.round.current_word if self.round else None
+        if word is not None:
+            self.ctx.say(self.ctx.pick(word.text))
+
+    def won_message(self) -> str:
+        assert self.round is not None
+        n = self.round.first_try
+        return self.ctx.ngettext(
+            "All sorted! %(n)d thing went into the right bin at the first try.",
+            "All sorted! %(n)d things went into the right bin at the first try.",
+            n,
+        ) % {"n": n}
 
     def sort_into(self, index: int, start: tuple[int, int] | None = None) -> None:
         """Put the current thing into bin `index` (from `start`, where it was let go)."""
@@ -180,6 +205,7 @@ class SortItOut(Activity):
         self.phase = "won"
         self.won_at = self.time
         self._layout_phase()
+        self.ctx.say(self.won_message())  # the praise, read out by itself
 
     # ----- input ---------------------------------------------------------------------
 
@@ -188,6 +214,8 @@ class SortItOut(Activity):
             if isinstance(event, PointerEvent) and self._handle_carry(event):
                 return True
             if isinstance(event, KeyEvent) and self.carry is not None:
+                return True
+            if isinstance(event, PointerEvent) and self.speakers.handle(event):
                 return True
         if self.buttons.handle(event):
             return True
@@ -230,6 +258,7 @@ class SortItOut(Activity):
         self._set_hover(None)
         if carry.travelled() < m.px(TAP_SLOP):
             self.selected = not self.selected  # a tap: now tap a bin
+            self.say_item()
             self._invalidate_item()
             return
         target = self._bin_under(pos, carry.center)

@@ -115,6 +115,19 @@ def play(game: SortItOut) -> None:
     game.prompt_rect = pygame.Rect(
         area.left + m.px(110), area.top + m.px(10), area.width - 2 * m.px(110), m.px(78)
     )
+    # Speakers of their own (a tap on a bin sorts into it): the prompt's on its left,
+    # each bin's on its top-left corner (the count badge has the other). The thing
+    # itself reads its name when tapped.
+    prompt = game.ctx.pick(game.pack.sorting.prompt) if game.pack.sorting else ""
+    shown = game.ctx.ui.text.fit(
+        prompt, game.prompt_rect.size, m.font_size("heading"), theme.INK, "bold", max_lines=2
+    )
+    shown_rect = shown.get_rect(center=game.prompt_rect.center)
+    speakers = [game.ctx.speaker_left_of("speak", shown_rect, prompt)]
+    for bin_, button in zip(game.round.bins, buttons, strict=True):
+        corner = (button.rect.left + m.px(24), button.rect.top + m.px(20))
+        speakers.append(game.ctx.speaker(f"speak:{bin_.id}", corner, button.label))
+    game.speakers.set_buttons([b for b in speakers if b is not None])
     card = (m.px(looks.CARD_W), m.px(looks.CARD_H))
     middle = (game.prompt_rect.bottom + top - m.px(16)) // 2
     game.home = pygame.Rect((0, 0), card)

@@ -135,6 +135,7 @@ def _paint_play(game: SortItOut, surface: pygame.Surface) -> None:
         surface.blit(prompt, prompt.get_rect(center=game.prompt_rect.center))
     _paint_pile(game, surface)
     game.buttons.draw(surface)
+    game.speakers.draw(surface)
     for i, button in enumerate(game.buttons.buttons):
         if not clip.colliderect(button.dirty_rect(ui)):
             continue
@@ -226,12 +227,7 @@ def _paint_won(game: SortItOut, surface: pygame.Surface) -> None:
         else:
             color = theme.lighten(theme.INK_SOFT, 0.75)
             pygame.draw.circle(surface, color, (cx, stars.centery), size // 3)
-    n = game.round.first_try
-    message = game.ctx.ngettext(
-        "All sorted! %(n)d thing went into the right bin at the first try.",
-        "All sorted! %(n)d things went into the right bin at the first try.",
-        n,
-    ) % {"n": n}
+    message = game.won_message()
     text = ui.text.fit(
         message,
         (min(area.width - 2 * m.margin, m.px(1000)), m.px(120)),

@@ -65,6 +65,7 @@ class Controls:
             tile = self._loose_tile_at(event.pos)
             if tile is not None:
                 self.presses[event.pointer] = Press(tile, event.pos)
+                self.game.say_letter(tile.letter)
                 self._set_focus(self.game.tiles.index(tile), visible=False)
                 return True
             slot = self._slot_at(event.pos)
@@ -119,7 +120,10 @@ class Controls:
         if key in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE):
             if self.focus is not None:
                 self._set_focus(self.focus, visible=True)
-                self.game.place(self.game.tiles[self.focus])
+                tile = self.game.tiles[self.focus]
+                if tile.slot is None:
+                    self.game.say_letter(tile.letter)
+                self.game.place(tile)
             return True
         if key == pygame.K_BACKSPACE:
             taken = [t for t in self.game.slots if t is not None and not t.given]

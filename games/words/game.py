@@ -26,6 +26,7 @@ from games.words.letters import (
     LEVELS,
     SpellWord,
     choose_words,
+    letter_name,
     spellable_words,
     tile_letters,
 )
@@ -153,6 +154,10 @@ class WordBuilder(Activity):
             first = Tile(text[0], self.slot_rects[0], given=True, slot=0, style="given")
             self.slots[0] = first
         self.controls.new_word()
+        self.screens.layout_word()
+        if self.ctx.reads_aloud:
+            self.ctx.say(text)  # the word to build, read out by itself
+            self.ctx.warm_speech([w.text for w in self.round_words[self.index + 1 :][:1]])
         self.mistake = False
         self.solved_at = None
         self.wrong_at = None
@@ -320,6 +325,7 @@ class WordBuilder(Activity):
         self.phase = "won"
         self.won_at = self.time
         self.screens.layout()
+        self.ctx.say(self.screens.won_message())  # the praise, read out by itself
 
     def update(self, dt: float) -> None:
         self.time += dt
@@ -369,6 +375,10 @@ class WordBuilder(Activity):
         else:
             self.screens.draw_other(surface)
         self.buttons.draw(surface)
+
+    def say_letter(self, letter: str) -> None:
+        """A letter tile, touched, says the letter's name (lv "ā" is "garais a")."""
+        self.ctx.say(letter_name(letter, self.ctx.lang))
 
     def alphabet(self) -> str:
         return ALPHABETS.get(self.ctx.lang, ALPHABETS["en"])

@@ -20,6 +20,32 @@ ALPHABETS: dict[str, str] = {
     "en": "abcdefghijklmnopqrstuvwxyz",
 }
 
+#: What a letter is called, as a child hears it at school: what a letter tile says. eSpeak
+#: NG reads a lone English letter by its name ("b" is "bee"), so English needs no table;
+#: a lone Latvian or Lithuanian letter it reads its own way (not "garais a", "a nosinė").
+LETTER_NAMES: dict[str, dict[str, str]] = {
+    "lv": {
+        "a": "a", "ā": "garais a", "b": "bē", "c": "cē", "č": "čē", "d": "dē", "e": "e",
+        "ē": "garais e", "f": "ef", "g": "gā", "ģ": "ģē", "h": "hā", "i": "i",
+        "ī": "garais i", "j": "jē", "k": "kā", "ķ": "ķē", "l": "el", "ļ": "eļ", "m": "em",
+        "n": "en", "ņ": "eņ", "o": "o", "p": "pē", "r": "er", "s": "es", "š": "eš",
+        "t": "tē", "u": "u", "ū": "garais u", "v": "vē", "z": "zē", "ž": "žē",
+    },
+    "lt": {
+        "a": "a", "ą": "a nosinė", "b": "bė", "c": "cė", "č": "čė", "d": "dė", "e": "e",
+        "ę": "e nosinė", "ė": "ė", "f": "ef", "g": "gė", "h": "ha", "i": "i trumpoji",
+        "į": "i nosinė", "y": "i ilgoji", "j": "jot", "k": "ka", "l": "el", "m": "em",
+        "n": "en", "o": "o", "p": "pė", "r": "er", "s": "es", "š": "eš", "t": "tė",
+        "u": "u trumpoji", "ų": "u nosinė", "ū": "u ilgoji", "v": "vė", "z": "zė", "ž": "žė",
+    },
+}  # fmt: skip
+
+
+def letter_name(letter: str, lang: str) -> str:
+    """The name of `letter` in `lang` (the letter itself where the voice names it)."""
+    return LETTER_NAMES.get(lang, {}).get(letter.lower(), letter)
+
+
 #: Groups of letters children confuse, per language.
 TWIN_GROUPS: dict[str, tuple[str, ...]] = {
     "lv": ("aā", "cč", "eē", "gģ", "iī", "kķ", "lļ", "nņ", "sš", "uū", "zž"),

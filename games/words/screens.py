@@ -82,6 +82,24 @@ class Screens:
         self.buttons.set_buttons(buttons)
         self.buttons.focus_index = len(buttons) - 1
 
+    def won_message(self) -> str:
+        words = len(self.game.round_words)
+        if self.game.score >= words:
+            return self.ctx.gettext("Wonderful! Every word was right the first time.")
+        return self.ctx.ngettext(
+            "Well done! You built %(n)d word.", "Well done! You built %(n)d words.", words
+        ) % {"n": words}
+
+    def layout_word(self) -> None:
+        """The play screen's one button: the speaker left of the picture reads the word."""
+        game = self.game
+        m = self.ctx.ui.metrics
+        d = self.ctx.speaker_size
+        rect = game.picture_rect
+        center = (rect.left - m.px(40) - d // 2, rect.centery)
+        speaker = self.ctx.speaker("speak", center, game.word.text)
+        self.buttons.set_buttons([speaker] if speaker else [])
+
     def stars_rect(self) -> pygame.Rect:
         m = self.ctx.ui.metrics
         rect = pygame.Rect(0, 0, m.px(420), m.px(150))
@@ -271,13 +289,7 @@ class Screens:
             else:
                 soft = theme.lighten(theme.INK_SOFT, 0.75)
                 pygame.draw.circle(surface, soft, (cx, stars.centery), size // 3)
-        words = len(game.round_words)
-        if game.score >= words:
-            message = self.ctx.gettext("Wonderful! Every word was right the first time.")
-        else:
-            message = self.ctx.ngettext(
-                "Well done! You built %(n)d word.", "Well done! You built %(n)d words.", words
-            ) % {"n": words}
+        message = self.won_message()
         text = ui.text.fit(
             message,
             (min(area.width - 2 * m.margin, m.px(1000)), m.px(120)),

@@ -11,7 +11,7 @@ from kiosk.scenes.base import Scene, Shell
 from kiosk.scenes.common import corner_button
 from kiosk.ui.draw import scene_background as background
 from kiosk.ui.theme import INK, TILE_COLORS, WHITE
-from kiosk.ui.widgets import Button, ButtonGroup
+from kiosk.ui.widgets import SPEAKER_SIZE, Button, ButtonGroup, speaker_button
 
 #: (age band, picture, tile colour index)
 BANDS = (("6-8", "teddy-bear", 0), ("9-11", "bicycle", 1), ("12-14", "headphone", 2))
@@ -53,8 +53,27 @@ class AgePicker(Scene):
                 on_press=lambda: self._pick(None),
             )
         )
-        self.buttons.set_buttons(buttons)
         self.tiles_top = top
+        # The question, and its speaker button on its left, centred together.
+        question = self._("How old are you?")
+        d, gap = m.px(SPEAKER_SIZE), m.px(24)
+        self.question = self.ui.text.fit(
+            question,
+            (w - 2 * m.px(140) - 2 * (d + gap), m.px(120)),
+            m.font_size("title"),
+            INK,
+            weight="bold",
+        )
+        self.question_rect = self.question.get_rect(midbottom=(w // 2, top - m.px(40)))
+        self.question_rect.x += (d + gap) // 2
+        speaker = speaker_button(
+            self.ui,
+            "speak",
+            (self.question_rect.left - gap - d // 2, self.question_rect.centery),
+            question,
+            self.shell.translator.lang,
+        )
+        self.buttons.set_buttons(buttons + ([speaker] if speaker else []))
 
     def _pick(self, band: str | None) -> None:
         if band is not None:
@@ -65,15 +84,6 @@ class AgePicker(Scene):
         return self.buttons.handle(event)
 
     def draw(self, surface: pygame.Surface) -> None:
-        m = self.ui.metrics
-        w, _h = self.size
         surface.blit(background(self.size), (0, 0))
-        question = self.ui.text.fit(
-            self._("How old are you?"),
-            (w - 2 * m.px(140), m.px(120)),
-            m.font_size("title"),
-            INK,
-            weight="bold",
-        )
-        surface.blit(question, question.get_rect(midbottom=(w // 2, self.tiles_top - m.px(40))))
+        surface.blit(self.question, self.question_rect)
         self.buttons.draw(surface)

@@ -18,7 +18,7 @@ from kiosk.input import InputEvent, KeyEvent, PointerEvent
 from kiosk.scenes.base import Scene, Shell
 from kiosk.ui.draw import scene_background as background
 from kiosk.ui.theme import ACCENT, INK, INK_SOFT, WHITE
-from kiosk.ui.widgets import Button, ButtonGroup
+from kiosk.ui.widgets import SPEAKER_SIZE, Button, ButtonGroup, speaker_button
 
 PICTURES = ("puzzle", "artist-palette", "teddy-bear", "firefighter", "books", "rocket")
 ANIMATION_FPS = 12
@@ -87,6 +87,15 @@ class Attract(Scene):
             label_color=WHITE,
             on_press=self._start,
         )
+        # The call read aloud for a child who cannot read it yet: left of the button (the
+        # tapping hand is on its right).
+        speaker = speaker_button(
+            self.ui,
+            "speak",
+            (start.rect.left - m.px(40 + SPEAKER_SIZE // 2), start.rect.centery),
+            start.label,
+            self.shell.translator.lang,
+        )
         y = start.rect.bottom + m.px(gaps[3])
         languages = self.shell.translator.languages
         d = m.px(flag_d)
@@ -106,7 +115,7 @@ class Attract(Scene):
             )
             x += d + gap
         self.name_height = m.px(name_h)
-        self.buttons.set_buttons([start, *flags])
+        self.buttons.set_buttons([start, *flags] + ([speaker] if speaker else []))
         hand_area = pygame.Rect(0, 0, m.px(110), m.px(150))
         hand_area.midtop = (start.rect.right - m.px(40), start.rect.bottom - m.px(70))
         self._start_area = hand_area

@@ -13,7 +13,7 @@ from kiosk.input import InputEvent
 from kiosk.scenes.base import Scene, Shell
 from kiosk.ui import draw
 from kiosk.ui.theme import ACCENT, INK, WHITE, YES_COLOR
-from kiosk.ui.widgets import Button, ButtonGroup
+from kiosk.ui.widgets import SPEAKER_SIZE, Button, ButtonGroup, speak, speaker_button
 
 
 class IdlePrompt(Scene):
@@ -27,6 +27,11 @@ class IdlePrompt(Scene):
         self._veil: pygame.Surface | None = None
         #: The paused screen underneath with the veil over it, kept after the first paint.
         self._backdrop: pygame.Surface | None = None
+
+    def on_enter(self) -> None:
+        super().on_enter()
+        # A prompt the child must understand: read out by itself as it appears.
+        speak(self.ui, self._("Are you still there?"), self.shell.translator.lang)
 
     @property
     def frame_rate(self) -> int:
@@ -45,7 +50,27 @@ class IdlePrompt(Scene):
             label=self._("Yes, I'm here!"),
             on_press=self._dismiss,
         )
-        self.buttons.set_buttons([here])
+        # The question at the top of the card with its speaker button on its left.
+        question = self._("Are you still there?")
+        d, gap = m.px(SPEAKER_SIZE), m.px(20)
+        self.question = self.ui.text.fit(
+            question,
+            (self.card.width - 2 * m.px(40) - d - gap, m.px(120)),
+            m.font_size("title"),
+            INK,
+            weight="bold",
+        )
+        self.question_rect = self.question.get_rect(
+            midtop=(self.card.centerx + (d + gap) // 2, self.card.top + m.px(36))
+        )
+        speaker = speaker_button(
+            self.ui,
+            "speak",
+            (self.question_rect.left - gap - d // 2, self.question_rect.centery),
+            question,
+            self.shell.translator.lang,
+        )
+        self.buttons.set_buttons([here, *([speaker] if speaker else [])])
         self.buttons.focus_index = 0
         self.ring = pygame.Rect(0, 0, m.px(150), m.px(150))
         self.ring.center = (self.card.centerx, self.card.top + m.px(250))
@@ -54,6 +79,8 @@ class IdlePrompt(Scene):
         self.opaque = False  # the next full paint draws the scene below once more
 
     def _dismiss(self) -> None:
+        if self.ui.voice is not None:
+            self.ui.voice.stop()  # the question is answered
         self.shell.pop(self)
 
     def handle_event(self, event: InputEvent) -> bool:
@@ -79,16 +106,7 @@ class IdlePrompt(Scene):
             draw.shadow(self.card.size, radius, blur), self.card.move(-blur, -blur + m.px(8))
         )
         surface.blit(draw.rounded_card(self.card.size, radius, WHITE), self.card)
-        question = self.ui.text.fit(
-            self._("Are you still there?"),
-            (self.card.width - 2 * m.px(40), m.px(120)),
-            m.font_size("title"),
-            INK,
-            weight="bold",
-        )
-        surface.blit(
-            question, question.get_rect(midtop=(self.card.centerx, self.card.top + m.px(36)))
-        )
+        surface.blit(self.question, self.question_rect)
 
     def draw(self, surface: pygame.Surface) -> None:
         m = self.ui.metrics

@@ -19,7 +19,7 @@ from kiosk.scenes.base import Scene, Shell
 from kiosk.scenes.common import corner_button, language_buttons, librarian_corner
 from kiosk.ui.draw import scene_background as background
 from kiosk.ui.theme import ACCENT, INK, TILE_COLORS, WHITE
-from kiosk.ui.widgets import Button, ButtonGroup
+from kiosk.ui.widgets import SPEAKER_SIZE, Button, ButtonGroup, speaker_button
 
 TILE_W, GAP = 236, 28
 #: Tiles shrink down to this (layout units) to keep every activity on one page.
@@ -169,7 +169,37 @@ class Launcher(Scene):
                         on_press=lambda: self._turn(1),
                     )
                 )
+        buttons += self._speaker([b for b in buttons if b.id.startswith("tile:")])
         self.buttons.set_buttons(buttons)
+
+    def _speaker(self, tiles: list[Button]) -> list[Button]:
+        """The greeting in the bar, and on its left a speaker button that reads it and
+        then the names of the tiles on this page, in reading order (a speaker on every
+        tile would crowd them)."""
+        m = self.ui.metrics
+        w, _h = self.size
+        d, gap = m.px(SPEAKER_SIZE), m.px(16)
+        greeting = self._("What would you like to do?")
+        room = w - 2 * (m.bar_height + m.px(16)) - 2 * m.px(3 * 64 + 2 * 14 + 20)
+        self.greeting = self.ui.text.fit(
+            greeting,
+            (room - 2 * (d + gap), m.bar_height),
+            m.font_size("heading"),
+            INK,
+            weight="bold",
+        )
+        self.greeting_rect = self.greeting.get_rect(
+            center=(w // 2 + (d + gap) // 2, m.bar_height // 2 + m.px(6))
+        )
+        names = " ".join([greeting, *(f"{tile.label}." for tile in tiles)])
+        speaker = speaker_button(
+            self.ui,
+            "speak",
+            (self.greeting_rect.left - gap - d // 2, m.bar_height // 2),
+            names,
+            self.shell.translator.lang,
+        )
+        return [speaker] if speaker else []
 
     def _pages(
         self, cols: int, usable_h: int, heading_h: int, tile_h: int, gap: int
@@ -217,14 +247,7 @@ class Launcher(Scene):
         m = self.ui.metrics
         w, _h = self.size
         surface.blit(background(self.size), (0, 0))
-        greeting = self.ui.text.fit(
-            self._("What would you like to do?"),
-            (w - 2 * (m.bar_height + m.px(16)) - 2 * m.px(3 * 64 + 2 * 14 + 20), m.bar_height),
-            m.font_size("heading"),
-            INK,
-            weight="bold",
-        )
-        surface.blit(greeting, greeting.get_rect(center=(w // 2, m.bar_height // 2 + m.px(6))))
+        surface.blit(self.greeting, self.greeting_rect)
         names = {"play": self._("Play"), "create": self._("Create")}
         icons = {"play": "game-die", "create": "artist-palette"}
         for category, rect in self.headings:

@@ -39,6 +39,9 @@ class UI:
     sounds: Sounds
     #: Reading texts aloud (set by the shell; None in tests that build a bare UI).
     voice: VoiceService | None = None
+    #: (text, lang) last asked of the voice through `speak`: a speaker button pressed
+    #: again while its own text is being read stops it.
+    said: tuple[str, str] | None = None
 
 
 @dataclass(eq=False)
@@ -56,6 +59,9 @@ class Button:
     icon_share: float = 0.62
     label_color: Color = INK
     enabled: bool = True
+    #: Whether Tab and the arrow keys stop on it (speaker buttons are for the pointer:
+    #: they would sit in the way of the keys' path through a screen).
+    focusable: bool = True
     pressed: bool = field(default=False, init=False)
     #: Shadow and face composed once per state (resting, pressed): one blit a frame.
     _looks: dict[bool, pygame.Surface] = field(default_factory=dict, init=False, repr=False)
@@ -252,7 +258,7 @@ class ButtonGroup:
         return True
 
     def _handle_key(self, event: KeyEvent) -> bool:
-        if not self.buttons:
+        if not self._enabled_indices():
             return False
         key = event.key
         if key in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE):
@@ -285,7 +291,7 @@ class ButtonGroup:
             self._changed(self.focused)
 
     def _enabled_indices(self) -> list[int]:
-        return [i for i, b in enumerate(self.buttons) if b.enabled]
+        return [i for i, b in enumerate(self.buttons) if b.enabled and b.focusable]
 
     def _move_focus_linear(self, step: int) -> None:
         indices = self._enabled_indices()
@@ -321,3 +327,63 @@ class ButtonGroup:
                 best = (score, i)
         if best is not None:
             self._set_focus(best[1])
+
+
+#: The picture on speaker buttons (assets/emoji).
+SPEAKER_ICON = "speaker-high-volume"
+#: A speaker button's diameter in layout units, and its gap to the text it reads.
+SPEAKER_SIZE = 72
+SPEAKER_GAP = 16
+
+
+def speak(ui: UI, text: str, lang: str) -> None:
+    """Read `text` aloud in `lang` (replacing what is being said); returns at once."""
+    if ui.voice is not None and text.strip():
+        ui.said = (text, lang)
+        ui.voice.say(text, lang)
+
+
+def toggle_speech(ui: UI, text: str, lang: str) -> None:
+    """A speaker button's press: read `text`, or stop when it is the text being read."""
+    voice = ui.voice
+    if voice is None:
+        return
+    if voice.speaking and ui.said == (text, lang):
+        voice.stop()
+        ui.said = None
+    else:
+        speak(ui, text, lang)
+
+
+def can_speak(ui: UI) -> bool:
+    """Whether anything would be heard: a sound device, with sound and speech on."""
+    return ui.voice is not None and ui.voice.available
+
+
+def speaker_button(
+    ui: UI, button_id: str, center: tuple[int, int], text: str, lang: str, size: int = 0
+) -> Button | None:
+    """The small round speaker button placed next to a text a child must understand: a
+    press reads `text` in `lang`, a second press while it is being read stops it. None
+    where nothing could be heard (no sound device, sound or speech off), so no silent
+    button is shown; the caller keeps the room free either way."""
+    if not can_speak(ui) or not text.strip():
+        return None
+    d = size or ui.metrics.px(SPEAKER_SIZE)
+    rect = pygame.Rect(0, 0, d, d)
+    rect.center = center
+    return Button(
+        id=button_id,
+        rect=rect,
+        color=WHITE,
+        icon=SPEAKER_ICON,
+        round=True,
+        on_press=lambda: toggle_speech(ui, text, lang),
+        focusable=False,
+    )
+
+
+def left_of(ui: UI, text_rect: pygame.Rect) -> tuple[int, int]:
+    """Where a speaker button's centre goes to sit just left of a shown text."""
+    m = ui.metrics
+    return (text_rect.left - m.px(SPEAKER_GAP) - m.px(SPEAKER_SIZE) // 2, text_rect.centery)
