@@ -13,7 +13,8 @@ For each it reports, watching the X screen itself (XGetImage on the root window,
 app's own log):
 
 - *first pixels*: the first capture that differs from the empty screen;
-- *complete*: the first capture within 5 % of the pixels of the settled screen;
+- *complete*: the first capture within 5 % of the pixels of the settled screen (for an
+  animated screen, of any capture in its last second);
 - RSS and PSS of the whole process tree (the supervisor included) once settled;
 - CPU of the tree, % of one core, over a window on each static screen: the attract screen
   (after `--attract-after` seconds), and for the kiosk also the launcher, a game waiting
@@ -295,13 +296,21 @@ def watch_first_screen(
         before = time.monotonic()
         picture = screen.grab()
         captures.append(((before + time.monotonic()) / 2 - started, picture))
-    settled = captures[-1][1]
+    # An animated screen (the attract screen's bobbing pictures) never settles on one
+    # picture: "settled" is every capture of the last second, and a capture is complete
+    # when it is within the tolerance of any of them.
+    end = captures[-1][0]
+    settled = [p for t, p in captures if t >= end - 1.0]
     first = next((t for t, p in captures if changed_fraction(p, empty) > 0.01), float("nan"))
     complete = next(
-        (t for t, p in captures if changed_fraction(p, settled) <= COMPLETE_TOLERANCE),
+        (
+            t
+            for t, p in captures
+            if min(changed_fraction(p, s) for s in settled) <= COMPLETE_TOLERANCE
+        ),
         float("nan"),
     )
-    return first, complete, settled
+    return first, complete, settled[-1]
 
 
 def cpu_over(pid: int, seconds: float) -> float:

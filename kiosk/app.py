@@ -257,6 +257,7 @@ class App:
         self.stack: list[Scene] = []
         self._dirty: list[pygame.Rect] = []
         self._full_redraw = True
+        self._updating_hidden = False
         self._last_input = clock.monotonic()
         self._last_heartbeat = clock.monotonic()
         self._last_tick = clock.monotonic()
@@ -315,6 +316,10 @@ class App:
         self.invalidate()
 
     def invalidate(self, rect: pygame.Rect | None = None) -> None:
+        if self._updating_hidden:
+            # A covered scene's animation is not on screen: the whole screen is painted
+            # again anyway when the scene on top of it goes.
+            return
         if rect is None:
             self._full_redraw = True
         else:
@@ -471,9 +476,14 @@ class App:
         now = self.clock.monotonic()
         # Checked here, not in `pop`: the PIN pad closes itself just before the panel opens.
         self._leave_librarian_language()
+        visible = self._visible_scenes()
         for scene in list(self.stack):
             if scene in self.stack:
-                self._safely(partial(scene.update, dt), f"{type(scene).__name__}.update")
+                self._updating_hidden = scene not in visible
+                try:
+                    self._safely(partial(scene.update, dt), f"{type(scene).__name__}.update")
+                finally:
+                    self._updating_hidden = False
         session = self.sessions.current
         if session is not None and now - self._last_heartbeat >= HEARTBEAT_S:
             self._last_heartbeat = now

@@ -61,3 +61,11 @@ def test_a_still_activity_lets_the_loop_poll_calmly(kiosk: Harness) -> None:
     assert kiosk.app.frame_rate == 0
     kiosk.tap_button(kiosk.buttons()[1].id)  # a topic: the child is playing again
     assert kiosk.app.frame_rate > 0
+
+
+def test_a_covered_screen_does_not_repaint_the_panel_on_top_of_it(kiosk: Harness) -> None:
+    """The attract screen keeps its animation running under the librarian panel; its
+    repaints must not make the panel draw itself again a dozen times a second."""
+    kiosk.app.push("panel")
+    kiosk.step(5)
+    assert _painted_frames(kiosk, 3.0) == 0
