@@ -23,7 +23,7 @@ from kiosk.ui.widgets import SPEAKER_SIZE, Button, ButtonGroup, speaker_button
 PICTURES = ("puzzle", "artist-palette", "teddy-bear", "firefighter", "books", "rocket")
 ANIMATION_FPS = 12
 #: Seconds without input before the attract screen stops animating.
-REST_AFTER_S = 120.0
+REST_AFTER_S = 60.0
 
 
 class Attract(Scene):
