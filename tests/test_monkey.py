@@ -23,6 +23,7 @@ def _ignore_earlier_tests_objects() -> Iterator[None]:
     gc.unfreeze()
 
 
+@pytest.mark.slow  # a soak: run by `pytest -m slow` (CI), not by the default run
 def test_monkey_reaches_sessions_and_runs_without_errors() -> None:
     result = run_monkey(Config(), events=3000, seed=7)
     assert result.errors == 0

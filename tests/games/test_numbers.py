@@ -24,6 +24,9 @@ from games.numbers.problems import (
 from kiosk.activities import RegisteredActivity
 from kiosk.harness import Harness
 from kiosk.sessions import RunEnded
+from tests.shots import shots
+
+SHOTS = shots("numbers")
 
 
 def _open(kiosk: Harness, lang: str | None = None) -> NumberGarden:
@@ -273,8 +276,9 @@ def _show(kiosk: Harness, game: NumberGarden, problem: Problem) -> None:
 
 
 def _assert_tidy(kiosk: Harness, game: NumberGarden, shots: str, name: str) -> None:
-    # A full repaint draws every text; saving 4K PNGs is slow, so only some are kept.
-    kiosk.screenshot(f"{shots}/{name}.png" if shots else None)
+    # A full repaint draws every text; saving 4K PNGs is slow, so only some are kept, and
+    # only when $TELPA_TEST_SHOTS asks (tests/shots.py).
+    kiosk.screenshot(SHOTS / f"{shots}/{name}.png" if shots else None)
     assert kiosk.app.ui.text.overflows == [], name
     screen = kiosk.app.screen.get_rect()
     buttons = kiosk.buttons()
@@ -293,7 +297,7 @@ def test_every_screen_fits_in_every_language(size: tuple[int, int], lang: str) -
     kiosk = _harness(size=size, lang=lang)
     try:
         keep = size[0] < 2000 or lang == "lv"
-        shots = f"/tmp/numbers-shots/{size[0]}x{size[1]}-{lang}" if keep else ""
+        shots = f"{size[0]}x{size[1]}-{lang}" if keep else ""
         game = _open(kiosk, lang)
         _assert_tidy(kiosk, game, shots, "levels")
         worst = {

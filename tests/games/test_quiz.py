@@ -18,9 +18,10 @@ from kiosk.config import parse_config
 from kiosk.harness import Harness
 from kiosk.sessions import RunEnded
 from kiosk.ui.scoreboard import verdict
+from tests.shots import shots
 
 FIXTURES = Path(__file__).parent / "fixtures" / "quiz"
-SHOTS = Path("/tmp/quiz-shots")
+SHOTS = shots("quiz")  # PNGs only when $TELPA_TEST_SHOTS asks (tests/shots.py)
 
 
 def _kiosk(

@@ -16,9 +16,10 @@ from kiosk.activities import RegisteredActivity
 from kiosk.config import parse_config
 from kiosk.harness import Harness
 from kiosk.sessions import RunEnded
+from tests.shots import shots
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sorting"
-SHOTS = Path("/tmp/sorting-shots")
+SHOTS = shots("sorting")  # PNGs only when $TELPA_TEST_SHOTS asks (tests/shots.py)
 
 
 def _kiosk(

@@ -28,9 +28,10 @@ from kiosk.config import parse_config
 from kiosk.harness import Harness
 from kiosk.packs.library import PackLibrary, PackPictures
 from kiosk.sessions import RunEnded
+from tests.shots import shots
 
 FIXTURES = Path(__file__).parent / "fixtures" / "words"
-SHOTS = Path("/tmp/words-shots")
+SHOTS = shots("words")  # PNGs only when $TELPA_TEST_SHOTS asks (tests/shots.py)
 
 
 def _harness(size: tuple[int, int] = (1366, 768), lang: str = "lv") -> Harness:

@@ -5,6 +5,9 @@ database) and a real uvicorn server on loopback.
   database in the server named by $TELPA_TEST_POSTGRES_URL (e.g.
   ``postgresql+psycopg://root@/postgres?host=/var/run/postgresql``) and drop it afterwards;
   without that variable they skip, unless $TELPA_REQUIRE_POSTGRES=1 (CI), where they fail.
+  The database is already at the newest schema: a copy of a template migrated once per
+  xdist worker (the SQLite file copied; on PostgreSQL ``CREATE DATABASE … TEMPLATE``).
+  Tests marked ``fresh_databases`` (the migration tests) get an empty one instead.
 - `office_app` (migrated `create_app`), `office_engine` (its engine), `office_server` (base
   URL of uvicorn serving it, configured as `kiosk office serve` configures it), `http` (an
   httpx client on it), `office_clock` (the app's clock: real time until a test sets it).
@@ -18,6 +21,7 @@ Helpers other test modules import: `make_batch`, `session_row`, `activity_row`,
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import threading
 import time
@@ -36,7 +40,9 @@ from sqlalchemy.engine import make_url
 
 from kiosk.office.app import create_app
 from kiosk.office.auth import create_site
+from kiosk.office.db import upgrade
 from kiosk.office.server import server_config
+from tests.conftest import uses_template
 
 POSTGRES_ENV = "TELPA_TEST_POSTGRES_URL"
 REQUIRE_POSTGRES_ENV = "TELPA_REQUIRE_POSTGRES"
@@ -135,21 +141,63 @@ def _postgres_admin_url() -> str | None:
     return None
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def office_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """The URL of an empty office database on each backend."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'office.db'}"
-        return
+def _postgres_url(admin_url: str, database: str) -> str:
+    return make_url(admin_url).set(database=database).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def office_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite office database migrated once for this worker."""
+    path = tmp_path_factory.mktemp("office-template") / "office.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def office_postgres_template() -> Iterator[str]:
+    """The name of a PostgreSQL database migrated once for this worker (dropped at its end);
+    nothing stays connected to it, so ``CREATE DATABASE … TEMPLATE`` may copy it."""
     admin_url = _postgres_admin_url()
-    if admin_url is None:
-        pytest.skip(f"set ${POSTGRES_ENV} to run the office tests on PostgreSQL")
-    name = f"telpa_test_{uuid.uuid4().hex[:16]}"
+    assert admin_url is not None
+    name = f"telpa_test_template_{uuid.uuid4().hex[:16]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
             connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+        try:
+            upgrade(_postgres_url(admin_url, name))
+            yield name
+        finally:
+            with admin.connect() as connection:
+                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def office_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of an office database at the newest schema on each backend (an empty one for
+    a test marked ``fresh_databases``)."""
+    template = uses_template(request)
+    if request.param == "sqlite":
+        path = tmp_path / "office.db"
+        if template:
+            shutil.copyfile(request.getfixturevalue("office_sqlite_template"), path)
+            os.chmod(path, 0o600)  # as `kiosk.office.db.private_database_file` makes it
+        yield f"sqlite:///{path}"
+        return
+    admin_url = _postgres_admin_url()
+    if admin_url is None:
+        pytest.skip(f"set ${POSTGRES_ENV} to run the office tests on PostgreSQL")
+    copy_of = (
+        f' TEMPLATE "{request.getfixturevalue("office_postgres_template")}"' if template else ""
+    )
+    name = f"telpa_test_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"{copy_of}')
+        yield _postgres_url(admin_url, name)
         with admin.connect() as connection:
             connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:

@@ -19,6 +19,9 @@ from kiosk.office.db import (
 )
 from kiosk.office.models import metadata
 
+# Real migrations on empty databases, never the suite's migrated template (tests/conftest.py).
+pytestmark = pytest.mark.fresh_databases
+
 
 def test_upgrade_creates_every_table_at_head_and_is_idempotent(office_url: str) -> None:
     assert upgrade(office_url) == head_revision()

@@ -12,6 +12,7 @@ import textwrap
 import time
 from pathlib import Path
 
+import pytest
 from usage_helpers import query, reference_totals, stored_totals
 
 from kiosk.config import load_config
@@ -100,6 +101,7 @@ def test_kill_9_mid_session_keeps_finished_runs_and_closes_the_session_as_crash(
     assert stored_totals(db, "activity_totals") == expected_runs
 
 
+@pytest.mark.slow  # a soak: run by `pytest -m slow` (CI), not by the default run
 def test_monkey_leaves_as_many_sessions_and_runs_as_it_printed(tmp_path: Path) -> None:
     data = tmp_path / "monkey-data"
     result = subprocess.run(

@@ -14,6 +14,9 @@ from kiosk.usage import DatabaseTooNewError, upgrade
 from kiosk.usage.db import _alembic_config, head_revision, make_engine
 from kiosk.usage.models import metadata
 
+# Real migrations on empty databases, never the suite's migrated template (tests/conftest.py).
+pytestmark = pytest.mark.fresh_databases
+
 TABLES = {"sessions", "activity_runs", "session_totals", "activity_totals", "kv", "problems"}
 
 
