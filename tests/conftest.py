@@ -97,6 +97,49 @@ def usage_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def postgres_url(admin_url: str, database: str) -> str:
+    """$TELPA_TEST_POSTGRES_URL with another database name."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(admin_url).set(database=database).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def office_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite office database migrated once for this worker (tests/office/conftest.py's
+    `office_url` copies it; here, so that the sync tests share it)."""
+    from kiosk.office.db import upgrade
+
+    path = tmp_path_factory.mktemp("office-template") / "office.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def office_postgres_template() -> Iterator[str]:
+    """The name of a PostgreSQL office database migrated once for this worker, in the server
+    named by $TELPA_TEST_POSTGRES_URL, dropped at the worker's end. Nothing stays connected
+    to it, so ``CREATE DATABASE … TEMPLATE`` may copy it."""
+    from sqlalchemy import create_engine
+
+    from kiosk.office.db import upgrade
+
+    admin_url = os.environ["TELPA_TEST_POSTGRES_URL"].strip()
+    name = f"telpa_test_template_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        try:
+            upgrade(postgres_url(admin_url, name))
+            yield name
+        finally:
+            with admin.connect() as connection:
+                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        admin.dispose()
+
+
 @pytest.fixture(autouse=True)
 def _usage_database_from_template(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch

@@ -36,13 +36,11 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
 
 from kiosk.office.app import create_app
 from kiosk.office.auth import create_site
-from kiosk.office.db import upgrade
 from kiosk.office.server import server_config
-from tests.conftest import uses_template
+from tests.conftest import postgres_url, uses_template
 
 POSTGRES_ENV = "TELPA_TEST_POSTGRES_URL"
 REQUIRE_POSTGRES_ENV = "TELPA_REQUIRE_POSTGRES"
@@ -141,39 +139,6 @@ def _postgres_admin_url() -> str | None:
     return None
 
 
-def _postgres_url(admin_url: str, database: str) -> str:
-    return make_url(admin_url).set(database=database).render_as_string(hide_password=False)
-
-
-@pytest.fixture(scope="session")
-def office_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An SQLite office database migrated once for this worker."""
-    path = tmp_path_factory.mktemp("office-template") / "office.db"
-    upgrade(f"sqlite:///{path}")
-    return path
-
-
-@pytest.fixture(scope="session")
-def office_postgres_template() -> Iterator[str]:
-    """The name of a PostgreSQL database migrated once for this worker (dropped at its end);
-    nothing stays connected to it, so ``CREATE DATABASE … TEMPLATE`` may copy it."""
-    admin_url = _postgres_admin_url()
-    assert admin_url is not None
-    name = f"telpa_test_template_{uuid.uuid4().hex[:16]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        try:
-            upgrade(_postgres_url(admin_url, name))
-            yield name
-        finally:
-            with admin.connect() as connection:
-                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        admin.dispose()
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def office_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """The URL of an office database at the newest schema on each backend (an empty one for
@@ -189,15 +154,15 @@ def office_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     admin_url = _postgres_admin_url()
     if admin_url is None:
         pytest.skip(f"set ${POSTGRES_ENV} to run the office tests on PostgreSQL")
-    copy_of = (
-        f' TEMPLATE "{request.getfixturevalue("office_postgres_template")}"' if template else ""
-    )
+    copy_of = ""
+    if template:
+        copy_of = f' TEMPLATE "{request.getfixturevalue("office_postgres_template")}"'
     name = f"telpa_test_{uuid.uuid4().hex[:16]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
             connection.exec_driver_sql(f'CREATE DATABASE "{name}"{copy_of}')
-        yield _postgres_url(admin_url, name)
+        yield postgres_url(admin_url, name)
         with admin.connect() as connection:
             connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
