@@ -36,6 +36,7 @@ from kiosk.librarian.pin import PinCheck
 from kiosk.librarian.sound_settings import StationSound
 from kiosk.packs.library import PackLibrary, PackPictures
 from kiosk.packs.models import Pack
+from kiosk.pads import Pads
 from kiosk.paths import ASSETS, CONTENT, LIBRARY_PACKS_DIR
 from kiosk.scenes.base import Scene
 from kiosk.scenes.common import group_badge_rect, librarian_corner
@@ -121,6 +122,7 @@ def _scene_factories() -> dict[str, Callable[..., Scene]]:
     from kiosk.scenes.launcher import Launcher
     from kiosk.scenes.oops import Oops
     from kiosk.scenes.out_of_order import OutOfOrder
+    from kiosk.scenes.pad_missing import PadMissing
     from kiosk.scenes.panel import Panel
     from kiosk.scenes.pin_pad import PinPad
     from kiosk.scenes.time_up import TimeUp
@@ -140,6 +142,7 @@ def _scene_factories() -> dict[str, Callable[..., Scene]]:
         "activity": ActivityHost,
         "idle_prompt": IdlePrompt,
         "oops": Oops,
+        "pad_missing": PadMissing,
     }
 
 
@@ -189,7 +192,9 @@ class App:
         else:
             self.screen = pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
         width, height = self.screen.get_size()
-        self.input = InputTranslator((width, height))
+        #: Game controllers (kiosk.pads); their buttons arrive as keys through `input`.
+        self.pads = Pads()
+        self.input = InputTranslator((width, height), self.pads)
 
         fonts = ASSETS / "fonts"
         sounds = SoundService(config.sound.enabled, config.sound.volume)
@@ -489,6 +494,7 @@ class App:
             self._last_heartbeat = now
             self.sessions.heartbeat()
         self._update_librarian(now)
+        self._update_pads(now)
         self.voice.update()
         idle_for = now - self._last_input
         top = self.top
@@ -518,6 +524,18 @@ class App:
             if self._badge_shown is not None:
                 self.invalidate(group_badge_rect(self.ui.metrics))
             self._badge_shown = shown
+
+    def _update_pads(self, now: float) -> None:
+        """Held pad directions repeat; a pad pulled out mid-game pauses the game."""
+        for event in self.input.repeats(now):
+            self._last_input = now
+            self.handle_input(event)
+        if not self.pads.missing:
+            return
+        if self.scene("activity") is None:
+            self.pads.forget_missing()  # pulled out between games: nobody waits for it
+        elif self.top is self.scene("activity"):
+            self.push("pad_missing", pads=self.pads)
 
     def _group_time_is_up(self) -> None:
         """The timer ran out: a team game's scores are read before it closes, so the
@@ -764,6 +782,7 @@ class App:
             self._safely(scene.on_exit, f"{type(scene).__name__}.on_exit")
         self.stack.clear()
         self.voice.close()
+        self.pads.close()
         from kiosk.media.microphone import release_audio
 
         release_audio()  # the scenes' recordings have ended with their on_exit
