@@ -64,6 +64,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="record usage here (default: a new temporary folder, so a library's real "
         "figures never get monkey sessions)",
     )
+    monkey.add_argument(
+        "--pads",
+        type=int,
+        choices=range(5),
+        default=4,
+        metavar="0-4",
+        help="virtual game controllers to play with too (default: 4)",
+    )
 
     content = commands.add_parser("content", help="content packs")
     content_commands = content.add_subparsers(dest="content_command", required=True)
@@ -268,7 +276,7 @@ def _monkey_into(
     except UsageStoreError as exc:
         raise UsageError(str(exc)) from None
     print(f"monkey: recording usage in {folder}", file=sys.stderr)
-    return run(config, args.events, args.seed, store)
+    return run(config, args.events, args.seed, store, pads=args.pads)
 
 
 def cmd_content(args: argparse.Namespace) -> int:

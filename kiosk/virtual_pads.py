@@ -94,7 +94,10 @@ def load_sdl() -> ctypes.CDLL:
         raise VirtualPadsUnavailable(
             f"no SDL library found beside pygame in {Path(pygame.__file__).parent}"
         )
-    lib = ctypes.CDLL(str(path))
+    try:
+        lib = ctypes.CDLL(str(path))
+    except OSError as exc:
+        raise VirtualPadsUnavailable(f"SDL library {path} could not be loaded: {exc}") from None
     if not hasattr(lib, "SDL_JoystickAttachVirtualEx"):
         raise VirtualPadsUnavailable(f"{path} has no SDL_JoystickAttachVirtualEx (SDL < 2.24)")
     lib.SDL_JoystickAttachVirtualEx.argtypes = [ctypes.POINTER(_Desc)]
