@@ -125,6 +125,7 @@ def _scene_factories() -> dict[str, Callable[..., Scene]]:
     from kiosk.scenes.pad_missing import PadMissing
     from kiosk.scenes.panel import Panel
     from kiosk.scenes.pin_pad import PinPad
+    from kiosk.scenes.showtime import Showtime
     from kiosk.scenes.time_up import TimeUp
     from kiosk.scenes.voice_clips import VoiceClips
 
@@ -143,6 +144,7 @@ def _scene_factories() -> dict[str, Callable[..., Scene]]:
         "idle_prompt": IdlePrompt,
         "oops": Oops,
         "pad_missing": PadMissing,
+        "showtime": Showtime,
     }
 
 

@@ -253,6 +253,14 @@ class Panel(Scene):
                 self.shell.creations is not None,
             ),
             (
+                "showtime",
+                "admission-tickets",
+                self._("Showtime"),
+                TILE_COLORS[2],
+                partial(self.shell.go, "showtime"),
+                self.shell.creations is not None,
+            ),
+            (
                 "voices",
                 "studio-microphone",
                 self._("Voice clips"),
