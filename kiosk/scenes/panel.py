@@ -310,7 +310,8 @@ class Panel(Scene):
                     color,
                     label=label,
                     icon=icon,
-                    icon_share=0.45,
+                    # Five rows (with Showtime) leave short buttons: more room for the label.
+                    icon_share=0.45 if rows <= 4 else 0.36,
                     on_press=action,
                     enabled=enabled,
                 )
