@@ -90,6 +90,10 @@ def load_sdl() -> ctypes.CDLL:
     import pygame.base  # noqa: F401 - SDL itself is loaded with pygame's base module
 
     path = _loaded_sdl() or next(iter(_sdl_candidates()), None)
+    if path is None and sys.platform == "win32":
+        # Windows hands back the DLL already loaded under that name (e.g. in a bundle,
+        # where it no longer sits beside the pygame package).
+        path = Path("SDL2.dll")
     if path is None:
         raise VirtualPadsUnavailable(
             f"no SDL library found beside pygame in {Path(pygame.__file__).parent}"

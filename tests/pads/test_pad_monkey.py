@@ -46,3 +46,18 @@ def test_monkey_20000_events_with_four_pads() -> None:
     assert result.errors == 0
     assert not result.opened_librarian
     assert not result.left_kiosk
+
+
+def test_without_virtual_pads_the_monkey_says_so_and_plays_on(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kiosk import virtual_pads
+
+    def no_sdl() -> None:
+        raise virtual_pads.VirtualPadsUnavailable("no SDL library found beside pygame in X")
+
+    monkeypatch.setattr(virtual_pads, "load_sdl", no_sdl)
+    assert main(["monkey", "--events", "100", "--seed", "2"]) == 0
+    out, err = capsys.readouterr()
+    assert "monkey: playing without game controllers: no SDL library found" in err
+    assert out.strip().splitlines()[-1].endswith(" 0 errors")
