@@ -210,5 +210,6 @@ def test_yesterdays_creations_are_not_in_todays_show(station: Harness) -> None:
     assert show.items == []  # type: ignore[attr-defined]
     assert show.finished  # type: ignore[attr-defined]
     kiosk.screenshot()
+    assert kiosk.app.ui.text.overflows == []
     kiosk.tap_button("show:done")
     assert kiosk.scene_name == "Attract"
