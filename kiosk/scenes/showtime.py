@@ -334,6 +334,13 @@ class Showtime(Scene):
             picture = self._fitted_picture(item.shots[self.shot].image)
             if picture is not None:
                 surface.blit(picture, picture.get_rect(center=(w // 2, h // 2)))
+        if self.paused and item is not None and not self.finished:
+            # Which one is paused, over its picture.
+            band = pygame.Rect(0, 0, w, m.px(110))
+            veil = pygame.Surface(band.size, pygame.SRCALPHA)
+            veil.fill((*CARD_COLOR, 200))
+            surface.blit(veil, band)
+            self._centre_text(surface, self.title_of(item), m.font_size("heading"), band.centery)
         if self.paused or self.finished:
             self.buttons.draw(surface)
 
@@ -348,7 +355,11 @@ class Showtime(Scene):
     def _centre_text(self, surface: pygame.Surface, text: str, size: int, y: int) -> None:
         m = self.ui.metrics
         rendered = self.ui.text.fit(
-            text, (self.size[0] - 2 * m.margin, m.px(220)), size, WHITE, weight="bold"
+            text,
+            (self.size[0] - 2 * m.margin, min(m.px(220), size * 3)),
+            size,
+            WHITE,
+            weight="bold",
         )
         surface.blit(rendered, rendered.get_rect(center=(self.size[0] // 2, y)))
 
