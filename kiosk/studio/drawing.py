@@ -395,7 +395,7 @@ class DrawingBoard(Activity):
     def open_picture(self, creation_id: str) -> None:
         """Go on drawing one of this session's pictures."""
         store = self.ctx.creations
-        creation = store.get(creation_id) if store is not None else None
+        creation = store.open(creation_id) if store is not None else None
         if creation is None:
             return
         rel = str(creation.data.get("canvas") or (creation.pages[0] if creation.pages else PICTURE))

@@ -752,12 +752,7 @@ class StopMotion(Activity):
     def _forget_unused_files(self) -> None:
         """Frames the child deleted leave the folder when the film is saved."""
         assert self.creation is not None
-        used = {f.file for f in self.frames}
-        folder = self.creation.path("frames")
-        if folder.is_dir():
-            for path in folder.glob("*.png"):
-                if f"frames/{path.name}" not in used:
-                    path.unlink(missing_ok=True)
+        self.creation.forget_files("frames", {f.file for f in self.frames})
 
     def _remember_full(self, file: str, picture: pygame.Surface) -> None:
         self._full[file] = picture

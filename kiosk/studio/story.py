@@ -497,7 +497,7 @@ class StoryMaker(Activity):
         thumbnail = None
         for slide in self.slides:
             rel = f"render/slide-{slide.uid:02d}.png"
-            if slide.uid in self._dirty or not creation.path(rel).exists():
+            if slide.uid in self._dirty or not creation.has(rel):
                 picture = self._render(slide)
                 creation.write_png(rel, picture)
                 if slide is self.slides[0]:
