@@ -119,6 +119,9 @@ class Creation:
         self._queued: dict[str, tuple[int, pygame.Surface]] = {}
         self._queued_lock = threading.Lock()
         self._tickets = itertools.count(1)
+        #: A queued write failed (full disk, a USB folder gone): the folder keeps its
+        #: previous version, and the tool can say so. Reset by the next write that works.
+        self.write_failed = False
         self.id: str = meta["id"]
         self.kind: Kind = meta["kind"]
         self.state: State = meta["state"]
@@ -218,7 +221,7 @@ class Creation:
         self, rel: str, ticket: int, target: Path, picture: pygame.Surface
     ) -> None:
         try:
-            atomic_write(target, png_bytes(picture))
+            self._noting_failure(lambda: atomic_write(target, png_bytes(picture)))
         finally:
             with self._queued_lock:
                 if self._queued.get(rel, (0,))[0] == ticket:
@@ -237,6 +240,14 @@ class Creation:
 
         self._write(forget)
 
+    def _noting_failure(self, job: Callable[[], None]) -> None:
+        try:
+            job()
+        except Exception:
+            self.write_failed = True
+            raise
+        self.write_failed = False
+
     def flush(self, timeout: float | None = None) -> bool:
         """Wait until this creation's queued writes (and any queued before) are on disk."""
         return self._writer.flush(timeout) if self._writer is not None else True
@@ -245,7 +256,7 @@ class Creation:
         if self._writer is None:
             job()
         else:
-            self._writer.submit(job)
+            self._writer.submit(partial(self._noting_failure, job))
 
     def save(self, state: State = "draft", thumbnail: pygame.Surface | None = None) -> None:
         """Write creation.json (and thumb.png from `thumbnail`, scaled to 320 px wide).

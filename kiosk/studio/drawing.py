@@ -94,6 +94,7 @@ class DrawingBoard(Activity):
         self.ending: str | None = None
         self.round_open = True
         self.autosave = Autosave(self.ctx.now)
+        self._told_failure = False
         self.confirm_clear = ConfirmTap(self.ctx.now)
         self.note = Note(self.ctx)
         self.question = Note(self.ctx, seconds=CONFIRM_S)
@@ -547,6 +548,11 @@ class DrawingBoard(Activity):
             self._rebuild_buttons()
         if self.autosave.due() and not self.strokes:
             self._write("draft")
+        # Writes run on the store's thread: a failure is seen here, a frame later.
+        failed = self.creation is not None and self.creation.write_failed
+        if failed and not self._told_failure:
+            self.note.show(self.ctx.gettext("The picture could not be saved."), icon="warning")
+        self._told_failure = failed
 
     def _refresh_view(self) -> None:
         """Show the changed parts of the canvas on screen."""
