@@ -23,19 +23,8 @@ from typing import Any, Literal
 
 import pygame
 
-from kiosk.api import (
-    Activity,
-    ActivityInfo,
-    Button,
-    ButtonGroup,
-    Creation,
-    InputEvent,
-    KeyEvent,
-    PointerEvent,
-    draw,
-    theme,
-)
-from kiosk.studio.common import cell_picture, page_arrow, saved_buttons
+from kiosk.api import ActivityInfo, Button, ButtonGroup, InputEvent, KeyEvent, PointerEvent, theme
+from kiosk.studio.common import cell_picture, page_arrow
 from kiosk.studio.film_model import (
     FRAME_SIZE,
     FULL_FRAMES_KEPT,
@@ -52,8 +41,9 @@ from kiosk.studio.picker import (
     picker_panel,
 )
 from kiosk.studio.pictures import arrow_icon, copy_icon, fit_onto, opacity_icon, play_icon
-from kiosk.studio.stage import Countdown, newer_frame, start_camera
+from kiosk.studio.stage import Countdown, draw_background, start_camera
 from kiosk.studio.strip import StripAction
+from kiosk.studio.tool import StudioTool
 
 __all__ = ["FULL_FRAMES_KEPT", "Frame", "StopMotion"]
 
@@ -68,16 +58,16 @@ CHOSEN_COLOR = theme.lighten(theme.GOOD, 0.35)
 Mode = Literal["edit", "pick", "saved"]
 
 
-class StopMotion(Activity):
-    info = ActivityInfo(
-        id="film",
-        title={"lv": "Animācijas studija", "lt": "Animacijos studija", "en": "Stop-motion studio"},
-        icon="video-camera",
-        category="create",
-        levels=1,
-    )
+TITLE = {"lv": "Animācijas studija", "lt": "Animacijos studija", "en": "Stop-motion studio"}
+
+
+class StopMotion(StudioTool):
+    saved_icon = "video-camera"
+    new_id = "new-film"
+    info = ActivityInfo(id="film", title=TITLE, icon="video-camera", category="create", levels=1)
 
     def on_enter(self) -> None:
+        self.camera = start_camera(self.ctx, FRAME_SIZE)
         self.film = Film()
         self.files = FilmFiles(self.ctx)
         self.view = FilmView(self.ctx)
@@ -93,7 +83,6 @@ class StopMotion(Activity):
         self._live: pygame.Surface | None = None
         self._session_end: str | None = None
         self._items: list[PickItem] = []
-        self.camera = start_camera(self.ctx, FRAME_SIZE)
         self.buttons = ButtonGroup(self.ctx.ui, self.ctx.invalidate)
         self.layout()
 
@@ -106,14 +95,6 @@ class StopMotion(Activity):
     @property
     def selected(self) -> int | None:
         return self.film.selected
-
-    @property
-    def creation(self) -> Creation | None:
-        return self.files.creation
-
-    @property
-    def stage(self) -> pygame.Rect:
-        return self.view.stage
 
     @property
     def strip_rect(self) -> pygame.Rect:
@@ -129,25 +110,19 @@ class StopMotion(Activity):
     def on_language_changed(self) -> None:
         self.layout()
 
-    def on_session_end(self, reason: str) -> None:
-        self._session_end = reason
-
     def on_exit(self) -> None:
         if self.camera is not None:
             self.camera.stop()
             self.camera = None
-        if self.creation is not None:
-            if self._session_end == "idle":
-                self.creation.closed_by = "idle"
-            self._save("draft")
+        self.keep_draft()
 
     # ----- buttons ---------------------------------------------------------------------
 
     def layout(self) -> None:
         self.view.layout()
-        self._rebuild_buttons()
+        self.refresh()
 
-    def _rebuild_buttons(self) -> None:
+    def refresh(self) -> None:
         if self.mode == "pick":
             self.buttons.set_buttons(self._pick_buttons())
         elif self.mode == "saved":
@@ -287,16 +262,16 @@ class StopMotion(Activity):
         self.mode = "pick"
         self.pick_page = 0
         self._items = pick_items(self.ctx, ":")
-        self._rebuild_buttons()
+        self.refresh()
 
     def close_picker(self) -> None:
         self.mode = "edit"
-        self._rebuild_buttons()
+        self.refresh()
 
     def turn_pick_page(self, step: int) -> None:
         pages = max(1, math.ceil(len(self._items) / PICKS_PER_PAGE))
         self.pick_page = (self.pick_page + step) % pages
-        self._rebuild_buttons()
+        self.refresh()
 
     def _pick_buttons(self) -> list[Button]:
         m = self.ctx.ui.metrics
@@ -367,17 +342,7 @@ class StopMotion(Activity):
             return
         self._add_frame(frame)
         self.ctx.play_sound("good")
-        self._rebuild_buttons()
-
-    def _saved_buttons(self) -> list[Button]:
-        return saved_buttons(
-            self.ctx,
-            "video-camera",
-            self.keep_going,
-            "new-film",
-            self.ctx.gettext("New film"),
-            self.new_film,
-        )
+        self.refresh()
 
     # ----- actions ---------------------------------------------------------------------
 
@@ -408,7 +373,7 @@ class StopMotion(Activity):
         self._add_frame(picture)
         self.flash = 1.0
         self.ctx.play_sound("flip")
-        self._rebuild_buttons()
+        self.refresh()
 
     def _add_frame(self, picture: pygame.Surface) -> None:
         at = self.film.insert(self.files.add(picture))
@@ -418,11 +383,11 @@ class StopMotion(Activity):
     def select(self, index: int) -> None:
         self.film.selected = index
         self.view.strip.keep_in_view(index)
-        self._rebuild_buttons()
+        self.refresh()
 
     def scroll_strip(self, step: int) -> None:
         self.view.strip.scroll(step)
-        self._rebuild_buttons()
+        self.refresh()
 
     def move(self, step: int) -> None:
         self.move_to(self.film.selected, (self.film.selected or 0) + step)
@@ -438,58 +403,53 @@ class StopMotion(Activity):
     def cycle_hold(self) -> None:
         if self.film.cycle_hold():
             self._changed()
-            self._rebuild_buttons()
+            self.refresh()
 
     def delete(self) -> None:
         if self.film.delete():
             self._changed()
-            self._rebuild_buttons()
+            self.refresh()
 
     def _edited(self) -> None:
         """The selection moved with an edit: keep it in view, then save soon."""
         assert self.film.selected is not None
         self.view.strip.keep_in_view(self.film.selected)
         self._changed()
-        self._rebuild_buttons()
+        self.refresh()
 
     def toggle_timer(self) -> None:
         self.self_timer = not self.self_timer
-        self._rebuild_buttons()
+        self.refresh()
 
     def toggle_play(self) -> None:
         self.film.toggle_play()
-        self._rebuild_buttons()
+        self.refresh()
 
     def cycle_onion(self) -> None:
         self.film.cycle_onion()
-        self._rebuild_buttons()
+        self.refresh()
 
     def cycle_opacity(self) -> None:
         self.film.cycle_opacity()
         self.view.forget_onion()
-        self._rebuild_buttons()
+        self.refresh()
 
     def set_fps(self, fps: int) -> None:
         self.film.fps = fps
         self._changed()
-        self._rebuild_buttons()
+        self.refresh()
 
     def save(self) -> None:
         """The child's Save: the film becomes a saved creation and the round is complete."""
         if not self.film.frames:
             return
         self.film.playing = False
-        self._save("saved")
-        self.ctx.complete()
-        self.ctx.play_sound("success")
-        self.mode = "saved"
-        self._rebuild_buttons()
+        self.finish()
 
-    def keep_going(self) -> None:
-        self.mode = "edit"
-        self._rebuild_buttons()
+    def new_label(self) -> str:
+        return self.ctx.gettext("New film")
 
-    def new_film(self) -> None:
+    def start_new(self) -> None:
         fps, onion, alpha = self.film.fps, self.film.onion, self.film.onion_alpha
         self.film = Film(fps=fps, onion=onion, onion_alpha=alpha)
         self.files.reset()
@@ -498,7 +458,7 @@ class StopMotion(Activity):
         self._dirty = False
         self.mode = "edit"
         self.ctx.start_round()
-        self._rebuild_buttons()
+        self.refresh()
 
     # ----- storage ---------------------------------------------------------------------
 
@@ -568,14 +528,8 @@ class StopMotion(Activity):
     def update(self, dt: float) -> None:
         self.time += dt
         if self.camera is not None and self.mode == "edit" and not self.film.playing:
-            newest = newer_frame(self.camera, self._live)
-            if newest is not None:
-                self._live = newest
-                self.ctx.invalidate(self.stage)
-        if self.countdown.running:
-            if self.countdown.tick(dt):
-                self.capture()
-            self.ctx.invalidate(self.stage)
+            self.follow_camera()
+        self.tick_countdown(dt, self.capture, self.stage)
         if self.flash > 0:
             self.flash = max(0.0, self.flash - dt / 0.25)
             self.ctx.invalidate(self.stage)
@@ -587,8 +541,7 @@ class StopMotion(Activity):
     # ----- drawing ---------------------------------------------------------------------
 
     def draw(self, surface: pygame.Surface) -> None:
-        a = self.ctx.area
-        surface.blit(draw.scene_background(surface.get_size()), a, area=a)
+        draw_background(self.ctx, surface)
         view = self.view
         if self.mode == "pick":
             view.draw_picker(surface, self.film)

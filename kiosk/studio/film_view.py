@@ -11,33 +11,21 @@ from kiosk.api import ActivityContext, theme
 from kiosk.studio.common import duration_text
 from kiosk.studio.film_model import Film, FilmFiles
 from kiosk.studio.picker import draw_picker, picker_panel
-from kiosk.studio.stage import Countdown, draw_saved, draw_stage_frame
-from kiosk.studio.strip import Strip, StripLook
+from kiosk.studio.stage import Countdown, StudioView, draw_saved, draw_stage_frame
+from kiosk.studio.strip import StripLook
 
 FPS_CHOICES = ((5, "snail"), (8, "turtle"), (12, "rabbit"))
 #: A band this tall (units) under a stage beside the wide tool column calls for the
 #: narrow column instead.
 NARROW_AFTER_BAND = 120
-STRIP = StripLook(
-    item="frame",
-    arrow=56,
-    arrow_inset=30,
-    thumb=130,
-    thumb_inset=10,
-    action=86,
-    actions=5,
-    next_gap=True,
-)
+STRIP = StripLook("frame", arrow=(56, 30), thumb=(130, 10), action=86, actions=5, next_gap=True)
 
 
-class FilmView:
+class FilmView(StudioView):
     """The studio's screen for one area: `layout()` places it, the draw methods paint it."""
 
     def __init__(self, ctx: ActivityContext) -> None:
-        self.ctx = ctx
-        self.strip = Strip(ctx, STRIP)
-        self.stage = pygame.Rect(0, 0, 0, 0)
-        self.column = pygame.Rect(0, 0, 0, 0)
+        super().__init__(ctx, STRIP)
         self.narrow = False
         self._onion_cache: dict[tuple[str, tuple[int, int], int], pygame.Surface] = {}
 
@@ -59,13 +47,7 @@ class FilmView:
             column_w = 2 * m.px(112) + m.px(14)
             stage_w = min(room_h * 4 // 3, a.width - 3 * pad - column_w)
         stage_h = stage_w * 3 // 4
-        self.stage = pygame.Rect(a.left + pad, a.top + gap, stage_w, stage_h)
-        self.column = pygame.Rect(
-            self.stage.right + pad,
-            self.stage.top,
-            a.right - pad - self.stage.right - pad,
-            room_h if self.narrow else stage_h,
-        )
+        self.place((stage_w, stage_h), gap, room_h if self.narrow else stage_h)
         self.forget_onion()
 
     def forget_onion(self) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pygame
 
 from kiosk.api import ActivityContext, Button, Creation, Pack, draw, theme
+from kiosk.studio.common import creation_picture
 from kiosk.studio.pictures import fit_onto, pack_picture_frame
 
 
@@ -95,3 +96,10 @@ def picker_leave_button(
         icon_share=0.5,
         on_press=on_press,
     )
+
+
+def drawing_preview(ctx: ActivityContext, drawing: Creation, size: int) -> pygame.Surface:
+    """A drawing of this session as a `size` picture to pick (a placeholder when it has
+    none)."""
+    picture = creation_picture(drawing, size)
+    return picture if picture is not None else ctx.ui.images.placeholder(size)

@@ -8,7 +8,8 @@ from typing import Any
 
 import pygame
 
-from kiosk.api import ActivityContext, theme
+from kiosk.api import ActivityContext, draw, theme
+from kiosk.studio.strip import Strip, StripLook
 
 
 def start_camera(ctx: ActivityContext, size: tuple[int, int]) -> Any:
@@ -101,3 +102,28 @@ def draw_saved(
         weight="bold",
     )
     return surface.blit(text, text.get_rect(midtop=(a.centerx, top + m.px(gap))))
+
+
+def draw_background(ctx: ActivityContext, surface: pygame.Surface) -> None:
+    """The scene's soft background over the tool's area."""
+    surface.blit(draw.scene_background(surface.get_size()), ctx.area, area=ctx.area)
+
+
+class StudioView:
+    """A tool's screen: the stage, the column of tools beside it and the strip below;
+    each tool's `layout()` places them."""
+
+    def __init__(self, ctx: ActivityContext, look: StripLook) -> None:
+        self.ctx = ctx
+        self.strip = Strip(ctx, look)
+        self.stage = pygame.Rect(0, 0, 0, 0)
+        self.column = pygame.Rect(0, 0, 0, 0)
+
+    def place(self, size: tuple[int, int], gap: int, column_height: int) -> None:
+        """The stage of `size` at the area's top left, `gap` below its top, and the tool
+        column `column_height` tall beside it."""
+        pad = self.ctx.ui.metrics.margin
+        a = self.ctx.area
+        self.stage = pygame.Rect((a.left + pad, a.top + gap), size)
+        right = self.stage.right + pad
+        self.column = pygame.Rect(right, self.stage.top, a.right - pad - right, column_height)

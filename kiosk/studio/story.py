@@ -22,22 +22,11 @@ from typing import Any, Literal
 
 import pygame
 
-from kiosk.api import (
-    Activity,
-    ActivityInfo,
-    Button,
-    ButtonGroup,
-    Creation,
-    InputEvent,
-    KeyEvent,
-    OnScreenKeyboard,
-    PointerEvent,
-    draw,
-    theme,
-)
-from kiosk.studio.common import Note, PictureGrid, creation_picture, saved_buttons
+from kiosk.api import ActivityInfo, Button, ButtonGroup, InputEvent, KeyEvent, PointerEvent, theme
+from kiosk.studio.common import Note, PictureGrid
 from kiosk.studio.picker import (
     PickItem,
+    drawing_preview,
     pick_items,
     picked_picture,
     picker_leave_button,
@@ -45,10 +34,11 @@ from kiosk.studio.picker import (
 )
 from kiosk.studio.pictures import arrow_icon, play_icon
 from kiosk.studio.slides import DURATIONS, SLIDE_SIZE, TITLE_BOX, Field, Slide, fits_on_slide
-from kiosk.studio.stage import Countdown, newer_frame, start_camera
+from kiosk.studio.stage import Countdown, draw_background, start_camera
 from kiosk.studio.story_model import Story, StoryFiles
 from kiosk.studio.story_view import RECORD_COLOR, StoryView, plus_icon
 from kiosk.studio.strip import StripAction
+from kiosk.studio.tool import StudioTool
 
 MAX_NARRATION_S = 30.0
 COUNTDOWN_S = 3
@@ -61,14 +51,13 @@ CHOSEN_COLOR = theme.lighten(theme.GOOD, 0.35)
 Mode = Literal["edit", "keyboard", "pick", "photo", "record", "preview", "saved"]
 
 
-class StoryMaker(Activity):
-    info = ActivityInfo(
-        id="story",
-        title={"lv": "Stāstu veidotājs", "lt": "Istorijų kūrėjas", "en": "Story maker"},
-        icon="open-book",
-        category="create",
-        levels=1,
-    )
+TITLE = {"lv": "Stāstu veidotājs", "lt": "Istorijų kūrėjas", "en": "Story maker"}
+
+
+class StoryMaker(StudioTool):
+    info = ActivityInfo(id="story", title=TITLE, icon="open-book", category="create", levels=1)
+    saved_icon = "open-book"
+    new_id = "new-story"
 
     def on_enter(self) -> None:
         self.story = Story()
@@ -97,14 +86,8 @@ class StoryMaker(Activity):
         self._picks: dict[str, PickItem] = {}
         self._add_slide()
         self.buttons = ButtonGroup(self.ctx.ui, self.ctx.invalidate)
-        self.keyboard = OnScreenKeyboard(
-            self.ctx.ui,
-            self.ctx.lang,
-            self.ctx.invalidate,
-            self._key_labels(),
-            accept=self._text_fits,
-            on_text=self._typed,
-            on_enter=self.close_keyboard,
+        self.keyboard = self.view.keyboard(
+            self._key_labels(), self._text_fits, self._typed, self.close_keyboard
         )
         #: The keys, as an attribute of the tool so the harness and tests find them.
         self.keys = self.keyboard.keys
@@ -120,14 +103,6 @@ class StoryMaker(Activity):
     def slide(self) -> Slide:
         return self.story.slide
 
-    @property
-    def creation(self) -> Creation | None:
-        return self.files.creation
-
-    @property
-    def stage(self) -> pygame.Rect:
-        return self.view.stage
-
     def _key_labels(self) -> dict[str, str]:
         return {"space": self.ctx.gettext("space")}
 
@@ -135,18 +110,12 @@ class StoryMaker(Activity):
         self.keyboard.set_language(self.ctx.lang, self._key_labels())
         self.layout()
 
-    def on_session_end(self, reason: str) -> None:
-        self._session_end = reason
-
     def on_exit(self) -> None:
         self._stop_recording()
         self._stop_sound()
         self._close_camera()
         self.microphone = None
-        if self.creation is not None:
-            if self._session_end == "idle":
-                self.creation.closed_by = "idle"
-            self._save("draft")
+        self.keep_draft()
 
     # ----- slides ----------------------------------------------------------------------
 
@@ -217,17 +186,13 @@ class StoryMaker(Activity):
         for item in pick_items(self.ctx, "-"):
             self._picks[item.id] = item
             if item.drawing is not None:
-                items.append((item.id, partial(self._drawing_preview, item.drawing)))
+                items.append((item.id, partial(drawing_preview, self.ctx, item.drawing)))
             else:
                 assert item.pack is not None and item.picture is not None
                 items.append((item.id, partial(self.ctx.picture, item.pack, item.picture)))
         self.grid = PictureGrid("pick", items, columns=4, rows=2)
         self.mode = "pick"
         self.layout()
-
-    def _drawing_preview(self, drawing: Creation, size: int) -> pygame.Surface:
-        picture = creation_picture(drawing, size)
-        return picture if picture is not None else self.ctx.ui.images.placeholder(size)
 
     def pick(self, key: str) -> None:
         # A pictogram keeps clear of the title band; a photo fills the slide.
@@ -391,17 +356,15 @@ class StoryMaker(Activity):
         """The child's Save: the story becomes a saved creation; the round is complete."""
         self.files.make()
         self.files.dirty.update(s.uid for s in self.slides)
-        self._save("saved")
-        self.ctx.complete()
-        self.ctx.play_sound("success")
-        self.mode = "saved"
+        self.finish()
+
+    def refresh(self) -> None:
         self.layout()
 
-    def keep_going(self) -> None:
-        self.mode = "edit"
-        self.layout()
+    def new_label(self) -> str:
+        return self.ctx.gettext("New story")
 
-    def new_story(self) -> None:
+    def start_new(self) -> None:
         self.story = Story(_next_uid=self.story._next_uid)
         self.view.strip.first = 0
         self.files.reset()
@@ -697,16 +660,6 @@ class StoryMaker(Activity):
             )
         ]
 
-    def _saved_buttons(self) -> list[Button]:
-        return saved_buttons(
-            self.ctx,
-            "open-book",
-            self.keep_going,
-            "new-story",
-            self.ctx.gettext("New story"),
-            self.new_story,
-        )
-
     # ----- input and time --------------------------------------------------------------
 
     def handle_event(self, event: InputEvent) -> bool:
@@ -726,14 +679,8 @@ class StoryMaker(Activity):
         self.time += dt
         self.note.update()
         if self.mode == "photo" and self.camera is not None:
-            newest = newer_frame(self.camera, self._live)
-            if newest is not None:
-                self._live = newest
-                self.ctx.invalidate(self.stage)
-        if self.countdown.running:
-            if self.countdown.tick(dt):
-                self._start_recording()
-            self.ctx.invalidate()
+            self.follow_camera()
+        self.tick_countdown(dt, self._start_recording, self.ctx.area)
         if self.recording and self.microphone is not None:
             if self.microphone.seconds >= MAX_NARRATION_S:
                 self.stop_recording()
@@ -755,9 +702,8 @@ class StoryMaker(Activity):
     # ----- drawing ---------------------------------------------------------------------
 
     def draw(self, surface: pygame.Surface) -> None:
-        a = self.ctx.area
         view = self.view
-        surface.blit(draw.scene_background(surface.get_size()), a, area=a)
+        draw_background(self.ctx, surface)
         if self.mode == "pick":
             view.draw_picker(surface)
         elif self.mode == "saved":

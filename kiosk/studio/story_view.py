@@ -5,6 +5,7 @@ from the story's state."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import pygame
@@ -20,20 +21,11 @@ from kiosk.studio.slides import (
     fit_sizes,
     text_fits,
 )
-from kiosk.studio.stage import Countdown, draw_saved, draw_stage_frame
-from kiosk.studio.strip import Strip, StripLook
+from kiosk.studio.stage import Countdown, StudioView, draw_saved, draw_stage_frame
+from kiosk.studio.strip import StripLook
 
 RECORD_COLOR = (229, 57, 53)
-STRIP = StripLook(
-    item="slide",
-    arrow=50,
-    arrow_inset=25,
-    thumb=170,
-    thumb_inset=8,
-    action=100,
-    actions=4,
-    next_gap=False,
-)
+STRIP = StripLook("slide", arrow=(50, 25), thumb=(170, 8), action=100, actions=4, next_gap=False)
 
 
 def plus_icon(size: int) -> pygame.Surface:
@@ -48,14 +40,11 @@ def plus_icon(size: int) -> pygame.Surface:
     return icon
 
 
-class StoryView:
+class StoryView(StudioView):
     """The story maker's screen for one area: `layout()` places it for a mode."""
 
     def __init__(self, ctx: ActivityContext) -> None:
-        self.ctx = ctx
-        self.strip = Strip(ctx, STRIP)
-        self.stage = pygame.Rect(0, 0, 0, 0)
-        self.column = pygame.Rect(0, 0, 0, 0)
+        super().__init__(ctx, STRIP)
         #: The chosen slide scaled to the stage, made again when it changes.
         self.stage_image: pygame.Surface | None = None
         self._preview_image: tuple[int, pygame.Surface] | None = None
@@ -88,18 +77,31 @@ class StoryView:
         stage_h = strip.top - 2 * gap - a.top
         stage_w = min(stage_h * 16 // 9, a.width - 3 * pad - column_w)
         stage_h = stage_w * 9 // 16
-        self.stage = pygame.Rect(a.left + pad, a.top + gap, stage_w, stage_h)
-        self.column = pygame.Rect(
-            self.stage.right + pad,
-            self.stage.top,
-            a.right - pad - self.stage.right - pad,
-            strip.top - gap - self.stage.top,
-        )
+        self.place((stage_w, stage_h), gap, strip.top - gap - (a.top + gap))
         if mode == "preview":
             full_h = a.height - 2 * gap
             full_w = min(full_h * 16 // 9, a.width - 2 * pad)
             self.stage = pygame.Rect(0, 0, full_w, full_w * 9 // 16)
             self.stage.midtop = (a.centerx, a.top + gap)
+
+    def keyboard(
+        self,
+        labels: dict[str, str],
+        accept: Callable[[str], bool],
+        on_text: Callable[[str], None],
+        on_enter: Callable[[], None],
+    ) -> OnScreenKeyboard:
+        """The on-screen keys in the child's language, for the title and the bubble."""
+        ctx = self.ctx
+        return OnScreenKeyboard(
+            ctx.ui,
+            ctx.lang,
+            ctx.invalidate,
+            labels,
+            accept=accept,
+            on_text=on_text,
+            on_enter=on_enter,
+        )
 
     def beside_stage(self, to_bottom: bool) -> pygame.Rect:
         """The room right of the stage, as tall as the stage or down to the area's foot

@@ -23,11 +23,11 @@ class StripLook:
 
     #: The thumbnails' button ids are ``<item>:<n>``.
     item: str
-    arrow: int
-    #: How far the arrows stand in from the strip's top and bottom.
-    arrow_inset: int
-    thumb: int
-    thumb_inset: int
+    #: The arrows' width, and how far they stand in from the strip's top and bottom.
+    arrow: tuple[int, int]
+    #: A thumbnail's width, and how far it stands in from the strip's top and bottom.
+    thumb: tuple[int, int]
+    #: The side of the buttons beside the strip.
     action: int
     actions: int
     #: Whether the next arrow keeps a gap from the last thumbnail.
@@ -65,14 +65,14 @@ class Strip:
         """The thumbnails' band, one thumbnail's width and how many fit."""
         m = self.ctx.ui.metrics
         look, strip, gap = self.look, self.rect, self.gap
-        arrow = m.px(look.arrow)
+        arrow = m.px(look.arrow[0])
         band = pygame.Rect(
             strip.left + arrow + gap,
             strip.top,
             strip.width - look.actions * m.px(look.action) - 2 * arrow - (look.actions + 3) * gap,
             strip.height,
         )
-        thumb_w = m.px(look.thumb)
+        thumb_w = m.px(look.thumb[0])
         return band, thumb_w, max(1, (band.width + gap) // (thumb_w + gap))
 
     @property
@@ -108,14 +108,14 @@ class Strip:
         m = self.ctx.ui.metrics
         look, strip, gap = self.look, self.rect, self.gap
         band, thumb_w, fits = self.geometry()
-        arrow = m.px(look.arrow)
+        arrow = m.px(look.arrow[0])
         self.first = max(0, min(self.first, count - fits))
-        arrow_h = strip.height - m.px(2 * look.arrow_inset)
+        arrow_h = strip.height - m.px(2 * look.arrow[1])
         next_x = band.right + (gap if look.next_gap else 0)
         buttons = [
             Button(
                 id=f"strip:{name}",
-                rect=pygame.Rect(x, strip.top + m.px(look.arrow_inset), arrow, arrow_h),
+                rect=pygame.Rect(x, strip.top + m.px(look.arrow[1]), arrow, arrow_h),
                 color=theme.WHITE,
                 image=arrow_icon(arrow, step),
                 on_press=partial(on_scroll, step),
@@ -126,7 +126,7 @@ class Strip:
                 ("next", 1, next_x, self.first + fits < count),
             )
         ]
-        inset = m.px(look.thumb_inset)
+        inset = m.px(look.thumb[1])
         for offset in range(min(fits, count - self.first)):
             index = self.first + offset
             buttons.append(
@@ -136,7 +136,7 @@ class Strip:
                         band.left + offset * (thumb_w + gap),
                         strip.top + inset,
                         thumb_w,
-                        strip.height - m.px(2 * look.thumb_inset),
+                        strip.height - m.px(2 * look.thumb[1]),
                     ),
                     color=theme.ACCENT if index == selected else theme.WHITE,
                     on_press=partial(on_select, index),
