@@ -274,16 +274,9 @@ class Creation:
         if state == "saved":
             self.state = "saved"
         if thumbnail is not None:
-            if self._writer is None:
-                self.write_png(THUMB_FILE, thumbnail_of(thumbnail))
-            else:
-                # Scaled on the writer's thread too: a copy, as the tool draws on.
-                self._write(partial(self._write_thumb, thumbnail.copy()))
+            self.write_png(THUMB_FILE, thumbnail_of(thumbnail))
         self.updated_at = iso_time(self._clock())
         self._write_meta()
-
-    def _write_thumb(self, picture: pygame.Surface) -> None:
-        atomic_write(self.thumb, png_bytes(thumbnail_of(picture)))
 
     def record_consent(self, at: datetime | None) -> None:
         """The librarian confirmed (or withdrew, with None) the family's consent."""

@@ -10,7 +10,11 @@ Saving: the work is autosaved as a draft a few seconds after a change; "Save" ma
 saved picture (and counts the run as completed). Leaving with unsaved changes keeps them
 as a saved picture too; a session that ends by idle keeps the draft for the librarian,
 marked `closed_by="idle"`, and the next child never sees it. "My pictures" shows only the
-pictures made in this session."""
+pictures made in this session.
+
+This module is over 500 lines because its screens (the board with its brushes, colours,
+stamps and sizes, and "my pictures") all work on the one canvas and its multi-finger
+strokes; the canvas's own pixels and undo steps are `canvas.py`."""
 
 from __future__ import annotations
 

@@ -24,22 +24,9 @@ from typing import Any, Literal
 import pygame
 
 from kiosk.api import ActivityInfo, Button, ButtonGroup, InputEvent, KeyEvent, PointerEvent, theme
-from kiosk.studio.common import cell_picture, page_arrow
-from kiosk.studio.film_model import (
-    FRAME_SIZE,
-    FULL_FRAMES_KEPT,
-    Film,
-    FilmFiles,
-    Frame,
-)
-from kiosk.studio.film_view import FPS_CHOICES, FilmView
-from kiosk.studio.picker import (
-    PickItem,
-    pick_items,
-    picked_picture,
-    picker_leave_button,
-    picker_panel,
-)
+from kiosk.studio.film_model import FRAME_SIZE, FULL_FRAMES_KEPT, Film, FilmFiles, Frame
+from kiosk.studio.film_view import FPS_CHOICES, PICK_COLUMNS, PICK_ROWS, FilmView
+from kiosk.studio.picker import PickItem, pick_items, picked_picture, picker_leave_button
 from kiosk.studio.pictures import arrow_icon, copy_icon, fit_onto, opacity_icon, play_icon
 from kiosk.studio.stage import Countdown, draw_background, start_camera
 from kiosk.studio.strip import StripAction
@@ -50,7 +37,7 @@ __all__ = ["FULL_FRAMES_KEPT", "Frame", "StopMotion"]
 AUTOSAVE_S = 3.0
 COUNTDOWN_S = 3
 DRAG_START_UNITS = 24
-PICKS_PER_PAGE = 8
+PICKS_PER_PAGE = PICK_COLUMNS * PICK_ROWS
 
 CAPTURE_COLOR = (255, 112, 67)
 CHOSEN_COLOR = theme.lighten(theme.GOOD, 0.35)
@@ -274,66 +261,13 @@ class StopMotion(StudioTool):
         self.refresh()
 
     def _pick_buttons(self) -> list[Button]:
-        m = self.ctx.ui.metrics
-        panel = picker_panel(self.ctx)
-        gap = m.px(20)
-        heading = m.px(80)
-        bottom = m.px(130)
-        cols, rows = 4, 2
-        grid = pygame.Rect(
-            panel.left + m.px(110),
-            panel.top + heading,
-            panel.width - 2 * m.px(110),
-            panel.height - heading - bottom,
-        )
-        side = min(
-            (grid.width - (cols - 1) * gap) // cols, (grid.height - (rows - 1) * gap) // rows
-        )
-        left = grid.centerx - (cols * side + (cols - 1) * gap) // 2
-        top = grid.centery - (rows * side + (rows - 1) * gap) // 2
-        buttons: list[Button] = []
         start = self.pick_page * PICKS_PER_PAGE
-        for i, item in enumerate(self._items[start : start + PICKS_PER_PAGE]):
-            row, col = divmod(i, cols)
-            buttons.append(
-                Button(
-                    id=f"pick:{item.id}",
-                    rect=pygame.Rect(
-                        left + col * (side + gap), top + row * (side + gap), side, side
-                    ),
-                    color=theme.lighten(theme.TILE_COLORS[2], 0.5)
-                    if item.drawing is not None
-                    else theme.WHITE,
-                    image=self._pick_preview(item, side),
-                    on_press=partial(self.add_picture, item),
-                    enabled=not self.film.full,
-                )
-            )
-        arrow = m.px(90)
+        shown = self._items[start : start + PICKS_PER_PAGE]
+        buttons = self.view.pick_buttons(shown, self.add_picture, enabled=not self.film.full)
         many = len(self._items) > PICKS_PER_PAGE
-        for name, direction, x in (
-            ("prev", -1, panel.left + m.px(10)),
-            ("next", 1, panel.right - m.px(10) - arrow),
-        ):
-            buttons.append(
-                page_arrow(
-                    f"pick-{name}",
-                    (x + arrow // 2, grid.centery),
-                    arrow,
-                    direction,
-                    partial(self.turn_pick_page, direction),
-                    enabled=many,
-                )
-            )
+        buttons += self.view.pick_arrows(self.turn_pick_page, many)
         buttons.append(picker_leave_button(self.ctx, "pick-done", 100, False, self.close_picker))
         return buttons
-
-    def _pick_preview(self, item: PickItem, side: int) -> pygame.Surface:
-        if item.drawing is not None:
-            thumb = item.drawing.load_png("thumb.png") if item.drawing.thumb.exists() else None
-            return thumb if thumb is not None else self.ctx.ui.images.placeholder(side)
-        assert item.pack is not None and item.picture is not None
-        return cell_picture(self.ctx.picture(item.pack, item.picture, side), side)
 
     def add_picture(self, item: PickItem) -> None:
         frame = picked_picture(self.ctx, item, FRAME_SIZE)

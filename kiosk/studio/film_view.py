@@ -3,14 +3,16 @@ the stage, strip marks, picker and "saved" screen drawn from the film's state.""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 import pygame
 
-from kiosk.api import ActivityContext, theme
-from kiosk.studio.common import duration_text
+from kiosk.api import ActivityContext, Button, theme
+from kiosk.studio.common import cell_picture, duration_text, page_arrow
 from kiosk.studio.film_model import Film, FilmFiles
-from kiosk.studio.picker import draw_picker, picker_panel
+from kiosk.studio.picker import PickItem, draw_picker, picker_panel
 from kiosk.studio.stage import Countdown, StudioView, draw_saved, draw_stage_frame
 from kiosk.studio.strip import StripLook
 
@@ -18,6 +20,7 @@ FPS_CHOICES = ((5, "snail"), (8, "turtle"), (12, "rabbit"))
 #: A band this tall (units) under a stage beside the wide tool column calls for the
 #: narrow column instead.
 NARROW_AFTER_BAND = 120
+PICK_COLUMNS, PICK_ROWS = 4, 2
 STRIP = StripLook("frame", arrow=(56, 30), thumb=(130, 10), action=86, actions=5, next_gap=True)
 
 
@@ -248,6 +251,81 @@ class FilmView(StudioView):
         return lambda index: film.frames[index].thumb
 
     # ----- the picker and the saved screen ---------------------------------------------
+
+    def _pick_grid(self) -> tuple[pygame.Rect, int, int, int]:
+        """The picker's grid of 4×2 square cells: its room, a cell's side, its top left."""
+        m = self.ctx.ui.metrics
+        panel = picker_panel(self.ctx)
+        gap = m.px(20)
+        heading = m.px(80)
+        bottom = m.px(130)
+        grid = pygame.Rect(
+            panel.left + m.px(110),
+            panel.top + heading,
+            panel.width - 2 * m.px(110),
+            panel.height - heading - bottom,
+        )
+        side = min(
+            (grid.width - (PICK_COLUMNS - 1) * gap) // PICK_COLUMNS,
+            (grid.height - (PICK_ROWS - 1) * gap) // PICK_ROWS,
+        )
+        left = grid.centerx - (PICK_COLUMNS * side + (PICK_COLUMNS - 1) * gap) // 2
+        top = grid.centery - (PICK_ROWS * side + (PICK_ROWS - 1) * gap) // 2
+        return grid, side, left, top
+
+    def pick_buttons(
+        self, items: Sequence[PickItem], on_pick: Callable[[PickItem], None], enabled: bool
+    ) -> list[Button]:
+        """One page of pictures to add (``pick:<item id>``); the child's drawings tinted."""
+        gap = self.ctx.ui.metrics.px(20)
+        _grid, side, left, top = self._pick_grid()
+        buttons: list[Button] = []
+        for i, item in enumerate(items):
+            row, col = divmod(i, PICK_COLUMNS)
+            buttons.append(
+                Button(
+                    id=f"pick:{item.id}",
+                    rect=pygame.Rect(
+                        left + col * (side + gap), top + row * (side + gap), side, side
+                    ),
+                    color=theme.lighten(theme.TILE_COLORS[2], 0.5)
+                    if item.drawing is not None
+                    else theme.WHITE,
+                    image=self._pick_preview(item, side),
+                    on_press=partial(on_pick, item),
+                    enabled=enabled,
+                )
+            )
+        return buttons
+
+    def pick_arrows(self, on_turn: Callable[[int], None], enabled: bool) -> list[Button]:
+        """The picker's page arrows at the card's sides (``pick-prev``, ``pick-next``)."""
+        m = self.ctx.ui.metrics
+        panel = picker_panel(self.ctx)
+        grid = self._pick_grid()[0]
+        arrow = m.px(90)
+        return [
+            page_arrow(
+                f"pick-{name}",
+                (x + arrow // 2, grid.centery),
+                arrow,
+                direction,
+                partial(on_turn, direction),
+                enabled=enabled,
+            )
+            for name, direction, x in (
+                ("prev", -1, panel.left + m.px(10)),
+                ("next", 1, panel.right - m.px(10) - arrow),
+            )
+        ]
+
+    def _pick_preview(self, item: PickItem, side: int) -> pygame.Surface:
+        if item.drawing is not None:
+            has_thumb = item.drawing.has("thumb.png")
+            thumb = item.drawing.load_png("thumb.png") if has_thumb else None
+            return thumb if thumb is not None else self.ctx.ui.images.placeholder(side)
+        assert item.pack is not None and item.picture is not None
+        return cell_picture(self.ctx.picture(item.pack, item.picture, side), side)
 
     def draw_picker(self, surface: pygame.Surface, film: Film) -> None:
         ui = self.ctx.ui

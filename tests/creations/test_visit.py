@@ -9,15 +9,7 @@ from pathlib import Path
 from kiosk.creations import CreationStore, VisitCreations
 from kiosk.harness import Harness
 from kiosk.paths import APP_ROOT
-
-
-def open_tool(kiosk: Harness, tile: str) -> object:
-    kiosk.tap_button("start")
-    kiosk.tap_button("age:skip")
-    while not any(b.id == f"tile:{tile}" for b in kiosk.buttons()):
-        kiosk.tap_button("page:next")
-    kiosk.tap_button(f"tile:{tile}")
-    return kiosk.app.top.activity  # type: ignore[union-attr]
+from tests.studio.tools import open_tool
 
 
 def test_a_tool_gets_only_make_list_and_open_of_its_own_creations(tmp_path: Path) -> None:

@@ -21,15 +21,11 @@ from kiosk.creations.folder import Creation
 from kiosk.harness import Harness
 from kiosk.paths import APP_ROOT
 from kiosk.studio.film import StopMotion
+from tests.studio.tools import open_tool
 
 
 def open_film(kiosk: Harness) -> StopMotion:
-    kiosk.tap_button("start")
-    kiosk.tap_button("age:skip")
-    while not any(b.id == "tile:film" for b in kiosk.buttons()):
-        kiosk.tap_button("page:next")
-    kiosk.tap_button("tile:film")
-    film = kiosk.app.top.activity  # type: ignore[union-attr]
+    film = open_tool(kiosk, "film")
     assert isinstance(film, StopMotion)
     return film
 
@@ -114,14 +110,10 @@ KILLED_FILM = r"""
 import sys
 from pathlib import Path
 from kiosk.harness import Harness
+from tests.studio.tools import open_tool
 
 with Harness(data_folder=Path(sys.argv[1])) as kiosk:
-    kiosk.tap_button("start")
-    kiosk.tap_button("age:skip")
-    while not any(b.id == "tile:film" for b in kiosk.buttons()):
-        kiosk.tap_button("page:next")
-    kiosk.tap_button("tile:film")
-    film = kiosk.app.top.activity
+    film = open_tool(kiosk, "film")
     step = 0
     while True:
         step += 1

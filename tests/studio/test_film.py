@@ -21,15 +21,7 @@ from kiosk.studio.film import FULL_FRAMES_KEPT, StopMotion
 from kiosk.studio.pictures import arrow_icon
 from kiosk.ui.theme import BAD
 from tests.studio.shown import shown_texts
-
-
-def open_tool(kiosk: Harness, tile: str) -> object:
-    kiosk.tap_button("start")
-    kiosk.tap_button("age:skip")
-    while not any(b.id == f"tile:{tile}" for b in kiosk.buttons()):
-        kiosk.tap_button("page:next")
-    kiosk.tap_button(f"tile:{tile}")
-    return kiosk.app.top.activity  # type: ignore[union-attr]
+from tests.studio.tools import open_tool
 
 
 def open_film(kiosk: Harness) -> StopMotion:
