@@ -31,11 +31,11 @@ class StudioTool(Activity):
 
     @property
     def creation(self) -> Creation | None:
-        return self.files.creation  # type: ignore[no-any-return]
+        return self.files.creation
 
     @property
     def stage(self) -> pygame.Rect:
-        return self.view.stage  # type: ignore[no-any-return]
+        return self.view.stage
 
     def on_session_end(self, reason: str) -> None:
         self._session_end = reason
