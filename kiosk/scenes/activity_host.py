@@ -95,9 +95,9 @@ class ActivityHost(Scene):
         store = self.shell.creations
         session = self.shell.sessions.current
         # In memory only: which creations this session made ("my pictures").
-        return (
-            store.for_visit(session.session_id if session is not None else None) if store else None
-        )
+        if store is None:
+            return None
+        return store.for_visit(session.session_id if session is not None else None)
 
     def _construct(self) -> None:
         self.activity = self.registered.cls(self.ctx)
