@@ -22,9 +22,10 @@ from zoneinfo import ZoneInfo
 
 import pygame
 
+from kiosk.creations import Creation
+from kiosk.creations.folder import STATES, safe_relative
 from kiosk.input import InputEvent, KeyEvent, PointerEvent
 from kiosk.scenes.base import Scene, Shell
-from kiosk.studio.creations import STATES, Creation, safe_relative
 from kiosk.ui.theme import WHITE, YES_COLOR
 from kiosk.ui.widgets import Button, ButtonGroup
 
@@ -61,6 +62,8 @@ def programme(shell: Shell) -> list[ShowItem]:
     store = shell.creations
     if store is None:
         return []
+    # The tools' last pictures and sounds may still be on their way to the disk.
+    store.flush(timeout=10)
     zone = ZoneInfo(shell.config.site.timezone)
     chosen: list[Creation] = []
     session = shell.sessions.current

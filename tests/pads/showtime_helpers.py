@@ -9,7 +9,7 @@ from array import array
 
 import pygame
 
-from kiosk.studio.creations import Creation, CreationStore
+from kiosk.creations import Creation, CreationStore
 
 RATE = 22050
 
@@ -56,4 +56,5 @@ def make_creation(
     if kind == "story":
         creation.data = {"slides": [{"title": title} for _ in colours]}
     creation.save("saved")
+    creation.flush()
     return creation
