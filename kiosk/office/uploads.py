@@ -22,7 +22,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from kiosk.packs.check import PACK_FILE, read_pack
+from kiosk.packs.check import PACK_FILE, Problem, read_pack
 from kiosk.packs.safety import path_problem
 
 #: Files one pack may have (pictures and clips are each capped lower by the pack check).
@@ -64,8 +64,9 @@ class CheckedPack:
 
 
 def _zip_entry_is_link(info: zipfile.ZipInfo) -> bool:
-    mode = info.external_attr >> 16
-    return bool(mode) and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+    # Zips made on Windows (and Python's writestr) carry no file type: those are files.
+    kind = stat.S_IFMT(info.external_attr >> 16)
+    return kind not in (0, stat.S_IFREG, stat.S_IFDIR)
 
 
 def _unzip(source: Path, into: Path) -> Path:
@@ -180,6 +181,19 @@ def _hash(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
+def _shown(problem: Problem, folder: Path) -> str:
+    """The problem with its file named inside the pack (the temporary folder left out)."""
+    try:
+        where = problem.path.relative_to(folder.parent).as_posix()
+    except ValueError:
+        where = problem.path.name
+    return (
+        f"{where}:{problem.line}: {problem.message}"
+        if problem.line
+        else f"{where}: {problem.message}"
+    )
+
+
 def check_upload(source: Path, workdir: Path) -> CheckedPack:
     """Unpack (a zip) or copy (a folder) `source` into `workdir` and check it.
 
@@ -199,7 +213,7 @@ def check_upload(source: Path, workdir: Path) -> CheckedPack:
     files = _walk(folder)
     pack, problems = read_pack(folder, decode_clips=True)
     if pack is None or problems:
-        lines = "\n".join(f"  {problem}" for problem in problems)
+        lines = "\n".join(f"  {_shown(problem, folder)}" for problem in problems)
         raise UploadError(
             f"the pack has {len(problems)} problem(s); fix them (`kiosk content check` shows "
             f"the same) and publish again; nothing was published:\n{lines}"

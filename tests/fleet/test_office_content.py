@@ -158,6 +158,17 @@ HOSTILE = {
 }
 
 
+#: What each refusal says (besides "nothing was published").
+SAYS = {
+    "zip bomb": "zip bomb",
+    "path leaving the folder": "use a path inside the pack's folder",
+    "absolute path": "use a path inside the pack's folder",
+    "link": "is a link or a special file",
+    "yaml aliases": "alias",
+    "pixel budget": "pixels",
+}
+
+
 @pytest.mark.parametrize("case", sorted(HOSTILE))
 def test_a_hostile_upload_gets_a_clear_message_and_changes_nothing(
     case: str,
@@ -173,6 +184,7 @@ def test_a_hostile_upload_gets_a_clear_message_and_changes_nothing(
     assert _office(office_db, "publish-pack", str(upload), "--site", "ludza") == 2
     message = capsys.readouterr().err
     assert message.startswith("kiosk office: ") and "nothing was published" in message
+    assert SAYS[case] in message
     assert _content_rows(office_engine) == before
 
 
@@ -248,7 +260,9 @@ def test_a_stations_report_is_on_the_station_list(
         "failed": [{"pack": "bakery", "version": 3, "problem": "the pack check failed"}],
     }
     assert http.post("/api/v1/content-report", json=report, headers=auth).status_code == 200
-    assert http.post("/api/v1/content-report", json={"station": "x"}, headers=auth).status_code == 422
+    assert (
+        http.post("/api/v1/content-report", json={"station": "x"}, headers=auth).status_code == 422
+    )
     assert http.post("/api/v1/content-report", json=report).status_code == 401
     stored = station_reports(office_engine)[("ludza", "ludza-pc-1")]
     assert stored["running"] == {"fire-station": 2}
