@@ -127,4 +127,6 @@ def test_outside_opening_hours_the_attract_screen_says_closed_and_records_nothin
         assert kiosk.find_button("start").label == "Touch to start"
         kiosk.tap_button("start")
         assert kiosk.scene_name == "AgePicker"
-        assert [type(e).__name__ for e in kiosk.sink.events][:1] == ["SessionStarted"], kiosk.sink.events
+        assert [type(e).__name__ for e in kiosk.sink.events][:1] == ["SessionStarted"], (
+            kiosk.sink.events
+        )

@@ -267,3 +267,17 @@ def test_a_stations_report_is_on_the_station_list(
     stored = station_reports(office_engine)[("ludza", "ludza-pc-1")]
     assert stored["running"] == {"fire-station": 2}
     assert stored["failed"][0]["pack"] == "bakery"
+
+    # The station list shows both, once the station has synced its totals.
+    from kiosk.office.auth import create_coordinator
+    from kiosk.office.ingest import ingest
+    from tests.office.conftest import make_batch
+    from tests.office.test_dashboard import LOGIN, PASSWORD, Page, log_in
+
+    status, _answer = ingest(office_engine, "ludza", make_batch(station="ludza-pc-1"))
+    assert status == 200
+    create_coordinator(office_engine, LOGIN, PASSWORD)
+    log_in(http)
+    page = Page(http.get("/stations?lang=en").text).all_text
+    assert "fire-station v2" in page
+    assert "Failed bakery v3: the pack check failed" in " ".join(page.split())
