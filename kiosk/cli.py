@@ -341,8 +341,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     code = run_sync(config, data_dir(config), export=args.export)
-    if args.export is not None:
-        return code
+    if args.export is not None or code != 0:
+        return code  # not set up, or the office not reached: the packs step cannot do better
     from kiosk.fleet.client import run_content_sync
 
     return max(code, run_content_sync(config, data_dir(config), sys.stdout, sys.stderr))
