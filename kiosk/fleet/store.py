@@ -170,10 +170,14 @@ class ContentStore:
         return folders
 
     def mark_in_use(self, folders: list[Path]) -> None:
+        """Note the folders the running kiosk reads (called at the attract screen, so no
+        fsync: after a crash nothing runs them any more, and the sync may remove them)."""
         names = sorted(
             str(f.relative_to(self.root)) for f in folders if f.is_relative_to(self.root)
         )
-        atomic_write(self.root / IN_USE, json.dumps(names).encode())
+        temp = self.root / f".{IN_USE}.{os.getpid()}.tmp"
+        temp.write_text(json.dumps(names), encoding="utf-8")
+        os.replace(temp, self.root / IN_USE)
 
     def _in_use(self) -> set[str]:
         try:

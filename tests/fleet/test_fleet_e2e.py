@@ -7,6 +7,7 @@ attract screen says the room is closed and records nothing."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import httpx
@@ -15,6 +16,7 @@ from kiosk.cli import main
 from kiosk.config import Config, load_config
 from kiosk.fleet.client import sync_content
 from kiosk.harness import Harness
+from kiosk.usage.stats import run_db_upgrade
 from tests.fleet.conftest import make_pack, station_config
 
 
@@ -47,14 +49,17 @@ def test_a_pack_for_ludza_shows_at_ludzas_next_attract_screen_and_not_at_rokiski
     rokiskis, rokiskis_data = _station(
         tmp_path, "rokiskis", "rokiskis-pc-1", office_server, other_site_token
     )
+    assert run_db_upgrade(ludza_data, io.StringIO()) == 0  # as `kiosk db upgrade`
     with Harness(config=ludza, data_folder=ludza_data, lang="en") as kiosk:
         assert "fire-station" not in _pack_ids(kiosk)
         _start_visit(kiosk)
         _office(
             office_db, "publish-pack", str(make_pack(tmp_path, "fire-station")), "--site", "ludza"
         )
-        result = sync_content(ludza, ludza_data)  # what the sync thread runs
-        assert result.install is not None and result.install.installed == [("fire-station", 1)]
+        # The kiosk's own background sync: totals first, then packs and settings.
+        assert kiosk.app.sync is not None
+        assert kiosk.app.sync.wait_for_attempt(kiosk.app.sync.sync_now(), timeout=60)
+        assert kiosk.app.sync.status().last_error == ""
         kiosk.step(5)
         assert "fire-station" not in _pack_ids(kiosk), "never in the middle of a visit"
         kiosk.tap_button("bye")
