@@ -34,7 +34,7 @@ from kiosk.yamltools import YamlLimits, describe_error, duplicate_keys, key_line
 #: Sections of config.yaml only IT sets on the station (never from the office).
 IT_LOCAL_SECTIONS = ("site", "station", "storage", "sync", "display", "content", "usage")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_HOURS = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])-([01][0-9]|2[0-4]):([0-5][0-9])$")
+_HOURS = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])-([01]?[0-9]|2[0-4]):([0-5][0-9])$")
 SETTINGS_LIMITS = YamlLimits(
     max_chars=20_000,
     max_nodes=2_000,
@@ -95,7 +95,11 @@ class OfficeSettings(_Part):
                 continue
             for part in text.split(","):
                 found = _HOURS.match(part.strip())
-                if found is None or found.group(1, 2) >= found.group(3, 4):
+                start = end = (0, 0)
+                if found is not None:
+                    numbers = [int(n) for n in found.groups()]
+                    start, end = (numbers[0], numbers[1]), (numbers[2], numbers[3])
+                if found is None or start >= end or end > (24, 0):
                     raise ValueError(
                         f"{day}: {text!r} is not opening hours; write e.g. "
                         "'10:00-18:00', '9:00-13:00, 14:00-18:00' or 'closed'"
