@@ -381,6 +381,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def cmd_import_content(args: argparse.Namespace) -> int:
+    from kiosk.config import data_dir, load_config
     from kiosk.fleet.usb import import_content
 
     config = load_config(args.config)
