@@ -87,7 +87,7 @@ class Attract(Scene):
         start = Button(
             id="start",
             rect=pygame.Rect((w - start_w) // 2, y, start_w, m.px(start_h)),
-            color=ACCENT,
+            color=INK_SOFT if self.closed else ACCENT,
             label=self._("The room is closed now") if self.closed else self._("Touch to start"),
             label_color=WHITE,
             on_press=self._start,
@@ -197,14 +197,17 @@ class Attract(Scene):
                 picture.get_rect(center=(x0 + i * step + self._picture_size // 2, int(cy + bob))),
             )
         self.buttons.draw(surface)
-        # A hand taps the start button, again and again: "do this".
-        start = self.buttons.by_id("start").rect
-        press = max(0.0, math.sin(self.t * 3.0)) * m.px(22)
-        hand = self.ui.images.emoji("backhand-index-pointing-up", m.px(84))
-        surface.blit(
-            hand,
-            hand.get_rect(midtop=(start.right - m.px(40), start.bottom - m.px(34) - int(press))),
-        )
+        # A hand taps the start button, again and again: "do this" (not while closed).
+        if not self.closed:
+            start = self.buttons.by_id("start").rect
+            press = max(0.0, math.sin(self.t * 3.0)) * m.px(22)
+            hand = self.ui.images.emoji("backhand-index-pointing-up", m.px(84))
+            surface.blit(
+                hand,
+                hand.get_rect(
+                    midtop=(start.right - m.px(40), start.bottom - m.px(34) - int(press))
+                ),
+            )
 
         for lang in self.shell.translator.languages:
             flag = self.buttons.by_id(f"lang:{lang}")
