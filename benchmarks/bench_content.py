@@ -11,6 +11,12 @@ Against a real `kiosk office serve` subprocess (uvicorn, SQLite) on 127.0.0.1:
 (b) **unchanged**: the same stations sync again; the office has nothing new, so each costs
     one manifest request answered 304. Printed: wall time, office CPU per request.
 
+(c) **frames during a download**: one headless kiosk (`kiosk.harness.Harness`, attract
+    screen animating) steps frames on the main thread while its station's content sync
+    fetches, checks and switches all the packs on another thread, as the background sync
+    does; then the same number of frames with nothing running beside them. Printed: the
+    longest frame and how many took over 50 ms (DESIGN §9), both ways.
+
 From (b) it prints an estimate for 2,000 stations syncing hourly: the office CPU share of
 one core their 304s cost, and from (a) the time one publish of that size takes to reach
 them when no cache stands in front of the office.
@@ -32,11 +38,14 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 from kiosk.config import Config
 from kiosk.fleet.client import sync_content
@@ -157,6 +166,36 @@ def fleet_round(
     return wall, cpu, fetched, unchanged, errors
 
 
+def frames_during(work: Callable[[], object] | None, data: Path, config: Config) -> list[float]:
+    """Frame times (s) of a harness kiosk while `work` runs on another thread (or for as
+    many frames as the last run, when `work` is None)."""
+    import pygame
+
+    from kiosk.harness import Harness
+
+    times: list[float] = []
+    with Harness(config=config, data_folder=data) as kiosk:
+        kiosk.step(10)
+        pace = pygame.time.Clock()  # 30 frames a second, as the real main loop
+        done = threading.Event()
+        if work is not None:
+            thread = threading.Thread(target=lambda: (work(), done.set()), daemon=True)
+            thread.start()
+        else:
+            done.set()
+        while not done.is_set() or len(times) < FRAMES_ALONE:
+            pace.tick(30)
+            began = time.perf_counter()
+            kiosk.step()
+            times.append(time.perf_counter() - began)
+            if work is None and len(times) >= FRAMES_ALONE:
+                break
+    return times
+
+
+FRAMES_ALONE = 300
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--kiosks", type=int, default=50)
@@ -176,6 +215,9 @@ def main(argv: list[str] | None = None) -> int:
             stations = [station_config(root, base, token, n) for n in range(args.kiosks)]
             wall, cpu, fetched, _unchanged, errors = fleet_round(stations, pid)
             wall2, cpu2, _f, unchanged, errors2 = fleet_round(stations, pid)
+            config, data = station_config(root, base, token, args.kiosks)
+            busy = frames_during(lambda: sync_content(config, data), data, config)
+            alone = frames_during(None, data, config)
     for error in errors + errors2:
         print(f"ERROR {error}")
     n = args.kiosks
@@ -189,6 +231,12 @@ def main(argv: list[str] | None = None) -> int:
         f"(b) unchanged: {unchanged}/{n} answered 304 in {wall2:.2f} s wall, office CPU "
         f"{cpu2:.2f} s ({cpu2 / n * 1000:.1f} ms per 304)"
     )
+    for name, times in (("during the download", busy), ("alone", alone)):
+        over = sum(1 for t in times if t > 0.050)
+        print(
+            f"(c) frames {name}: {len(times)} frames, longest {max(times) * 1000:.1f} ms, "
+            f"median {sorted(times)[len(times) // 2] * 1000:.1f} ms, {over} over 50 ms"
+        )
     per_hour = 2000 * cpu2 / n
     publish_cpu = 2000 * cpu / n
     print(
