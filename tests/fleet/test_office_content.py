@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 from PIL import Image
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from kiosk.cli import main
 from tests.fleet.conftest import make_pack
@@ -33,8 +33,26 @@ def _manifest(http: httpx.Client, token: str, station: str = "ludza-pc-1", etag:
     return http.get("/api/v1/manifest", params={"station": station}, headers=headers)
 
 
+CONTENT_TABLES = (
+    "content_files",
+    "pack_versions",
+    "pack_version_files",
+    "pack_assignments",
+    "station_settings",
+    "station_content",
+)
+
+
 def _content_rows(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
-    return snapshot_tables(engine)
+    """Every row of every office table, the content tables included."""
+    rows = snapshot_tables(engine)
+    with engine.connect() as connection:
+        for table in CONTENT_TABLES:
+            rows[table] = sorted(
+                (tuple(row) for row in connection.execute(text(f"SELECT * FROM {table}"))),
+                key=repr,
+            )
+    return rows
 
 
 def test_publish_for_one_site_reaches_its_manifest_only_and_an_unchanged_one_is_a_304(
@@ -179,8 +197,12 @@ def test_a_hostile_upload_gets_a_clear_message_and_changes_nothing(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     make, link = HOSTILE[case]
+    good = make_pack(tmp_path / "good", "fire-station")
+    assert _office(office_db, "publish-pack", str(good), "--site", "ludza") == 0
+    capsys.readouterr()
     upload = _zip(tmp_path / "upload.zip", make(_pack_entries(tmp_path)), link)
     before = _content_rows(office_engine)
+    assert before["pack_versions"] and before["content_files"]
     assert _office(office_db, "publish-pack", str(upload), "--site", "ludza") == 2
     message = capsys.readouterr().err
     assert message.startswith("kiosk office: ") and "nothing was published" in message
