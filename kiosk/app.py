@@ -30,6 +30,7 @@ import pygame
 from kiosk import activities as activity_registry
 from kiosk.config import Config
 from kiosk.creations import CreationStore, CreationWriter
+from kiosk.fleet.station import OfficeContent
 from kiosk.i18n import Translator
 from kiosk.input import InputEvent, InputTranslator, KeyEvent
 from kiosk.librarian.access import HOLD_S, HOLD_VISIBLE_AFTER_S, GroupClock, UnlockGesture
@@ -163,6 +164,12 @@ class App:
         seed: int | None = None,
         data_folder: Path | None = None,
     ) -> None:
+        #: Packs and settings from the project office, taken at the attract screen.
+        self.office = OfficeContent(data_folder)
+        self.office.poll()
+        self._own_config = config
+        self._registered = registered
+        config = self.office.config(config)
         self.config = config
         self.data_folder = data_folder
         self.kiosk_mode = not windowed
@@ -220,9 +227,8 @@ class App:
             registered, config.activities.order, config.activities.hidden
         )
         library_packs = [data_folder / LIBRARY_PACKS_DIR] if data_folder is not None else []
-        self.packs = PackLibrary(
-            [CONTENT, *library_packs, *(Path(f) for f in config.content.folders)]
-        )
+        self._pack_roots = [CONTENT, *library_packs, *(Path(f) for f in config.content.folders)]
+        self.packs = PackLibrary([*self.office.pack_folders, *self._pack_roots])
         self.pictures = PackPictures(
             self.packs, self.ui.images, budget_for((width, height), screens=2.0)
         )
@@ -287,6 +293,8 @@ class App:
         return self.clock.wall()
 
     def go(self, name: str, **kwargs: Any) -> None:
+        if name == "attract":
+            self._take_office_update()
         self.voice.stop()  # the child moved on: what was being read no longer matters
         # The whole screen changes: whatever the librarian did next decides the language.
         self._child_language = None
@@ -355,6 +363,34 @@ class App:
             self.go("attract")
         finally:
             self.ending_session = None
+
+    def _take_office_update(self) -> None:
+        """New packs and settings from the office, between two visits (kiosk.fleet)."""
+        try:
+            update = self.office.poll()
+            if update is None:
+                return
+            config = self.office.config(self._own_config)
+            if config.languages != self.config.languages:
+                self.translator = Translator(config.languages.available, config.languages.default)
+            self.config = config
+            self.activities = activity_registry.arrange(
+                self._registered, config.activities.order, config.activities.hidden
+            )
+            self.packs = PackLibrary([*update.pack_folders, *self._pack_roots])
+            self.pictures = PackPictures(
+                self.packs, self.ui.images, budget_for(self.screen.get_size(), screens=2.0)
+            )
+            self.packs.start()
+        except Exception:
+            log.exception("the office's packs and settings could not be taken")
+
+    def group_defaults(self) -> dict[str, Any]:
+        return self.office.group_defaults()
+
+    def room_closed(self) -> bool:
+        """Outside the opening hours the office set: the attract screen starts nothing."""
+        return not self.office.is_open(self.clock.wall(), self.config.site.timezone)
 
     def report_error(self, where: str) -> None:
         self.errors += 1
