@@ -54,6 +54,7 @@ from kiosk.office.quiz_draft import (
     QuizDraft,
     blank_question,
     check_draft,
+    draft_from_pack,
 )
 from kiosk.office.uploads import MAX_TOTAL_BYTES, UploadError
 
@@ -151,9 +152,7 @@ def _aware(when: datetime) -> datetime:
     return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
-def _packs_page(
-    request: Request, who: Any, status_code: int = 200, **context: Any
-) -> HTMLResponse:
+def _packs_page(request: Request, who: Any, status_code: int = 200, **context: Any) -> HTMLResponse:
     texts = Texts(request_language(request))
     engine = _engine(request)
     return _render(
@@ -168,7 +167,7 @@ def _packs_page(
 
 
 def _published_message(engine: Engine, texts: Texts, pack_id: str, version: int) -> str:
-    """"fire-station version 3 is published to ludza…", from what the database holds."""
+    """ "fire-station version 3 is published to ludza…", from what the database holds."""
     with engine.connect() as conn:
         sites = list(
             conn.execute(
@@ -350,23 +349,7 @@ def load_draft(engine: Engine, pack_id: str) -> QuizDraft | None:
             (folder / path).parent.mkdir(parents=True, exist_ok=True)
             (folder / path).write_bytes(data)
         pack, _problems = read_pack(folder)
-    if pack is None:
-        return None
-    draft = QuizDraft(pack_id=pack.pack, title=dict.fromkeys(LANGS, ""))
-    draft.title.update(pack.title)
-    for question in pack.questions:
-        row = blank_question()
-        row.prompt.update(question.prompt)
-        if question.picture and question.picture in pack.pictures:
-            file = pack.pictures[question.picture].file
-            row.photo = files.get(file or "", "")
-        for j, answer in enumerate(question.answers):
-            row.answers[j].update(answer.text or {})
-            if answer.correct:
-                row.correct = j
-        row.explain.update(question.explain or {})
-        draft.questions.append(row)
-    return draft
+    return None if pack is None else draft_from_pack(pack, files)
 
 
 @router.get("/packs/quiz", response_class=HTMLResponse)
@@ -421,9 +404,7 @@ def _check_and_act(
     return _editor(request, who, draft, checked=True)
 
 
-def _preview(
-    request: Request, who: Any, draft: QuizDraft, wanted: str, folder: Path
-) -> Response:
+def _preview(request: Request, who: Any, draft: QuizDraft, wanted: str, folder: Path) -> Response:
     index, _, lang = wanted.partition("-")
     used = dict(draft.used_questions())
     if not index.isdigit() or int(index) not in used:
@@ -443,9 +424,7 @@ def _preview(
     )
 
 
-def _publish(
-    request: Request, who: Any, draft: QuizDraft, folder: Path, texts: Texts
-) -> Response:
+def _publish(request: Request, who: Any, draft: QuizDraft, folder: Path, texts: Texts) -> Response:
     if draft.site not in {site for site, _ in _sites(_engine(request))}:
         return _editor(
             request, who, draft, 422, {"site": [texts.gettext("Choose the library to publish to.")]}

@@ -73,7 +73,7 @@ def _draw(folder: Path, question_id: str, lang: str, out: Path) -> None:
         if any(b.id == "age:skip" for b in kiosk.buttons()):
             kiosk.tap_button("age:skip")
         kiosk.tap_button("tile:quiz")
-        game = kiosk.app.top.activity  # type: ignore[attr-defined]
+        game = kiosk.app.top.activity  # type: ignore[union-attr]
         game.choose_topic(pack.model_copy(update={"questions": [question]}))
         game.start(2)  # the level that shows up to four answers
         kiosk.step(30)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.packs.check import PACK_FILE, Problem, read_pack
-from kiosk.packs.models import ID_PATTERN
+from kiosk.packs.models import ID_PATTERN, Language, Pack
 
 LANGS = ("lv", "lt", "en")
 MAX_QUESTIONS = 40
@@ -139,6 +139,29 @@ class QuizDraft:
             if not any(name.endswith(f"_{lang}") for name in gaps)
             and any(texts[lang] for _, texts, _ in self.text_groups())
         ]
+
+
+def _copy(target: Texts, source: Mapping[Language, str] | None) -> None:
+    for lang, text in (source or {}).items():
+        target[lang] = text
+
+
+def draft_from_pack(pack: Pack, files: Mapping[str, str]) -> QuizDraft:
+    """A published quiz back in the form; `files` maps the pack's paths to their sha256."""
+    draft = QuizDraft(pack_id=pack.pack)
+    _copy(draft.title, pack.title)
+    for question in pack.questions:
+        row = blank_question()
+        _copy(row.prompt, question.prompt)
+        if question.picture and question.picture in pack.pictures:
+            row.photo = files.get(pack.pictures[question.picture].file or "", "")
+        for j, answer in enumerate(question.answers[:ANSWER_SLOTS]):
+            _copy(row.answers[j], answer.text)
+            if answer.correct:
+                row.correct = j
+        _copy(row.explain, question.explain)
+        draft.questions.append(row)
+    return draft
 
 
 def blank_question() -> QuizQuestion:
