@@ -57,6 +57,7 @@ from kiosk.office.quiz_draft import (
     draft_from_pack,
 )
 from kiosk.office.uploads import MAX_TOTAL_BYTES, UploadError
+from kiosk.packs.safety import MAX_PICTURE_BYTES
 
 router = APIRouter(include_in_schema=False)
 
@@ -167,7 +168,7 @@ def _packs_page(request: Request, who: Any, status_code: int = 200, **context: A
 
 
 def _published_message(engine: Engine, texts: Texts, pack_id: str, version: int) -> str:
-    """ "fire-station version 3 is published to ludza…", from what the database holds."""
+    """The "fire-station version 3 is published to ludza…" line, from the database."""
     with engine.connect() as conn:
         sites = list(
             conn.execute(
@@ -241,7 +242,9 @@ async def upload(
                 publish_pack, _engine(request), target, [site], made_with="upload"
             )
         except (UploadError, OfficeInputError) as exc:
-            lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+            # Name the file as the coordinator chose it, not the office's temporary copy.
+            shown = str(exc).replace(str(target), Path(file.filename).name)
+            lines = [line.strip() for line in shown.splitlines() if line.strip()]
             return _packs_page(request, who, 422, upload_problems=lines)
     message = _published_message(_engine(request), texts, published.pack_id, published.version)
     return _packs_page(request, who, done=message)
@@ -373,7 +376,8 @@ async def quiz_submit(
         upload = form.get(f"q{i}_upload")
         if not isinstance(upload, UploadFile) or not upload.filename:
             continue
-        data = await upload.read(MAX_FORM_BYTES)
+        # One byte over the limit is enough for quiz_picture to say the file is too large.
+        data = await upload.read(MAX_PICTURE_BYTES + 1)
         try:
             processed = await run_in_threadpool(quiz_picture, data, upload.filename)
         except PhotoError as exc:
@@ -424,7 +428,24 @@ def _preview(request: Request, who: Any, draft: QuizDraft, wanted: str, folder: 
     )
 
 
+def _made_with(engine: Engine, pack_id: str) -> str | None:
+    with engine.connect() as conn:
+        return conn.execute(
+            select(PackVersion.made_with)
+            .where(PackVersion.pack_id == pack_id)
+            .order_by(PackVersion.version.desc())
+            .limit(1)
+        ).scalar()
+
+
 def _publish(request: Request, who: Any, draft: QuizDraft, folder: Path, texts: Texts) -> Response:
+    if _made_with(_engine(request), draft.pack_id) not in (None, "editor"):
+        # Publishing the quiz would replace a pack made by hand (its words, pairs…).
+        message = texts.gettext(
+            "A pack with this name was uploaded as a zip; the editor would replace it. "
+            "Choose another name."
+        )
+        return _editor(request, who, draft, 422, {"pack_id": [message]})
     if draft.site not in {site for site, _ in _sites(_engine(request))}:
         return _editor(
             request, who, draft, 422, {"site": [texts.gettext("Choose the library to publish to.")]}

@@ -353,6 +353,7 @@ def test_a_hostile_zip_is_refused_with_its_message_and_changes_nothing(
         r'<div class="error" role="alert" id="upload-problems">(.*?)</div>', answer.text, re.S
     )
     assert alert and expected in alert.group(1).lower(), answer.text
+    assert "telpa-web-upload" not in alert.group(1), "no temporary path of the office"
     with office_engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(PackVersion)).scalar() == 0
 
@@ -369,3 +370,16 @@ def test_a_good_zip_upload_is_published(editor: httpx.Client, office_engine: Eng
     with office_engine.connect() as conn:
         made_with = conn.execute(select(PackVersion.made_with)).scalar_one()
     assert made_with == "upload"
+
+
+def test_the_editor_does_not_replace_a_pack_uploaded_as_a_zip(
+    editor: httpx.Client, office_engine: Engine
+) -> None:
+    token = form_token(editor.get("/packs").text)
+    upload = {"zip": ("bomb.zip", _zip({"pack.yaml": GOOD_YAML}), "application/zip")}
+    editor.post("/packs/upload", data={"csrf_token": token, "site": "ludza"}, files=upload)
+    page = post_quiz(editor, "publish", pack_id="bomb")
+    assert page.status_code == 422
+    assert "was uploaded as a zip" in _problem(page.text, "pack_id")
+    with office_engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(PackVersion)).scalar() == 1
