@@ -412,7 +412,10 @@ def _preview(request: Request, who: Any, draft: QuizDraft, wanted: str, folder: 
     index, _, lang = wanted.partition("-")
     used = dict(draft.used_questions())
     if not index.isdigit() or int(index) not in used:
-        return _editor(request, who, draft, 422, {GENERAL: ["There is no such question."]})
+        message = Texts(request_language(request)).gettext(
+            "Write this question first: an empty question has nothing to preview."
+        )
+        return _editor(request, who, draft, 422, {f"q{index[:3]}_preview": [message]})
     shown_lang = lang if lang in draft.languages() else (draft.languages() or ["lv"])[0]
     try:
         png = render_question(folder, f"q{int(index) + 1}", shown_lang)

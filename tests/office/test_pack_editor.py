@@ -218,6 +218,12 @@ def test_the_preview_is_the_question_drawn_by_the_kiosk(editor: httpx.Client) ->
     assert colours is not None and len(colours) > 200
 
 
+def test_previewing_an_empty_question_says_to_write_it_first(editor: httpx.Client) -> None:
+    page = post_quiz(editor, "preview-5-lv", count="6")
+    assert page.status_code == 422
+    assert "Write this question first" in _problem(page.text, "q5_preview")
+
+
 def test_published_quiz_reaches_a_ludza_kiosk_which_checks_it_clean(
     editor: httpx.Client,
     office_engine: Engine,
