@@ -33,6 +33,21 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 import pygame
 
 from kiosk.input import MOUSE_POINTER, InputEvent, KeyEvent, PointerEvent
+from kiosk.kit import (
+    FocusGrid,
+    RoundFlow,
+    StarsBanner,
+    Tile,
+    centered_rows,
+    draw_heading,
+    end_buttons,
+    is_choose_key,
+    level_buttons,
+    level_colour,
+    other_topic_button,
+    picker_top,
+    tile_buttons,
+)
 from kiosk.packs.models import Answer, Bin, Pack, Picture, Question, Sorting, SortItem, Word
 from kiosk.studio.creations import Creation, CreationError, CreationStore
 from kiosk.ui import draw, theme
@@ -54,6 +69,21 @@ if TYPE_CHECKING:
     from kiosk.media.microphone import Microphone
 
 __all__ = [
+    # the game kit (kiosk/kit): the flow of a round, pickers, tile grid, stars banner
+    "FocusGrid",
+    "RoundFlow",
+    "StarsBanner",
+    "Tile",
+    "centered_rows",
+    "draw_heading",
+    "end_buttons",
+    "is_choose_key",
+    "level_buttons",
+    "level_colour",
+    "other_topic_button",
+    "picker_top",
+    "tile_buttons",
+    # the rest of the API
     "MOUSE_POINTER",
     "UI",
     "Activity",

@@ -1,0 +1,94 @@
+"""A round's flow, with its phases named: topic → level → play → stars → (Play again |
+Next level | another topic). "empty" is the kind message when no content pack has
+anything for the game in the child's language.
+
+`RoundFlow` keeps the phase, the chosen topic and level, and the stars, and tells the shell
+about rounds (`start_round`, `complete`); the game keeps its own rules and asks the flow
+to move on. After every change it calls the game's `on_change` so the game lays out the
+new phase's screen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Generic, Literal, Protocol, TypeVar
+
+from kiosk.kit.stars import APPEAR_S, CELEBRATE_S
+
+Phase = Literal["empty", "topic", "level", "play", "stars"]
+T = TypeVar("T")
+
+
+class RoundContext(Protocol):
+    """What the flow needs of an `ActivityContext`."""
+
+    def start_round(self, level: int | None = None) -> None: ...
+    def complete(self, score: int | None = None, level: int | None = None) -> None: ...
+    def play_sound(self, name: str) -> None: ...
+
+
+@dataclass(eq=False)
+class RoundFlow(Generic[T]):
+    ctx: RoundContext
+    #: How many levels the game has (the last has no "Next level").
+    levels: int
+    #: Called after every change of phase: the game lays out the new screen.
+    on_change: Callable[[], None]
+    phase: Phase = "empty"
+    topics: Sequence[T] = field(default_factory=list)
+    topic: T | None = None
+    level: int = 1
+    stars: int = 0
+    #: When the stars began to show (the game's own clock).
+    finished_at: float = 0.0
+
+    def offer(self, topics: Sequence[T]) -> None:
+        """Show the topic picker; with one topic straight to its levels, with none the
+        kind message."""
+        self.topics = list(topics)
+        if not self.topics:
+            self.topic = None
+            self.phase = "empty"
+        elif len(self.topics) == 1:
+            self.topic = self.topics[0]
+            self.phase = "level"
+        else:
+            self.phase = "topic"
+        self.on_change()
+
+    @property
+    def many_topics(self) -> bool:
+        """Whether there is another topic to go back to."""
+        return len(self.topics) > 1
+
+    def choose_topic(self, topic: T) -> None:
+        self.topic = topic
+        self.phase = "level"
+        self.on_change()
+
+    def begin(self, level: int) -> None:
+        """A round at `level` begins (the game has dealt it): the shell opens a run."""
+        self.level = level
+        self.phase = "play"
+        self.ctx.start_round(level)
+
+    def show(self) -> None:
+        """Lay out the screen of the phase the flow is in (e.g. after `begin`)."""
+        self.on_change()
+
+    def finish(self, stars: int, score: int, now: float) -> None:
+        """The round was played to the end: recorded as completed, then the stars."""
+        self.stars = stars
+        self.ctx.complete(score=score, level=self.level)
+        self.ctx.play_sound("success")
+        self.phase = "stars"
+        self.finished_at = now
+        self.on_change()
+
+    def appear(self, now: float) -> float:
+        """How far the stars have lit up (0..1)."""
+        return min(1.0, (now - self.finished_at) / APPEAR_S)
+
+    def celebrating(self, now: float) -> bool:
+        """Whether the stars banner still moves (and must be redrawn)."""
+        return self.phase == "stars" and now - self.finished_at < CELEBRATE_S
