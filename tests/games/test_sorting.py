@@ -162,7 +162,7 @@ def _completed(kiosk: Harness) -> list[tuple[int | None, int | None]]:
 @pytest.mark.parametrize("level", [1, 2, 3])
 def test_sorting_can_be_finished_at_every_level(kiosk: Harness, level: int, via: str) -> None:
     game = _open(kiosk)
-    assert game.phase == "choose"  # one topic: straight to the levels
+    assert game.phase == "level"  # one topic: straight to the levels
     _choose_level(kiosk, level, via)
     assert game.phase == "play" and game.level == level
     bins, items = LEVELS[level - 1]
@@ -171,7 +171,7 @@ def test_sorting_can_be_finished_at_every_level(kiosk: Harness, level: int, via:
     chosen = {b.id for b in game.round.bins}
     assert all(item.bin in chosen for item in game.round.items)
     _play_perfectly(kiosk, game, via)
-    assert game.phase == "won" and game.stars == 3
+    assert game.phase == "stars" and game.stars == 3
     assert sum(game.round.counts.values()) == items
     assert _completed(kiosk) == [(level, items)]
 
