@@ -9,6 +9,7 @@ numbers grow after 3 right answers in a row and shrink after 2 wrong ones."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Literal
 
 import pygame
@@ -24,13 +25,7 @@ from games.numbers.problems import (
     make_problem,
     stars_for,
 )
-from games.numbers.scenery import (
-    answer_box,
-    draw_stars,
-    level_picture,
-    progress_flower,
-    question_card,
-)
+from games.numbers.scenery import answer_box, level_picture, progress_flower, question_card
 from kiosk.api import (
     Activity,
     ActivityInfo,
@@ -38,12 +33,17 @@ from kiosk.api import (
     ButtonGroup,
     InputEvent,
     KeyEvent,
+    RoundFlow,
+    StarsBanner,
+    Tile,
     draw,
-    round_end_buttons,
+    draw_heading,
+    end_buttons,
+    level_buttons,
+    level_colour,
     theme,
 )
 
-Phase = Literal["choose", "play", "won"]
 BoxState = Literal["ask", "typing", "wrong", "right"]
 
 RIGHT_SHOW_S = 1.0  # the right answer stays in view this long before the next question
@@ -64,15 +64,27 @@ class NumberGarden(Activity):
     )
 
     def on_enter(self) -> None:
-        self.phase: Phase = "choose"
-        self.level = 1
+        self.flow: RoundFlow[None] = RoundFlow(self.ctx, LEVELS, self._layout_phase)
+        self.banner = StarsBanner()
+        self.choose_top = 0
         #: The adaptive step of each level, kept while the child stays in the game.
         self.ladders = {level: Ladder(top=TOP_STEP[level]) for level in range(1, LEVELS + 1)}
         self.time = 0.0
-        self.stars = 0
         self.buttons = ButtonGroup(self.ctx.ui, self.ctx.invalidate)
         self._pad: list[Button] | None = None  # built once: it looks the same all game
-        self._layout_phase()
+        self.flow.offer_levels()
+
+    @property
+    def phase(self) -> str:
+        return self.flow.phase
+
+    @property
+    def level(self) -> int:
+        return self.flow.level
+
+    @property
+    def stars(self) -> int:
+        return self.flow.stars
 
     def on_language_changed(self) -> None:
         self._layout_phase()
@@ -89,15 +101,13 @@ class NumberGarden(Activity):
 
     def start(self, level: int) -> None:
         """Begin a round of 8 questions at `level` (1-based)."""
-        self.level = level
         self.index = 0
         self.first_try = 0
         #: Per question: True right at the first try, False right later, None not yet.
         self.results: list[bool | None] = [None] * QUESTIONS_PER_ROUND
         self.asked: set[tuple[str, int, int]] = set()
         self.grow_at = -GROW_S
-        self.phase = "play"
-        self.ctx.start_round(level)
+        self.flow.begin(level)
         self.ctx.set_score(0)
         self._new_question()
 
@@ -176,12 +186,7 @@ class NumberGarden(Activity):
             self._new_question()
 
     def _win(self) -> None:
-        self.stars = stars_for(self.first_try)
-        self.ctx.complete(score=self.first_try, level=self.level)
-        self.ctx.play_sound("success")
-        self.phase = "won"
-        self.won_at = self.time
-        self._layout_phase()
+        self.flow.finish(stars_for(self.first_try), self.first_try, self.time)
         self.ctx.say(self.won_message())  # the praise, read out by itself
 
     def won_message(self) -> str:
@@ -239,47 +244,41 @@ class NumberGarden(Activity):
                 self._next()
             elif self.time - self.grow_at < GROW_S + 0.1:
                 self.ctx.invalidate(self._slot_rect(self.index))
-        elif self.phase == "won" and self.time - self.won_at < 1.5:
-            self.ctx.invalidate(self._stars_rect())
+        elif self.flow.celebrating(self.time):
+            self.ctx.invalidate(self.banner.stars_rect(self.ctx.ui, self.ctx.area))
 
     # ----- layout ------------------------------------------------------------------------
 
     def _layout_phase(self) -> None:
-        if self.phase == "choose":
+        if self.phase == "level":
             self._layout_choose()
-        elif self.phase == "won":
+        elif self.phase == "stars":
             self._layout_won()
         else:
             self._layout_play()
         self.ctx.invalidate()
 
     def _layout_choose(self) -> None:
-        m = self.ctx.ui.metrics
-        area = self.ctx.area
-        w, h, gap = m.px(262), m.px(300), m.px(30)
-        x = area.centerx - (LEVELS * w + (LEVELS - 1) * gap) // 2
-        y = max(area.top + m.px(150), area.top + (area.height - h) // 2 + m.px(30))
+        h = self.ctx.ui.metrics.px(300)
         labels = {
             1: self.ctx.gettext("Counting"),
             2: self.ctx.gettext("Plus and minus"),
             3: self.ctx.gettext("Up to 100"),
             4: self.ctx.gettext("Times tables"),
         }
-        buttons = []
-        for level in range(1, LEVELS + 1):
-            buttons.append(
-                Button(
-                    id=f"level:{level}",
-                    rect=pygame.Rect(x, y, w, h),
-                    color=theme.TILE_COLORS[level - 1],
-                    label=labels[level],
-                    image=level_picture(self.ctx.ui, level, int(h * 0.6)),
-                    on_press=lambda level=level: self.start(level),
-                )
+        tiles = [
+            Tile(
+                id=f"level:{level}",
+                label=labels[level],
+                color=level_colour(level),
+                image=level_picture(self.ctx.ui, level, int(h * 0.6)),
+                on_press=partial(self.start, level),
             )
-            x += w + gap
+            for level in range(1, LEVELS + 1)
+        ]
+        buttons = level_buttons(self.ctx.ui, self.ctx.area, tiles, size=(262, 300), gap=30)
         self.buttons.set_buttons(buttons)
-        self.choose_top = y
+        self.choose_top = buttons[0].rect.top
 
     def _layout_play(self) -> None:
         """Progress row, prompt, card and answers as one block, centred on tall screens."""
@@ -360,11 +359,9 @@ class NumberGarden(Activity):
             self.ctx.invalidate(button.dirty_rect(self.ctx.ui))
 
     def _layout_won(self) -> None:
-        m = self.ctx.ui.metrics
-        area = self.ctx.area
-        self.won_top = area.top + max(m.px(12), (area.height - m.px(546)) // 2)
-        y = self.won_top + m.px(104 + 16 + 150 + 6 + 120 + 30)
-        buttons = round_end_buttons(self.ctx, y, self.level, LEVELS, self.start)
+        ctx = self.ctx
+        y = self.banner.layout(ctx.ui, ctx.area)
+        buttons = end_buttons(ctx.ui, ctx.area, ctx.gettext, y, self.level, LEVELS, self.start)
         self.buttons.set_buttons(buttons)
         self.buttons.focus_index = len(buttons) - 1
 
@@ -373,34 +370,19 @@ class NumberGarden(Activity):
         left = self.progress_rect.left + index * step
         return pygame.Rect(left, self.progress_rect.top, self.slot_size, self.slot_size)
 
-    def _stars_rect(self) -> pygame.Rect:
-        m = self.ctx.ui.metrics
-        rect = pygame.Rect(0, 0, m.px(420), m.px(150))
-        rect.midtop = (self.ctx.area.centerx, self.won_top + m.px(104 + 16))
-        return rect
-
     # ----- drawing -----------------------------------------------------------------------
 
     def draw(self, surface: pygame.Surface) -> None:
         ui = self.ctx.ui
-        m = ui.metrics
         area = self.ctx.area
         surface.blit(draw.scene_background(surface.get_size()), area, area=area)
-        if self.phase == "choose":
-            title = ui.text.fit(
-                self.ctx.gettext("Choose a game!"),
-                (area.width - 2 * m.margin, m.px(110)),
-                m.font_size("title"),
-                theme.INK,
-                weight="bold",
-            )
-            surface.blit(
-                title, title.get_rect(midbottom=(area.centerx, self.choose_top - m.px(40)))
-            )
+        if self.phase == "level":
+            draw_heading(surface, ui, area, self.ctx.gettext("Choose a game!"), self.choose_top)
         elif self.phase == "play":
             self._draw_play(surface)
         else:
-            self._draw_won(surface)
+            appear = self.flow.appear(self.time)
+            self.banner.draw(surface, ui, area, self.stars, appear, self.won_message())
         self.buttons.draw(surface)
 
     def _prompts(self) -> list[str]:
@@ -462,22 +444,3 @@ class NumberGarden(Activity):
             self.ctx.ui, self.results[index], index == self.index, grown, rect.height
         )
         surface.blit(picture, picture.get_rect(midbottom=rect.midbottom))
-
-    def _draw_won(self, surface: pygame.Surface) -> None:
-        ui = self.ctx.ui
-        m = ui.metrics
-        area = self.ctx.area
-        party = ui.images.emoji("party-popper", m.px(104))
-        surface.blit(party, party.get_rect(midtop=(area.centerx, self.won_top)))
-        stars = self._stars_rect()
-        appear = min(1.0, (self.time - self.won_at) / 1.2)
-        draw_stars(surface, ui, stars.center, self.stars, appear)
-        message = self.won_message()
-        text = ui.text.fit(
-            message,
-            (min(area.width - 2 * m.margin, m.px(1000)), m.px(120)),
-            m.font_size("heading"),
-            theme.INK,
-            weight="bold",
-        )
-        surface.blit(text, text.get_rect(midtop=(area.centerx, stars.bottom + m.px(6))))

@@ -56,6 +56,11 @@ class RoundFlow(Generic[T]):
             self.phase = "topic"
         self.on_change()
 
+    def offer_levels(self) -> None:
+        """Show the level picker (a game without topics starts here)."""
+        self.phase = "level"
+        self.on_change()
+
     @property
     def many_topics(self) -> bool:
         """Whether there is another topic to go back to."""

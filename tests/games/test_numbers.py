@@ -96,7 +96,7 @@ def test_numbers_can_be_finished_at_every_level(garden: Harness, level: int, via
     _choose_level(garden, level, via)
     assert game.phase == "play" and game.level == level
     _play_round(garden, game, via)
-    assert game.phase == "won" and game.stars == 3
+    assert game.phase == "stars" and game.stars == 3
     assert game.results == [True] * QUESTIONS_PER_ROUND
     completed = [e for e in garden.sink.of_type(RunEnded) if e.outcome == "completed"]  # type: ignore[union-attr]
     assert [(e.level, e.score) for e in completed] == [(level, QUESTIONS_PER_ROUND)]  # type: ignore[union-attr]
