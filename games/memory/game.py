@@ -115,6 +115,11 @@ class MemoryPairs(Activity):
         return self.round.turns if self.round else 0
 
     @property
+    def open_cards(self) -> list[PlacedCard]:
+        """The cards turned up that are not yet a pair."""
+        return [self._placed(c) for c in self.round.open_cards] if self.round else []
+
+    @property
     def focus(self) -> int:
         return self.grid.index
 
