@@ -118,7 +118,7 @@ def test_words_can_be_finished_at_every_level(kiosk: Harness, level: int, via: s
     assert game.phase == "play" and game.level == level
     assert len(game.round_words) >= 5
     _play_round(kiosk, game, via)
-    assert game.phase == "won"
+    assert game.phase == "stars"
     assert game.stars == 3
     assert _completed(kiosk) == [(level, len(game.round_words))]
 
@@ -151,7 +151,7 @@ def test_a_wrong_letter_shakes_and_goes_back_with_a_message_as_it_lands(kiosk: H
     for _ in range(len(game.round_words) - 1):
         _spell_word(kiosk, game, "mouse")
     words = len(game.round_words)
-    assert game.phase == "won" and game.stars == stars_for(words - 1, words)
+    assert game.phase == "stars" and game.stars == stars_for(words - 1, words)
     assert _completed(kiosk) == [(2, words - 1)]
 
 
