@@ -7,51 +7,31 @@ blue frame over the board, Enter puts it down. A piece near its place snaps in."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import partial
-from typing import Literal
 
 import pygame
 
 from games.jigsaw.pieces import SCENES, Piece, cut, scene_picture
+from games.jigsaw.rules import LEVELS, MIN_PHOTO_SIDE, SNAP, Choice, stars_for
 from kiosk.api import (
     Activity,
     ActivityInfo,
-    Button,
     ButtonGroup,
     InputEvent,
     KeyEvent,
-    Pack,
     PointerEvent,
+    RoundFlow,
+    Tile,
+    centered_rows,
     draw,
-    round_end_buttons,
+    end_buttons,
+    level_buttons,
+    level_colour,
     theme,
+    tile_buttons,
 )
 
-#: (pieces, columns, rows, how visible the faint guide picture is 0..255)
-LEVELS = ((6, 3, 2, 90), (12, 4, 3, 60), (24, 6, 4, 0))
-SNAP = 0.3  # of a cell: how close to its place a piece snaps in
-MIN_PHOTO_SIDE = 300
-
-Phase = Literal["picture", "choose", "play", "won"]
-
-
-@dataclass(frozen=True)
-class Choice:
-    """A picture to play: a built-in scene (pack None) or a pack's photo."""
-
-    id: str
-    pack: Pack | None = None
-    picture: str = ""
-    scene: int = 0
-
-
-def stars_for(misses: int, pieces: int) -> int:
-    if misses <= pieces // 6:
-        return 3
-    if misses <= pieces // 2:
-        return 2
-    return 1
+__all__ = ["LEVELS", "Choice", "Jigsaw", "stars_for"]
 
 
 class Jigsaw(Activity):
@@ -71,20 +51,33 @@ class Jigsaw(Activity):
                 # Photos big enough to cut; small drawn pictures make poor jigsaws.
                 if size is not None and min(size) >= MIN_PHOTO_SIDE:
                     self.choices.append(Choice(f"{pack.pack}:{name}", pack, name))
-        self.choice = self.choices[0]
-        self.phase: Phase = "picture"
-        self.level = 1
         self.pieces: list[Piece] = []
         self.dragging: dict[int, tuple[Piece, tuple[int, int]]] = {}
         self.selected: Piece | None = None
         self.cursor = (0, 0)
         self.misses = 0
-        self.stars = 0
         self.buttons = ButtonGroup(self.ctx.ui, self.ctx.invalidate)
-        self._layout()
+        self.flow: RoundFlow[Choice] = RoundFlow(self.ctx, len(LEVELS), self._layout)
+        self.flow.offer(self.choices)
 
     def on_language_changed(self) -> None:
         self._layout()
+
+    @property
+    def phase(self) -> str:
+        return self.flow.phase
+
+    @property
+    def level(self) -> int:
+        return self.flow.level
+
+    @property
+    def stars(self) -> int:
+        return self.flow.stars
+
+    @property
+    def choice(self) -> Choice:
+        return self.flow.topic or self.choices[0]
 
     # ----- pictures ------------------------------------------------------------------
 
@@ -112,11 +105,11 @@ class Jigsaw(Activity):
         m = self.ctx.ui.metrics
         area = self.ctx.area
         self.heading_bottom = area.top + m.px(110)
-        if self.phase == "picture":
+        if self.phase == "topic":
             self._layout_pictures()
-        elif self.phase == "choose":
+        elif self.phase == "level":
             self._layout_levels()
-        elif self.phase == "won":
+        elif self.phase == "stars":
             self._layout_won()
         else:
             self.buttons.set_buttons([])
@@ -137,24 +130,11 @@ class Jigsaw(Activity):
 
     def heading(self) -> str:
         """The question over the picture and level pickers ("" elsewhere)."""
-        if self.phase == "picture":
+        if self.phase == "topic":
             return self.ctx.gettext("Which picture shall we put together?")
-        if self.phase == "choose":
+        if self.phase == "level":
             return self.ctx.gettext("How many pieces?")
         return ""
-
-    def _tile_row(
-        self, count: int, w: int, h: int, top: int, per_row: int = 4
-    ) -> list[pygame.Rect]:
-        m = self.ctx.ui.metrics
-        gap = m.px(32)
-        rects = []
-        for i in range(count):
-            row, col = divmod(i, per_row)
-            in_row = min(per_row, count - row * per_row)
-            left = self.ctx.area.centerx - (in_row * w + (in_row - 1) * gap) // 2
-            rects.append(pygame.Rect(left + col * (w + gap), top + row * (h + gap), w, h))
-        return rects
 
     def _layout_pictures(self) -> None:
         m = self.ctx.ui.metrics
@@ -163,49 +143,39 @@ class Jigsaw(Activity):
         h = min(
             m.px(230), (self.ctx.area.bottom - self.heading_bottom - m.margin) // rows - m.px(32)
         )
-        rects = self._tile_row(
-            len(shown), min(m.px(270), int(h * 1.2)), h, self.heading_bottom + m.px(20)
-        )
-        buttons = []
-        for i, (choice, rect) in enumerate(zip(shown, rects, strict=True)):
+        tiles = []
+        for i, choice in enumerate(shown):
             source = self._source(choice)
-            buttons.append(
-                Button(
+            tiles.append(
+                Tile(
                     id=f"picture:{choice.id}",
-                    rect=rect,
-                    color=theme.TILE_COLORS[(i + 1) % len(theme.TILE_COLORS)],
                     label=self._title(choice),
+                    color=theme.TILE_COLORS[(i + 1) % len(theme.TILE_COLORS)],
                     image=source,
                     icon=None if source is not None else "puzzle",
-                    on_press=partial(self._pick, choice),
+                    on_press=partial(self.flow.choose_topic, choice),
                 )
             )
-        self.buttons.set_buttons(buttons)
-
-    def _pick(self, choice: Choice) -> None:
-        self.choice = choice
-        self.phase = "choose"
-        self._layout()
+        size = (min(m.px(270), int(h * 1.2)), h)
+        top = self.heading_bottom + m.px(20)
+        rects = centered_rows(len(tiles), 4, size, m.px(32), self.ctx.area.centerx, top)
+        self.buttons.set_buttons(tile_buttons(tiles, rects))
 
     def _layout_levels(self) -> None:
         m = self.ctx.ui.metrics
         size = m.px(280)
-        rects = self._tile_row(len(LEVELS), size, size, self.heading_bottom + m.px(40))
-        buttons = []
-        for level, ((pieces, cols, rows, _ghost), rect) in enumerate(
-            zip(LEVELS, rects, strict=True), start=1
-        ):
-            label = self.ctx.ngettext("%(n)d piece", "%(n)d pieces", pieces) % {"n": pieces}
-            buttons.append(
-                Button(
-                    id=f"level:{level}",
-                    rect=rect,
-                    color=theme.TILE_COLORS[level - 1],
-                    label=label,
-                    image=self._grid_picture(cols, rows, int(size * 0.6)),
-                    on_press=partial(self.start, level),
-                )
+        tiles = [
+            Tile(
+                id=f"level:{level}",
+                label=self.ctx.ngettext("%(n)d piece", "%(n)d pieces", pieces) % {"n": pieces},
+                color=level_colour(level),
+                image=self._grid_picture(cols, rows, int(size * 0.6)),
+                on_press=partial(self.start, level),
             )
+            for level, (pieces, cols, rows, _ghost) in enumerate(LEVELS, start=1)
+        ]
+        top = self.heading_bottom + m.px(40)
+        buttons = level_buttons(self.ctx.ui, self.ctx.area, tiles, (280, 280), 32, top)
         self.buttons.set_buttons(buttons)
 
     def _grid_picture(self, cols: int, rows: int, size: int) -> pygame.Surface:
@@ -224,7 +194,8 @@ class Jigsaw(Activity):
         m = self.ctx.ui.metrics
         area = self.ctx.area
         y = area.bottom - m.px(120 + 30)
-        buttons = round_end_buttons(self.ctx, y, self.level, len(LEVELS), self.start)
+        ctx = self.ctx
+        buttons = end_buttons(ctx.ui, area, ctx.gettext, y, self.level, len(LEVELS), self.start)
         self.buttons.set_buttons(buttons)
         self.buttons.focus_index = len(buttons) - 1
 
@@ -233,7 +204,6 @@ class Jigsaw(Activity):
     def start(self, level: int) -> None:
         m = self.ctx.ui.metrics
         area = self.ctx.area.inflate(-2 * m.margin, -2 * m.margin)
-        self.level = level
         _count, cols, rows, ghost = LEVELS[level - 1]
         source = self._source(self.choice) or scene_picture(self.ctx.ui, 0)
         board_box = pygame.Rect(area.x, area.y, int(area.width * 0.64), area.height)
@@ -257,9 +227,8 @@ class Jigsaw(Activity):
         self.selected = None
         self.cursor = (0, 0)
         self.misses = 0
-        self.phase = "play"
-        self.ctx.start_round(level)
-        self._layout()
+        self.flow.begin(level)
+        self.flow.show()
 
     def _guide(self, picture: pygame.Surface, alpha: int, cols: int, rows: int) -> pygame.Surface:
         """What the empty board shows: the picture, faint (easier levels), or only the
@@ -327,11 +296,8 @@ class Jigsaw(Activity):
         return abs(dx) <= self.cell[0] * SNAP and abs(dy) <= self.cell[1] * SNAP
 
     def _win(self) -> None:
-        self.stars = stars_for(self.misses, len(self.pieces))
-        self.ctx.complete(score=self.stars, level=self.level)
-        self.ctx.play_sound("success")
-        self.phase = "won"
-        self._layout()
+        stars = stars_for(self.misses, len(self.pieces))
+        self.flow.finish(stars, stars, 0.0)
         self.ctx.say(self.ctx.gettext("Well done! The picture is whole again."))
 
     def _invalidate_piece(self, piece: Piece) -> None:
