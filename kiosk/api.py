@@ -32,10 +32,12 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 
 import pygame
 
+from kiosk import kit
 from kiosk.input import MOUSE_POINTER, InputEvent, KeyEvent, PointerEvent
 from kiosk.kit import (
     FocusGrid,
     RoundFlow,
+    RoundGame,
     StarsBanner,
     Tile,
     centered_rows,
@@ -70,8 +72,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     # the game kit (kiosk/kit): the flow of a round, pickers, tile grid, stars banner
+    "kit",
     "FocusGrid",
     "RoundFlow",
+    "RoundGame",
     "StarsBanner",
     "Tile",
     "centered_rows",

@@ -20,28 +20,20 @@ from kiosk.api import (
     InputEvent,
     KeyEvent,
     PointerEvent,
-    RoundFlow,
-    Tile,
-    centered_rows,
     draw,
-    end_buttons,
-    level_buttons,
-    level_colour,
+    kit,
     theme,
-    tile_buttons,
 )
 
 __all__ = ["LEVELS", "Choice", "Jigsaw", "stars_for"]
 
 
-class Jigsaw(Activity):
-    info = ActivityInfo(
-        id="jigsaw",
-        title={"lv": "Puzle", "lt": "Dėlionė", "en": "Jigsaw"},
-        icon="puzzle",
-        category="play",
-        levels=len(LEVELS),
-    )
+#: The game's name on its launcher tile.
+TITLE = {"lv": "Puzle", "lt": "Dėlionė", "en": "Jigsaw"}
+
+
+class Jigsaw(kit.RoundGame, Activity):
+    info = ActivityInfo(id="jigsaw", title=TITLE, icon="puzzle", levels=len(LEVELS))
 
     def on_enter(self) -> None:
         self.choices = [Choice(f"scene:{s[0]}", scene=i) for i, s in enumerate(SCENES)]
@@ -57,23 +49,8 @@ class Jigsaw(Activity):
         self.cursor = (0, 0)
         self.misses = 0
         self.buttons = ButtonGroup(self.ctx.ui, self.ctx.invalidate)
-        self.flow: RoundFlow[Choice] = RoundFlow(self.ctx, len(LEVELS), self._layout)
+        self.flow: kit.RoundFlow[Choice] = kit.RoundFlow(self.ctx, len(LEVELS), self.layout_phase)
         self.flow.offer(self.choices)
-
-    def on_language_changed(self) -> None:
-        self._layout()
-
-    @property
-    def phase(self) -> str:
-        return self.flow.phase
-
-    @property
-    def level(self) -> int:
-        return self.flow.level
-
-    @property
-    def stars(self) -> int:
-        return self.flow.stars
 
     @property
     def choice(self) -> Choice:
@@ -101,18 +78,11 @@ class Jigsaw(Activity):
 
     # ----- layout --------------------------------------------------------------------
 
-    def _layout(self) -> None:
+    def layout_phase(self) -> None:
         m = self.ctx.ui.metrics
         area = self.ctx.area
         self.heading_bottom = area.top + m.px(110)
-        if self.phase == "topic":
-            self._layout_pictures()
-        elif self.phase == "level":
-            self._layout_levels()
-        elif self.phase == "stars":
-            self._layout_won()
-        else:
-            self.buttons.set_buttons([])
+        super().layout_phase()
         heading = self.heading()
         if heading:
             # The heading, with its speaker button on its left.
@@ -126,7 +96,6 @@ class Jigsaw(Activity):
             speaker = self.ctx.speaker_left_of("speak", self.heading_rect, heading)
             if speaker is not None:
                 self.buttons.set_buttons([*self.buttons.buttons, speaker])
-        self.ctx.invalidate()
 
     def heading(self) -> str:
         """The question over the picture and level pickers ("" elsewhere)."""
@@ -136,7 +105,7 @@ class Jigsaw(Activity):
             return self.ctx.gettext("How many pieces?")
         return ""
 
-    def _layout_pictures(self) -> None:
+    def layout_topics(self) -> None:
         m = self.ctx.ui.metrics
         shown = self.choices[:8]
         rows = -(-len(shown) // 4)
@@ -147,7 +116,7 @@ class Jigsaw(Activity):
         for i, choice in enumerate(shown):
             source = self._source(choice)
             tiles.append(
-                Tile(
+                kit.Tile(
                     id=f"picture:{choice.id}",
                     label=self._title(choice),
                     color=theme.TILE_COLORS[(i + 1) % len(theme.TILE_COLORS)],
@@ -158,24 +127,24 @@ class Jigsaw(Activity):
             )
         size = (min(m.px(270), int(h * 1.2)), h)
         top = self.heading_bottom + m.px(20)
-        rects = centered_rows(len(tiles), 4, size, m.px(32), self.ctx.area.centerx, top)
-        self.buttons.set_buttons(tile_buttons(tiles, rects))
+        rects = kit.centered_rows(len(tiles), 4, size, m.px(32), self.ctx.area.centerx, top)
+        self.buttons.set_buttons(kit.tile_buttons(tiles, rects))
 
-    def _layout_levels(self) -> None:
+    def layout_levels(self) -> None:
         m = self.ctx.ui.metrics
         size = m.px(280)
         tiles = [
-            Tile(
+            kit.Tile(
                 id=f"level:{level}",
                 label=self.ctx.ngettext("%(n)d piece", "%(n)d pieces", pieces) % {"n": pieces},
-                color=level_colour(level),
+                color=kit.level_colour(level),
                 image=self._grid_picture(cols, rows, int(size * 0.6)),
                 on_press=partial(self.start, level),
             )
             for level, (pieces, cols, rows, _ghost) in enumerate(LEVELS, start=1)
         ]
         top = self.heading_bottom + m.px(40)
-        buttons = level_buttons(self.ctx.ui, self.ctx.area, tiles, (280, 280), 32, top)
+        buttons = kit.level_buttons(self.ctx.ui, self.ctx.area, tiles, (280, 280), 32, top)
         self.buttons.set_buttons(buttons)
 
     def _grid_picture(self, cols: int, rows: int, size: int) -> pygame.Surface:
@@ -190,12 +159,12 @@ class Jigsaw(Activity):
                 pygame.draw.rect(picture, theme.lighten(color, 0.2), rect, border_radius=3)
         return picture
 
-    def _layout_won(self) -> None:
+    def layout_stars(self) -> None:
         m = self.ctx.ui.metrics
         area = self.ctx.area
         y = area.bottom - m.px(120 + 30)
         ctx = self.ctx
-        buttons = end_buttons(ctx.ui, area, ctx.gettext, y, self.level, len(LEVELS), self.start)
+        buttons = kit.end_buttons(ctx.ui, area, ctx.gettext, y, self.level, len(LEVELS), self.start)
         self.buttons.set_buttons(buttons)
         self.buttons.focus_index = len(buttons) - 1
 
@@ -305,14 +274,10 @@ class Jigsaw(Activity):
 
     # ----- input ---------------------------------------------------------------------
 
-    def handle_event(self, event: InputEvent) -> bool:
-        if self.buttons.handle(event):
-            return True
-        if self.phase != "play":
-            return False
+    def play_event(self, event: InputEvent) -> bool:
         if isinstance(event, PointerEvent):
             return self._pointer(event)
-        return self._key(event)
+        return isinstance(event, KeyEvent) and self._key(event)
 
     def _pointer(self, event: PointerEvent) -> bool:
         if event.kind == "down":

@@ -11,7 +11,6 @@ out each phase of the kit's `RoundFlow` and turns input into moves."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import partial
 
 import pygame
@@ -23,20 +22,11 @@ from kiosk.api import (
     Activity,
     ActivityInfo,
     ButtonGroup,
-    FocusGrid,
     InputEvent,
     PointerEvent,
-    RoundFlow,
-    StarsBanner,
-    Tile,
-    centered_rows,
     draw,
-    draw_heading,
-    end_buttons,
-    level_buttons,
-    level_colour,
+    kit,
     theme,
-    tile_buttons,
 )
 
 __all__ = ["LEVELS", "MemoryPairs", "PlacedCard", "stars_for"]
@@ -45,14 +35,13 @@ FLIP_S = 0.22
 MISMATCH_SHOW_S = 0.9
 
 
-@dataclass(eq=False)
 class PlacedCard:
     """A card of the round where it lies on the screen, with its running flip."""
 
-    card: Card
-    rect: pygame.Rect
-    #: 0..1 progress of a running flip animation, None when still.
-    flip: float | None = None
+    def __init__(self, card: Card, rect: pygame.Rect) -> None:
+        self.card, self.rect = card, rect
+        #: 0..1 progress of a running flip animation, None when still.
+        self.flip: float | None = None
 
     @property
     def key(self) -> str:
@@ -71,44 +60,27 @@ class PlacedCard:
         return self.card.matched
 
 
-class MemoryPairs(Activity):
-    info = ActivityInfo(
-        id="memory",
-        title={"lv": "Atmiņas spēle", "lt": "Atminties žaidimas", "en": "Memory pairs"},
-        icon="joker",
-        category="play",
-        levels=len(LEVELS),
-    )
+#: The game's name on its launcher tile.
+TITLE = {"lv": "Atmiņas spēle", "lt": "Atminties žaidimas", "en": "Memory pairs"}
+
+
+class MemoryPairs(kit.RoundGame, Activity):
+    info = ActivityInfo(id="memory", title=TITLE, icon="joker", levels=len(LEVELS))
 
     def on_enter(self) -> None:
         self.round: MemoryRound | None = None
         self.cards: list[PlacedCard] = []
-        self.grid = FocusGrid(0, 1)
+        self.grid = kit.FocusGrid(0, 1)
         self.hide_at: float | None = None
         self.time = 0.0
         self.choose_top = 0
         self.looks = CardLooks(self.ctx)
-        self.banner = StarsBanner()
+        self.banner = kit.StarsBanner()
         self.buttons = ButtonGroup(self.ctx.ui, self.ctx.invalidate)
-        self.flow: RoundFlow[Topic] = RoundFlow(self.ctx, len(LEVELS), self._layout_phase)
+        self.flow: kit.RoundFlow[Topic] = kit.RoundFlow(self.ctx, len(LEVELS), self.layout_phase)
         self.flow.offer(topics(self.ctx, needed=LEVELS[0][0]))
 
-    def on_language_changed(self) -> None:
-        self._layout_phase()
-
     # ----- what tests and the kit read -----------------------------------------------
-
-    @property
-    def phase(self) -> str:
-        return self.flow.phase
-
-    @property
-    def level(self) -> int:
-        return self.flow.level
-
-    @property
-    def stars(self) -> int:
-        return self.flow.stars
 
     @property
     def turns(self) -> int:
@@ -125,23 +97,16 @@ class MemoryPairs(Activity):
 
     # ----- layout --------------------------------------------------------------------
 
-    def _layout_phase(self) -> None:
-        if self.phase == "topic":
-            self._layout_topics()
-        elif self.phase == "level":
-            self._layout_levels()
-        elif self.phase == "stars":
-            y = self.banner.layout(self.ctx.ui, self.ctx.area)
-            buttons = end_buttons(
-                self.ctx.ui, self.ctx.area, self.ctx.gettext, y, self.level, len(LEVELS), self.start
-            )
-            self.buttons.set_buttons(buttons)
-            self.buttons.focus_index = len(buttons) - 1
-        else:
-            self.buttons.set_buttons([])
-        self.ctx.invalidate()
+    def layout_stars(self) -> None:
+        y = self.banner.layout(self.ctx.ui, self.ctx.area)
+        ctx = self.ctx
+        buttons = kit.end_buttons(
+            ctx.ui, ctx.area, ctx.gettext, y, self.level, len(LEVELS), self.start
+        )
+        self.buttons.set_buttons(buttons)
+        self.buttons.focus_index = len(buttons) - 1
 
-    def _layout_topics(self) -> None:
+    def layout_topics(self) -> None:
         """One tile per topic, up to 4 in a row, centred in the area."""
         m = self.ctx.ui.metrics
         area = self.ctx.area
@@ -157,7 +122,7 @@ class MemoryPairs(Activity):
         )
         self.choose_top = top
         tiles = [
-            Tile(
+            kit.Tile(
                 id=f"topic:{topic.id}",
                 label=topic.title(self.ctx),
                 color=theme.TILE_COLORS[(i + 3) % len(theme.TILE_COLORS)],
@@ -166,25 +131,25 @@ class MemoryPairs(Activity):
             )
             for i, topic in enumerate(shown)
         ]
-        rects = centered_rows(len(tiles), cols, (w, h), gap, area.centerx, top)
-        self.buttons.set_buttons(tile_buttons(tiles, rects))
+        rects = kit.centered_rows(len(tiles), cols, (w, h), gap, area.centerx, top)
+        self.buttons.set_buttons(kit.tile_buttons(tiles, rects))
 
-    def _layout_levels(self) -> None:
+    def layout_levels(self) -> None:
         topic = self.flow.topic
         assert topic is not None
         h = self.ctx.ui.metrics.px(300)
         tiles = [
-            Tile(
+            kit.Tile(
                 id=f"level:{level}",
                 label=self.ctx.ngettext("%(n)d pair", "%(n)d pairs", pairs) % {"n": pairs},
-                color=level_colour(level),
+                color=kit.level_colour(level),
                 image=grid_picture(self.ctx, cols, rows, int(h * 0.62)),
                 on_press=partial(self.start, level),
                 enabled=pairs <= topic.size,
             )
             for level, (pairs, cols, rows) in enumerate(LEVELS, start=1)
         ]
-        buttons = level_buttons(self.ctx.ui, self.ctx.area, tiles)
+        buttons = kit.level_buttons(self.ctx.ui, self.ctx.area, tiles)
         self.buttons.set_buttons(buttons)
         self.choose_top = buttons[0].rect.top
 
@@ -201,12 +166,12 @@ class MemoryPairs(Activity):
             (area.width - (cols - 1) * gap) // cols, (area.height - (rows - 1) * gap) // rows
         )
         top = area.centery - (rows * side + (rows - 1) * gap) // 2
-        rects = centered_rows(len(deck), cols, (side, side), gap, area.centerx, top)
+        rects = kit.centered_rows(len(deck), cols, (side, side), gap, area.centerx, top)
         self.round = MemoryRound(level, [Card(key, face) for key, face in deck])
         self.cards = [PlacedCard(c, r) for c, r in zip(self.round.cards, rects, strict=True)]
         self.looks.clear()
         self.hide_at = None
-        self.grid = FocusGrid(len(self.cards), cols)
+        self.grid = kit.FocusGrid(len(self.cards), cols)
         self.flow.begin(level)
         self.flow.show()
 
@@ -269,11 +234,7 @@ class MemoryPairs(Activity):
         m = self.ctx.ui.metrics
         self.ctx.invalidate(card.rect.inflate(m.px(30), m.px(30)))
 
-    def handle_event(self, event: InputEvent) -> bool:
-        if self.buttons.handle(event):
-            return True
-        if self.phase != "play":
-            return False
+    def play_event(self, event: InputEvent) -> bool:
         if isinstance(event, PointerEvent) and event.kind == "down":
             index = self._card_at(event.pos)
             if index is not None:
@@ -323,7 +284,7 @@ class MemoryPairs(Activity):
                 if self.phase == "topic"
                 else self.ctx.gettext("Find the pairs! How many cards?")
             )
-            draw_heading(surface, ui, area, heading, self.choose_top)
+            kit.draw_heading(surface, ui, area, heading, self.choose_top)
         elif self.phase == "play":
             clip = surface.get_clip()
             reach = m.px(30)  # shadow and focus ring reach past the card

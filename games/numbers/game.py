@@ -33,14 +33,8 @@ from kiosk.api import (
     ButtonGroup,
     InputEvent,
     KeyEvent,
-    RoundFlow,
-    StarsBanner,
-    Tile,
     draw,
-    draw_heading,
-    end_buttons,
-    level_buttons,
-    level_colour,
+    kit,
     theme,
 )
 
@@ -54,18 +48,16 @@ DIGIT_KEYS = {getattr(pygame, f"K_{d}"): str(d) for d in range(10)} | {
 }
 
 
-class NumberGarden(Activity):
-    info = ActivityInfo(
-        id="numbers",
-        title={"lv": "Skaitļu dārzs", "lt": "Skaičių sodas", "en": "Number garden"},
-        icon="sunflower",
-        category="play",
-        levels=LEVELS,
-    )
+#: The game's name on its launcher tile.
+TITLE = {"lv": "Skaitļu dārzs", "lt": "Skaičių sodas", "en": "Number garden"}
+
+
+class NumberGarden(kit.RoundGame, Activity):
+    info = ActivityInfo(id="numbers", title=TITLE, icon="sunflower", levels=LEVELS)
 
     def on_enter(self) -> None:
-        self.flow: RoundFlow[None] = RoundFlow(self.ctx, LEVELS, self._layout_phase)
-        self.banner = StarsBanner()
+        self.flow: kit.RoundFlow[None] = kit.RoundFlow(self.ctx, LEVELS, self.layout_phase)
+        self.banner = kit.StarsBanner()
         self.choose_top = 0
         #: The adaptive step of each level, kept while the child stays in the game.
         self.ladders = {level: Ladder(top=TOP_STEP[level]) for level in range(1, LEVELS + 1)}
@@ -73,21 +65,6 @@ class NumberGarden(Activity):
         self.buttons = ButtonGroup(self.ctx.ui, self.ctx.invalidate)
         self._pad: list[Button] | None = None  # built once: it looks the same all game
         self.flow.offer_levels()
-
-    @property
-    def phase(self) -> str:
-        return self.flow.phase
-
-    @property
-    def level(self) -> int:
-        return self.flow.level
-
-    @property
-    def stars(self) -> int:
-        return self.flow.stars
-
-    def on_language_changed(self) -> None:
-        self._layout_phase()
 
     @property
     def ladder(self) -> Ladder:
@@ -121,7 +98,7 @@ class NumberGarden(Activity):
         self.box_state: BoxState = "ask"
         self.solved = False
         self.next_at: float | None = None
-        self._layout_phase()
+        self.layout_phase()
         if self.ctx.reads_aloud:
             self.ctx.say(self.spoken_question())  # read out by itself
 
@@ -249,16 +226,7 @@ class NumberGarden(Activity):
 
     # ----- layout ------------------------------------------------------------------------
 
-    def _layout_phase(self) -> None:
-        if self.phase == "level":
-            self._layout_choose()
-        elif self.phase == "stars":
-            self._layout_won()
-        else:
-            self._layout_play()
-        self.ctx.invalidate()
-
-    def _layout_choose(self) -> None:
+    def layout_levels(self) -> None:
         h = self.ctx.ui.metrics.px(300)
         labels = {
             1: self.ctx.gettext("Counting"),
@@ -267,20 +235,20 @@ class NumberGarden(Activity):
             4: self.ctx.gettext("Times tables"),
         }
         tiles = [
-            Tile(
+            kit.Tile(
                 id=f"level:{level}",
                 label=labels[level],
-                color=level_colour(level),
+                color=kit.level_colour(level),
                 image=level_picture(self.ctx.ui, level, int(h * 0.6)),
                 on_press=partial(self.start, level),
             )
             for level in range(1, LEVELS + 1)
         ]
-        buttons = level_buttons(self.ctx.ui, self.ctx.area, tiles, size=(262, 300), gap=30)
+        buttons = kit.level_buttons(self.ctx.ui, self.ctx.area, tiles, size=(262, 300), gap=30)
         self.buttons.set_buttons(buttons)
         self.choose_top = buttons[0].rect.top
 
-    def _layout_play(self) -> None:
+    def layout_play(self) -> None:
         """Progress row, prompt, card and answers as one block, centred on tall screens."""
         m = self.ctx.ui.metrics
         area = self.ctx.area
@@ -358,10 +326,10 @@ class NumberGarden(Activity):
         for button in buttons:
             self.ctx.invalidate(button.dirty_rect(self.ctx.ui))
 
-    def _layout_won(self) -> None:
+    def layout_stars(self) -> None:
         ctx = self.ctx
         y = self.banner.layout(ctx.ui, ctx.area)
-        buttons = end_buttons(ctx.ui, ctx.area, ctx.gettext, y, self.level, LEVELS, self.start)
+        buttons = kit.end_buttons(ctx.ui, ctx.area, ctx.gettext, y, self.level, LEVELS, self.start)
         self.buttons.set_buttons(buttons)
         self.buttons.focus_index = len(buttons) - 1
 
@@ -377,7 +345,7 @@ class NumberGarden(Activity):
         area = self.ctx.area
         surface.blit(draw.scene_background(surface.get_size()), area, area=area)
         if self.phase == "level":
-            draw_heading(surface, ui, area, self.ctx.gettext("Choose a game!"), self.choose_top)
+            kit.draw_heading(surface, ui, area, self.ctx.gettext("Choose a game!"), self.choose_top)
         elif self.phase == "play":
             self._draw_play(surface)
         else:

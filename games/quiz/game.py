@@ -28,7 +28,7 @@ from games.quiz.pieces import (
     word_picture_side,
 )
 from games.quiz.rounds import LEVELS, Outcome, QuizRound
-from games.quiz.screens import QuizView
+from games.quiz.screens import POP_S, QuizView
 from kiosk.api import (
     Activity,
     ActivityInfo,
@@ -37,35 +37,23 @@ from kiosk.api import (
     ButtonGroup,
     InputEvent,
     Pack,
-    RoundFlow,
-    StarsBanner,
     TeamScore,
-    Tile,
-    centered_rows,
-    end_buttons,
-    level_colour,
-    other_topic_button,
+    kit,
     theme,
-    tile_buttons,
 )
 
-#: How long the green tick on the right answer takes to pop in.
-POP_S = 0.35
+#: The game's name on its launcher tile.
+TITLE = {"lv": "Viktorīna", "lt": "Viktorina", "en": "Quiz"}
 
 
-class PictureQuiz(Activity):
+class PictureQuiz(kit.RoundGame, Activity):
     info = ActivityInfo(
-        id="quiz",
-        title={"lv": "Viktorīna", "lt": "Viktorina", "en": "Quiz"},
-        icon="question-mark",
-        category="play",
-        levels=len(LEVELS),
-        supports_teams=True,
+        id="quiz", title=TITLE, icon="question-mark", levels=len(LEVELS), supports_teams=True
     )
 
     def on_enter(self) -> None:
-        self.flow: RoundFlow[Pack] = RoundFlow(self.ctx, len(LEVELS), self._layout)
-        self.banner = StarsBanner(gap_above_stars=12, message_height=110, gap_above_buttons=24)
+        self.flow: kit.RoundFlow[Pack] = kit.RoundFlow(self.ctx, len(LEVELS), self.layout_phase)
+        self.banner = kit.StarsBanner(gap_above_stars=12, message_height=110, gap_above_buttons=24)
         self.teams = self.ctx.session.kind == "group"
         self.round: QuizRound | None = None
         self.feedback: Outcome | None = None
@@ -81,16 +69,8 @@ class PictureQuiz(Activity):
         self.show_topics()
 
     @property
-    def phase(self) -> str:
-        return self.flow.phase
-
-    @property
     def pack(self) -> Pack | None:
         return self.flow.topic
-
-    @property
-    def level(self) -> int:
-        return self.flow.level
 
     def on_language_changed(self) -> None:
         self.view.clear()
@@ -99,7 +79,7 @@ class PictureQuiz(Activity):
         elif self.phase == "level" and self.pack not in self.topics():
             self.show_topics()
         else:
-            self._layout()
+            self.layout_phase()
 
     # ----- teams ---------------------------------------------------------------------
 
@@ -155,7 +135,7 @@ class PictureQuiz(Activity):
             self.ctx.set_score(quiz.score)
         else:
             self.ctx.play_sound("try-again")
-        self._layout()
+        self.layout_phase()
         if asked.done:
             self.buttons.focus_index = self.buttons.buttons.index(self.buttons.by_id("next"))
         elif (focused := self.buttons.focused) is not None and not focused.enabled:
@@ -169,7 +149,7 @@ class PictureQuiz(Activity):
             return
         self.feedback = None
         if quiz.advance():
-            self._layout()
+            self.layout_phase()
             self._read_question()
             return
         self.flow.finish(quiz.stars, quiz.score, self.time)
@@ -219,20 +199,7 @@ class PictureQuiz(Activity):
 
     # ----- layout --------------------------------------------------------------------
 
-    def _layout(self) -> None:
-        if self.phase == "topic":
-            self._layout_topics()
-        elif self.phase == "level":
-            self._layout_levels()
-        elif self.phase == "play":
-            self._layout_question()
-        elif self.phase == "stars":
-            self._layout_end()
-        else:
-            self.buttons.set_buttons([])
-        self.ctx.invalidate()
-
-    def _layout_topics(self) -> None:
+    def layout_topics(self) -> None:
         m = self.ctx.ui.metrics
         area = self.ctx.area
         topics = self.topics()
@@ -255,20 +222,13 @@ class PictureQuiz(Activity):
             (room.height - (rows - 1) * gap) // rows,
         )
         top = room.top + (room.height - (rows * side + (rows - 1) * gap)) // 2
-        tiles = [
-            Tile(
-                id=f"topic:{pack.pack}",
-                label=self.ctx.pick(pack.title),
-                color=theme.TILE_COLORS[i % len(theme.TILE_COLORS)],
-                image=self.ctx.picture(pack, pack.icon, int(side * 0.55)),
-                on_press=partial(self.flow.choose_topic, pack),
-            )
-            for i, pack in enumerate(topics)
-        ]
-        rects = centered_rows(len(tiles), cols, (side, side), gap, room.centerx, top)
-        self.buttons.set_buttons(tile_buttons(tiles, rects))
+        ctx = self.ctx
+        choose = self.flow.choose_topic
+        tiles = kit.pack_topic_tiles(topics, ctx.pick, ctx.picture, int(side * 0.55), choose)
+        rects = kit.centered_rows(len(tiles), cols, (side, side), gap, room.centerx, top)
+        self.buttons.set_buttons(kit.tile_buttons(tiles, rects))
 
-    def _layout_levels(self) -> None:
+    def layout_levels(self) -> None:
         m = self.ctx.ui.metrics
         area = self.ctx.area
         w = h = m.px(300)
@@ -281,18 +241,18 @@ class PictureQuiz(Activity):
         )
         y = max(self.title_rect.bottom + m.px(30), area.top + (area.height - h) // 2 + m.px(40))
         tiles = [
-            Tile(
+            kit.Tile(
                 id=f"level:{level}",
                 label=self.ctx.ngettext("%(n)d question", "%(n)d questions", rules.questions)
                 % {"n": rules.questions},
-                color=level_colour(level),
+                color=kit.level_colour(level),
                 image=level_picture(self.ctx.ui, rules.questions, rules.max_answers, int(h * 0.62)),
                 on_press=partial(self.start, level),
             )
             for level, rules in enumerate(LEVELS, start=1)
         ]
-        rects = centered_rows(len(tiles), len(tiles), (w, h), gap, area.centerx, y)
-        buttons = tile_buttons(tiles, rects)
+        rects = kit.centered_rows(len(tiles), len(tiles), (w, h), gap, area.centerx, y)
+        buttons = kit.tile_buttons(tiles, rects)
         if self.flow.many_topics:
             side = m.px(84)
             back = pygame.Rect(0, 0, side, side)
@@ -309,7 +269,7 @@ class PictureQuiz(Activity):
             )
         self.buttons.set_buttons(buttons)
 
-    def _layout_question(self) -> None:
+    def layout_play(self) -> None:
         assert self.round is not None and self.pack is not None
         m = self.ctx.ui.metrics
         area = self.ctx.area
@@ -420,7 +380,7 @@ class PictureQuiz(Activity):
             )
         self.buttons.set_buttons(buttons + [b for b in speakers if b is not None])
 
-    def _layout_end(self) -> None:
+    def layout_stars(self) -> None:
         ctx = self.ctx
         m = ctx.ui.metrics
         if self.teams:
@@ -429,9 +389,9 @@ class PictureQuiz(Activity):
             y = self.banner.top + m.px(380 + 24)
         else:
             y = self.banner.layout(ctx.ui, ctx.area)
-        other = other_topic_button(ctx.gettext("Another topic"), self.show_topics)
+        other = kit.other_topic_button(ctx.gettext("Another topic"), self.show_topics)
         after = [other] if self.flow.many_topics else []
-        buttons = end_buttons(
+        buttons = kit.end_buttons(
             ctx.ui,
             ctx.area,
             ctx.gettext,

@@ -11,25 +11,18 @@ import pygame
 
 from games.quiz.pieces import DotState, progress_dots, team_bar
 from games.quiz.rounds import Outcome, QuizRound
-from kiosk.api import (
-    ActivityContext,
-    ButtonGroup,
-    Pack,
-    RoundFlow,
-    StarsBanner,
-    TeamScore,
-    draw,
-    final_scores,
-    theme,
-)
+from kiosk.api import ActivityContext, ButtonGroup, Pack, TeamScore, draw, final_scores, kit, theme
+
+#: How long the green tick on the right answer takes to pop in.
+POP_S = 0.35
 
 
 class QuizScreen(Protocol):
     """The quiz's state as its screens read it."""
 
     ctx: ActivityContext
-    flow: RoundFlow[Pack]
-    banner: StarsBanner
+    flow: kit.RoundFlow[Pack]
+    banner: kit.StarsBanner
     round: QuizRound | None
     buttons: ButtonGroup
     teams: bool
@@ -197,16 +190,10 @@ class QuizView:
         ui = self.ctx.ui
         m = ui.metrics
         area = self.ctx.area
-        books = ui.images.emoji("books", m.px(160))
-        surface.blit(books, books.get_rect(midbottom=(area.centerx, area.centery - m.px(10))))
-        text = ui.text.fit(
-            self.ctx.gettext("There are no quiz questions here yet. Ask the librarian!"),
-            (min(area.width - 2 * m.margin, m.px(1000)), m.px(160)),
-            m.font_size("heading"),
-            theme.INK,
-            weight="bold",
-        )
-        surface.blit(text, text.get_rect(midtop=(area.centerx, area.centery + m.px(10))))
+        message = self.ctx.gettext("There are no quiz questions here yet. Ask the librarian!")
+        # the books stand just above the middle, the message just below it
+        top = area.centery - m.px(10) - ui.images.emoji("books", m.px(160)).get_height()
+        kit.draw_notice(surface, ui, area, "books", message, top, area.centery + m.px(10))
 
     def _draw_question(self, surface: pygame.Surface) -> None:
         assert self.game.round is not None and self.game.pack is not None
@@ -312,7 +299,9 @@ class QuizView:
         if not surface.get_clip().colliderect(rect):
             return
         grow = (
-            min(1.0, (self.game.time - self.game.feedback_at) / 0.35) if self.game.feedback else 1.0
+            min(1.0, (self.game.time - self.game.feedback_at) / POP_S)
+            if self.game.feedback
+            else 1.0
         )
         # A small overshoot makes the tick pop in, then settle.
         scale = grow * (1.0 + 0.25 * (1.0 - grow) * 4 * grow)

@@ -22,28 +22,24 @@ from kiosk.api import (
     KeyEvent,
     Pack,
     PointerEvent,
-    RoundFlow,
-    StarsBanner,
     Word,
-    is_choose_key,
+    kit,
 )
 
 #: A press that moves less than this many units is a tap, not a drag.
 TAP_SLOP = 14
 
 
-class SortItOut(Activity):
-    info = ActivityInfo(
-        id="sorting",
-        title={"lv": "Šķiro!", "lt": "Rūšiuok!", "en": "Sort it out!"},
-        icon="recycling",
-        category="play",
-        levels=len(LEVELS),
-    )
+#: The game's name on its launcher tile.
+TITLE = {"lv": "Šķiro!", "lt": "Rūšiuok!", "en": "Sort it out!"}
+
+
+class SortItOut(kit.RoundGame, Activity):
+    info = ActivityInfo(id="sorting", title=TITLE, icon="recycling", levels=len(LEVELS))
 
     def on_enter(self) -> None:
-        self.flow: RoundFlow[Pack] = RoundFlow(self.ctx, len(LEVELS), self._layout_phase)
-        self.banner = StarsBanner()
+        self.flow: kit.RoundFlow[Pack] = kit.RoundFlow(self.ctx, len(LEVELS), self.layout_phase)
+        self.banner = kit.StarsBanner()
         self.round: SortingRound | None = None
         self.time = 0.0
         self.buttons = ButtonGroup(self.ctx.ui, self.ctx.invalidate)
@@ -72,42 +68,34 @@ class SortItOut(Activity):
         self.flow.offer(self.ctx.packs_with("sorting"))
 
     @property
-    def phase(self) -> str:
-        return self.flow.phase
-
-    @property
     def pack(self) -> Pack | None:
         return self.flow.topic
-
-    @property
-    def level(self) -> int:
-        return self.flow.level
-
-    @property
-    def stars(self) -> int:
-        return self.flow.stars
 
     def on_language_changed(self) -> None:
         self.looks.clear()
         if self.pack is not None and self.pack not in self.ctx.packs_with("sorting"):
             self.show_topics()  # the topic does not speak the new language
         else:
-            self._layout_phase()
+            self.layout_phase()
 
     # ----- layout --------------------------------------------------------------------
 
-    def _layout_phase(self) -> None:
+    def layout_phase(self) -> None:
         self.buttons.set_buttons([])
         self.speakers.set_buttons([])
-        if self.phase == "topic":
-            layout.topics(self)
-        elif self.phase == "level":
-            layout.levels(self)
-        elif self.phase == "play":
-            layout.play(self)
-        elif self.phase == "stars":
-            layout.won(self)
-        self.ctx.invalidate()
+        super().layout_phase()
+
+    def layout_topics(self) -> None:
+        layout.topics(self)
+
+    def layout_levels(self) -> None:
+        layout.levels(self)
+
+    def layout_play(self) -> None:
+        layout.play(self)
+
+    def layout_stars(self) -> None:
+        layout.won(self)
 
     # ----- the round -----------------------------------------------------------------
 
@@ -211,7 +199,7 @@ class SortItOut(Activity):
                 return True
         if self.buttons.handle(event):
             return True
-        if self.phase == "play" and is_choose_key(event):
+        if self.phase == "play" and kit.is_choose_key(event):
             self.buttons.focus_index = 0  # Enter before any arrow: start at the first bin
             self.ctx.invalidate(self.buttons.buttons[0].dirty_rect(self.ctx.ui))
             return True

@@ -11,17 +11,7 @@ import pygame
 from games.sorting import looks
 from games.sorting.rules import LEVELS, level_bins, level_item_count
 from games.sorting.screen import SortingScreen
-from kiosk.api import (
-    Button,
-    Tile,
-    centered_rows,
-    end_buttons,
-    level_buttons,
-    level_colour,
-    other_topic_button,
-    theme,
-    tile_buttons,
-)
+from kiosk.api import Button, kit, theme
 
 
 def title_rect(game: SortingScreen, bottom: int) -> pygame.Rect:
@@ -47,18 +37,11 @@ def topics(game: SortingScreen) -> None:
     )
     block_h = rows * side + (rows - 1) * gap
     top = area.top + max(m.px(140), (area.height - block_h) // 2 + m.px(30))
-    tiles = [
-        Tile(
-            id=f"topic:{pack.pack}",
-            label=game.ctx.pick(pack.title),
-            color=theme.TILE_COLORS[i % len(theme.TILE_COLORS)],
-            image=game.ctx.picture(pack, pack.icon, int(side * 0.6)),
-            on_press=partial(game.flow.choose_topic, pack),
-        )
-        for i, pack in enumerate(packs)
-    ]
-    rects = centered_rows(len(tiles), cols, (side, side), gap, area.centerx, top)
-    game.buttons.set_buttons(tile_buttons(tiles, rects))
+    ctx = game.ctx
+    choose = game.flow.choose_topic
+    tiles = kit.pack_topic_tiles(packs, ctx.pick, ctx.picture, int(side * 0.6), choose)
+    rects = kit.centered_rows(len(tiles), cols, (side, side), gap, area.centerx, top)
+    game.buttons.set_buttons(kit.tile_buttons(tiles, rects))
     game.title_rect = title_rect(game, top - m.px(20))
 
 
@@ -72,15 +55,15 @@ def levels(game: SortingScreen) -> None:
         things = level_item_count(pack, level)
         pictures = [game.ctx.picture(pack, b.picture, m.px(120)) for b in level_bins(pack, level)]
         tiles.append(
-            Tile(
+            kit.Tile(
                 id=f"level:{level}",
                 label=game.ctx.ngettext("%(n)d thing", "%(n)d things", things) % {"n": things},
-                color=level_colour(level),
+                color=kit.level_colour(level),
                 image=looks.level_picture(pictures, int(h * 0.62), game.ctx.ui),
                 on_press=partial(game.start, level),
             )
         )
-    buttons = level_buttons(game.ctx.ui, game.ctx.area, tiles)
+    buttons = kit.level_buttons(game.ctx.ui, game.ctx.area, tiles)
     game.buttons.set_buttons(buttons)
     game.title_rect = title_rect(game, buttons[0].rect.top - m.px(20))
 
@@ -134,9 +117,9 @@ def play(game: SortingScreen) -> None:
 def won(game: SortingScreen) -> None:
     ctx = game.ctx
     y = game.banner.layout(ctx.ui, ctx.area)
-    other = other_topic_button(ctx.gettext("Other topic"), game.show_topics)
+    other = kit.other_topic_button(ctx.gettext("Other topic"), game.show_topics)
     before = [other] if game.flow.many_topics else []
-    buttons = end_buttons(
+    buttons = kit.end_buttons(
         ctx.ui, ctx.area, ctx.gettext, y, game.level, len(LEVELS), game.start, before
     )
     game.buttons.set_buttons(buttons)

@@ -9,7 +9,7 @@ import pygame
 
 from games.sorting import looks
 from games.sorting.screen import SortingScreen
-from kiosk.api import Word, draw, theme
+from kiosk.api import Word, draw, kit, theme
 
 #: At most this many cards show in the pile behind the current one.
 PILE_SHOWN = 3
@@ -104,15 +104,11 @@ def _paint_empty(game: SortingScreen, surface: pygame.Surface) -> None:
     ui = game.ctx.ui
     m = ui.metrics
     area = game.ctx.area
-    picture = ui.images.emoji("recycling", m.px(160))
-    block_top = area.centery - m.px(150)
-    surface.blit(picture, picture.get_rect(midtop=(area.centerx, block_top)))
+    top = area.centery - m.px(150)
     message = game.ctx.gettext(
         "There is nothing to sort yet. Ask the librarian to add a sorting pack."
     )
-    box = (min(area.width - 2 * m.margin, m.px(900)), m.px(130))
-    text = ui.text.fit(message, box, m.font_size("heading"), theme.INK, weight="bold")
-    surface.blit(text, text.get_rect(midtop=(area.centerx, block_top + m.px(180))))
+    kit.draw_notice(surface, ui, area, "recycling", message, top, top + m.px(180), (900, 130))
 
 
 def _paint_play(game: SortingScreen, surface: pygame.Surface) -> None:

@@ -9,13 +9,13 @@ import pygame
 
 from games.sorting.motion import Carry, Motion
 from games.sorting.rules import SortingRound
-from kiosk.api import ActivityContext, ButtonGroup, Pack, RoundFlow, StarsBanner, Word
+from kiosk.api import ActivityContext, ButtonGroup, Pack, Word, kit
 
 
 class SortingScreen(Protocol):
     ctx: ActivityContext
-    flow: RoundFlow[Pack]
-    banner: StarsBanner
+    flow: kit.RoundFlow[Pack]
+    banner: kit.StarsBanner
     round: SortingRound | None
     buttons: ButtonGroup
     speakers: ButtonGroup

@@ -11,7 +11,7 @@ import pygame
 
 from games.words.letters import SpellWord
 from games.words.look import Looks, TileStyle
-from kiosk.api import ActivityContext, RoundFlow, StarsBanner
+from kiosk.api import ActivityContext, kit
 
 PLACE_S = 0.16
 WIGGLE_S = 0.6
@@ -52,8 +52,8 @@ class WordBoard(Protocol):
     """What the controls move and the screens draw."""
 
     ctx: ActivityContext
-    flow: RoundFlow[None]
-    banner: StarsBanner
+    flow: kit.RoundFlow[None]
+    banner: kit.StarsBanner
     looks: Looks
     tiles: list[Tile]
     slots: list[Tile | None]

@@ -11,7 +11,7 @@ import pygame
 
 from games.words.board import Tile, WordBoard
 from games.words.letters import normalize
-from kiosk.api import KeyEvent, PointerEvent, is_choose_key
+from kiosk.api import KeyEvent, PointerEvent, kit
 
 #: A press that moves farther than this (units) is a drag, not a tap.
 DRAG_START = 14
@@ -114,7 +114,7 @@ class Controls:
         if key in (pygame.K_UP, pygame.K_DOWN):
             self._move_focus_row(1 if key == pygame.K_DOWN else -1)
             return True
-        if is_choose_key(event):
+        if kit.is_choose_key(event):
             if self.focus is not None:
                 self._set_focus(self.focus, visible=True)
                 tile = self.game.tiles[self.focus]

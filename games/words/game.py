@@ -32,7 +32,7 @@ from games.words.letters import (
 )
 from games.words.look import Looks
 from games.words.screens import Screens
-from kiosk.api import Activity, ActivityInfo, InputEvent, PointerEvent, RoundFlow, StarsBanner, draw
+from kiosk.api import Activity, ActivityInfo, InputEvent, PointerEvent, draw, kit
 
 __all__ = [
     "CELEBRATE_S",
@@ -49,19 +49,17 @@ __all__ = [
 SPELLING_PACK = "spelling"
 
 
-class WordBuilder(Activity):
-    info = ActivityInfo(
-        id="words",
-        title={"lv": "Saliec vārdu", "lt": "Sudėk žodį", "en": "Word builder"},
-        icon="abc",
-        category="play",
-        levels=len(LEVELS),
-    )
+#: The game's name on its launcher tile.
+TITLE = {"lv": "Saliec vārdu", "lt": "Sudėk žodį", "en": "Word builder"}
+
+
+class WordBuilder(kit.RoundGame, Activity):
+    info = ActivityInfo(id="words", title=TITLE, icon="abc", levels=len(LEVELS))
 
     def on_enter(self) -> None:
-        self.flow: RoundFlow[None] = RoundFlow(self.ctx, len(LEVELS), self._layout)
-        self.banner = StarsBanner()
         self.looks = Looks(self.ctx.ui)
+        self.flow: kit.RoundFlow[None] = kit.RoundFlow(self.ctx, len(LEVELS), self.layout_phase)
+        self.banner = kit.StarsBanner()
         self.picture_rect = pygame.Rect(0, 0, 0, 0)
         self.side = self.dots_y = 0
         self.screens = Screens(self)
@@ -86,20 +84,11 @@ class WordBuilder(Activity):
         else:
             self.flow.offer([])  # nothing to build: the kind message
 
-    def _layout(self) -> None:
-        self.screens.layout()
+    def layout_levels(self) -> None:
+        self.screens.layout_levels()
 
-    @property
-    def phase(self) -> str:
-        return self.flow.phase
-
-    @property
-    def level(self) -> int:
-        return self.flow.level
-
-    @property
-    def stars(self) -> int:
-        return self.flow.stars
+    def layout_stars(self) -> None:
+        self.screens.layout_stars()
 
     @property
     def ring(self) -> Ring:
@@ -114,7 +103,7 @@ class WordBuilder(Activity):
         elif self.phase == "empty":
             self.flow.offer_levels()
         else:
-            self.screens.layout()
+            self.layout_phase()
 
     def _available_words(self) -> list[SpellWord]:
         packs = self.ctx.packs_with("words")
@@ -348,11 +337,7 @@ class WordBuilder(Activity):
 
     # ----- input ---------------------------------------------------------------------
 
-    def handle_event(self, event: InputEvent) -> bool:
-        if self.buttons.handle(event):
-            return True
-        if self.phase != "play":
-            return False
+    def play_event(self, event: InputEvent) -> bool:
         if isinstance(event, PointerEvent):
             return self.controls.pointer(event)
         return self.controls.key(event)

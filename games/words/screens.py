@@ -10,18 +10,7 @@ import pygame
 
 from games.words.board import Tile, WordBoard
 from games.words.letters import LEVELS
-from kiosk.api import (
-    ButtonGroup,
-    draw,
-    draw_heading,
-    end_buttons,
-    level_buttons,
-    level_colour,
-    theme,
-)
-from kiosk.api import (
-    Tile as PickerTile,
-)
+from kiosk.api import ButtonGroup, draw, kit, theme
 
 #: (letters shown, rows) on each level's button: more tiles, longer words.
 LEVEL_PICTURES = ((3, 1), (6, 2), (9, 3))
@@ -38,17 +27,7 @@ class Screens:
 
     # ----- layout --------------------------------------------------------------------
 
-    def layout(self) -> None:
-        phase = self.game.phase
-        if phase == "level":
-            self._layout_choose()
-        elif phase == "stars":
-            self._layout_won()
-        else:
-            self.buttons.set_buttons([])
-        self.ctx.invalidate()
-
-    def _layout_choose(self) -> None:
+    def layout_levels(self) -> None:
         h = self.ctx.ui.metrics.px(300)
         labels = (
             self.ctx.gettext("Short words"),
@@ -57,10 +36,10 @@ class Screens:
         )
         alphabet = self.game.alphabet()
         tiles = [
-            PickerTile(
+            kit.Tile(
                 id=f"level:{level}",
                 label=label,
-                color=level_colour(level),
+                color=kit.level_colour(level),
                 image=self.game.looks.level_picture(alphabet[:letters], rows, int(h * 0.62)),
                 on_press=partial(self.game.start, level),
             )
@@ -68,14 +47,16 @@ class Screens:
                 zip(labels, LEVEL_PICTURES, strict=True), start=1
             )
         ]
-        buttons = level_buttons(self.ctx.ui, self.ctx.area, tiles)
+        buttons = kit.level_buttons(self.ctx.ui, self.ctx.area, tiles)
         self.buttons.set_buttons(buttons)
         self.choose_top = buttons[0].rect.top
 
-    def _layout_won(self) -> None:
+    def layout_stars(self) -> None:
         ctx, game = self.ctx, self.game
         y = game.banner.layout(ctx.ui, ctx.area)
-        buttons = end_buttons(ctx.ui, ctx.area, ctx.gettext, y, game.level, len(LEVELS), game.start)
+        buttons = kit.end_buttons(
+            ctx.ui, ctx.area, ctx.gettext, y, game.level, len(LEVELS), game.start
+        )
         self.buttons.set_buttons(buttons)
         self.buttons.focus_index = len(buttons) - 1
 
@@ -244,7 +225,7 @@ class Screens:
         phase = self.game.phase
         if phase == "level":
             text = self.ctx.gettext("Build the word from the letters!")
-            draw_heading(surface, self.ctx.ui, self.ctx.area, text, self.choose_top)
+            kit.draw_heading(surface, self.ctx.ui, self.ctx.area, text, self.choose_top)
         elif phase == "stars":
             appear = self.game.flow.appear(self.game.time)
             message = self.won_message()
@@ -258,14 +239,6 @@ class Screens:
         ui = self.ctx.ui
         m = ui.metrics
         area = self.ctx.area
-        books = ui.images.emoji("books", m.px(160))
         top = area.top + (area.height - m.px(160 + 30 + 160)) // 2
-        surface.blit(books, books.get_rect(midtop=(area.centerx, top)))
-        text = ui.text.fit(
-            self.ctx.gettext("There are no words to build in your language yet."),
-            (min(area.width - 2 * m.margin, m.px(1000)), m.px(160)),
-            m.font_size("heading"),
-            theme.INK,
-            weight="bold",
-        )
-        surface.blit(text, text.get_rect(midtop=(area.centerx, top + m.px(160 + 30))))
+        message = self.ctx.gettext("There are no words to build in your language yet.")
+        kit.draw_notice(surface, ui, area, "books", message, top, top + m.px(160 + 30))

@@ -1,20 +1,24 @@
 """The game kit: what every mini-game's round is made of, so a game writes only its rules
 and its play screen. See docs/activities.md ("The game kit").
 
-- `RoundFlow`: the phases topic → level → play → stars, and the run it reports.
-- `Tile`, `tile_buttons`, `level_buttons`, `draw_heading`: the topic and level pickers.
+- `RoundFlow`: the phases topic → level → play → stars, and the run it reports;
+  `RoundGame`, the part of a game that lays out each phase's screen.
+- `Tile`, `tile_buttons`, `pack_topic_tiles`, `level_buttons`, `draw_heading`: the topic
+  and level pickers; `draw_notice` when there is nothing to play.
 - `centered_rows`, `FocusGrid`: tiles in centred rows, and arrow-key focus over them.
 - `StarsBanner`, `end_buttons`: the end of a round and "Play again" / "Next level".
 
 It imports only pygame and kiosk.ui (what `kiosk.api` offers), never the shell."""
 
-from kiosk.kit.flow import Phase, RoundContext, RoundFlow
+from kiosk.kit.flow import Phase, RoundContext, RoundFlow, RoundGame
 from kiosk.kit.grid import ARROWS, CHOOSE_KEYS, FocusGrid, centered_rows, is_choose_key
 from kiosk.kit.pickers import (
     Tile,
     draw_heading,
+    draw_notice,
     level_buttons,
     level_colour,
+    pack_topic_tiles,
     picker_top,
     tile_buttons,
 )
@@ -27,16 +31,19 @@ __all__ = [
     "Phase",
     "RoundContext",
     "RoundFlow",
+    "RoundGame",
     "StarsBanner",
     "Tile",
     "centered_rows",
     "draw_heading",
+    "draw_notice",
     "draw_stars",
     "end_buttons",
     "is_choose_key",
     "level_buttons",
     "level_colour",
     "other_topic_button",
+    "pack_topic_tiles",
     "picker_top",
     "tile_buttons",
 ]

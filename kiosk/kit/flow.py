@@ -11,9 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Generic, Literal, Protocol, TypeVar
+from typing import Any, Generic, Literal, Protocol, TypeVar
 
+import pygame
+
+from kiosk.input import InputEvent
 from kiosk.kit.stars import APPEAR_S, CELEBRATE_S
+from kiosk.ui.widgets import ButtonGroup
 
 Phase = Literal["empty", "topic", "level", "play", "stars"]
 T = TypeVar("T")
@@ -25,6 +29,7 @@ class RoundContext(Protocol):
     def start_round(self, level: int | None = None) -> None: ...
     def complete(self, score: int | None = None, level: int | None = None) -> None: ...
     def play_sound(self, name: str) -> None: ...
+    def invalidate(self, rect: pygame.Rect | None = None) -> None: ...
 
 
 @dataclass(eq=False)
@@ -97,3 +102,65 @@ class RoundFlow(Generic[T]):
     def celebrating(self, now: float) -> bool:
         """Whether the stars banner still moves (and must be redrawn)."""
         return self.phase == "stars" and now - self.finished_at < CELEBRATE_S
+
+
+class RoundGame:
+    """Mixed into an `Activity` that plays its rounds through `self.flow`: the flow's
+    phase, level and stars read as the game's own, and `layout_phase` (give it to the
+    flow as `on_change`) lays out each phase's screen through the `layout_…` method the
+    game overrides — by default a screen without buttons. Input goes to the screen's
+    buttons first, then, in play, to `play_event`."""
+
+    flow: RoundFlow[Any]
+    buttons: ButtonGroup
+
+    @property
+    def phase(self) -> Phase:
+        return self.flow.phase
+
+    @property
+    def level(self) -> int:
+        return self.flow.level
+
+    @property
+    def stars(self) -> int:
+        return self.flow.stars
+
+    def layout_phase(self) -> None:
+        layouts = {
+            "empty": self.layout_empty,
+            "topic": self.layout_topics,
+            "level": self.layout_levels,
+            "play": self.layout_play,
+            "stars": self.layout_stars,
+        }
+        layouts[self.flow.phase]()
+        self.flow.ctx.invalidate()
+
+    def handle_event(self, event: InputEvent) -> bool:
+        if self.buttons.handle(event):
+            return True
+        return self.flow.phase == "play" and self.play_event(event)
+
+    def play_event(self, event: InputEvent) -> bool:
+        """An event in play that no button took; True when it was used."""
+        return False
+
+    def on_language_changed(self) -> None:
+        """Labels change with the language: lay out the screen again."""
+        self.layout_phase()
+
+    def layout_empty(self) -> None:
+        self.buttons.set_buttons([])
+
+    def layout_topics(self) -> None:
+        self.buttons.set_buttons([])
+
+    def layout_levels(self) -> None:
+        self.buttons.set_buttons([])
+
+    def layout_play(self) -> None:
+        self.buttons.set_buttons([])
+
+    def layout_stars(self) -> None:
+        self.buttons.set_buttons([])

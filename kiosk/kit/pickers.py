@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 import pygame
 
 from kiosk.kit.grid import centered_rows
+from kiosk.packs.models import Pack
 from kiosk.ui import theme
 from kiosk.ui.widgets import UI, Button
 
@@ -86,3 +89,44 @@ def draw_heading(
         text, (area.width - 2 * m.margin, m.px(110)), m.font_size("title"), theme.INK, "bold"
     )
     surface.blit(title, title.get_rect(midbottom=(area.centerx, tiles_top - m.px(40))))
+
+
+def pack_topic_tiles(
+    packs: Sequence[Pack],
+    pick: Callable[[Any], str],
+    picture: Callable[[Pack, str, int], pygame.Surface],
+    picture_side: int,
+    choose: Callable[[Pack], None],
+) -> list[Tile]:
+    """One topic tile per content pack ("topic:<pack>"): its title and icon, the tile
+    colours in turn. `pick` and `picture` are the context's."""
+    return [
+        Tile(
+            id=f"topic:{pack.pack}",
+            label=pick(pack.title),
+            color=theme.TILE_COLORS[i % len(theme.TILE_COLORS)],
+            image=picture(pack, pack.icon, picture_side),
+            on_press=partial(choose, pack),
+        )
+        for i, pack in enumerate(packs)
+    ]
+
+
+def draw_notice(
+    surface: pygame.Surface,
+    ui: UI,
+    area: pygame.Rect,
+    emoji: str,
+    message: str,
+    top: int,
+    text_top: int,
+    box: tuple[int, int] = (1000, 160),
+) -> None:
+    """A big picture at `top` and a kind message from `text_top` (in a box of `box`
+    layout units), centred: what a game shows when no pack has anything for it."""
+    m = ui.metrics
+    picture = ui.images.emoji(emoji, m.px(160))
+    surface.blit(picture, picture.get_rect(midtop=(area.centerx, top)))
+    size = (min(area.width - 2 * m.margin, m.px(box[0])), m.px(box[1]))
+    text = ui.text.fit(message, size, m.font_size("heading"), theme.INK, weight="bold")
+    surface.blit(text, text.get_rect(midtop=(area.centerx, text_top)))

@@ -10,6 +10,7 @@ import pytest
 from games.memory.game import LEVELS, MemoryPairs, stars_for
 from kiosk.harness import Harness
 from kiosk.sessions import RunEnded
+from tests.games.arrows import choose, next_level_then_home, only_controller_keys
 
 
 def _open_memory(kiosk: Harness, topic: str | None = "animals") -> MemoryPairs:
@@ -124,3 +125,14 @@ def test_pack_topics_deal_pairs_that_belong_together() -> None:
         game = kiosk.app.top.activity  # type: ignore[union-attr]
         assert all(card.face.text and card.face.picture for card in game.cards)
         assert not kiosk.find_button("home").rect.colliderect(game.cards[0].rect)
+
+
+def test_memory_can_be_played_with_arrows_enter_and_escape_alone(kiosk: Harness) -> None:
+    game = _open_memory(kiosk, topic=None)
+    only_controller_keys(kiosk)
+    choose(kiosk, game.buttons, "topic:animals")
+    choose(kiosk, game.buttons, "level:1", key=pygame.K_SPACE)
+    assert game.phase == "play"
+    _play_perfectly(kiosk, game, "keyboard")  # arrows to the card, Enter turns it
+    assert game.phase == "stars"
+    next_level_then_home(kiosk, 1)

@@ -24,6 +24,7 @@ from games.numbers.problems import (
 from kiosk.activities import RegisteredActivity
 from kiosk.harness import Harness
 from kiosk.sessions import RunEnded
+from tests.games.arrows import choose, next_level_then_home, only_controller_keys
 
 
 def _open(kiosk: Harness, lang: str | None = None) -> NumberGarden:
@@ -268,7 +269,7 @@ def _show(kiosk: Harness, game: NumberGarden, problem: Problem) -> None:
     """Put a chosen (worst-case) problem on the card, as if it had been drawn."""
     game.problem = problem
     game.wrong, game.entry, game.box_state, game.solved = set(), "", "ask", False
-    game._layout_phase()
+    game.layout_phase()
     kiosk.step()
 
 
@@ -328,3 +329,24 @@ def test_every_screen_fits_in_every_language(size: tuple[int, int], lang: str) -
             game = kiosk.app.top.activity  # type: ignore[assignment, union-attr]
     finally:
         kiosk.close()
+
+
+@pytest.mark.parametrize("level", [1, 3])
+def test_numbers_can_be_played_with_arrows_enter_and_escape_alone(
+    garden: Harness, level: int
+) -> None:
+    game = _open(garden)
+    only_controller_keys(garden)
+    choose(garden, game.buttons, f"level:{level}")
+    while game.phase == "play":
+        answer = game.problem.answer
+        if game.uses_pad:
+            for digit in str(answer):
+                choose(garden, game.buttons, f"key:{digit}")
+            choose(garden, game.buttons, "key:ok", pygame.K_SPACE)
+        else:
+            choose(garden, game.buttons, f"answer:{answer}")
+        assert game.solved
+        garden.wait(1.2)
+    assert game.phase == "stars" and game.stars == 3
+    next_level_then_home(garden, level)

@@ -18,6 +18,7 @@ from kiosk.config import parse_config
 from kiosk.harness import Harness
 from kiosk.sessions import RunEnded
 from kiosk.ui.scoreboard import verdict
+from tests.games.arrows import choose, next_level_then_home, only_controller_keys
 
 FIXTURES = Path(__file__).parent / "fixtures" / "quiz"
 SHOTS = Path("/tmp/quiz-shots")
@@ -409,3 +410,17 @@ def test_every_screen_fits_in_every_language(
         kiosk.wait(2)
         kiosk.screenshot(SHOTS / f"{name}-end.png")
         _assert_on_screen(kiosk)
+
+
+def test_the_quiz_can_be_played_with_arrows_enter_and_escape_alone(kiosk: Harness) -> None:
+    game = _open_quiz(kiosk)
+    only_controller_keys(kiosk)
+    choose(kiosk, game.buttons, "topic:quiz-animals")
+    choose(kiosk, game.buttons, "level:1")
+    while game.phase == "play":
+        assert game.round is not None
+        choose(kiosk, game.buttons, f"answer:{game.round.current.right_index}", pygame.K_SPACE)
+        assert game.buttons.focused is not None and game.buttons.focused.id == "next"
+        kiosk.key(pygame.K_RETURN)
+    assert game.phase == "stars"
+    next_level_then_home(kiosk, 1)

@@ -16,6 +16,7 @@ from kiosk.activities import RegisteredActivity
 from kiosk.config import parse_config
 from kiosk.harness import Harness
 from kiosk.sessions import RunEnded
+from tests.games.arrows import choose, next_level_then_home, only_controller_keys
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sorting"
 SHOTS = Path("/tmp/sorting-shots")
@@ -342,3 +343,16 @@ def test_a_new_language_relabels_the_bins_and_the_round_goes_on(kiosk: Harness) 
     assert {b.label for b in game.buttons.buttons} == {"Vaisiai", "Gyvūnai"}
     _play_perfectly(kiosk, game, "mouse")
     assert _completed(kiosk) == [(1, 6)]
+
+
+def test_sorting_can_be_played_with_arrows_enter_and_escape_alone(kiosk: Harness) -> None:
+    game = _open(kiosk)
+    only_controller_keys(kiosk)
+    choose(kiosk, game.buttons, "level:1")
+    assert game.phase == "play" and game.round is not None
+    kiosk.key(pygame.K_RETURN)  # Enter before any arrow: the ring on the first bin
+    while game.phase == "play":
+        choose(kiosk, game.buttons, game.buttons.buttons[_right_bin(game)].id)
+        kiosk.wait(0.5)
+    assert game.phase == "stars" and game.stars == 3
+    next_level_then_home(kiosk, 1)
