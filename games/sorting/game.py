@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import pygame
 
-from games.sorting import layout, painting
+import games.sorting.layout as layout
+import games.sorting.painting as painting
 from games.sorting.motion import Carry, Motion
 from games.sorting.rules import LEVELS, SortingRound, deal
 from kiosk.api import (

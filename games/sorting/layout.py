@@ -8,7 +8,7 @@ from functools import partial
 
 import pygame
 
-from games.sorting import looks
+import games.sorting.looks as looks
 from games.sorting.rules import LEVELS, level_bins, level_item_count
 from games.sorting.screen import SortingScreen
 from kiosk.api import Button, kit, theme

@@ -7,7 +7,7 @@ import math
 
 import pygame
 
-from games.sorting import looks
+import games.sorting.looks as looks
 from games.sorting.screen import SortingScreen
 from kiosk.api import Word, draw, kit, theme
 
