@@ -10,11 +10,11 @@ numbers grow after 3 right answers in a row and shrink after 2 wrong ones."""
 from __future__ import annotations
 
 from functools import partial
-from typing import Literal
 
 import pygame
 
 from games.numbers.controls import answer_buttons, pad_buttons, pad_size
+from games.numbers.garden import GardenRound
 from games.numbers.problems import (
     LEVELS,
     PAD_LEVELS,
@@ -22,8 +22,6 @@ from games.numbers.problems import (
     TOP_STEP,
     Ladder,
     Problem,
-    make_problem,
-    stars_for,
 )
 from games.numbers.scenery import answer_box, level_picture, progress_flower, question_card
 from kiosk.api import (
@@ -38,11 +36,8 @@ from kiosk.api import (
     theme,
 )
 
-BoxState = Literal["ask", "typing", "wrong", "right"]
-
 RIGHT_SHOW_S = 1.0  # the right answer stays in view this long before the next question
 GROW_S = 0.5  # a new flower grows in the progress row
-MAX_DIGITS = 3
 DIGIT_KEYS = {getattr(pygame, f"K_{d}"): str(d) for d in range(10)} | {
     getattr(pygame, f"K_KP{d}"): str(d) for d in range(10)
 }
@@ -74,102 +69,76 @@ class NumberGarden(kit.RoundGame, Activity):
     def uses_pad(self) -> bool:
         return self.level in PAD_LEVELS
 
+    @property
+    def problem(self) -> Problem:
+        return self.round.problem
+
     # ----- rounds and answers ----------------------------------------------------------
 
     def start(self, level: int) -> None:
         """Begin a round of 8 questions at `level` (1-based)."""
-        self.index = 0
-        self.first_try = 0
-        #: Per question: True right at the first try, False right later, None not yet.
-        self.results: list[bool | None] = [None] * QUESTIONS_PER_ROUND
-        self.asked: set[tuple[str, int, int]] = set()
+        self.round = GardenRound(level, self.ladders[level], self.ctx.random)
         self.grow_at = -GROW_S
+        self.next_at: float | None = None
         self.flow.begin(level)
         self.ctx.set_score(0)
-        self._new_question()
+        self._show_question()
 
-    def _new_question(self) -> None:
-        self.problem: Problem = make_problem(
-            self.level, self.ladder.step, self.ctx.random, frozenset(self.asked)
-        )
-        self.asked.add(self.problem.key)
-        self.wrong: set[int] = set()
-        self.entry = ""
-        self.box_state: BoxState = "ask"
-        self.solved = False
-        self.next_at: float | None = None
+    def _show_question(self) -> None:
+        self.next_at = None
         self.layout_phase()
         if self.ctx.reads_aloud:
             self.ctx.say(self.spoken_question())  # read out by itself
 
     def answer(self, value: int) -> None:
         """The child's answer to the current question (a number button or OK on the pad)."""
-        if self.phase != "play" or self.solved:
+        garden = self.round
+        if self.phase != "play" or garden.solved:
             return
-        correct = value == self.problem.answer
-        self.ladder.answered(correct)
-        if correct:
-            first = not self.wrong
-            self.results[self.index] = first
-            if first:
-                self.first_try += 1
-                self.ctx.set_score(self.first_try)
-            self.solved = True
-            self.entry = str(value)
-            self.box_state = "right"
+        if garden.answer(value):
+            self.ctx.set_score(garden.first_try)
             self.next_at = self.time + RIGHT_SHOW_S
             self.grow_at = self.time
             self.ctx.play_sound("good")
         else:
-            self.wrong.add(value)
-            if self.uses_pad:
-                self.box_state = "wrong"  # the typed number stays in view until the next key
             self.ctx.play_sound("try-again")
         if not self.uses_pad:
             self._set_answer_buttons()
         self.ctx.invalidate(self.prompt_rect)
         self.ctx.invalidate(self.answer_rect)
-        self.ctx.invalidate(self._slot_rect(self.index))
+        self.ctx.invalidate(self._slot_rect(garden.index))
 
     def type_digit(self, digit: str) -> None:
-        if self.phase != "play" or self.solved:
+        if self.phase != "play" or self.round.solved:
             return
-        if self.box_state == "wrong":
-            self.entry = ""
+        if self.round.box_state == "wrong":
             self.ctx.invalidate(self.prompt_rect)
-        if len(self.entry) >= MAX_DIGITS:
-            return
-        self.entry = digit if self.entry == "0" else self.entry + digit
-        self.box_state = "typing"
+        self.round.type_digit(digit)
         self.ctx.invalidate(self.answer_rect)
 
     def erase(self) -> None:
-        if self.phase != "play" or self.solved:
+        if self.phase != "play" or self.round.solved:
             return
-        self.entry = "" if self.box_state == "wrong" else self.entry[:-1]
-        self.box_state = "typing" if self.entry else "ask"
+        self.round.erase()
         self.ctx.invalidate(self.answer_rect)
 
     def submit(self) -> None:
         """OK on the pad: check the typed number (an empty box is simply ignored)."""
-        if self.entry and self.box_state == "typing":
-            self.answer(int(self.entry))
+        typed = self.round.typed()
+        if typed is not None:
+            self.answer(typed)
 
     def _next(self) -> None:
-        self.index += 1
-        if self.index >= QUESTIONS_PER_ROUND:
-            self._win()
-        else:
-            self._new_question()
-
-    def _win(self) -> None:
-        self.flow.finish(stars_for(self.first_try), self.first_try, self.time)
+        if self.round.next_question():
+            self._show_question()
+            return
+        self.flow.finish(self.round.stars, self.round.first_try, self.time)
         self.ctx.say(self.won_message())  # the praise, read out by itself
 
     def won_message(self) -> str:
         # No counted noun: "5 of 8" reads the same for every number in lv, lt and en.
         return self.ctx.gettext("Well done! %(n)d of %(total)d right at the first try.") % {
-            "n": self.first_try,
+            "n": self.round.first_try,
             "total": QUESTIONS_PER_ROUND,
         }
 
@@ -220,7 +189,7 @@ class NumberGarden(kit.RoundGame, Activity):
             if self.next_at is not None and self.time >= self.next_at:
                 self._next()
             elif self.time - self.grow_at < GROW_S + 0.1:
-                self.ctx.invalidate(self._slot_rect(self.index))
+                self.ctx.invalidate(self._slot_rect(self.round.index))
         elif self.flow.celebrating(self.time):
             self.ctx.invalidate(self.banner.stars_rect(self.ctx.ui, self.ctx.area))
 
@@ -312,8 +281,8 @@ class NumberGarden(kit.RoundGame, Activity):
             self.ctx.ui,
             self.problem.choices,
             self.problem.answer,
-            self.wrong,
-            self.solved,
+            self.round.wrong,
+            self.round.solved,
             (self.ctx.area.centerx, self.answer_row_top),
             self.answer,
         )
@@ -364,9 +333,9 @@ class NumberGarden(kit.RoundGame, Activity):
         ]
 
     def _prompt(self) -> str:
-        if self.solved:
+        if self.round.solved:
             return self.ctx.gettext("Yes, that's right!")
-        if self.box_state == "wrong" or (self.wrong and not self.entry):
+        if self.round.box_state == "wrong" or (self.round.wrong and not self.round.entry):
             return self.ctx.gettext("Almost! Try again.")
         if self.problem.kind == "count":
             return self.ctx.gettext("How many do you see?")
@@ -395,20 +364,20 @@ class NumberGarden(kit.RoundGame, Activity):
             surface.blit(self._box(), self.answer_rect)
 
     def _box(self) -> pygame.Surface:
-        shown = self.entry or ("?" if self.box_state == "ask" else "")
-        key = (shown, self.box_state)
+        shown = self.round.entry or ("?" if self.round.box_state == "ask" else "")
+        key = (shown, self.round.box_state)
         box = self._boxes.get(key)
         if box is None:
-            box = answer_box(self.ctx.ui, self.answer_rect.size, shown, self.box_state)
+            box = answer_box(self.ctx.ui, self.answer_rect.size, shown, self.round.box_state)
             self._boxes[key] = box
         return box
 
     def _draw_slot(self, surface: pygame.Surface, index: int) -> None:
         rect = self._slot_rect(index)
         grown = 1.0
-        if index == self.index:
+        if index == self.round.index:
             grown = min(1.0, (self.time - self.grow_at) / GROW_S)
         picture = progress_flower(
-            self.ctx.ui, self.results[index], index == self.index, grown, rect.height
+            self.ctx.ui, self.round.results[index], index == self.round.index, grown, rect.height
         )
         surface.blit(picture, picture.get_rect(midbottom=rect.midbottom))
