@@ -11,6 +11,7 @@ from functools import partial
 
 import pygame
 
+import games.jigsaw.view as view
 from games.jigsaw.pieces import SCENES, Piece, cut, scene_picture
 from games.jigsaw.rules import LEVELS, MIN_PHOTO_SIDE, SNAP, Choice, stars_for
 from kiosk.api import (
@@ -67,14 +68,6 @@ class Jigsaw(kit.RoundGame, Activity):
         if choice.pack is None:
             return self.ctx.gettext(SCENES[choice.scene][1])
         return self.ctx.pick(choice.pack.title)
-
-    @staticmethod
-    def _fit(image: pygame.Surface, box: pygame.Rect) -> pygame.Rect:
-        w, h = image.get_size()
-        scale = min(box.width / w, box.height / h)
-        rect = pygame.Rect(0, 0, int(w * scale), int(h * scale))
-        rect.center = box.center
-        return rect
 
     # ----- layout --------------------------------------------------------------------
 
@@ -138,7 +131,7 @@ class Jigsaw(kit.RoundGame, Activity):
                 id=f"level:{level}",
                 label=self.ctx.ngettext("%(n)d piece", "%(n)d pieces", pieces) % {"n": pieces},
                 color=kit.level_colour(level),
-                image=self._grid_picture(cols, rows, int(size * 0.6)),
+                image=view.grid_picture(cols, rows, int(size * 0.6)),
                 on_press=partial(self.start, level),
             )
             for level, (pieces, cols, rows, _ghost) in enumerate(LEVELS, start=1)
@@ -146,18 +139,6 @@ class Jigsaw(kit.RoundGame, Activity):
         top = self.heading_bottom + m.px(40)
         buttons = kit.level_buttons(self.ctx.ui, self.ctx.area, tiles, (280, 280), 32, top)
         self.buttons.set_buttons(buttons)
-
-    def _grid_picture(self, cols: int, rows: int, size: int) -> pygame.Surface:
-        picture = pygame.Surface((size, int(size * 0.7)), pygame.SRCALPHA)
-        cell_w, cell_h = picture.get_width() / cols, picture.get_height() / rows
-        for row in range(rows):
-            for col in range(cols):
-                rect = pygame.Rect(
-                    int(col * cell_w) + 1, int(row * cell_h) + 1, int(cell_w) - 2, int(cell_h) - 2
-                )
-                color = theme.TILE_COLORS[(row * cols + col) % len(theme.TILE_COLORS)]
-                pygame.draw.rect(picture, theme.lighten(color, 0.2), rect, border_radius=3)
-        return picture
 
     def layout_stars(self) -> None:
         m = self.ctx.ui.metrics
@@ -176,7 +157,7 @@ class Jigsaw(kit.RoundGame, Activity):
         _count, cols, rows, ghost = LEVELS[level - 1]
         source = self._source(self.choice) or scene_picture(self.ctx.ui, 0)
         board_box = pygame.Rect(area.x, area.y, int(area.width * 0.64), area.height)
-        self.board = self._fit(source, board_box)
+        self.board = view.fit(source, board_box)
         picture = pygame.transform.smoothscale(source, self.board.size)
         self.picture = picture
         self.pieces = cut(picture, self.board, cols, rows, self.ctx.random)
@@ -406,54 +387,14 @@ class Jigsaw(kit.RoundGame, Activity):
         if self.heading():
             surface.blit(self.heading_text, self.heading_rect)
         elif self.phase == "play":
-            self._draw_play(surface)
+            cursor = self._cell_rect(*self.cursor) if self.selected is not None else None
+            ringed = self.selected or getattr(self, "_focus", None)
+            view.draw_board(
+                surface, self.ctx.ui, self.board, self.ghost, self.pieces, cursor, ringed
+            )
         else:
-            self._draw_won(surface)
+            buttons_top = min(b.rect.top for b in self.buttons.buttons)
+            praise = self.ctx.gettext("Well done! The picture is whole again.")
+            ui, area = self.ctx.ui, self.ctx.area
+            view.draw_whole(surface, ui, area, self.picture, self.stars, buttons_top, praise)
         self.buttons.draw(surface)
-
-    def _draw_play(self, surface: pygame.Surface) -> None:
-        m = self.ctx.ui.metrics
-        clip = surface.get_clip()
-        frame = self.board.inflate(m.px(12), m.px(12))
-        pygame.draw.rect(surface, theme.WHITE, frame, border_radius=m.px(10))
-        surface.blit(self.ghost, self.board)
-        if self.selected is not None:
-            ring = self._cell_rect(*self.cursor)
-            pygame.draw.rect(surface, theme.FOCUS, ring, width=max(3, m.px(5)))
-        for piece in self.pieces:
-            rect = piece.rect
-            if clip.colliderect(rect):
-                surface.blit(piece.shown, rect)
-            if piece is self.selected or (
-                self.selected is None and piece is getattr(self, "_focus", None)
-            ):
-                pygame.draw.rect(
-                    surface, theme.FOCUS, piece.rect, width=max(3, m.px(5)), border_radius=m.px(8)
-                )
-
-    def _draw_won(self, surface: pygame.Surface) -> None:
-        """The whole picture, the stars and a word of praise, above the buttons."""
-        ui = self.ctx.ui
-        m = ui.metrics
-        area = self.ctx.area
-        buttons_top = min(b.rect.top for b in self.buttons.buttons)
-        text = ui.text.fit(
-            self.ctx.gettext("Well done! The picture is whole again."),
-            (area.width - 2 * m.margin, m.px(60)),
-            m.font_size("heading"),
-            theme.INK,
-            weight="bold",
-        )
-        text_rect = text.get_rect(midbottom=(area.centerx, buttons_top - m.px(20)))
-        stars_y = text_rect.top - m.px(56)
-        box = pygame.Rect(
-            area.x, area.y + m.px(20), area.width, stars_y - m.px(56) - area.y - m.px(20)
-        )
-        shown = self._fit(self.picture, box)
-        surface.blit(pygame.transform.smoothscale(self.picture, shown.size), shown)
-        size = m.px(90)
-        for i in range(3):
-            name = "glowing-star" if i < self.stars else "star"
-            star = ui.images.emoji(name, size if i < self.stars else size // 2)
-            surface.blit(star, star.get_rect(center=(area.centerx + (i - 1) * m.px(110), stars_y)))
-        surface.blit(text, text_rect)
