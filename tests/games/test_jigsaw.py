@@ -18,13 +18,14 @@ from tests.games.arrows import choose, next_level_then_home, only_controller_key
 FIXTURES = Path(__file__).parent / "fixtures" / "jigsaw"
 
 
-def _open(kiosk: Harness, picture: str = "scene:farm") -> Jigsaw:
+def _open(kiosk: Harness, picture: str | None = "scene:farm") -> Jigsaw:
     kiosk.tap_button("start")
     kiosk.tap_button("age:skip")
     kiosk.tap_button("tile:jigsaw")
     game = kiosk.app.top.activity  # type: ignore[union-attr]
     assert isinstance(game, Jigsaw)
-    kiosk.tap_button(f"picture:{picture}")
+    if picture is not None:
+        kiosk.tap_button(f"picture:{picture}")
     return game
 
 
@@ -102,11 +103,7 @@ def test_no_text_overflows_on_a_whiteboard(lang: str) -> None:
 
 
 def test_the_jigsaw_can_be_played_with_arrows_enter_and_escape_alone(kiosk: Harness) -> None:
-    kiosk.tap_button("start")
-    kiosk.tap_button("age:skip")
-    kiosk.tap_button("tile:jigsaw")
-    game = kiosk.app.top.activity  # type: ignore[union-attr]
-    assert isinstance(game, Jigsaw)
+    game = _open(kiosk, picture=None)
     only_controller_keys(kiosk)
     choose(kiosk, game.buttons, "picture:scene:farm")
     choose(kiosk, game.buttons, "level:1")
