@@ -29,6 +29,7 @@ import pygame
 
 from kiosk import activities as activity_registry
 from kiosk.config import Config
+from kiosk.creations import CreationStore, CreationWriter
 from kiosk.i18n import Translator
 from kiosk.input import InputEvent, InputTranslator, KeyEvent
 from kiosk.librarian.access import HOLD_S, HOLD_VISIBLE_AFTER_S, GroupClock, UnlockGesture
@@ -41,7 +42,6 @@ from kiosk.scenes.base import Scene
 from kiosk.scenes.common import group_badge_rect, librarian_corner
 from kiosk.sessions import MemoryUsageSink, SessionManager, UsageSink
 from kiosk.sound import SoundService
-from kiosk.studio.creations import CreationStore
 from kiosk.sync.service import SyncService, start_sync_service
 from kiosk.ui.cache import budget_for
 from kiosk.ui.draw import rounded_card
@@ -238,7 +238,9 @@ class App:
         self._badge_shown: tuple[object, ...] | None = None
         #: Children's drawings, films and stories (none without a data folder).
         self.creations: CreationStore | None = (
-            CreationStore(data_folder / "creations", config.station.id, clock.wall)
+            CreationStore(
+                data_folder / "creations", config.station.id, clock.wall, CreationWriter()
+            )
             if data_folder is not None
             else None
         )
@@ -769,6 +771,8 @@ class App:
         release_audio()  # the scenes' recordings have ended with their on_exit
         if self.sync is not None:
             self.sync.stop()
+        if self.creations is not None:
+            self.creations.close()  # the tools' last drafts, written by their on_exit
         self.sink.close()
 
 

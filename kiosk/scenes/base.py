@@ -20,12 +20,12 @@ if TYPE_CHECKING:
 
     from kiosk.activities import RegisteredActivity
     from kiosk.config import Config
+    from kiosk.creations import CreationStore
     from kiosk.i18n import Translator
     from kiosk.librarian.access import GroupClock
     from kiosk.librarian.pin import PinCheck
     from kiosk.packs.library import PackLibrary, PackPictures
     from kiosk.sessions import SessionManager
-    from kiosk.studio.creations import CreationStore
     from kiosk.sync.service import SyncService
     from kiosk.ui.widgets import UI
     from kiosk.usage.stats import RecentUsage
