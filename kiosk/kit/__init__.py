@@ -1,5 +1,5 @@
 """The game kit: what every mini-game's round is made of, so a game writes only its rules
-and its play screen. See docs/activities.md ("The game kit").
+and its play screen. See docs/activities.md ("A game on the kit").
 
 - `RoundFlow`: the phases topic → level → play → stars, and the run it reports;
   `RoundGame`, the part of a game that lays out each phase's screen.
@@ -8,7 +8,8 @@ and its play screen. See docs/activities.md ("The game kit").
 - `centered_rows`, `FocusGrid`: tiles in centred rows, and arrow-key focus over them.
 - `StarsBanner`, `end_buttons`: the end of a round and "Play again" / "Next level".
 
-It imports only pygame and kiosk.ui (what `kiosk.api` offers), never the shell."""
+It imports only pygame and what `kiosk.api` offers (kiosk.ui, kiosk.input, the pack
+models), never the shell, so `kiosk.api` can hand it on as `kiosk.api.kit`."""
 
 from kiosk.kit.flow import Phase, RoundContext, RoundFlow, RoundGame
 from kiosk.kit.grid import ARROWS, CHOOSE_KEYS, FocusGrid, centered_rows, is_choose_key

@@ -78,6 +78,8 @@ class RoundFlow(Generic[T]):
 
     def begin(self, level: int) -> None:
         """A round at `level` begins (the game has dealt it): the shell opens a run."""
+        if not 1 <= level <= self.levels:
+            raise ValueError(f"level {level} is not one of this game's 1..{self.levels}")
         self.level = level
         self.phase = "play"
         self.ctx.start_round(level)
