@@ -81,6 +81,12 @@ class Shell(Protocol):
     def group_home(self) -> None:
         """In a group session: back to the group's fixed activity or a fresh launcher."""
 
+    def group_defaults(self) -> dict[str, Any]:
+        """The group form's starting values set at the office (headcount, minutes, age_band)."""
+
+    def room_closed(self) -> bool:
+        """Outside the opening hours set at the office (nothing may start)."""
+
     def report_error(self, where: str) -> None:
         """Log the exception being handled and count it; shows nothing by itself."""
 
