@@ -15,13 +15,16 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk import __version__
-from kiosk.config import Config, ConfigError, data_dir, load_config
 
 # Light parts only: `kiosk run`'s supervisor lives as long as the kiosk and must not hold
 # the database libraries (the usage store loads them in the shell, on first use).
 from kiosk.usage import add_stats_arguments, disk_trouble
+
+if TYPE_CHECKING:
+    from kiosk.config import Config
 
 log = logging.getLogger("kiosk")
 
@@ -64,6 +67,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="record usage here (default: a new temporary folder, so a library's real "
         "figures never get monkey sessions)",
     )
+    monkey.add_argument(
+        "--pads",
+        type=int,
+        choices=range(5),
+        default=4,
+        metavar="0-4",
+        help="virtual game controllers to play with too (default: 4)",
+    )
 
     content = commands.add_parser("content", help="content packs")
     content_commands = content.add_subparsers(dest="content_command", required=True)
@@ -97,7 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_commands.add_parser("upgrade", help="create or migrate the usage database")
 
-    sync = commands.add_parser("sync", help="send usage totals to the project office now")
+    sync = commands.add_parser(
+        "sync", help="send usage totals to the project office now and fetch packs and settings"
+    )
     sync.add_argument("--config")
     sync.add_argument(
         "--export",
@@ -105,6 +118,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="write the totals to FILE (e.g. on a USB stick) instead of sending them",
     )
+
+    import_content = commands.add_parser(
+        "import-content",
+        help="install the packs and settings of `kiosk office export-content` (USB stick)",
+    )
+    import_content.add_argument("file", type=Path, metavar="FILE")
+    import_content.add_argument("--config")
 
     where = commands.add_parser(
         "where", help="every folder and file this station uses and where each setting came from"
@@ -145,6 +165,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _data_dir(config: Config) -> Path:
+    from kiosk.config import data_dir
+
     folder = data_dir(config)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -180,24 +202,44 @@ def _child_command(args: argparse.Namespace, out_of_order: bool = False) -> list
     return command
 
 
+def _supervise(args: argparse.Namespace, setup_logging: Callable[..., Path]) -> int:
+    """`kiosk run`'s parent: start the shell at once and restart it when it crashes.
+
+    It validates nothing itself — the shell reads the config, checks the data folder and
+    says what is wrong (exit 2, which the supervisor passes on without retrying) — so the
+    first screen is not kept waiting for a second validation, and this process, which
+    lives all day, never holds pydantic or the config models."""
+    from kiosk.configfile import supervisor_data_dir
+    from kiosk.supervisor import Supervisor
+
+    folder = supervisor_data_dir(args.config)
+    if folder is not None:
+        try:
+            setup_logging(folder, to_stderr=args.windowed, name="supervisor.log")
+        except OSError:
+            folder = None  # the shell will say why it cannot write there
+    if folder is None:  # not Python's last-resort handler either: the shell's line is enough
+        logging.getLogger().addHandler(logging.NullHandler())
+    return Supervisor(_child_command(args), _child_command(args, out_of_order=True)).run()
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from kiosk.system import NoDisplay, missing_display, open_display
 
     # pygame's greeting would be the only line in the terminal of a kiosk that is fine.
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-    config = load_config(args.config)
     problem = missing_display()
     if problem is not None:
         # Without a screen SDL would draw into memory: a kiosk nobody can see or stop.
         raise UsageError(problem)
-    folder = _data_dir(config)
     from kiosk.logs import setup_logging
 
     if not args.child:
-        from kiosk.supervisor import Supervisor
+        return _supervise(args, setup_logging)
+    from kiosk.config import load_config
 
-        setup_logging(folder, to_stderr=args.windowed, name="supervisor.log")
-        return Supervisor(_child_command(args), _child_command(args, out_of_order=True)).run()
+    config = load_config(args.config)
+    folder = _data_dir(config)
     log_path = setup_logging(folder, to_stderr=args.windowed)
     from kiosk.activities import ActivityError, discover
     from kiosk.app import create_app
@@ -243,6 +285,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_monkey(args: argparse.Namespace) -> int:
+    from kiosk.config import load_config
+
     if args.events < 1:
         raise UsageError("--events must be at least 1")
     config = load_config(args.config)
@@ -268,10 +312,11 @@ def _monkey_into(
     except UsageStoreError as exc:
         raise UsageError(str(exc)) from None
     print(f"monkey: recording usage in {folder}", file=sys.stderr)
-    return run(config, args.events, args.seed, store)
+    return run(config, args.events, args.seed, store, pads=args.pads)
 
 
 def cmd_content(args: argparse.Namespace) -> int:
+    from kiosk.config import data_dir, load_config
     from kiosk.packs import check_packs
     from kiosk.paths import CONTENT, LIBRARY_PACKS_DIR
 
@@ -292,6 +337,7 @@ def cmd_content(args: argparse.Namespace) -> int:
 def cmd_set_pin(args: argparse.Namespace) -> int:
     import getpass
 
+    from kiosk.config import load_config
     from kiosk.librarian.pin import PinError, secrets_path, set_pin
     from kiosk.librarian.strength import weakness
 
@@ -316,22 +362,38 @@ def cmd_set_pin(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from kiosk.config import data_dir, load_config
     from kiosk.usage import run_stats
 
     return run_stats(args, data_dir(load_config(args.config)))
 
 
 def cmd_db(args: argparse.Namespace) -> int:
+    from kiosk.config import data_dir, load_config
     from kiosk.usage import run_db_upgrade
 
     return run_db_upgrade(data_dir(load_config(args.config)))
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
+    from kiosk.config import data_dir, load_config
     from kiosk.sync.cli import run_sync
 
     config = load_config(args.config)
-    return run_sync(config, data_dir(config), export=args.export)
+    code = run_sync(config, data_dir(config), export=args.export)
+    if args.export is not None or code != 0:
+        return code  # not set up, or the office not reached: the packs step cannot do better
+    from kiosk.fleet.client import run_content_sync
+
+    return max(code, run_content_sync(config, data_dir(config), sys.stdout, sys.stderr))
+
+
+def cmd_import_content(args: argparse.Namespace) -> int:
+    from kiosk.config import data_dir, load_config
+    from kiosk.fleet.usb import import_content
+
+    config = load_config(args.config)
+    return import_content(config, data_dir(config), args.file)
 
 
 def cmd_where(args: argparse.Namespace) -> int:
@@ -397,6 +459,7 @@ COMMANDS = {
     "set-pin": cmd_set_pin,
     "db": cmd_db,
     "sync": cmd_sync,
+    "import-content": cmd_import_content,
     "where": cmd_where,
     "setup": cmd_setup,
     "doctor": cmd_doctor,
@@ -408,10 +471,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return COMMANDS[args.command](args)
-    except ConfigError as exc:
-        print(exc, file=sys.stderr)
-        return 2
+        status = COMMANDS[args.command](args)
+        sys.stdout.flush()  # here, where a closed pipe can still be answered quietly
+        return status
+    except BrokenPipeError:
+        # `kiosk where | head`: the reader has what it wanted. Nothing more can be
+        # written, and Python would complain about it again at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     except UsageError as exc:
         print(f"kiosk: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        # kiosk.config is imported only by the commands that read a config (the
+        # supervisor of `kiosk run` never does): an error of its kind can only come
+        # from there.
+        config = sys.modules.get("kiosk.config")
+        if config is None or not isinstance(exc, config.ConfigError):
+            raise
+        print(exc, file=sys.stderr)
         return 2
