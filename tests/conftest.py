@@ -58,6 +58,7 @@ from kiosk.usage import db as usage_db  # noqa: E402
 from kiosk.usage.models import KV_CREATED_AT, KV_DB_INSTANCE_ID, to_micros  # noqa: E402
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups into the test ids
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Under pytest-xdist (``--dist loadgroup``) each test goes to whichever worker is
     free, except that a module's tests that share a module-scoped fixture (a built wheel, a

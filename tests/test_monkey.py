@@ -56,6 +56,7 @@ def test_monkey_50000_events_never_opens_the_librarian_panel_nor_quits() -> None
     assert not result.left_kiosk
 
 
+@pytest.mark.fresh_databases  # the full disk must stop the database being created
 def test_usage_records_lost_on_a_full_disk_count_as_monkey_errors(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

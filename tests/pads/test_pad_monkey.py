@@ -22,6 +22,7 @@ def _ignore_earlier_tests_objects() -> Iterator[None]:
     gc.unfreeze()
 
 
+@pytest.mark.slow  # a soak: run by `pytest -m slow` (CI), not by the default run
 def test_monkey_with_four_pads_plays_without_errors() -> None:
     result = run_monkey(Config(), events=2500, seed=11, pads=4)
     assert result.pads == 4, result.pads_unavailable
