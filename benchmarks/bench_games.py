@@ -297,7 +297,7 @@ from pathlib import Path
 began = time.perf_counter()
 import kiosk.app
 import kiosk.paths
-from kiosk.app import FakeClock, create_app
+from kiosk.shell import FakeClock, create_app
 from kiosk.config import load_config
 config = load_config()
 if sys.argv[2] == "none":

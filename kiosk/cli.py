@@ -200,7 +200,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return Supervisor(_child_command(args), _child_command(args, out_of_order=True)).run()
     log_path = setup_logging(folder, to_stderr=args.windowed)
     from kiosk.activities import ActivityError, discover
-    from kiosk.app import create_app
+    from kiosk.shell import create_app
 
     try:
         registered = discover()
@@ -230,10 +230,13 @@ def cmd_run(args: argparse.Namespace) -> int:
             lang=args.lang,
             registered=registered,
             sink=store,
+            usage=store,
             data_folder=folder,
         )
         if args.out_of_order:
-            app.start_scene = "out_of_order"
+            from kiosk.routes import OutOfOrder
+
+            app.start_route = OutOfOrder()
         app.run()
     except Exception:
         log.exception("the kiosk stopped unexpectedly")

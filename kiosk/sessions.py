@@ -13,8 +13,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Literal, Protocol
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Literal, Protocol
+
+if TYPE_CHECKING:
+    from kiosk.usage.stats import RecentUsage
+    from kiosk.usage.store import ProblemNote, RecordingPaused
 
 SessionKind = Literal["solo", "group"]
 SessionEndReason = Literal["idle", "home", "librarian", "timer", "crash", "shutdown"]
@@ -82,6 +86,21 @@ class UsageSink(Protocol):
 
     def close(self) -> None:
         """Flush and stop; called once at shutdown."""
+
+
+class UsageReader(Protocol):
+    """What the librarian panel reads back from the usage store (`kiosk.usage.UsageStore`)."""
+
+    #: Set while the disk takes no writes; None when recording runs.
+    recording_paused: RecordingPaused | None
+    #: Events that could not be written (logged); 0 in a healthy kiosk.
+    dropped: int
+
+    def problems(self) -> list[ProblemNote]:
+        """Problems not yet dismissed, oldest first."""
+
+    def recent_usage(self, today: date) -> RecentUsage:
+        """Totals of `today` and the six days before it, read through the store's reader."""
 
 
 @dataclass
@@ -175,6 +194,25 @@ class SessionManager:
         session.run = run
         self.sink.record(RunStarted(run.run_id, session.session_id, activity, level, self._wall()))
         return run
+
+    def begin_round(self, activity: str, level: int | None, *, first: bool) -> None:
+        """An activity starts a round: the run opened when the child came in becomes the
+        `first` round (it takes the level); any later round is a run of its own."""
+        run = self.run
+        if run is not None and first:
+            run.level = level
+        else:
+            self.start_run(activity, level)
+
+    def set_progress(self, level: int | None = None, score: int | None = None) -> None:
+        """The open run's level and score so far (recorded when it ends)."""
+        run = self.run
+        if run is None:
+            return
+        if level is not None:
+            run.level = level
+        if score is not None:
+            run.score = score
 
     @property
     def run(self) -> OpenRun | None:

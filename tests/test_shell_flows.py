@@ -7,6 +7,7 @@ from importlib.metadata import EntryPoint
 import pygame
 import pytest
 
+from kiosk import routes
 from kiosk.activities import ActivityError, RegisteredActivity, discover
 from kiosk.api import Activity, ActivityInfo, InputEvent, PointerEvent
 from kiosk.harness import Harness
@@ -47,9 +48,9 @@ def test_idle_timeout_ends_session_and_returns_to_attract(kiosk: Harness) -> Non
     _start_solo(kiosk)
     kiosk.tap_button("tile:memory")
     kiosk.wait(89, dt=0.5)
-    assert kiosk.app.scene("idle_prompt") is None
+    assert kiosk.app.scene(routes.IdlePrompt) is None
     kiosk.wait(1.5, dt=0.5)
-    assert kiosk.app.scene("idle_prompt") is not None
+    assert kiosk.app.scene(routes.IdlePrompt) is not None
     kiosk.wait(8, dt=0.5)
     assert kiosk.scene_name == "IdlePrompt"
     kiosk.wait(3, dt=0.5)

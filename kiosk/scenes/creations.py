@@ -1,6 +1,6 @@
 """The librarian's review of children's creations: look, confirm consent, export, delete.
 
-Opened from the librarian panel (`shell.push("creations")`), never by children. A grid
+Opened from the librarian panel (`shell.push(routes.Creations())`), never by children. A grid
 shows saved creations and the drafts kept after an idle end, newest first. Choosing one
 shows it large with what the librarian may do:
 
@@ -108,7 +108,7 @@ class CreationsReview(Scene):
 
     def __init__(self, shell: Shell) -> None:
         super().__init__(shell)
-        self.store: CreationStore | None = getattr(shell, "creations", None)
+        self.store: CreationStore | None = shell.services.creations
         self.buttons = ButtonGroup(self.ui, shell.invalidate)
         self.items: list[Creation] = []
         self.page = 0
@@ -251,11 +251,11 @@ class CreationsReview(Scene):
         return card
 
     def _when(self, creation: Creation) -> str:
-        zone = ZoneInfo(self.shell.config.site.timezone)
+        zone = ZoneInfo(self.services.config.site.timezone)
         return creation.created.astimezone(zone).strftime("%d.%m.%Y %H:%M")
 
     def _contents(self, creation: Creation) -> str:
-        ngettext = self.shell.translator.ngettext
+        ngettext = self.services.translator.ngettext
         if creation.kind == "film":
             n = len(creation.data.get("frames") or creation.timeline)
             return ngettext("%(n)d frame", "%(n)d frames", n) % {"n": n}
@@ -376,7 +376,7 @@ class CreationsReview(Scene):
         return box
 
     def _exports_folder(self) -> Path | None:
-        folder = self.shell.data_folder
+        folder = self.services.data_folder
         return Path(folder) / "exports" if folder is not None else None
 
     def _targets(self) -> list[tuple[Path, str]]:
@@ -439,7 +439,7 @@ class CreationsReview(Scene):
             folder.mkdir(parents=True, exist_ok=True)
         except OSError:
             pass  # the export says what is wrong with the place
-        zone = ZoneInfo(self.shell.config.site.timezone)
+        zone = ZoneInfo(self.services.config.site.timezone)
         name = export_name(creation.kind, creation.created, zone, creation.id, fmt)
         self.job = ExportJob(creation.folder, fmt, folder / name).start()
         self.message = ""
@@ -611,7 +611,7 @@ class CreationsReview(Scene):
             surface.blit(picture, picture.get_rect(center=self.preview_rect.center))
         lines = [f"{self._kind_name(creation.kind)} · {self._when(creation)}"]
         if creation.kind != "drawing":
-            translator = self.shell.translator
+            translator = self.services.translator
             seconds = duration_text(
                 creation.seconds, translator.lang, translator.gettext, translator.ngettext
             )

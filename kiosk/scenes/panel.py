@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pygame
 
+from kiosk import routes
 from kiosk.input import InputEvent
 from kiosk.librarian.sound_settings import StationSound
 from kiosk.scenes.base import Scene, Shell
@@ -67,12 +68,12 @@ class Panel(Scene):
         self.idle = 0.0
         self.paused = False
         #: The librarian's volume and mute (kiosk.app.App.station_sound).
-        self.station_sound: StationSound | None = getattr(shell, "station_sound", None)
+        self.station_sound: StationSound | None = shell.services.station_sound
         self.sound_rect: pygame.Rect | None = None
-        self.usage = shell.recent_usage()
+        self.usage = shell.desk.recent_usage()
         self.warnings = self._warnings()
         # The shell's background sync (kiosk.app.App.sync); None when it is not set up.
-        self.sync: SyncService | None = shell.sync
+        self.sync: SyncService | None = shell.desk.sync
         if self.sync is not None:
             self.sync.refresh()
         self._sync_poll = 0.0
@@ -87,12 +88,12 @@ class Panel(Scene):
     # ----- what it shows -------------------------------------------------------------
 
     def _warnings(self) -> list[str]:
-        _ = self.shell.translator.gettext
+        _ = self.services.translator.gettext
         notes: list[str] = []
         # First, as it is the most urgent: the usage store (when it is the sink) says when
         # the disk takes no writes.
-        store = self.shell.sessions.sink
-        paused = getattr(store, "recording_paused", None)
+        store = self.shell.desk.usage
+        paused = store.recording_paused if store is not None else None
         if paused is not None and paused.trouble == "full":
             notes.append(
                 _(
@@ -109,27 +110,27 @@ class Panel(Scene):
                 )
                 % {"folder": paused.folder}
             )
-        lost = getattr(store, "dropped", 0)
+        lost = store.dropped if store is not None else 0
         if lost:
             notes.append(
-                self.shell.translator.ngettext(
+                self.services.translator.ngettext(
                     "%(count)d usage record could not be saved and is lost (see the log).",
                     "%(count)d usage records could not be saved and are lost (see the log).",
                     lost,
                 )
                 % {"count": lost}
             )
-        if self.shell.pins.opens_without_pin():
+        if self.services.pins.opens_without_pin():
             notes.append(_("Demo: no PIN is set. A real station must have one: kiosk set-pin"))
-        for broken in self.shell.packs.broken:
+        for broken in self.services.packs.broken:
             first = broken.problems[0] if broken.problems else None
             notes.append(
                 _("Content pack “%(pack)s” is left out: %(problem)s")
                 % {"pack": broken.folder.name, "problem": first.message if first else "?"}
             )
-        for problem in self.shell.usage_problems():
+        for problem in self.shell.desk.usage_problems():
             notes.append(problem)
-        folder = self.shell.data_folder
+        folder = self.services.data_folder
         if folder is not None:
             try:
                 free = shutil.disk_usage(folder).free
@@ -175,7 +176,7 @@ class Panel(Scene):
         more = len(damaged) - MAX_CLIP_WARNINGS
         if more > 0:
             notes.append(
-                self.shell.translator.ngettext(
+                self.services.translator.ngettext(
                     "%(n)d more voice clip cannot be played (the log names it).",
                     "%(n)d more voice clips cannot be played (the log names them).",
                     more,
@@ -218,14 +219,14 @@ class Panel(Scene):
                     on_press=self._end_session,
                 )
             )
-        group = self.shell.group_clock is not None
+        group = self.shell.session.group_clock is not None
         actions: list[tuple[str, str, str, Color, Callable[[], None], bool]] = [
             (
                 "group",
                 "busts-in-silhouette",
                 self._("Start a group session"),
                 TILE_COLORS[1],
-                partial(self.shell.push, "group_setup"),
+                partial(self.shell.push, routes.GroupSetup()),
                 True,
             ),
             (
@@ -249,15 +250,15 @@ class Panel(Scene):
                 "framed-picture",
                 self._("Children's creations"),
                 TILE_COLORS[4],
-                partial(self.shell.push, "creations"),
-                self.shell.creations is not None,
+                partial(self.shell.push, routes.Creations()),
+                self.services.creations is not None,
             ),
             (
                 "voices",
                 "studio-microphone",
                 self._("Voice clips"),
                 TILE_COLORS[5],
-                partial(self.shell.push, "voice_clips"),
+                partial(self.shell.push, routes.VoiceClips()),
                 self.ui.voice is not None,
             ),
             (
@@ -273,7 +274,7 @@ class Panel(Scene):
                 "door",
                 self._("Exit to desktop"),
                 lighten(INK_SOFT, 0.5),
-                self.shell.exit_to_desktop,
+                self.shell.desk.exit_to_desktop,
                 True,
             ),
             ("close", "right-arrow", self._("Back to the children"), YES_COLOR, self._close, True),
@@ -493,17 +494,17 @@ class Panel(Scene):
             self._refresh_sync()
 
     def _end_session(self) -> None:
-        self.shell.end_session("librarian")
+        self.shell.session.end_session("librarian")
 
     def _extend(self) -> None:
-        if self.shell.group_clock is not None:
-            self.shell.group_clock.extend(EXTEND_S)
+        if self.shell.session.group_clock is not None:
+            self.shell.session.group_clock.extend(EXTEND_S)
         self._close()
 
     def _out_of_order(self) -> None:
         if self.shell.sessions.current is not None:
             self.shell.sessions.end_session("librarian")
-        self.shell.go("out_of_order")
+        self.shell.go(routes.OutOfOrder())
 
     def handle_event(self, event: InputEvent) -> bool:
         self.idle = 0.0
@@ -542,14 +543,14 @@ class Panel(Scene):
         session = self.shell.sessions.current
         if session is None or session.kind != "group":
             return None
-        ngettext = self.shell.translator.ngettext
+        ngettext = self.services.translator.ngettext
         minutes = max(0, int((self.shell.wall_now() - session.started_at).total_seconds() // 60))
         facts = [
             ngettext("%(n)d child", "%(n)d children", session.headcount) % {"n": session.headcount},
             ngettext("started %(n)d minute ago", "started %(n)d minutes ago", minutes)
             % {"n": minutes},
         ]
-        clock = self.shell.group_clock
+        clock = self.shell.session.group_clock
         if clock is None:
             facts.append(self._("No timer"))
         else:
@@ -604,7 +605,7 @@ class Panel(Scene):
         sync = self.sync
         status = sync.status() if sync is not None else None
         now = self.shell.wall_now()
-        lines = tuple(status_lines(status, self.shell.config, self.shell.translator, now))
+        lines = tuple(status_lines(status, self.services.config, self.services.translator, now))
         running = status is not None and status.running
         label = self._("Syncing…") if running else self._("Sync now")
         enabled = status is not None and not status.not_set_up and not running
@@ -638,7 +639,7 @@ class Panel(Scene):
     def week_lines(self) -> list[str]:
         """Today's and this week's counts, both in sessions and child visits (the chart
         under them shows child visits per day)."""
-        ngettext = self.shell.translator.ngettext
+        ngettext = self.services.translator.ngettext
         today, week = self.usage.today, self.usage.week
         return [
             ngettext("Today: %(n)d session", "Today: %(n)d sessions", today.sessions)
@@ -705,7 +706,9 @@ class Panel(Scene):
             )
             surface.blit(number, number.get_rect(midbottom=(bar.centerx, bar.top - m.px(2))))
             label = text.render(
-                _weekday(day.day, self.shell.translator.lang), m.font_size("small"), INK_SOFT
+                _weekday(day.day, self.services.translator.lang),
+                m.font_size("small"),
+                INK_SOFT,
             )
             surface.blit(label, label.get_rect(midtop=(bar.centerx, bars.bottom + m.px(4))))
         info = self._info_card()
@@ -716,7 +719,8 @@ class Panel(Scene):
         rows: list[str] = list(self.warnings)
         if usage.top_activities:
             titles = {
-                a.id: self.shell.translator.pick(a.cls.info.title) for a in self.shell.activities
+                a.id: self.services.translator.pick(a.cls.info.title)
+                for a in self.services.activities
             }
             names = ", ".join(titles.get(a, a) for a, _n in usage.top_activities[:3])
             rows.append(self._("Most played this week: %(names)s") % {"names": names})

@@ -69,7 +69,7 @@ class VoiceClips(Scene):
         super().__init__(shell)
         self.voice = self.ui.voice
         self.buttons = ButtonGroup(self.ui, shell.invalidate)
-        lang = shell.translator.lang
+        lang = shell.services.translator.lang
         self.lang = lang if lang in LANGUAGES else LANGUAGES[0]
         #: (pack id, text) of every text of the packs in `lang`, pack by pack.
         self.texts: list[tuple[str, str]] | None = None
@@ -99,7 +99,7 @@ class VoiceClips(Scene):
 
     @property
     def take_path(self) -> Path | None:
-        folder = self.shell.data_folder
+        folder = self.services.data_folder
         return Path(folder) / "voice" / TAKE_FILE if folder is not None else None
 
     def on_enter(self) -> None:
@@ -116,7 +116,7 @@ class VoiceClips(Scene):
 
     def _load_texts(self) -> None:
         # The packs are read on a worker at start; until then the page says so.
-        if self.voice is None or not self.shell.packs.wait(0):
+        if self.voice is None or not self.services.packs.wait(0):
             return
         self.texts = self.voice.texts_to_record(self.lang)
         self.page = 0

@@ -33,9 +33,10 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, select, update
@@ -54,6 +55,9 @@ from kiosk.usage.errors import (
 from kiosk.usage.models import KV_DB_INSTANCE_ID, KeyValue, Problem
 from kiosk.usage.retention import PurgeResult, purge
 from kiosk.usage.writer import DirtyHours, EventWriter, recover_after_crash
+
+if TYPE_CHECKING:
+    from kiosk.usage.stats import RecentUsage
 
 log = logging.getLogger(__name__)
 
@@ -160,6 +164,9 @@ class UsageStore:
         self._failed_retries = 0
         self._retry_at = 0.0
         self._dropped_while_paused = 0
+        # The one read-only engine for readers on other threads (the librarian panel).
+        self._reader: Engine | None = None
+        self._reader_lock = threading.Lock()
 
     @classmethod
     def open(
@@ -205,6 +212,10 @@ class UsageStore:
         self._queue.put(_Stop())
         if self._thread is not None:
             self._thread.join()
+        with self._reader_lock:
+            if self._reader is not None:
+                self._reader.dispose()
+                self._reader = None
 
     # ----- extras for the shell and tests ----------------------------------------------
 
@@ -222,6 +233,19 @@ class UsageStore:
     def pending(self) -> int:
         """Events waiting in memory for the disk (0 when recording runs)."""
         return len(self._pending) + len(self._heartbeats)
+
+    def recent_usage(self, today: date) -> RecentUsage:
+        """The librarian panel's last seven days (`today` in the site's dates), read on the
+        caller's thread through the store's one read-only engine, opened at the first call
+        and closed with the store. Zeros while the database could not be opened yet."""
+        from kiosk.usage.stats import empty_recent_usage, read_recent_usage
+
+        with self._reader_lock:
+            if self.db_path is None or self._closed:
+                return empty_recent_usage(today)
+            if self._reader is None:
+                self._reader = make_engine(self.db_path, writer=False)
+            return read_recent_usage(self._reader, today)
 
     def problems(self) -> list[ProblemNote]:
         """Problems not yet dismissed, oldest first (read at open; cheap to call)."""

@@ -11,11 +11,11 @@ from pathlib import Path
 import pygame
 import pytest
 
-from kiosk.app import GROUP_COLOR
 from kiosk.config import parse_config
 from kiosk.harness import Harness
 from kiosk.librarian.pin import set_pin
 from kiosk.sessions import SessionChanged, SessionEnded
+from kiosk.shell.overlays import GROUP_COLOR
 from kiosk.ui.theme import BAD
 from kiosk.usage import UsageStore
 from tests.conftest import RecordedSink
@@ -33,8 +33,9 @@ def _station(tmp_path: Path, config_text: str) -> Iterator[Harness]:
     config = parse_config(config_text, path=str(tmp_path / "config.yaml"))
     set_pin(tmp_path / "secrets.json", PIN)
     data = tmp_path / "data"
-    sink = RecordedSink(UsageStore.open(data, config))
-    with Harness(config, sink=sink, data_folder=data) as kiosk:
+    store = UsageStore.open(data, config)
+    sink = RecordedSink(store)
+    with Harness(config, sink=sink, usage=store, data_folder=data) as kiosk:
         kiosk.app.packs.wait()
         yield kiosk
 
@@ -206,7 +207,7 @@ def test_the_panel_shows_the_running_group(station: Harness) -> None:
         "23 children · started 23 minutes ago · 7 minutes left",
     )
     station.tap_button("panel:close")
-    station.app.group_clock = None  # as if it had no timer
+    station.app.session.group_clock = None  # as if it had no timer
     _open_panel(station)
     assert station.app.top.group_lines()[1].endswith("No timer")  # type: ignore[union-attr]
 

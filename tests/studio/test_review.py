@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from kiosk import routes
 from kiosk.activities import RegisteredActivity
 from kiosk.harness import Harness
 from kiosk.scenes import creations as review_module
@@ -53,7 +54,7 @@ def draw_and_save(kiosk: Harness, leave: bool = True) -> str:
 
 
 def open_review(kiosk: Harness) -> CreationsReview:
-    kiosk.app.push("creations")  # what the librarian panel's button does
+    kiosk.app.push(routes.Creations())  # what the librarian panel's button does
     kiosk.step()
     scene = kiosk.app.top
     assert isinstance(scene, CreationsReview)
@@ -170,7 +171,7 @@ def test_the_review_closes_itself_when_left_alone(kiosk: Harness) -> None:
     open_review(kiosk)
     kiosk.tap_button(f"review:{creation_id}")
     kiosk.wait(125, dt=1.0)
-    assert kiosk.app.scene("creations") is None
+    assert kiosk.app.scene(routes.Creations) is None
 
 
 def test_removable_drives_are_the_mounts_under_media(tmp_path: Path) -> None:

@@ -1,0 +1,157 @@
+"""What the shell builds once from the config and hands to every scene: `Services`.
+
+`build_services` is the one factory. It is split by weight so start-up can stay lean:
+`core_services` (text, pictures of the shell, language, the activity list) is all the first
+attract frame needs; `content_services` (packs, voice, PINs, creations) may be built after
+it. Each part imports its heavy modules inside the function that builds it, so importing
+this module costs nothing beyond what the first frame needs."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kiosk import activities as activity_registry
+from kiosk.config import Config
+from kiosk.i18n import Translator
+from kiosk.paths import ASSETS, CONTENT, LIBRARY_PACKS_DIR
+from kiosk.sessions import UsageReader
+from kiosk.sound import SoundService
+from kiosk.ui.cache import budget_for
+from kiosk.ui.images import ImageCache
+from kiosk.ui.text import TextRenderer
+from kiosk.ui.theme import Metrics
+from kiosk.ui.widgets import UI
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from kiosk.librarian.pin import PinCheck
+    from kiosk.librarian.sound_settings import StationSound
+    from kiosk.packs.library import PackLibrary, PackPictures
+    from kiosk.packs.models import Pack
+    from kiosk.studio.creations import CreationStore
+    from kiosk.voice.service import VoiceService
+
+
+@dataclass(frozen=True)
+class Services:
+    """Everything scenes use that outlives a scene. Built once; never replaced."""
+
+    config: Config
+    #: False in the developer's window mode: kiosk mode ignores window-close and Alt+F4.
+    kiosk_mode: bool
+    #: This station's data folder (usage, creations, the library's packs); None in tests.
+    data_folder: Path | None
+    translator: Translator
+    ui: UI
+    #: The activities in the launcher's order, hidden ones left out.
+    activities: list[activity_registry.RegisteredActivity]
+    packs: PackLibrary
+    pictures: PackPictures
+    #: Reading texts aloud; does nothing without a sound device (kiosk.voice).
+    voice: VoiceService
+    #: The librarian's volume and mute (the panel), kept in the data folder.
+    station_sound: StationSound
+    pins: PinCheck
+    #: Children's drawings, films and stories (None without a data folder).
+    creations: CreationStore | None
+    #: The usage store read back for the librarian panel (None with a memory sink).
+    usage: UsageReader | None
+    #: The shell's seeded randomness (each activity gets its own, drawn from it).
+    random: random.Random
+
+
+@dataclass(frozen=True)
+class CoreServices:
+    """The part of `Services` the first frame needs."""
+
+    translator: Translator
+    ui: UI
+    sounds: SoundService
+    activities: list[activity_registry.RegisteredActivity]
+
+
+def core_services(
+    config: Config,
+    screen_size: tuple[int, int],
+    lang: str | None,
+    registered: list[activity_registry.RegisteredActivity],
+) -> CoreServices:
+    width, height = screen_size
+    fonts = ASSETS / "fonts"
+    sounds = SoundService(config.sound.enabled, config.sound.volume)
+    ui = UI(
+        metrics=Metrics(width, height),
+        text=TextRenderer(
+            fonts / "Andika-Regular.ttf",
+            fonts / "Andika-Bold.ttf",
+            budget_for(screen_size, screens=2.0),
+        ),
+        images=ImageCache(ASSETS / "emoji", budget_for(screen_size, screens=2.0)),
+        sounds=sounds,
+    )
+    translator = Translator(config.languages.available, config.languages.default)
+    if lang is not None:
+        translator.default = lang
+        translator.lang = lang
+    activities = activity_registry.arrange(
+        registered, config.activities.order, config.activities.hidden
+    )
+    return CoreServices(translator, ui, sounds, activities)
+
+
+def build_services(
+    config: Config,
+    core: CoreServices,
+    *,
+    kiosk_mode: bool,
+    data_folder: Path | None,
+    usage: UsageReader | None,
+    wall: Callable[[], datetime],
+    seed: int | None,
+) -> Services:
+    """The rest of the services, on top of `core` (content, voice, PINs, creations)."""
+    from kiosk.librarian.pin import PinCheck
+    from kiosk.librarian.sound_settings import StationSound
+    from kiosk.packs.library import PackLibrary, PackPictures
+    from kiosk.studio.creations import CreationStore
+    from kiosk.voice.service import VoiceService
+
+    ui = core.ui
+    size = (ui.metrics.width, ui.metrics.height)
+    library_packs = [data_folder / LIBRARY_PACKS_DIR] if data_folder is not None else []
+    packs = PackLibrary([CONTENT, *library_packs, *(Path(f) for f in config.content.folders)])
+    pictures = PackPictures(packs, ui.images, budget_for(size, screens=2.0))
+
+    def packs_with_folders() -> list[tuple[Pack, Path]]:
+        folders = packs.folders
+        return [(pack, folders[pack.pack]) for pack in packs.ready()]
+
+    voice = VoiceService.from_config(
+        config.sound, data_folder, packs_with_folders, ASSETS / "voice"
+    )
+    ui.voice = voice
+    return Services(
+        config=config,
+        kiosk_mode=kiosk_mode,
+        data_folder=data_folder,
+        translator=core.translator,
+        ui=ui,
+        activities=core.activities,
+        packs=packs,
+        pictures=pictures,
+        voice=voice,
+        station_sound=StationSound.for_station(config.sound, data_folder, core.sounds, voice),
+        pins=PinCheck.for_station(config, data_folder),
+        creations=(
+            CreationStore(data_folder / "creations", config.station.id, wall)
+            if data_folder is not None
+            else None
+        ),
+        usage=usage,
+        random=random.Random(seed),
+    )

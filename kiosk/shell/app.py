@@ -1,0 +1,550 @@
+"""The window and the main loop: `create_app(config)` builds a kiosk, `App.run()` drives it.
+
+`App` joins the parts (kiosk/shell/__init__.py lists them) and is what scenes see as
+their `Shell`. Time comes from an injected clock so the headless harness and
+`kiosk monkey` can step frames deterministically."""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import fields
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pygame
+
+from kiosk import activities as activity_registry
+from kiosk import routes
+from kiosk.config import Config
+from kiosk.input import InputEvent, InputTranslator, KeyEvent
+from kiosk.scenes.base import Scene
+from kiosk.scenes.common import group_badge_rect, librarian_corner
+from kiosk.services import Services, build_services, core_services
+from kiosk.sessions import MemoryUsageSink, SessionManager, UsageReader, UsageSink
+from kiosk.shell.clock import Clock, SystemClock
+from kiosk.shell.desk import LibrarianDesk
+from kiosk.shell.overlays import GroupBadge, group_badge, paint_badge, paint_hold_ring
+from kiosk.shell.session import SessionController
+from kiosk.shell.stack import SceneStack
+from kiosk.ui.scoreboard import TeamScore
+from kiosk.ui.theme import Metrics
+
+if TYPE_CHECKING:
+    from kiosk.i18n import Translator
+    from kiosk.librarian.access import GroupClock
+    from kiosk.librarian.pin import PinCheck
+    from kiosk.librarian.sound_settings import StationSound
+    from kiosk.packs.library import PackLibrary, PackPictures
+    from kiosk.studio.creations import CreationStore
+    from kiosk.sync.service import SyncService
+    from kiosk.ui.widgets import UI
+    from kiosk.voice.service import VoiceService
+
+log = logging.getLogger(__name__)
+
+#: Input polling rate while nothing on screen moves: a tap is noticed within 50 ms.
+IDLE_POLL_FPS = 20
+
+
+def _scene_classes() -> dict[type[routes.Route], type[Scene]]:
+    # Imported here, not at module level: building the registry is the shell's job, and
+    # scene modules never import each other (they name routes, kiosk/routes.py).
+    from kiosk.scenes.activity_host import ActivityHost
+    from kiosk.scenes.age_picker import AgePicker
+    from kiosk.scenes.attract import Attract
+    from kiosk.scenes.creations import CreationsReview
+    from kiosk.scenes.group_setup import GroupSetup
+    from kiosk.scenes.idle_prompt import IdlePrompt
+    from kiosk.scenes.launcher import Launcher
+    from kiosk.scenes.oops import Oops
+    from kiosk.scenes.out_of_order import OutOfOrder
+    from kiosk.scenes.panel import Panel
+    from kiosk.scenes.pin_pad import PinPad
+    from kiosk.scenes.time_up import TimeUp
+    from kiosk.scenes.voice_clips import VoiceClips
+
+    return {
+        routes.PinPad: PinPad,
+        routes.Panel: Panel,
+        routes.VoiceClips: VoiceClips,
+        routes.Creations: CreationsReview,
+        routes.GroupSetup: GroupSetup,
+        routes.TimeUp: TimeUp,
+        routes.OutOfOrder: OutOfOrder,
+        routes.Attract: Attract,
+        routes.AgePicker: AgePicker,
+        routes.Launcher: Launcher,
+        routes.Activity: ActivityHost,
+        routes.IdlePrompt: IdlePrompt,
+        routes.Oops: Oops,
+    }
+
+
+class App:
+    def __init__(
+        self,
+        config: Config,
+        *,
+        windowed: bool,
+        fullscreen: bool,
+        size: tuple[int, int] | None,
+        lang: str | None,
+        clock: Clock,
+        sink: UsageSink,
+        usage: UsageReader | None,
+        registered: list[activity_registry.RegisteredActivity],
+        seed: int | None = None,
+        data_folder: Path | None = None,
+    ) -> None:
+        self.clock = clock
+        self.errors = 0
+        self.running = False
+        kiosk_mode = not windowed
+        self.screen = _open_window(kiosk_mode, fullscreen, size)
+        width, height = self.screen.get_size()
+        self.input = InputTranslator((width, height))
+        core = core_services(config, (width, height), lang, registered)
+        self.services: Services = build_services(
+            config,
+            core,
+            kiosk_mode=kiosk_mode,
+            data_folder=data_folder,
+            usage=usage,
+            wall=clock.wall,
+            seed=seed,
+        )
+        self.sink = sink
+        #: Opens and closes sessions and runs; the only one that tells the usage sink.
+        self.sessions = SessionManager(sink, clock.wall)
+        ui = self.services.ui
+        self.session = SessionController(
+            config,
+            self.sessions,
+            self.services.translator,
+            self.services.activities,
+            clock.monotonic,
+            lambda: librarian_corner(ui.metrics),
+            self,
+        )
+        self.desk = LibrarianDesk(config, usage, self.sessions, clock.wall, self._stop_running)
+        self.stack = SceneStack(self._safely)
+        self._scene_classes = _scene_classes()
+        self._badge_shown: tuple[object, ...] | None = None
+        #: The first screen: attract, or out of order (the supervisor's pause).
+        self.start_route: routes.Route = routes.Attract()
+
+    # ----- the services, by name (the harness, tests and scripts read them) -------------
+
+    @property
+    def config(self) -> Config:
+        return self.services.config
+
+    @property
+    def ui(self) -> UI:
+        return self.services.ui
+
+    @property
+    def translator(self) -> Translator:
+        return self.services.translator
+
+    @property
+    def packs(self) -> PackLibrary:
+        return self.services.packs
+
+    @property
+    def pictures(self) -> PackPictures:
+        return self.services.pictures
+
+    @property
+    def voice(self) -> VoiceService:
+        return self.services.voice
+
+    @property
+    def station_sound(self) -> StationSound:
+        return self.services.station_sound
+
+    @property
+    def pins(self) -> PinCheck:
+        return self.services.pins
+
+    @property
+    def creations(self) -> CreationStore | None:
+        return self.services.creations
+
+    @property
+    def data_folder(self) -> Path | None:
+        return self.services.data_folder
+
+    @property
+    def kiosk_mode(self) -> bool:
+        return self.services.kiosk_mode
+
+    @property
+    def sync(self) -> SyncService | None:
+        return self.desk.sync
+
+    @property
+    def group_clock(self) -> GroupClock | None:
+        return self.session.group_clock
+
+    @property
+    def frames(self) -> int:
+        return self.stack.frames
+
+    # ----- what scenes may ask (the Shell protocol, kiosk/scenes/base.py) ----------------
+
+    def now(self) -> float:
+        return self.clock.monotonic()
+
+    def wall_now(self) -> datetime:
+        return self.clock.wall()
+
+    def _build(self, route: routes.Route) -> Callable[[], Scene]:
+        cls = self._scene_classes[type(route)]
+        arguments = {f.name: getattr(route, f.name) for f in fields(route)}
+        return lambda: cls(self, **arguments)
+
+    def go(self, route: routes.Route) -> None:
+        """Replace the whole stack with the scene for `route`."""
+        self.services.voice.stop()  # the child moved on: what was being read no longer matters
+        self.session.forget_child_language()
+        if self.stack.go(self._build(route)):
+            # An activity's pictures sit in reference cycles (buttons call back into it).
+            # Start-up's objects are frozen (see `start`), so a full collection here only
+            # walks what was made since: cheap, and at a scene change a pause is not seen.
+            gc.collect()
+
+    def push(self, route: routes.Route) -> None:
+        """Put the scene for `route` on top (an overlay)."""
+        self.stack.push(self._build(route))
+
+    def pop(self, scene: Scene) -> None:
+        self.stack.pop(scene)
+
+    def invalidate(self, rect: pygame.Rect | None = None) -> None:
+        self.stack.invalidate(rect)
+
+    def set_language(self, lang: str) -> None:
+        translator = self.services.translator
+        if lang == translator.lang:
+            return
+        translator.set_language(lang)
+        self.sessions.change_session(language=lang)
+        self.language_changed()
+        self.invalidate()
+
+    def report_error(self, where: str) -> None:
+        self.errors += 1
+        log.exception("error in %s", where)
+
+    # ----- what the session controller asks (its Navigator) -----------------------------
+
+    def showing(self, kind: type[routes.Route]) -> bool:
+        return self.scene(kind) is not None
+
+    def top_in_session(self) -> bool:
+        top = self.stack.top
+        return top is not None and top.in_session
+
+    def team_scores(self) -> list[TeamScore]:
+        host = self.scene(routes.Activity)
+        activity = getattr(host, "activity", None)
+        if activity is None or getattr(host, "failed", False):
+            return []
+        try:
+            return list(activity.team_scores() or [])
+        except Exception:
+            self.report_error("team_scores")
+            return []
+
+    def language_changed(self) -> None:
+        self.stack.each("on_language", lambda scene: scene.on_language_changed())
+
+    # ----- looking (the harness and tests) ---------------------------------------------
+
+    def scene(self, kind: type[routes.Route]) -> Scene | None:
+        """The top-most scene shown for that kind of route, if any."""
+        return self.stack.find(self._scene_classes[kind])
+
+    @property
+    def top(self) -> Scene | None:
+        return self.stack.top
+
+    def group_badge(self) -> GroupBadge | None:
+        """The group badge as it is painted now; None outside group sessions and on the
+        librarian's and "time is up" screens."""
+        if not self.top_in_session():
+            return None
+        return group_badge(
+            self.services.ui,
+            self.services.translator,
+            self.sessions.current,
+            self.session.group_clock,
+            self.now(),
+        )
+
+    def note_input(self) -> None:
+        """Count as child activity (used by scenes for input they synthesise)."""
+        self.session.note_input()
+
+    # ----- the loop ----------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.running = True
+        self.go(self.start_route)
+        self.render()
+        self.services.packs.start()  # after the first frame: children see the screen at once
+        self._start_creations_purge()
+        from kiosk.sync.service import start_sync_service
+
+        self.desk.sync = start_sync_service(self.config, self.data_folder, self.clock.wall)
+        # What start-up built lives as long as the kiosk: the collector need not walk it
+        # again, so every later collection (each activity's exit) stays short.
+        gc.collect()
+        gc.freeze()
+
+    def _start_creations_purge(self) -> None:
+        store = self.services.creations
+        if store is None:
+            return
+        days = self.config.creations.retention_days
+
+        def purge() -> None:
+            try:
+                store.purge(days)
+            except Exception:
+                log.exception("purging old creations failed")
+
+        threading.Thread(target=purge, name="creations-purge", daemon=True).start()
+
+    def _safely(self, call: Callable[[], object], where: str) -> None:
+        try:
+            call()
+        except Exception:
+            self.report_error(where)
+            self._recover()
+
+    def _recover(self) -> None:
+        """After a shell error: close what was open and show the attract screen."""
+        try:
+            self.sessions.end_session("crash", run_outcome="error")
+            translator = self.services.translator
+            translator.set_language(translator.default)
+            self.session.forget_child_language()
+            self.stack.scenes.clear()
+            from kiosk.scenes.attract import Attract
+
+            scene = Attract(self)
+            self.stack.scenes.append(scene)
+            scene.on_enter()
+        except Exception:
+            log.exception("recovery failed")
+            self.stack.scenes.clear()
+        self.invalidate()
+
+    def dispatch(self, event: pygame.event.Event) -> None:
+        """Handle one pygame event."""
+        if event.type == pygame.QUIT:
+            if self.kiosk_mode:
+                log.info("window close ignored in kiosk mode")
+            else:
+                self.running = False
+            return
+        if event.type in (pygame.WINDOWSIZECHANGED, pygame.WINDOWEXPOSED):
+            if event.type == pygame.WINDOWSIZECHANGED:
+                self._resize(self.screen.get_size())
+            self.invalidate()
+            return
+        translated = self.input.translate(event)
+        if translated is None:
+            return
+        if _is_alt_f4(translated):
+            log.info("Alt+F4 ignored")
+            return
+        if self.session.observe(translated):
+            return
+        self.handle_input(translated)
+
+    def handle_input(self, event: InputEvent) -> None:
+        self.stack.deliver(event)
+
+    def _resize(self, size: tuple[int, int]) -> None:
+        self.screen = pygame.display.get_surface() or self.screen
+        self.services.ui.metrics = Metrics(*size)
+        self.input.size = size
+        self.stack.each("layout", lambda scene: scene.layout())
+
+    @property
+    def frame_rate(self) -> int:
+        """The frame rate the stack needs now, capped by display.max_fps; 0 when still."""
+        needed = self.stack.frame_rate
+        if self.session.unlock.holding:
+            needed = max(needed, 20)
+        return min(needed, self.config.display.max_fps)
+
+    def update(self, dt: float) -> None:
+        if self.session.before_update():
+            self.invalidate()
+        self.stack.update(dt)
+        if not self.session.update():  # True: the group's time ran out, all is repainted
+            if self.session.unlock.holding:
+                self.invalidate(librarian_corner(self.services.ui.metrics))
+            self._invalidate_badge()
+        self.services.voice.update()
+
+    def _invalidate_badge(self) -> None:
+        badge = self.group_badge()
+        shown = None if badge is None else (badge.rect, badge.headline, badge.time_left)
+        if shown != self._badge_shown:
+            if badge is not None:
+                self.invalidate(badge.rect)
+            if self._badge_shown is not None:
+                self.invalidate(group_badge_rect(self.services.ui.metrics))
+            self._badge_shown = shown
+
+    def _paint_overlays(self) -> None:
+        ui = self.services.ui
+        badge = self.group_badge()
+        if badge is not None:
+            paint_badge(self.screen, ui, badge)
+        paint_hold_ring(self.screen, ui, self.session.unlock.progress(self.now()))
+
+    def render(self) -> list[pygame.Rect]:
+        """Repaint what was invalidated; returns the rectangles sent to the screen."""
+        return self.stack.render(self.screen, self._paint_overlays)
+
+    def step(self, dt: float) -> list[pygame.Rect]:
+        """One frame: events already queued, update by dt, repaint."""
+        for event in pygame.event.get():
+            self.dispatch(event)
+        self.update(dt)
+        return self.render()
+
+    def stop(self, signum: int = 0, _frame: object = None) -> None:
+        """End the main loop (SIGTERM, SIGINT); the open session ends as `shutdown`."""
+        log.info("stopping on signal %s", signum)
+        self.running = False
+
+    def _stop_running(self) -> None:
+        self.running = False
+
+    def run(self) -> None:
+        """The real main loop, at the frame rate the screen needs (see `frame_rate`)."""
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, self.stop)
+            signal.signal(signal.SIGINT, self.stop)
+        self.start()
+        fps_clock = pygame.time.Clock()
+        last = self.clock.monotonic()
+        while self.running:
+            # When nothing moves, poll input at a calm rate, never slower. (pygame's
+            # event.wait() polls every millisecond inside, which costs more than this.)
+            fps_clock.tick(max(self.frame_rate, IDLE_POLL_FPS))
+            for event in pygame.event.get():
+                self.dispatch(event)
+            now = self.clock.monotonic()
+            self.update(min(now - last, 0.25))
+            last = now
+            self.render()
+        self.shutdown()
+
+    def shutdown(self) -> None:
+        self.sessions.end_session("shutdown")
+        self.session.ending = "shutdown"
+        for scene in reversed(self.stack.scenes):
+            self._safely(scene.on_exit, f"{type(scene).__name__}.on_exit")
+        self.stack.scenes.clear()
+        self.services.voice.close()
+        from kiosk.media.microphone import release_audio
+
+        release_audio()  # the scenes' recordings have ended with their on_exit
+        if self.desk.sync is not None:
+            self.desk.sync.stop()
+        self.sink.close()
+
+
+def _is_alt_f4(event: InputEvent) -> bool:
+    return (
+        isinstance(event, KeyEvent)
+        and event.key == pygame.K_F4
+        and bool(event.mod & pygame.KMOD_ALT)
+    )
+
+
+def _open_window(
+    kiosk_mode: bool, fullscreen: bool, size: tuple[int, int] | None
+) -> pygame.Surface:
+    # SDL would turn SIGTERM into a window-close event, which kiosk mode ignores; the
+    # shell handles signals itself so a system shutdown still ends it cleanly.
+    os.environ.setdefault("SDL_NO_SIGNAL_HANDLERS", "1")
+    if sys.platform.startswith("linux"):
+        # SDL's default on X11 uploads the whole window into a texture and renders it
+        # at every update; without a GPU (software GL, Xvfb, thin PCs) that costs
+        # 7 ms a frame and ~15 % of a core on a still screen, and 110 MB more. The
+        # plain window surface sends only the changed rectangles (0.3 ms, ~1 %); see
+        # benchmarks/bench_xvfb.py. IT staff can set the variable to 1 to compare.
+        os.environ.setdefault("SDL_FRAMEBUFFER_ACCELERATION", "0")
+    pygame.display.init()
+    pygame.font.init()
+    if kiosk_mode:
+        # Alt+F4 must not close the kiosk on Windows either.
+        os.environ.setdefault("SDL_WINDOWS_NO_CLOSE_ON_ALT_F4", "1")
+    pygame.display.set_caption("Telpa")
+    if not fullscreen:
+        screen = pygame.display.set_mode(size or (1366, 768))
+    elif size is not None:
+        screen = pygame.display.set_mode(size, pygame.FULLSCREEN)
+    else:
+        screen = pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
+    if kiosk_mode and fullscreen:
+        # Alt+Tab and the Windows key stay inside the kiosk where SDL can do that.
+        try:
+            pygame.Window.from_display_module().grab_keyboard = True
+        except (AttributeError, pygame.error) as exc:
+            log.info("keyboard grab not available: %s", exc)
+    return screen
+
+
+def create_app(
+    config: Config,
+    *,
+    windowed: bool = False,
+    fullscreen: bool | None = None,
+    size: tuple[int, int] | None = None,
+    lang: str | None = None,
+    clock: Clock | None = None,
+    sink: UsageSink | None = None,
+    usage: UsageReader | None = None,
+    registered: list[activity_registry.RegisteredActivity] | None = None,
+    seed: int | None = None,
+    data_folder: Path | None = None,
+) -> App:
+    """Build a kiosk from a validated config. Nothing is global: build as many as needed
+    (one at a time: SDL has one window per process).
+
+    `windowed` is the developer mode (a window that may be closed); `fullscreen`
+    defaults to its opposite, and the headless harness sets it False to get an
+    exact screen size while keeping kiosk behaviour. `usage` is the usage store read back
+    for the librarian panel (usually the same object as `sink`; None shows no figures)."""
+    if registered is None:
+        registered = activity_registry.discover()
+    return App(
+        config,
+        windowed=windowed,
+        fullscreen=not windowed if fullscreen is None else fullscreen,
+        size=size or config.window_size(),
+        lang=lang,
+        clock=clock or SystemClock(),
+        sink=sink if sink is not None else MemoryUsageSink(),
+        usage=usage,
+        registered=registered,
+        seed=seed,
+        data_folder=data_folder,
+    )
