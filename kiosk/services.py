@@ -8,7 +8,9 @@ this module costs nothing beyond what the first frame needs."""
 
 from __future__ import annotations
 
+import logging
 import random
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +37,8 @@ if TYPE_CHECKING:
     from kiosk.packs.models import Pack
     from kiosk.studio.creations import CreationStore
     from kiosk.voice.service import VoiceService
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -155,3 +159,19 @@ def build_services(
         usage=usage,
         random=random.Random(seed),
     )
+
+
+def start_creations_purge(services: Services) -> None:
+    """Remove creations past their retention on a worker thread (after the first frame)."""
+    store = services.creations
+    if store is None:
+        return
+    days = services.config.creations.retention_days
+
+    def purge() -> None:
+        try:
+            store.purge(days)
+        except Exception:
+            log.exception("purging old creations failed")
+
+    threading.Thread(target=purge, name="creations-purge", daemon=True).start()

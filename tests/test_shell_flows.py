@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from importlib.metadata import EntryPoint
 
 import pygame
@@ -242,3 +244,16 @@ def test_home_returns_to_the_launcher_page_that_holds_the_activity(kiosk: Harnes
     kiosk.tap_button("bye")
     _start_solo(kiosk)
     assert "page:prev" not in [b.id for b in kiosk.buttons()]
+
+
+def test_start_up_is_frozen_so_closing_an_activity_collects_only_what_came_since() -> None:
+    with Harness() as kiosk:
+        frozen = gc.get_freeze_count()
+        assert frozen > 1000  # the fonts, pictures and modules start-up built
+        kiosk.tap_button("start")
+        kiosk.tap_button("age:skip")
+        kiosk.tap_button("tile:memory")
+        kiosk.key(pygame.K_ESCAPE)
+        assert kiosk.scene_name == "Launcher"
+        assert gc.get_freeze_count() <= frozen  # nothing new frozen: the activity is collectable
+    assert gc.get_freeze_count() == 0  # nothing stays frozen once the kiosk is gone

@@ -13,12 +13,14 @@ shows it large with what the librarian may do:
 - Delete, after a second tap.
 
 It closes itself after two minutes without input (unless an export runs), so a child
-never finds another child's work left open on the screen."""
+never finds another child's work left open on the screen.
+
+Over 500 lines because review, consent, export progress and delete share one screen's state;
+drives are in kiosk/librarian/drives.py, the shared librarian screen behaviour in
+kiosk/librarian/screen.py."""
 
 from __future__ import annotations
 
-import os
-import string
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -26,10 +28,11 @@ from zoneinfo import ZoneInfo
 
 import pygame
 
-from kiosk.input import InputEvent
+from kiosk.librarian.drives import removable_drives
+from kiosk.librarian.screen import LibrarianScreen
 from kiosk.media.export import ExportJob
 from kiosk.media.target import export_name
-from kiosk.scenes.base import Scene, Shell, is_back_key
+from kiosk.scenes.base import Shell
 from kiosk.scenes.common import corner_button
 from kiosk.studio.common import duration_text
 from kiosk.studio.creations import Creation, CreationStore
@@ -44,13 +47,10 @@ from kiosk.ui.theme import (
     TILE_COLORS,
     WHITE,
     YES_COLOR,
-    darken,
     lighten,
 )
-from kiosk.ui.widgets import Button, ButtonGroup
+from kiosk.ui.widgets import Button
 
-IDLE_CLOSE_S = 120.0
-CONFIRM_S = 3.0
 COLUMNS, ROWS = 4, 2
 #: Formats offered per kind, in this order.
 FORMATS = {"drawing": ("png", "pdf"), "film": ("mp4", "gif"), "story": ("mp4", "pdf")}
@@ -78,48 +78,16 @@ EXPORT_ERRORS = {
 }
 
 
-def removable_drives(
-    mount_roots: tuple[Path, ...] = (Path("/media"), Path("/run/media")),
-) -> list[Path]:
-    """Drives a librarian may have plugged in: on Linux the mounts under /media/<user>/
-    and /run/media/<user>/, on Windows every drive letter but C: that exists."""
-    found: list[Path] = []
-    if os.name == "nt":
-        for letter in string.ascii_uppercase[3:]:
-            drive = Path(f"{letter}:\\")
-            if drive.exists():
-                found.append(drive)
-        return found
-    for base in mount_roots:
-        try:
-            users = sorted(p for p in base.iterdir() if p.is_dir())
-        except OSError:
-            continue
-        for user in users:
-            try:
-                found += sorted(p for p in user.iterdir() if p.is_dir())
-            except OSError:
-                continue
-    return found
-
-
-class CreationsReview(Scene):
-    in_session = False
-
+class CreationsReview(LibrarianScreen):
     def __init__(self, shell: Shell) -> None:
         super().__init__(shell)
         self.store: CreationStore | None = shell.services.creations
-        self.buttons = ButtonGroup(self.ui, shell.invalidate)
         self.items: list[Creation] = []
         self.page = 0
         self.chosen: Creation | None = None
         self.target: Path | None = None
         self.targets: list[tuple[Path, str]] = []
         self.job: ExportJob | None = None
-        self.message = ""
-        self.message_ok = True
-        self.idle = 0.0
-        self._delete_armed_at: float | None = None
         self._preview: pygame.Surface | None = None
 
     @property
@@ -468,21 +436,12 @@ class CreationsReview(Scene):
             self._say(self._(message), ok=False)
         self.layout()
 
-    def _delete_armed(self) -> bool:
-        return (
-            self._delete_armed_at is not None
-            and self.shell.now() - self._delete_armed_at < CONFIRM_S
-        )
-
     def delete(self) -> None:
         creation = self.chosen
         if creation is None or self.store is None:
             return
-        if not self._delete_armed():
-            self._delete_armed_at = self.shell.now()
-            self.layout()
+        if not self._confirm_delete():
             return
-        self._delete_armed_at = None
         try:
             self.store.delete(creation.id)
         except OSError as exc:
@@ -495,19 +454,7 @@ class CreationsReview(Scene):
         self._preview = None
         self.reload()
 
-    def _say(self, text: str, ok: bool) -> None:
-        self.message = text
-        self.message_ok = ok
-
     # ----- frames --------------------------------------------------------------------
-
-    def handle_event(self, event: InputEvent) -> bool:
-        self.idle = 0.0
-        if is_back_key(event):
-            self.back()
-            return True
-        self.buttons.handle(event)
-        return True
 
     def update(self, dt: float) -> None:
         job = self.job
@@ -518,12 +465,7 @@ class CreationsReview(Scene):
             elif self.chosen is not None:
                 self.shell.invalidate(self.status_rect)
             return
-        if self._delete_armed_at is not None and not self._delete_armed():
-            self._delete_armed_at = None
-            self.layout()
-        self.idle += dt
-        if self.idle >= IDLE_CLOSE_S:
-            self.shell.pop(self)
+        self._tick(dt)
 
     def on_exit(self) -> None:
         if self.job is not None:
@@ -669,7 +611,7 @@ class CreationsReview(Scene):
             self.message,
             rect.size,
             m.font_size("small"),
-            darken(GOOD, 0.35) if self.message_ok else darken(BAD, 0.2),
+            self.message_color,
             weight="bold",
             align="left",
             max_lines=3,

@@ -15,7 +15,11 @@ large with what the librarian may do:
 
 Without a microphone the Record button stays, disabled, and the page says why; without a
 sound device Listen is disabled the same way. It closes itself after two minutes without
-input (never while recording)."""
+input (never while recording).
+
+Over 500 lines because recording (countdown, meter, take, keep) and the text list share one
+screen's state; what it shares with the other librarian screens is in
+kiosk/librarian/screen.py."""
 
 from __future__ import annotations
 
@@ -26,10 +30,10 @@ from pathlib import Path
 import pygame
 
 from kiosk.i18n import LANGUAGES
-from kiosk.input import InputEvent
+from kiosk.librarian.screen import LibrarianScreen
 from kiosk.media.microphone import Microphone, open_microphone
 from kiosk.packs.safety import PackFileError
-from kiosk.scenes.base import Scene, Shell, is_back_key
+from kiosk.scenes.base import Shell
 from kiosk.scenes.common import corner_button, language_buttons, language_name
 from kiosk.ui import draw
 from kiosk.ui.theme import (
@@ -45,10 +49,8 @@ from kiosk.ui.theme import (
     darken,
     lighten,
 )
-from kiosk.ui.widgets import Button, ButtonGroup
+from kiosk.ui.widgets import Button
 
-IDLE_CLOSE_S = 120.0
-CONFIRM_S = 3.0
 COUNTDOWN_S = 3
 #: A clip says one text; the voice refuses clips over 20 s, so a take stops well before.
 MAX_RECORDING_S = 15.0
@@ -62,13 +64,10 @@ RECORD_COLOR = (230, 80, 70)
 TAKE_FILE = "take.wav"
 
 
-class VoiceClips(Scene):
-    in_session = False
-
+class VoiceClips(LibrarianScreen):
     def __init__(self, shell: Shell) -> None:
         super().__init__(shell)
         self.voice = self.ui.voice
-        self.buttons = ButtonGroup(self.ui, shell.invalidate)
         lang = shell.services.translator.lang
         self.lang = lang if lang in LANGUAGES else LANGUAGES[0]
         #: (pack id, text) of every text of the packs in `lang`, pack by pack.
@@ -81,11 +80,7 @@ class VoiceClips(Scene):
         self.recording = False
         #: The take recorded and not yet kept (its length in seconds).
         self.take_seconds: float | None = None
-        self.message = ""
-        self.message_ok = True
-        self.idle = 0.0
         self.time = 0.0
-        self._delete_armed_at: float | None = None
         self._next_pack_page = 0
         self.pack_button_rect = pygame.Rect(0, 0, 0, 0)
 
@@ -469,21 +464,12 @@ class VoiceClips(Scene):
             self._say(self._("Kept. The kiosk now plays this recording for this text."), ok=True)
         self.layout()
 
-    def _delete_armed(self) -> bool:
-        return (
-            self._delete_armed_at is not None
-            and self.shell.now() - self._delete_armed_at < CONFIRM_S
-        )
-
     def delete(self) -> None:
         voice, text = self.voice, self.chosen
         if voice is None or text is None:
             return
-        if not self._delete_armed():
-            self._delete_armed_at = self.shell.now()
-            self.layout()
+        if not self._confirm_delete():
             return
-        self._delete_armed_at = None
         voice.stop()
         try:
             voice.forget_recording(text, self.lang)
@@ -496,19 +482,7 @@ class VoiceClips(Scene):
             self._say(self._("Deleted. The kiosk's voice reads this text again."), ok=True)
         self.layout()
 
-    def _say(self, text: str, ok: bool) -> None:
-        self.message = text
-        self.message_ok = ok
-
     # ----- frames --------------------------------------------------------------------
-
-    def handle_event(self, event: InputEvent) -> bool:
-        self.idle = 0.0
-        if is_back_key(event):
-            self.back()
-            return True
-        self.buttons.handle(event)
-        return True
 
     def update(self, dt: float) -> None:
         self.time += dt
@@ -531,12 +505,7 @@ class VoiceClips(Scene):
             if self.microphone.seconds >= MAX_RECORDING_S:
                 self.stop_recording()
             self.shell.invalidate(self.meter_rect.union(self.status_rect))
-        if self._delete_armed_at is not None and not self._delete_armed():
-            self._delete_armed_at = None
-            self.layout()
-        self.idle += dt
-        if self.idle >= IDLE_CLOSE_S:
-            self.shell.pop(self)
+        self._tick(dt)
 
     # ----- drawing -------------------------------------------------------------------
 
@@ -694,7 +663,7 @@ class VoiceClips(Scene):
                 message,
                 box.size,
                 m.font_size("body"),
-                darken(GOOD, 0.35) if self.message_ok else darken(BAD, 0.2),
+                self.message_color,
                 weight="bold",
                 align="left",
                 max_lines=3,

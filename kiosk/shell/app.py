@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import gc
 import logging
-import os
 import signal
-import sys
 import threading
 from collections.abc import Callable
 from dataclasses import fields
@@ -23,16 +21,17 @@ import pygame
 from kiosk import activities as activity_registry
 from kiosk import routes
 from kiosk.config import Config
-from kiosk.input import InputEvent, InputTranslator, KeyEvent
+from kiosk.input import InputEvent, InputTranslator
 from kiosk.scenes.base import Scene
 from kiosk.scenes.common import group_badge_rect, librarian_corner
-from kiosk.services import Services, build_services, core_services
+from kiosk.services import Services, build_services, core_services, start_creations_purge
 from kiosk.sessions import MemoryUsageSink, SessionManager, UsageReader, UsageSink
 from kiosk.shell.clock import Clock, SystemClock
 from kiosk.shell.desk import LibrarianDesk
 from kiosk.shell.overlays import GroupBadge, group_badge, paint_badge, paint_hold_ring
 from kiosk.shell.session import SessionController
 from kiosk.shell.stack import SceneStack
+from kiosk.shell.window import is_alt_f4, open_window
 from kiosk.ui.scoreboard import TeamScore
 from kiosk.ui.theme import Metrics
 
@@ -107,7 +106,7 @@ class App:
         self.errors = 0
         self.running = False
         kiosk_mode = not windowed
-        self.screen = _open_window(kiosk_mode, fullscreen, size)
+        self.screen = open_window(kiosk_mode, fullscreen, size)
         width, height = self.screen.get_size()
         self.input = InputTranslator((width, height))
         core = core_services(config, (width, height), lang, registered)
@@ -301,7 +300,7 @@ class App:
         self.go(self.start_route)
         self.render()
         self.services.packs.start()  # after the first frame: children see the screen at once
-        self._start_creations_purge()
+        start_creations_purge(self.services)
         from kiosk.sync.service import start_sync_service
 
         self.desk.sync = start_sync_service(self.config, self.data_folder, self.clock.wall)
@@ -309,20 +308,6 @@ class App:
         # again, so every later collection (each activity's exit) stays short.
         gc.collect()
         gc.freeze()
-
-    def _start_creations_purge(self) -> None:
-        store = self.services.creations
-        if store is None:
-            return
-        days = self.config.creations.retention_days
-
-        def purge() -> None:
-            try:
-                store.purge(days)
-            except Exception:
-                log.exception("purging old creations failed")
-
-        threading.Thread(target=purge, name="creations-purge", daemon=True).start()
 
     def _safely(self, call: Callable[[], object], where: str) -> None:
         try:
@@ -365,7 +350,7 @@ class App:
         translated = self.input.translate(event)
         if translated is None:
             return
-        if _is_alt_f4(translated):
+        if is_alt_f4(translated):
             log.info("Alt+F4 ignored")
             return
         if self.session.observe(translated):
@@ -456,6 +441,8 @@ class App:
         self.shutdown()
 
     def shutdown(self) -> None:
+        # What start-up froze may be collected again (a test process builds many apps).
+        gc.unfreeze()
         self.sessions.end_session("shutdown")
         self.session.ending = "shutdown"
         for scene in reversed(self.stack.scenes):
@@ -468,48 +455,6 @@ class App:
         if self.desk.sync is not None:
             self.desk.sync.stop()
         self.sink.close()
-
-
-def _is_alt_f4(event: InputEvent) -> bool:
-    return (
-        isinstance(event, KeyEvent)
-        and event.key == pygame.K_F4
-        and bool(event.mod & pygame.KMOD_ALT)
-    )
-
-
-def _open_window(
-    kiosk_mode: bool, fullscreen: bool, size: tuple[int, int] | None
-) -> pygame.Surface:
-    # SDL would turn SIGTERM into a window-close event, which kiosk mode ignores; the
-    # shell handles signals itself so a system shutdown still ends it cleanly.
-    os.environ.setdefault("SDL_NO_SIGNAL_HANDLERS", "1")
-    if sys.platform.startswith("linux"):
-        # SDL's default on X11 uploads the whole window into a texture and renders it
-        # at every update; without a GPU (software GL, Xvfb, thin PCs) that costs
-        # 7 ms a frame and ~15 % of a core on a still screen, and 110 MB more. The
-        # plain window surface sends only the changed rectangles (0.3 ms, ~1 %); see
-        # benchmarks/bench_xvfb.py. IT staff can set the variable to 1 to compare.
-        os.environ.setdefault("SDL_FRAMEBUFFER_ACCELERATION", "0")
-    pygame.display.init()
-    pygame.font.init()
-    if kiosk_mode:
-        # Alt+F4 must not close the kiosk on Windows either.
-        os.environ.setdefault("SDL_WINDOWS_NO_CLOSE_ON_ALT_F4", "1")
-    pygame.display.set_caption("Telpa")
-    if not fullscreen:
-        screen = pygame.display.set_mode(size or (1366, 768))
-    elif size is not None:
-        screen = pygame.display.set_mode(size, pygame.FULLSCREEN)
-    else:
-        screen = pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
-    if kiosk_mode and fullscreen:
-        # Alt+Tab and the Windows key stay inside the kiosk where SDL can do that.
-        try:
-            pygame.Window.from_display_module().grab_keyboard = True
-        except (AttributeError, pygame.error) as exc:
-            log.info("keyboard grab not available: %s", exc)
-    return screen
 
 
 def create_app(
