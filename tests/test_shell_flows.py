@@ -248,6 +248,8 @@ def test_home_returns_to_the_launcher_page_that_holds_the_activity(kiosk: Harnes
 
 def test_start_up_is_frozen_so_closing_an_activity_collects_only_what_came_since() -> None:
     with Harness() as kiosk:
+        kiosk.app.packs.wait()
+        kiosk.step()
         frozen = gc.get_freeze_count()
         assert frozen > 1000  # the fonts, pictures and modules start-up built
         kiosk.tap_button("start")

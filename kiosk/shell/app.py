@@ -136,6 +136,7 @@ class App:
         self.stack = SceneStack(self._safely)
         self._scene_classes = _scene_classes()
         self._badge_shown: tuple[object, ...] | None = None
+        self._frozen = False
         #: The first screen: attract, or out of order (the supervisor's pause).
         self.start_route: routes.Route = routes.Attract()
 
@@ -216,7 +217,7 @@ class App:
         self.session.forget_child_language()
         if self.stack.go(self._build(route)):
             # An activity's pictures sit in reference cycles (buttons call back into it).
-            # Start-up's objects are frozen (see `start`), so a full collection here only
+            # Start-up's objects are frozen (`_freeze_start_up`), so a full collection only
             # walks what was made since: cheap, and at a scene change a pause is not seen.
             gc.collect()
 
@@ -304,10 +305,6 @@ class App:
         from kiosk.sync.service import start_sync_service
 
         self.desk.sync = start_sync_service(self.config, self.data_folder, self.clock.wall)
-        # What start-up built lives as long as the kiosk: the collector need not walk it
-        # again, so every later collection (each activity's exit) stays short.
-        gc.collect()
-        gc.freeze()
 
     def _safely(self, call: Callable[[], object], where: str) -> None:
         try:
@@ -375,6 +372,8 @@ class App:
         return min(needed, self.config.display.max_fps)
 
     def update(self, dt: float) -> None:
+        if not self._frozen and self.services.packs.wait(0):
+            self._freeze_start_up()
         if self.session.before_update():
             self.invalidate()
         self.stack.update(dt)
@@ -383,6 +382,15 @@ class App:
                 self.invalidate(librarian_corner(self.services.ui.metrics))
             self._invalidate_badge()
         self.services.voice.update()
+
+    def _freeze_start_up(self) -> None:
+        """Once the packs are loaded: what start-up built lives as long as the kiosk, so
+        the collector need not walk it again and every later collection (each activity's
+        exit) stays short. One full collection first, on the attract screen, so garbage
+        is not frozen with it."""
+        self._frozen = True
+        gc.collect()
+        gc.freeze()
 
     def _invalidate_badge(self) -> None:
         badge = self.group_badge()
