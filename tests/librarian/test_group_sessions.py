@@ -257,3 +257,28 @@ def test_the_panel_week_counts_child_visits_like_today(station: Harness) -> None
         "Today: 1 session · 10 child visits",
         "This week: 1 session · 10 child visits",
     ]
+
+
+def test_the_panel_reads_the_week_through_the_usage_store_s_one_reader(
+    station: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kiosk.usage import db as usage_db
+    from kiosk.usage import stats as usage_stats
+    from kiosk.usage import store as usage_store
+
+    opened: list[bool] = []
+    real = usage_db.make_engine
+
+    def counting(path: Path, **options: bool):  # type: ignore[no-untyped-def]
+        opened.append(options.get("writer", True))
+        return real(path, **options)
+
+    monkeypatch.setattr(usage_stats, "make_engine", counting)
+    monkeypatch.setattr(usage_store, "make_engine", counting)
+    _start_group(station, count="4")
+    for _ in range(3):
+        _open_panel(station)
+        station.tap_button("panel:close")
+    # One read-only engine, opened by the store at the first look and kept: the render
+    # thread never opens the database itself.
+    assert opened == [False]
