@@ -13,11 +13,7 @@ shows it large with what the librarian may do:
 - Delete, after a second tap.
 
 It closes itself after two minutes without input (unless an export runs), so a child
-never finds another child's work left open on the screen.
-
-Over 500 lines because review, consent, export progress and delete share one screen's state;
-drives are in kiosk/librarian/drives.py, the shared librarian screen behaviour in
-kiosk/librarian/screen.py."""
+never finds another child's work left open on the screen."""
 
 from __future__ import annotations
 
@@ -28,10 +24,11 @@ from zoneinfo import ZoneInfo
 
 import pygame
 
+from kiosk.librarian.creation_cards import CreationCards
 from kiosk.librarian.drives import removable_drives
+from kiosk.librarian.exports import FORMATS, export_outcome, start_export
 from kiosk.librarian.screen import LibrarianScreen
 from kiosk.media.export import ExportJob
-from kiosk.media.target import export_name
 from kiosk.scenes.base import Shell
 from kiosk.scenes.common import corner_button
 from kiosk.studio.common import duration_text
@@ -52,36 +49,13 @@ from kiosk.ui.theme import (
 from kiosk.ui.widgets import Button
 
 COLUMNS, ROWS = 4, 2
-#: Formats offered per kind, in this order.
-FORMATS = {"drawing": ("png", "pdf"), "film": ("mp4", "gif"), "story": ("mp4", "pdf")}
-KIND_ICONS = {"drawing": "crayon", "film": "video-camera", "story": "open-book"}
-#: Where exports go on a removable drive.
-EXPORT_SUBFOLDER = "Telpa"
-
-
-def N_(message: str) -> str:
-    """Marks a msgid for extraction; translated where it is shown."""
-    return message
-
-
-KIND_NAMES = {"drawing": N_("Drawing"), "film": N_("Film"), "story": N_("Story")}
-#: What the librarian reads for each ExportError code.
-EXPORT_ERRORS = {
-    "creation_invalid": N_("This creation is damaged and cannot be exported."),
-    "format_unsupported": N_("This format is not available for this creation."),
-    "target_full": N_("There is no room left there. Free some space or choose another place."),
-    "target_readonly": N_(
-        "Nothing can be written there. Is the USB stick locked or was it taken out?"
-    ),
-    "encoder_failed": N_("The export failed. The log file has the details."),
-    "cancelled": N_("The export was stopped."),
-}
 
 
 class CreationsReview(LibrarianScreen):
     def __init__(self, shell: Shell) -> None:
         super().__init__(shell)
         self.store: CreationStore | None = shell.services.creations
+        self.cards = CreationCards(self.ui, self.services.translator, self.services.config)
         self.items: list[Creation] = []
         self.page = 0
         self.chosen: Creation | None = None
@@ -143,7 +117,7 @@ class CreationsReview(LibrarianScreen):
                     id=f"review:{creation.id}",
                     rect=rect,
                     color=WHITE,
-                    image=self._card_picture(creation, side),
+                    image=self.cards.picture(creation, side),
                     on_press=partial(self.choose, creation),
                 )
             )
@@ -164,77 +138,6 @@ class CreationsReview(LibrarianScreen):
                     )
                 )
         return buttons
-
-    def _card_picture(self, creation: Creation, side: int) -> pygame.Surface:
-        """A square card face: the thumbnail, the kind, the date and what it holds."""
-        m = self.ui.metrics
-        card = pygame.Surface((side, side), pygame.SRCALPHA)
-        thumb_h = side * 9 // 16
-        box = pygame.Rect(0, 0, side, thumb_h)
-        pygame.draw.rect(card, lighten(INK_SOFT, 0.85), box)
-        thumb = creation.load_png("thumb.png")
-        if thumb is not None:
-            scale = min(side / thumb.get_width(), thumb_h / thumb.get_height())
-            size = (
-                max(1, round(thumb.get_width() * scale)),
-                max(1, round(thumb.get_height() * scale)),
-            )
-            picture = pygame.transform.smoothscale(thumb, size)
-            card.blit(picture, picture.get_rect(center=box.center))
-        if creation.state == "draft":
-            badge = pygame.Rect(0, 0, side * 2 // 5, side // 7)
-            badge.topright = (side - m.px(4), m.px(6))
-            card.blit(draw.rounded_card(badge.size, badge.height // 2, NEUTRAL_COLOR), badge)
-            text = self.ui.text.fit(
-                self._("Draft"),
-                badge.inflate(-m.px(10), -m.px(4)).size,
-                m.font_size("small"),
-                INK,
-                weight="bold",
-            )
-            card.blit(text, text.get_rect(center=badge.center))
-        line_h = (side - thumb_h) // 2
-        when = self.ui.text.fit(
-            self._when(creation),
-            (side, line_h - m.px(4)),
-            m.font_size("body"),
-            INK,
-            weight="bold",
-            max_lines=1,
-        )
-        card.blit(when, when.get_rect(center=(side // 2, thumb_h + line_h // 2)))
-        icon = self.ui.images.emoji(KIND_ICONS.get(creation.kind, "star"), line_h - m.px(8))
-        what = self.ui.text.fit(
-            self._contents(creation),
-            (side - icon.get_width() - m.px(8), line_h - m.px(4)),
-            m.font_size("body"),
-            INK_SOFT,
-            max_lines=1,
-        )
-        row = icon.get_width() + m.px(8) + what.get_width()
-        x = (side - row) // 2
-        cy = thumb_h + line_h + line_h // 2
-        card.blit(icon, icon.get_rect(midleft=(x, cy)))
-        card.blit(what, what.get_rect(midleft=(x + icon.get_width() + m.px(8), cy)))
-        return card
-
-    def _when(self, creation: Creation) -> str:
-        zone = ZoneInfo(self.services.config.site.timezone)
-        return creation.created.astimezone(zone).strftime("%d.%m.%Y %H:%M")
-
-    def _contents(self, creation: Creation) -> str:
-        ngettext = self.services.translator.ngettext
-        if creation.kind == "film":
-            n = len(creation.data.get("frames") or creation.timeline)
-            return ngettext("%(n)d frame", "%(n)d frames", n) % {"n": n}
-        if creation.kind == "story":
-            n = len(creation.pages or creation.timeline)
-            return ngettext("%(n)d slide", "%(n)d slides", n) % {"n": n}
-        return self._kind_name(creation.kind)
-
-    def _kind_name(self, kind: str) -> str:
-        name = KIND_NAMES.get(kind) or KIND_NAMES["drawing"]
-        return self._(name)
 
     def _detail_buttons(self) -> list[Button]:
         m = self.ui.metrics
@@ -394,22 +297,11 @@ class CreationsReview(LibrarianScreen):
         self.layout()
 
     def export(self, fmt: str) -> None:
-        creation, target = self.chosen, self.target
-        if (
-            creation is None
-            or target is None
-            or creation.consent_at is None
-            or self.job is not None
-        ):
+        creation, target, busy = self.chosen, self.target, self.job is not None
+        if creation is None or target is None or creation.consent_at is None or busy:
             return
-        folder = target if target == self._exports_folder() else target / EXPORT_SUBFOLDER
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            pass  # the export says what is wrong with the place
         zone = ZoneInfo(self.services.config.site.timezone)
-        name = export_name(creation.kind, creation.created, zone, creation.id, fmt)
-        self.job = ExportJob(creation.folder, fmt, folder / name).start()
+        self.job = start_export(creation, target, self._exports_folder(), fmt, zone)
         self.message = ""
         self.layout()
 
@@ -419,21 +311,7 @@ class CreationsReview(LibrarianScreen):
 
     def _finish_export(self, job: ExportJob) -> None:
         self.job = None
-        if job.error is None and job.result is not None:
-            if self.chosen is not None and self.store is not None:
-                try:
-                    self.chosen.record_export(job.fmt, self.store.now())
-                except OSError:
-                    pass
-            # The whole folder: the librarian must find the file in Explorer afterwards.
-            self._say(
-                self._("Exported as %(file)s to the folder %(folder)s")
-                % {"file": job.result.name, "folder": job.result.parent},
-                ok=True,
-            )
-        else:
-            message = EXPORT_ERRORS.get(job.code or "", EXPORT_ERRORS["encoder_failed"])
-            self._say(self._(message), ok=False)
+        self._say(*export_outcome(job, self.chosen, self.store, self._))
         self.layout()
 
     def delete(self) -> None:
@@ -551,13 +429,13 @@ class CreationsReview(LibrarianScreen):
         picture = self._preview_picture()
         if picture is not None:
             surface.blit(picture, picture.get_rect(center=self.preview_rect.center))
-        lines = [f"{self._kind_name(creation.kind)} · {self._when(creation)}"]
+        lines = [f"{self.cards.kind_name(creation.kind)} · {self.cards.when(creation)}"]
         if creation.kind != "drawing":
             translator = self.services.translator
             seconds = duration_text(
                 creation.seconds, translator.lang, translator.gettext, translator.ngettext
             )
-            lines.append(f"{self._contents(creation)} · {seconds}")
+            lines.append(f"{self.cards.contents(creation)} · {seconds}")
         if creation.state == "draft":
             lines.append(self._("Draft: the session ended before it was saved."))
         y = self.info_rect.top
