@@ -2,8 +2,8 @@
 
 Scenes never import each other (DESIGN §2); they import these values and hand one to the
 shell (`shell.go(routes.Launcher())`, `shell.push(routes.Panel())`). The shell maps each
-kind of route to the scene that shows it (kiosk/shell/app.py), so a misspelt destination or
-a missing argument is a type error, not a KeyError at run time."""
+kind of route to the scene that shows it (kiosk/shell/scene_table.py), so a misspelt
+destination or a missing argument is a type error, not a KeyError at run time."""
 
 from __future__ import annotations
 

@@ -114,15 +114,6 @@ class TextPages:
             )
         return buttons
 
-    def _next_pack(self) -> tuple[str, int]:
-        """The pack after those on this page (the first one after the last), and its page."""
-        texts = self.texts or []
-        per_page = COLUMNS * ROWS
-        starts = [i for i, (p, _t) in enumerate(texts) if i == 0 or texts[i - 1][0] != p]
-        after = [i for i in starts if i // per_page > self.page]
-        first = after[0] if after else 0
-        return texts[first][0] if texts else "", first // per_page
-
     def draw(self, surface: pygame.Surface, lang: str) -> None:
         m = self.ui.metrics
         texts = self.texts

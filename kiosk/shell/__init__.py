@@ -2,6 +2,8 @@
 
 - `kiosk.services` — everything built once from the config (a frozen `Services`);
 - `stack` — the scene stack: go/push/pop, input delivery, dirty-rectangle rendering;
+- `scene_table` — which scene shows each route (kiosk/routes.py);
+- `window` — the full-screen window;
 - `session` — the child's visit: idle time-out, group clock, heartbeat, the librarian's
   unlock gesture and language;
 - `overlays` — what the shell paints over every scene (group badge, hold ring);

@@ -29,6 +29,7 @@ from kiosk.sessions import MemoryUsageSink, SessionManager, UsageReader, UsageSi
 from kiosk.shell.clock import Clock, SystemClock
 from kiosk.shell.desk import LibrarianDesk
 from kiosk.shell.overlays import GroupBadge, group_badge, paint_badge, paint_hold_ring
+from kiosk.shell.scene_table import scene_classes
 from kiosk.shell.session import SessionController
 from kiosk.shell.stack import SceneStack
 from kiosk.shell.window import is_alt_f4, open_window
@@ -50,40 +51,6 @@ log = logging.getLogger(__name__)
 
 #: Input polling rate while nothing on screen moves: a tap is noticed within 50 ms.
 IDLE_POLL_FPS = 20
-
-
-def _scene_classes() -> dict[type[routes.Route], type[Scene]]:
-    # Imported here, not at module level: building the registry is the shell's job, and
-    # scene modules never import each other (they name routes, kiosk/routes.py).
-    from kiosk.scenes.activity_host import ActivityHost
-    from kiosk.scenes.age_picker import AgePicker
-    from kiosk.scenes.attract import Attract
-    from kiosk.scenes.creations import CreationsReview
-    from kiosk.scenes.group_setup import GroupSetup
-    from kiosk.scenes.idle_prompt import IdlePrompt
-    from kiosk.scenes.launcher import Launcher
-    from kiosk.scenes.oops import Oops
-    from kiosk.scenes.out_of_order import OutOfOrder
-    from kiosk.scenes.panel import Panel
-    from kiosk.scenes.pin_pad import PinPad
-    from kiosk.scenes.time_up import TimeUp
-    from kiosk.scenes.voice_clips import VoiceClips
-
-    return {
-        routes.PinPad: PinPad,
-        routes.Panel: Panel,
-        routes.VoiceClips: VoiceClips,
-        routes.Creations: CreationsReview,
-        routes.GroupSetup: GroupSetup,
-        routes.TimeUp: TimeUp,
-        routes.OutOfOrder: OutOfOrder,
-        routes.Attract: Attract,
-        routes.AgePicker: AgePicker,
-        routes.Launcher: Launcher,
-        routes.Activity: ActivityHost,
-        routes.IdlePrompt: IdlePrompt,
-        routes.Oops: Oops,
-    }
 
 
 class App:
@@ -134,7 +101,7 @@ class App:
         )
         self.desk = LibrarianDesk(config, usage, self.sessions, clock.wall, self._stop_running)
         self.stack = SceneStack(self._safely)
-        self._scene_classes = _scene_classes()
+        self._scene_classes = scene_classes()
         self._badge_shown: tuple[object, ...] | None = None
         self._frozen = False
         #: The first screen: attract, or out of order (the supervisor's pause).
