@@ -207,12 +207,9 @@ class SessionManager:
     def set_progress(self, level: int | None = None, score: int | None = None) -> None:
         """The open run's level and score so far (recorded when it ends)."""
         run = self.run
-        if run is None:
-            return
-        if level is not None:
-            run.level = level
-        if score is not None:
-            run.score = score
+        if run is not None:
+            run.level = run.level if level is None else level
+            run.score = run.score if score is None else score
 
     @property
     def run(self) -> OpenRun | None:

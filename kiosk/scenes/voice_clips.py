@@ -179,25 +179,17 @@ class VoiceClips(LibrarianScreen):
         take = self.take_seconds is not None and not self.busy
         can_hear = voice is not None and voice.available and not self.busy
         armed = self._delete_armed()
-        if self.busy:
-            record = Button(
-                id="clips:stop",
-                rect=self.record_rect,
-                color=WHITE,
-                icon="stop-sign",
-                round=True,
-                on_press=self.stop_recording,
-            )
-        else:
-            record = Button(
-                id="clips:record",
-                rect=self.record_rect,
-                color=RECORD_COLOR,
-                icon="studio-microphone",
-                round=True,
-                on_press=self.start_countdown,
-                enabled=has_mic,
-            )
+        # One round button: Record, or Stop while the countdown or the recording runs.
+        busy = self.busy
+        record = Button(
+            id="clips:stop" if busy else "clips:record",
+            rect=self.record_rect,
+            color=WHITE if busy else RECORD_COLOR,
+            icon="stop-sign" if busy else "studio-microphone",
+            round=True,
+            on_press=self.stop_recording if busy else self.start_countdown,
+            enabled=busy or has_mic,
+        )
         actions = [
             (
                 "clips:listen",
