@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-
 from importlib.metadata import EntryPoint
 
 import pygame
