@@ -14,6 +14,7 @@ from PIL import Image
 from kiosk import routes
 from kiosk.activities import RegisteredActivity
 from kiosk.harness import Harness
+from kiosk.librarian.exports import EXPORT_ERRORS
 from kiosk.scenes import creations as review_module
 from kiosk.scenes.creations import CreationsReview, removable_drives
 from kiosk.studio.drawing import DrawingBoard
@@ -146,9 +147,7 @@ def test_a_target_that_cannot_be_written_gives_a_clear_message_and_keeps_the_cre
     kiosk.tap_button("review:export:pdf")
     finish_export(kiosk, scene)
     assert scene.message_ok is False
-    assert scene.message == kiosk.app.translator.gettext(
-        review_module.EXPORT_ERRORS["target_readonly"]
-    )
+    assert scene.message == kiosk.app.translator.gettext(EXPORT_ERRORS["target_readonly"])
     assert (data / "creations" / creation_id / "creation.json").exists()
 
 
