@@ -252,6 +252,8 @@ def test_the_panel_week_counts_child_visits_like_today(station: Harness) -> None
     _start_group(station, count="10")
     _open_panel(station)
     station.tap_button("panel:end")
+    # The panel reads what the store's writer thread has committed: let it catch up.
+    assert station.app.sink.store.flush(timeout=10)  # type: ignore[attr-defined]
     _open_panel(station)
     assert station.app.top.week_lines() == [  # type: ignore[union-attr]
         "Today: 1 session · 10 child visits",
