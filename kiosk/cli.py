@@ -257,6 +257,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             sink=store,
             usage=store,
             data_folder=folder,
+            handle_signals=True,
         )
         if args.out_of_order:
             from kiosk.routes import OutOfOrder

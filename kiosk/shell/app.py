@@ -68,10 +68,16 @@ class App:
         registered: list[activity_registry.RegisteredActivity],
         seed: int | None = None,
         data_folder: Path | None = None,
+        handle_signals: bool = False,
     ) -> None:
         self.clock = clock
         self.errors = 0
         self.running = False
+        self._stop_requested = False
+        if handle_signals:
+            # Taken before the services are built: a SIGTERM during start-up (a shutdown,
+            # the supervisor) still ends the kiosk cleanly instead of killing it.
+            self._take_signals()
         kiosk_mode = not windowed
         self.screen = open_window(kiosk_mode, fullscreen, size)
         width, height = self.screen.get_size()
@@ -264,7 +270,7 @@ class App:
     # ----- the loop ----------------------------------------------------------------------
 
     def start(self) -> None:
-        self.running = True
+        self.running = not self._stop_requested
         self.go(self.start_route)
         self.render()
         self.services.packs.start()  # after the first frame: children see the screen at once
@@ -391,15 +397,19 @@ class App:
         """End the main loop (SIGTERM, SIGINT); the open session ends as `shutdown`."""
         log.info("stopping on signal %s", signum)
         self.running = False
+        self._stop_requested = True
+
+    def _take_signals(self) -> None:
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, self.stop)
+            signal.signal(signal.SIGINT, self.stop)
 
     def _stop_running(self) -> None:
         self.running = False
 
     def run(self) -> None:
         """The real main loop, at the frame rate the screen needs (see `frame_rate`)."""
-        if threading.current_thread() is threading.main_thread():
-            signal.signal(signal.SIGTERM, self.stop)
-            signal.signal(signal.SIGINT, self.stop)
+        self._take_signals()
         self.start()
         fps_clock = pygame.time.Clock()
         last = self.clock.monotonic()
@@ -445,6 +455,7 @@ def create_app(
     registered: list[activity_registry.RegisteredActivity] | None = None,
     seed: int | None = None,
     data_folder: Path | None = None,
+    handle_signals: bool = False,
 ) -> App:
     """Build a kiosk from a validated config. Nothing is global: build as many as needed
     (one at a time: SDL has one window per process).
@@ -452,7 +463,9 @@ def create_app(
     `windowed` is the developer mode (a window that may be closed); `fullscreen`
     defaults to its opposite, and the headless harness sets it False to get an
     exact screen size while keeping kiosk behaviour. `usage` is the usage store read back
-    for the librarian panel (usually the same object as `sink`; None shows no figures)."""
+    for the librarian panel (usually the same object as `sink`; None shows no figures).
+    `handle_signals` takes SIGTERM and SIGINT at once, before start-up's work (the real
+    kiosk); otherwise `run` takes them."""
     if registered is None:
         registered = activity_registry.discover()
     return App(
@@ -467,4 +480,5 @@ def create_app(
         registered=registered,
         seed=seed,
         data_folder=data_folder,
+        handle_signals=handle_signals,
     )
