@@ -31,11 +31,11 @@ from kiosk.ui.widgets import UI
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from kiosk.creations import CreationStore
     from kiosk.librarian.pin import PinCheck
     from kiosk.librarian.sound_settings import StationSound
     from kiosk.packs.library import PackLibrary, PackPictures
     from kiosk.packs.models import Pack
-    from kiosk.studio.creations import CreationStore
     from kiosk.voice.service import VoiceService
 
 log = logging.getLogger(__name__)
@@ -119,10 +119,10 @@ def build_services(
     seed: int | None,
 ) -> Services:
     """The rest of the services, on top of `core` (content, voice, PINs, creations)."""
+    from kiosk.creations import CreationStore, CreationWriter
     from kiosk.librarian.pin import PinCheck
     from kiosk.librarian.sound_settings import StationSound
     from kiosk.packs.library import PackLibrary, PackPictures
-    from kiosk.studio.creations import CreationStore
     from kiosk.voice.service import VoiceService
 
     ui = core.ui
@@ -152,7 +152,7 @@ def build_services(
         station_sound=StationSound.for_station(config.sound, data_folder, core.sounds, voice),
         pins=PinCheck.for_station(config, data_folder),
         creations=(
-            CreationStore(data_folder / "creations", config.station.id, wall)
+            CreationStore(data_folder / "creations", config.station.id, wall, CreationWriter())
             if data_folder is not None
             else None
         ),

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pygame
 
 from kiosk.config import Config
+from kiosk.creations import Creation
 from kiosk.i18n import Translator
-from kiosk.studio.creations import Creation
 from kiosk.ui import draw
 from kiosk.ui.theme import INK, INK_SOFT, NEUTRAL_COLOR, lighten
 from kiosk.ui.widgets import UI

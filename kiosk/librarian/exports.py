@@ -7,10 +7,10 @@ from collections.abc import Callable
 from datetime import tzinfo
 from pathlib import Path
 
+from kiosk.creations import Creation, CreationStore
 from kiosk.librarian.creation_cards import N_
 from kiosk.media.export import ExportJob
 from kiosk.media.target import export_name
-from kiosk.studio.creations import Creation, CreationStore
 
 #: Formats offered per kind, in this order.
 FORMATS = {"drawing": ("png", "pdf"), "film": ("mp4", "gif"), "story": ("mp4", "pdf")}

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 import pygame
 
+from kiosk.creations import Creation, CreationStore
 from kiosk.librarian.creation_cards import CreationCards
 from kiosk.librarian.drives import removable_drives
 from kiosk.librarian.exports import FORMATS, export_outcome, start_export
@@ -32,7 +33,6 @@ from kiosk.media.export import ExportJob
 from kiosk.scenes.base import Shell
 from kiosk.scenes.common import corner_button
 from kiosk.studio.common import duration_text
-from kiosk.studio.creations import Creation, CreationStore
 from kiosk.ui import draw
 from kiosk.ui.theme import (
     BAD,

@@ -65,7 +65,7 @@ class Panel(Scene):
         self.sound = SoundRow(self.ui, shell.services.station_sound, self._, self._sound_changed)
         self.usage = shell.desk.recent_usage()
         self.warnings = station_warnings(self.services, self.shell.desk)
-        # The shell's background sync (kiosk.app.App.sync); None when it is not set up.
+        # The shell's background sync (kiosk/shell/desk.py); None when it is not set up.
         self.sync: SyncService | None = shell.desk.sync
         if self.sync is not None:
             self.sync.refresh()

@@ -37,12 +37,12 @@ from kiosk.ui.scoreboard import TeamScore
 from kiosk.ui.theme import Metrics
 
 if TYPE_CHECKING:
+    from kiosk.creations import CreationStore
     from kiosk.i18n import Translator
     from kiosk.librarian.access import GroupClock
     from kiosk.librarian.pin import PinCheck
     from kiosk.librarian.sound_settings import StationSound
     from kiosk.packs.library import PackLibrary, PackPictures
-    from kiosk.studio.creations import CreationStore
     from kiosk.sync.service import SyncService
     from kiosk.ui.widgets import UI
     from kiosk.voice.service import VoiceService
@@ -439,6 +439,8 @@ class App:
         release_audio()  # the scenes' recordings have ended with their on_exit
         if self.desk.sync is not None:
             self.desk.sync.stop()
+        if self.services.creations is not None:
+            self.services.creations.close()  # the tools' last drafts, written by their on_exit
         self.sink.close()
 
 
