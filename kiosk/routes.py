@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from kiosk.activities import RegisteredActivity
+    from kiosk.pads import Pads
     from kiosk.ui.scoreboard import TeamScore
 
 
@@ -84,6 +85,18 @@ class VoiceClips:
     """The librarian records or removes voice clips."""
 
 
+@dataclass(frozen=True)
+class Showtime:
+    """The group's creations shown one after another on the big screen."""
+
+
+@dataclass(frozen=True)
+class PadMissing:
+    """A game controller was pulled out mid-game (an overlay that waits for it)."""
+
+    pads: Pads
+
+
 Route = (
     Attract
     | OutOfOrder
@@ -98,4 +111,6 @@ Route = (
     | GroupSetup
     | Creations
     | VoiceClips
+    | Showtime
+    | PadMissing
 )

@@ -43,7 +43,8 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Services:
-    """Everything scenes use that outlives a scene. Built once; never replaced."""
+    """Everything scenes use that outlives a scene. Built once; between two visits the shell
+    may put a copy in its place with the office's new settings and packs (kiosk.fleet)."""
 
     config: Config
     #: False in the developer's window mode: kiosk mode ignores window-close and Alt+F4.
@@ -108,17 +109,27 @@ def core_services(
     return CoreServices(translator, ui, sounds, activities)
 
 
+def pack_roots(config: Config, data_folder: Path | None) -> list[Path]:
+    """Where this station's packs are: the built-in ones, the library's own, the config's."""
+    library_packs = [data_folder / LIBRARY_PACKS_DIR] if data_folder is not None else []
+    return [CONTENT, *library_packs, *(Path(f) for f in config.content.folders)]
+
+
 def build_services(
     config: Config,
     core: CoreServices,
     *,
     kiosk_mode: bool,
     data_folder: Path | None,
+    pack_folders: list[Path],
+    packs_now: Callable[[], PackLibrary] | None = None,
     usage: UsageReader | None,
     wall: Callable[[], datetime],
     seed: int | None,
 ) -> Services:
-    """The rest of the services, on top of `core` (content, voice, PINs, creations)."""
+    """The rest of the services, on top of `core` (content, voice, PINs, creations).
+    `pack_folders` are read for packs; `packs_now` gives the voice the packs of the moment
+    (the shell's, which the office may replace between visits)."""
     from kiosk.creations import CreationStore, CreationWriter
     from kiosk.librarian.pin import PinCheck
     from kiosk.librarian.sound_settings import StationSound
@@ -127,13 +138,13 @@ def build_services(
 
     ui = core.ui
     size = (ui.metrics.width, ui.metrics.height)
-    library_packs = [data_folder / LIBRARY_PACKS_DIR] if data_folder is not None else []
-    packs = PackLibrary([CONTENT, *library_packs, *(Path(f) for f in config.content.folders)])
+    packs = PackLibrary(pack_folders)
     pictures = PackPictures(packs, ui.images, budget_for(size, screens=2.0))
 
     def packs_with_folders() -> list[tuple[Pack, Path]]:
-        folders = packs.folders
-        return [(pack, folders[pack.pack]) for pack in packs.ready()]
+        library = packs_now() if packs_now is not None else packs
+        folders = library.folders
+        return [(pack, folders[pack.pack]) for pack in library.ready()]
 
     voice = VoiceService.from_config(
         config.sound, data_folder, packs_with_folders, ASSETS / "voice"

@@ -43,6 +43,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kiosk import __version__
+from kiosk.office import content
 from kiosk.office.auth import site_for_token
 from kiosk.office.db import make_engine, upgrade_engine
 from kiosk.office.ingest import MAX_BODY_BYTES, ingest
@@ -92,6 +93,7 @@ def create_app(db_url: str, *, clock: Callable[[], datetime] | None = None) -> F
     app.add_middleware(SecurityHeaders)
     _add_error_handlers(app)
     _add_api_routes(app, engine, app.state.clock)
+    app.include_router(content.router)
     if importlib.util.find_spec("kiosk.office.dashboard") is not None:
         from kiosk.office import dashboard
 

@@ -8,7 +8,7 @@ kiosk/routes.py)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pygame
 
@@ -47,6 +47,9 @@ class SessionControl(Protocol):
     def group_home(self) -> None:
         """In a group session: back to the group's fixed activity or a fresh launcher."""
 
+    def room_closed(self) -> bool:
+        """Outside the opening hours set at the office (nothing may start)."""
+
 
 class Desk(Protocol):
     """What the librarian panel reads and does beyond scenes (kiosk/shell/desk.py)."""
@@ -64,6 +67,9 @@ class Desk(Protocol):
 
     def exit_to_desktop(self) -> None:
         """Stop the kiosk on the librarian's request."""
+
+    def group_defaults(self) -> dict[str, Any]:
+        """The group form's starting values set at the office (headcount, minutes, age_band)."""
 
 
 class Shell(Protocol):

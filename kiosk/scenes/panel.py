@@ -149,6 +149,14 @@ class Panel(Scene):
                 self.services.creations is not None,
             ),
             (
+                "showtime",
+                "admission-tickets",
+                self._("Showtime"),
+                TILE_COLORS[2],
+                partial(self.shell.go, routes.Showtime()),
+                self.services.creations is not None,
+            ),
+            (
                 "voices",
                 "studio-microphone",
                 self._("Voice clips"),
@@ -198,7 +206,8 @@ class Panel(Scene):
                     color,
                     label=label,
                     icon=icon,
-                    icon_share=0.45,
+                    # Five rows (with Showtime) leave short buttons: more room for the label.
+                    icon_share=0.45 if rows <= 4 else 0.36,
                     on_press=action,
                     enabled=enabled,
                 )

@@ -11,20 +11,27 @@ import logging
 import signal
 import threading
 from collections.abc import Callable
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pygame
 
 from kiosk import activities as activity_registry
 from kiosk import routes
 from kiosk.config import Config
+from kiosk.i18n import Translator
 from kiosk.input import InputEvent, InputTranslator
 from kiosk.scenes.base import Scene
 from kiosk.scenes.common import group_badge_rect, librarian_corner
-from kiosk.services import Services, build_services, core_services, start_creations_purge
+from kiosk.services import (
+    Services,
+    build_services,
+    core_services,
+    pack_roots,
+    start_creations_purge,
+)
 from kiosk.sessions import MemoryUsageSink, SessionManager, UsageReader, UsageSink
 from kiosk.shell.clock import Clock, SystemClock
 from kiosk.shell.desk import LibrarianDesk
@@ -33,6 +40,7 @@ from kiosk.shell.scene_table import scene_classes
 from kiosk.shell.session import SessionController
 from kiosk.shell.stack import SceneStack
 from kiosk.shell.window import is_alt_f4, open_window
+from kiosk.ui.cache import budget_for
 from kiosk.ui.scoreboard import TeamScore
 from kiosk.ui.theme import Metrics
 
@@ -78,16 +86,30 @@ class App:
             # Taken before the services are built: a SIGTERM during start-up (a shutdown,
             # the supervisor) still ends the kiosk cleanly instead of killing it.
             self._take_signals()
+        from kiosk.fleet.station import OfficeContent
+        from kiosk.pads import Pads
+
+        #: Packs and settings from the project office, taken at the attract screen.
+        self.office = OfficeContent(data_folder)
+        self.office.poll()
+        self._own_config = config
+        self._registered = registered
+        config = self.office.config(config)
+        self._pack_roots = pack_roots(config, data_folder)
         kiosk_mode = not windowed
         self.screen = open_window(kiosk_mode, fullscreen, size)
         width, height = self.screen.get_size()
-        self.input = InputTranslator((width, height))
+        #: Game controllers (kiosk.pads); their buttons arrive as keys through `input`.
+        self.pads = Pads()
+        self.input = InputTranslator((width, height), self.pads)
         core = core_services(config, (width, height), lang, registered)
         self.services: Services = build_services(
             config,
             core,
             kiosk_mode=kiosk_mode,
             data_folder=data_folder,
+            pack_folders=[*self.office.pack_folders, *self._pack_roots],
+            packs_now=lambda: self.services.packs,
             usage=usage,
             wall=clock.wall,
             seed=seed,
@@ -104,8 +126,11 @@ class App:
             clock.monotonic,
             lambda: librarian_corner(ui.metrics),
             self,
+            lambda: self.office.is_open(clock.wall(), self.services.config.site.timezone),
         )
-        self.desk = LibrarianDesk(config, usage, self.sessions, clock.wall, self._stop_running)
+        self.desk = LibrarianDesk(
+            config, usage, self.sessions, clock.wall, self._stop_running, self.office
+        )
         self.stack = SceneStack(self._safely)
         self._scene_classes = scene_classes()
         self._badge_shown: tuple[object, ...] | None = None
@@ -186,6 +211,8 @@ class App:
 
     def go(self, route: routes.Route) -> None:
         """Replace the whole stack with the scene for `route`."""
+        if isinstance(route, routes.Attract):
+            self._take_office_update()
         self.services.voice.stop()  # the child moved on: what was being read no longer matters
         self.session.forget_child_language()
         if self.stack.go(self._build(route)):
@@ -212,6 +239,46 @@ class App:
         self.sessions.change_session(language=lang)
         self.language_changed()
         self.invalidate()
+
+    def _take_office_update(self) -> None:
+        """New packs and settings from the office, between two visits (kiosk.fleet): the
+        services are replaced by a copy holding them; the scenes built next see it."""
+        from kiosk.packs.library import PackLibrary, PackPictures
+
+        try:
+            update = self.office.poll()
+            if update is None:
+                return
+            config = self.office.config(self._own_config)
+            old = self.services
+            translator = old.translator
+            if config.languages != old.config.languages:
+                translator = Translator(config.languages.available, config.languages.default)
+            activities = activity_registry.arrange(
+                self._registered, config.activities.order, config.activities.hidden
+            )
+            packs = PackLibrary([*update.pack_folders, *self._pack_roots])
+            pictures = PackPictures(
+                packs, old.ui.images, budget_for(self.screen.get_size(), screens=2.0)
+            )
+            self.services = replace(
+                old,
+                config=config,
+                translator=translator,
+                activities=activities,
+                packs=packs,
+                pictures=pictures,
+            )
+            self.session.config, self.session.translator = config, translator
+            self.session.activities = activities
+            self.desk.config = config
+            packs.start()
+        except Exception:
+            log.exception("the office's packs and settings could not be taken")
+
+    def group_defaults(self) -> dict[str, Any]:
+        """The group form's starting values set at the office (the tests read them)."""
+        return self.desk.group_defaults()
 
     def report_error(self, where: str) -> None:
         self.errors += 1
@@ -354,6 +421,7 @@ class App:
             if self.session.unlock.holding:
                 self.invalidate(librarian_corner(self.services.ui.metrics))
             self._invalidate_badge()
+        self._update_pads()
         self.services.voice.update()
 
     def _freeze_start_up(self) -> None:
@@ -364,6 +432,19 @@ class App:
         self._frozen = True
         gc.collect()
         gc.freeze()
+
+    def _update_pads(self) -> None:
+        """Held pad directions repeat; a pad pulled out mid-game pauses the game."""
+        for event in self.input.repeats(self.now()):
+            self.session.note_input()
+            self.handle_input(event)
+        if not self.pads.missing:
+            return
+        host = self.scene(routes.Activity)
+        if host is None:
+            self.pads.forget_missing()  # pulled out between games: nobody waits for it
+        elif self.top is host:
+            self.push(routes.PadMissing(self.pads))
 
     def _invalidate_badge(self) -> None:
         badge = self.group_badge()
@@ -434,6 +515,7 @@ class App:
             self._safely(scene.on_exit, f"{type(scene).__name__}.on_exit")
         self.stack.scenes.clear()
         self.services.voice.close()
+        self.pads.close()
         from kiosk.media.microphone import release_audio
 
         release_audio()  # the scenes' recordings have ended with their on_exit

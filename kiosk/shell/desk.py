@@ -6,13 +6,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from kiosk.config import Config
 from kiosk.sessions import SessionManager, UsageReader
 
 if TYPE_CHECKING:
+    from kiosk.fleet.station import OfficeContent
     from kiosk.sync.service import SyncService
     from kiosk.usage.stats import RecentUsage
 
@@ -27,8 +28,11 @@ class LibrarianDesk:
         sessions: SessionManager,
         wall: Callable[[], datetime],
         stop: Callable[[], None],
+        office: OfficeContent,
     ) -> None:
-        self._config = config
+        #: The settings in force (the office may replace them between visits).
+        self.config = config
+        self._office = office
         #: The usage store read back (None with a memory sink: nothing to show).
         self.usage = usage
         self._sessions = sessions
@@ -39,7 +43,7 @@ class LibrarianDesk:
 
     def recent_usage(self) -> RecentUsage:
         """The last seven days' counts, in the site's dates, through the store's reader."""
-        today = self._wall().astimezone(ZoneInfo(self._config.site.timezone)).date()
+        today = self._wall().astimezone(ZoneInfo(self.config.site.timezone)).date()
         if self.usage is None:
             from kiosk.usage.stats import empty_recent_usage
 
@@ -49,6 +53,10 @@ class LibrarianDesk:
     def usage_problems(self) -> list[str]:
         """Problems the usage store wants the librarian to know of."""
         return [] if self.usage is None else [note.message for note in self.usage.problems()]
+
+    def group_defaults(self) -> dict[str, Any]:
+        """The group form's starting values set at the office (headcount, minutes, age_band)."""
+        return self._office.group_defaults()
 
     def exit_to_desktop(self) -> None:
         """The librarian leaves the kiosk: a clean stop that the supervisor respects."""

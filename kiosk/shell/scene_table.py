@@ -18,8 +18,10 @@ def scene_classes() -> dict[type[routes.Route], type[Scene]]:
     from kiosk.scenes.launcher import Launcher
     from kiosk.scenes.oops import Oops
     from kiosk.scenes.out_of_order import OutOfOrder
+    from kiosk.scenes.pad_missing import PadMissing
     from kiosk.scenes.panel import Panel
     from kiosk.scenes.pin_pad import PinPad
+    from kiosk.scenes.showtime import Showtime
     from kiosk.scenes.time_up import TimeUp
     from kiosk.scenes.voice_clips import VoiceClips
 
@@ -37,4 +39,6 @@ def scene_classes() -> dict[type[routes.Route], type[Scene]]:
         routes.Activity: ActivityHost,
         routes.IdlePrompt: IdlePrompt,
         routes.Oops: Oops,
+        routes.Showtime: Showtime,
+        routes.PadMissing: PadMissing,
     }

@@ -57,6 +57,7 @@ class SessionController:
         monotonic: Callable[[], float],
         corner: Callable[[], pygame.Rect],
         nav: Navigator,
+        room_open: Callable[[], bool] = lambda: True,
     ) -> None:
         self.config = config
         self.sessions = sessions
@@ -64,6 +65,7 @@ class SessionController:
         self.activities = activities
         self._now = monotonic
         self._nav = nav
+        self._room_open = room_open
         #: Watches every input for the librarian's hold in the corner or Ctrl+Alt+L.
         self.unlock = UnlockGesture(corner)
         self.group_clock: GroupClock | None = None
@@ -136,6 +138,10 @@ class SessionController:
             self._nav.go(routes.Activity(fixed))
         else:
             self._nav.go(routes.Launcher())
+
+    def room_closed(self) -> bool:
+        """Outside the opening hours the office set: the attract screen starts nothing."""
+        return not self._room_open()
 
     def _group_time_is_up(self) -> None:
         """The timer ran out: a team game's scores are read before it closes, so the
