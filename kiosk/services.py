@@ -12,7 +12,7 @@ import logging
 import random
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -186,3 +186,32 @@ def start_creations_purge(services: Services) -> None:
             log.exception("purging old creations failed")
 
     threading.Thread(target=purge, name="creations-purge", daemon=True).start()
+
+
+def with_office_settings(
+    services: Services,
+    config: Config,
+    registered: list[activity_registry.RegisteredActivity],
+    pack_folders: list[Path],
+    screen_size: tuple[int, int],
+) -> Services:
+    """A copy of `services` with the office's new `config` (its languages, activities) and
+    packs read from `pack_folders` (not started yet)."""
+    from kiosk.packs.library import PackLibrary, PackPictures
+
+    translator = services.translator
+    if config.languages != services.config.languages:
+        translator = Translator(config.languages.available, config.languages.default)
+    activities = activity_registry.arrange(
+        registered, config.activities.order, config.activities.hidden
+    )
+    packs = PackLibrary(pack_folders)
+    pictures = PackPictures(packs, services.ui.images, budget_for(screen_size, screens=2.0))
+    return replace(
+        services,
+        config=config,
+        translator=translator,
+        activities=activities,
+        packs=packs,
+        pictures=pictures,
+    )

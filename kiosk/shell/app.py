@@ -2,7 +2,11 @@
 
 `App` joins the parts (kiosk/shell/__init__.py lists them) and is what scenes see as
 their `Shell`. Time comes from an injected clock so the headless harness and
-`kiosk monkey` can step frames deterministically."""
+`kiosk monkey` can step frames deterministically.
+
+Over 500 lines because, beside the loop that joins the parts (each in its own module), it
+names every service for the harness, tests and scripts (read-only properties) and carries
+the office's updates and the game pads between visits."""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ import logging
 import signal
 import threading
 from collections.abc import Callable
-from dataclasses import fields, replace
+from dataclasses import fields
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,23 +28,29 @@ from kiosk.config import Config
 from kiosk.i18n import Translator
 from kiosk.input import InputEvent, InputTranslator
 from kiosk.scenes.base import Scene
-from kiosk.scenes.common import group_badge_rect, librarian_corner
+from kiosk.scenes.common import librarian_corner
 from kiosk.services import (
     Services,
     build_services,
     core_services,
     pack_roots,
     start_creations_purge,
+    with_office_settings,
 )
 from kiosk.sessions import MemoryUsageSink, SessionManager, UsageReader, UsageSink
 from kiosk.shell.clock import Clock, SystemClock
 from kiosk.shell.desk import LibrarianDesk
-from kiosk.shell.overlays import GroupBadge, group_badge, paint_badge, paint_hold_ring
+from kiosk.shell.overlays import (
+    GroupBadge,
+    group_badge,
+    invalidate_badge,
+    paint_badge,
+    paint_hold_ring,
+)
 from kiosk.shell.scene_table import scene_classes
 from kiosk.shell.session import SessionController
 from kiosk.shell.stack import SceneStack
 from kiosk.shell.window import is_alt_f4, open_window
-from kiosk.ui.cache import budget_for
 from kiosk.ui.scoreboard import TeamScore
 from kiosk.ui.theme import Metrics
 
@@ -243,36 +253,23 @@ class App:
     def _take_office_update(self) -> None:
         """New packs and settings from the office, between two visits (kiosk.fleet): the
         services are replaced by a copy holding them; the scenes built next see it."""
-        from kiosk.packs.library import PackLibrary, PackPictures
-
         try:
             update = self.office.poll()
             if update is None:
                 return
             config = self.office.config(self._own_config)
-            old = self.services
-            translator = old.translator
-            if config.languages != old.config.languages:
-                translator = Translator(config.languages.available, config.languages.default)
-            activities = activity_registry.arrange(
-                self._registered, config.activities.order, config.activities.hidden
+            services = with_office_settings(
+                self.services,
+                config,
+                self._registered,
+                [*update.pack_folders, *self._pack_roots],
+                self.screen.get_size(),
             )
-            packs = PackLibrary([*update.pack_folders, *self._pack_roots])
-            pictures = PackPictures(
-                packs, old.ui.images, budget_for(self.screen.get_size(), screens=2.0)
-            )
-            self.services = replace(
-                old,
-                config=config,
-                translator=translator,
-                activities=activities,
-                packs=packs,
-                pictures=pictures,
-            )
-            self.session.config, self.session.translator = config, translator
-            self.session.activities = activities
+            self.services = services
+            self.session.config, self.session.translator = config, services.translator
+            self.session.activities = services.activities
             self.desk.config = config
-            packs.start()
+            services.packs.start()
         except Exception:
             log.exception("the office's packs and settings could not be taken")
 
@@ -447,14 +444,9 @@ class App:
             self.push(routes.PadMissing(self.pads))
 
     def _invalidate_badge(self) -> None:
-        badge = self.group_badge()
-        shown = None if badge is None else (badge.rect, badge.headline, badge.time_left)
-        if shown != self._badge_shown:
-            if badge is not None:
-                self.invalidate(badge.rect)
-            if self._badge_shown is not None:
-                self.invalidate(group_badge_rect(self.services.ui.metrics))
-            self._badge_shown = shown
+        self._badge_shown = invalidate_badge(
+            self.group_badge(), self._badge_shown, self.services.ui, self.invalidate
+        )
 
     def _paint_overlays(self) -> None:
         ui = self.services.ui

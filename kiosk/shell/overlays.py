@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pygame
@@ -100,3 +101,19 @@ def paint_badge(screen: pygame.Surface, ui: UI, badge: GroupBadge) -> None:
             rendered,
             rendered.get_rect(center=(text_box.centerx, text_box.y + i * line_h + line_h // 2)),
         )
+
+
+def invalidate_badge(
+    badge: GroupBadge | None,
+    shown: tuple[object, ...] | None,
+    ui: UI,
+    invalidate: Callable[[pygame.Rect], None],
+) -> tuple[object, ...] | None:
+    """Repaint the badge's place when what it says changed; returns what is shown now."""
+    now = None if badge is None else (badge.rect, badge.headline, badge.time_left)
+    if now != shown:
+        if badge is not None:
+            invalidate(badge.rect)
+        if shown is not None:
+            invalidate(group_badge_rect(ui.metrics))
+    return now
