@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 
 import pygame
 
+from kiosk import kit
 from kiosk.creations import Creation, CreationError, VisitCreations
 from kiosk.input import MOUSE_POINTER, InputEvent, KeyEvent, PointerEvent
 from kiosk.packs.models import Answer, Bin, Pack, Picture, Question, Sorting, SortItem, Word
@@ -54,6 +55,8 @@ if TYPE_CHECKING:
     from kiosk.media.microphone import Microphone
 
 __all__ = [
+    # the game kit (kiosk/kit): the flow of a round, pickers, tile grid, stars banner
+    "kit",
     "MOUSE_POINTER",
     "UI",
     "Activity",

@@ -218,7 +218,7 @@ def _visit_group_screens(kiosk: Harness) -> list[tuple[str, Callable[[], None]]]
 
     def quiz_final() -> None:
         game = kiosk.app.top.activity  # type: ignore[union-attr]
-        while game.phase == "question":
+        while game.phase == "play":
             kiosk.tap_button(f"answer:{game.round.current.right_index}")
             kiosk.tap_button("next")
         kiosk.wait(2)
