@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk import __version__
+from kiosk.configfile import ConfigError
 
 # Light parts only: `kiosk run`'s supervisor lives as long as the kiosk and must not hold
 # the database libraries (the usage store loads them in the shell, on first use).
@@ -487,12 +488,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"kiosk: {exc}", file=sys.stderr)
         return 2
-    except Exception as exc:
-        # kiosk.config is imported only by the commands that read a config (the
-        # supervisor of `kiosk run` never does): an error of its kind can only come
-        # from there.
-        config = sys.modules.get("kiosk.config")
-        if config is None or not isinstance(exc, config.ConfigError):
-            raise
+    except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import os
 import zoneinfo
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from kiosk.configfile import find_config
+from kiosk.configfile import ConfigError, find_config
 from kiosk.paths import SCOPE_ENV, machine_folders
 from kiosk.yamltools import describe_error, duplicate_keys, key_line, parse_with_nodes
 
@@ -213,20 +212,6 @@ class Config(_Section):
             return None
         w, h = self.display.size.split("x")
         return int(w), int(h)
-
-
-@dataclass
-class ConfigError(Exception):
-    """A config file that cannot be used; `str()` is the one line to show."""
-
-    path: str
-    line: int | None
-    key: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
 
 
 def parse_config(text: str, path: str = "config.yaml") -> Config:

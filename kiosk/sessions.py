@@ -17,12 +17,41 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Literal, Protocol
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from kiosk.usage.errors import DiskTrouble
     from kiosk.usage.stats import RecentUsage
-    from kiosk.usage.store import ProblemNote, RecordingPaused
 
 SessionKind = Literal["solo", "group"]
 SessionEndReason = Literal["idle", "home", "librarian", "timer", "crash", "shutdown"]
 RunOutcome = Literal["completed", "quit", "idle", "error"]
+
+
+# What a usage reader tells the librarian panel (defined here, beside the reader's
+# protocol, so the shell needs nothing from the store to name them).
+
+
+@dataclass(frozen=True)
+class ProblemNote:
+    """A problem for the librarian panel; `code` is stable, `message` is English detail."""
+
+    id: int
+    at: datetime
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class RecordingPaused:
+    """Why usage is not being written right now (the librarian panel warns)."""
+
+    #: "full": the disk (or a quota) has no room; "unwritable": read-only or failing.
+    trouble: DiskTrouble
+    #: The data folder on the disk in question.
+    folder: Path
+    #: The error as the OS or SQLite put it (English, for the log).
+    detail: str
+    since: datetime
 
 
 @dataclass(frozen=True)

@@ -43,10 +43,9 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from kiosk.config import Config
-from kiosk.sessions import SessionHeartbeat, UsageEvent
+from kiosk.sessions import ProblemNote, RecordingPaused, SessionHeartbeat, UsageEvent
 from kiosk.usage.db import make_engine, prepare_database
 from kiosk.usage.errors import (
-    DiskTrouble,
     UsageDatabaseError,
     UsageStoreError,
     disk_trouble,
@@ -74,29 +73,6 @@ WallClock = Callable[[], datetime]
 
 def _system_clock() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class ProblemNote:
-    """A problem for the librarian panel; `code` is stable, `message` is English detail."""
-
-    id: int
-    at: datetime
-    code: str
-    message: str
-
-
-@dataclass(frozen=True)
-class RecordingPaused:
-    """Why usage is not being written right now (the librarian panel warns)."""
-
-    #: "full": the disk (or a quota) has no room; "unwritable": read-only or failing.
-    trouble: DiskTrouble
-    #: The data folder on the disk in question.
-    folder: Path
-    #: The error as the OS or SQLite put it (English, for the log).
-    detail: str
-    since: datetime
 
 
 @dataclass(frozen=True)
