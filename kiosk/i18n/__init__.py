@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import gettext
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -66,8 +67,9 @@ class Translator:
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self._catalogs[self.lang].ngettext(singular, plural, n)
 
-    def pick(self, texts: dict[str, str]) -> str:
-        """Choose from per-language texts (activity titles, content packs)."""
+    def pick(self, texts: Mapping[Any, str]) -> str:
+        """Choose from per-language texts (activity titles, content packs), keyed by
+        language code (plain `str`, or the packs' `Language` literals)."""
         for lang in (self.lang, self.default, "en", *texts):
             if lang in texts and texts[lang]:
                 return texts[lang]
