@@ -25,10 +25,10 @@ message, the run is recorded as `error` and the traceback goes to the log.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import pygame
 
@@ -121,7 +121,7 @@ class ActivityContext:
     lang: str
     gettext: Callable[[str], str]
     ngettext: Callable[[str, str, int], str]
-    pick: Callable[[dict[str, str]], str]
+    pick: Callable[[Mapping[Any, str]], str]
     session: SessionInfo
     random: random.Random
     now: Callable[[], float]

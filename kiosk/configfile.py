@@ -33,14 +33,26 @@ class ConfigChoice:
         return CONFIG_REASONS[self.reason]
 
 
+@dataclass
+class ConfigError(Exception):
+    """A config file that cannot be used; `str()` is the one line to show."""
+
+    path: str
+    line: int | None
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+
+
 def find_config(path: str | os.PathLike[str] | None = None) -> ConfigChoice:
     """`--config PATH`, else $KIOSK_CONFIG, else this machine's config.yaml if it exists,
     else the embedded demo config (a program file: read, never written)."""
     try:
         machine = Path(machine_folders().config_file)  # also checks $KIOSK_SCOPE
     except ValueError as exc:
-        from kiosk.config import ConfigError
-
         raise ConfigError("environment", None, SCOPE_ENV, str(exc)) from None
     if path:
         return ConfigChoice(Path(path), "flag")

@@ -356,7 +356,7 @@ class PictureQuiz(kit.RoundGame, Activity):
                 picture=picture if word_answers else None,
                 text_size=text_size,
                 border_color=ANSWER_BORDERS[i % len(ANSWER_BORDERS)],
-                on_press=lambda i=i: self.choose(i),
+                on_press=partial(self.choose, i),
             )
             if asked.done:
                 button.set_state("right" if i == asked.right_index else "other")

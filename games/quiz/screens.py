@@ -223,7 +223,12 @@ class QuizView:
             and clip.colliderect(self.game.picture_rect)
         ):
             rect = self.game.picture_rect
-            key = ("question-picture", self.game.pack.pack, picture_id, rect.size)
+            key: tuple[object, ...] = (
+                "question-picture",
+                self.game.pack.pack,
+                picture_id,
+                rect.size,
+            )
             surface.blit(self.cached(key, lambda: self._picture_card(rect.size, picture_id)), rect)
         if self.game.feedback is not None and clip.colliderect(self.game.feedback_rect):
             key = (

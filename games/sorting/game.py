@@ -9,6 +9,8 @@ sorted right at the first try; stars at the end."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 import pygame
 
 import games.sorting.layout as layout
@@ -162,7 +164,7 @@ class SortItOut(kit.RoundGame, Activity):
             self.motion = Motion("in", word, start, bin_rect.center, self.time, bin=index)
         else:
             self.ctx.play_sound("try-again")
-            kind = "back" if start != self.home.center else "nudge"
+            kind: Literal["back", "nudge"] = "back" if start != self.home.center else "nudge"
             end = self.home.center if kind == "back" else bin_rect.center
             self.motion = Motion(kind, word, start, end, self.time)
             if round_.hint is not None:

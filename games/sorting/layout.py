@@ -87,7 +87,7 @@ def play(game: SortingScreen) -> None:
                 color=theme.lighten(theme.TILE_COLORS[(i + 2) % len(theme.TILE_COLORS)], 0.2),
                 label=game.ctx.pick(bin_.text),
                 image=game.ctx.picture(game.pack, bin_.picture, int(bin_h * 0.58)),
-                on_press=lambda i=i: game.sort_into(i),
+                on_press=partial(game.sort_into, i),
             )
         )
         x += bin_w + gap

@@ -92,7 +92,8 @@ class Controls:
             return True
         if press.dragging:
             slot = self._slot_at(event.pos, reach=m.px(12))
-            if slot is not None and not (self.game.slots[slot] and self.game.slots[slot].given):
+            taken = self.game.slots[slot] if slot is not None else None
+            if slot is not None and not (taken and taken.given):
                 self.game.place(tile, slot)
             else:
                 self.game.drop(tile)  # let go beside the word: back home

@@ -10,8 +10,9 @@ from __future__ import annotations
 import math
 import random
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from kiosk.api import Pack, Word
 
@@ -83,7 +84,7 @@ LEVELS: tuple[Level, ...] = (
 
 WORDS_PER_ROUND = 5
 #: How the context picks the child's language from a {lv: …, lt: …, en: …} text.
-Pick = Callable[[dict[str, str]], str]
+Pick = Callable[[Mapping[Any, str]], str]
 #: Longer words would need slots smaller than a child's finger.
 LONGEST_WORD = 14
 

@@ -177,8 +177,7 @@ class Screens:
         rect = game.picture_rect
         card = game.looks.card(rect.width)
         picture = self.ctx.picture(game.word.pack, game.word.picture, int(rect.width * 0.8))
-        celebrating = game.solved_at is not None
-        if not celebrating:
+        if game.solved_at is None:
             reach = game.looks.shadow_reach()
             surface.blit(card, rect.move(-reach, -reach))
             surface.blit(picture, picture.get_rect(center=rect.center))

@@ -12,6 +12,7 @@ import pytest
 import games.quiz.rounds as rounds
 from games.quiz import PictureQuiz
 from games.quiz.rounds import LEVELS, AskedQuestion, stars_for
+from kiosk import routes
 from kiosk.activities import RegisteredActivity
 from kiosk.api import Pack
 from kiosk.config import parse_config
@@ -57,7 +58,7 @@ def _open_quiz(kiosk: Harness, group: bool = False) -> PictureQuiz:
     kiosk.tap_button("age:skip")
     if group:
         kiosk.app.sessions.start_session("group", 23, None, kiosk.app.translator.lang)
-        kiosk.app.go("launcher")
+        kiosk.app.go(routes.Launcher())
         kiosk.step(2)
     kiosk.tap_button("tile:quiz")
     game = kiosk.app.top.activity  # type: ignore[union-attr]

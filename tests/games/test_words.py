@@ -46,8 +46,12 @@ def _harness(size: tuple[int, int] = (1366, 768), lang: str = "lv") -> Harness:
         registered=[RegisteredActivity(WordBuilder, "tests")],
     )
     harness.app.packs.wait()
-    harness.app.packs = PackLibrary([FIXTURES.resolve()])
-    harness.app.pictures = PackPictures(harness.app.packs, harness.app.ui.images)
+    packs = PackLibrary([FIXTURES.resolve()])
+    harness.app.services = replace(
+        harness.app.services,
+        packs=packs,
+        pictures=PackPictures(packs, harness.app.ui.images),
+    )
     return harness
 
 
