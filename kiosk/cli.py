@@ -18,6 +18,7 @@ from pathlib import Path
 
 from kiosk import __version__
 from kiosk.config import Config, ConfigError, data_dir, load_config
+from kiosk.errors import TelpaError
 
 # Light parts only: `kiosk run`'s supervisor lives as long as the kiosk and must not hold
 # the database libraries (the usage store loads them in the shell, on first use).
@@ -26,8 +27,10 @@ from kiosk.usage import add_stats_arguments, disk_trouble
 log = logging.getLogger("kiosk")
 
 
-class UsageError(Exception):
+class UsageError(TelpaError):
     """Bad input from the command line or environment (exit 2)."""
+
+    code = "bad_usage"
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -368,6 +371,7 @@ OFFICE_LIBRARIES = {
     "multipart": "python-multipart",
     "openpyxl": "openpyxl",
     "psycopg": "psycopg",
+    "itsdangerous": "itsdangerous",
 }
 
 

@@ -16,6 +16,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from kiosk.errors import TelpaError
 from kiosk.paths import DEFAULT_CONFIG, SCOPE_ENV, machine_folders
 from kiosk.yamltools import describe_error, duplicate_keys, key_line, parse_with_nodes
 
@@ -215,8 +216,10 @@ class Config(_Section):
 
 
 @dataclass
-class ConfigError(Exception):
+class ConfigError(TelpaError):
     """A config file that cannot be used; `str()` is the one line to show."""
+
+    code = "config"
 
     path: str
     line: int | None

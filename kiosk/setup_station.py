@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from kiosk.config import Config, ConfigError, find_config, parse_config
+from kiosk.errors import TelpaError
 from kiosk.fileio import atomic_write
 from kiosk.yamledit import Key, YamlEditError, set_keys
 
@@ -47,8 +48,10 @@ HEADER = (
 )
 
 
-class SetupError(Exception):
+class SetupError(TelpaError):
     """Set-up cannot go on; `str()` says what and what to do. Nothing was saved."""
+
+    code = "setup"
 
 
 def add_setup_arguments(parser: argparse.ArgumentParser) -> None:

@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kiosk.errors import TelpaError
+
 if TYPE_CHECKING:
     from datetime import datetime
 
@@ -93,8 +95,10 @@ def add_office_arguments(office: argparse.ArgumentParser) -> None:
         command.add_argument("--db", dest="db_sub", metavar="URL", help="office database URL")
 
 
-class _OfficeCommandError(Exception):
+class _OfficeCommandError(TelpaError):
     """Bad usage or input: printed as "kiosk office: …", exit 2."""
+
+    code = "office_command"
 
 
 def run_office(args: argparse.Namespace) -> int:

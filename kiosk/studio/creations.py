@@ -28,6 +28,7 @@ from typing import Any, Literal
 
 import pygame
 
+from kiosk.errors import TelpaError
 from kiosk.fileio import atomic_write
 
 log = logging.getLogger(__name__)
@@ -44,8 +45,10 @@ Kind = Literal["drawing", "film", "story"]
 State = Literal["draft", "saved"]
 
 
-class CreationError(ValueError):
+class CreationError(TelpaError, ValueError):
     """A creation's folder or file cannot be used; the message says which and why."""
+
+    code = "creation"
 
 
 def _iso(moment: datetime) -> str:
