@@ -128,6 +128,18 @@ async def site_from_token(request: Request) -> str:
 SiteFromToken = Annotated[str, Depends(site_from_token)]
 
 
+def own_site(site: SiteFromToken, asked: Annotated[str | None, Query(alias="site")] = None) -> str:
+    """Dependency of the reading routes: the token's site, or 403 when the query string
+    asks for another (checked before the rest of the query is read)."""
+    if asked and asked != site:
+        raise ApiRefused(
+            403,
+            ErrorCode.SITE_MISMATCH,
+            f"site: the token belongs to site {site!r}, not {asked[:60]!r}",
+        )
+    return site
+
+
 async def limited_body(request: Request) -> bytes:
     """Dependency: the request's body, or 413 past `MAX_BODY_BYTES` (declared or read)."""
     too_large = ApiRefused(
@@ -156,15 +168,16 @@ def _blank_is_none(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
 
+StationId = Annotated[str, Field(pattern=ID_PATTERN, max_length=40)]
+
+
 class TotalsQuery(BaseModel):
-    """The query string of ``GET /api/v1/totals``; an empty parameter means "not given"."""
+    """The query string of ``GET /api/v1/totals`` after ``site`` (`own_site`); an empty
+    parameter means "not given", others are ignored."""
 
     model_config = ConfigDict(frozen=True)
 
-    site: Annotated[str | None, BeforeValidator(_blank_is_none)] = None
-    station: Annotated[
-        str | None, BeforeValidator(_blank_is_none), Field(pattern=ID_PATTERN, max_length=40)
-    ] = None
+    station: Annotated[StationId | None, BeforeValidator(_blank_is_none)] = None
     date_from: Annotated[IsoDate | None, BeforeValidator(_blank_is_none)] = Field(
         None, alias="from"
     )
@@ -201,17 +214,10 @@ async def post_totals(
 
 @router.get(TOTALS_PATH)
 async def get_totals(
-    site: SiteFromToken,
+    site: Annotated[str, Depends(own_site)],
     query: Annotated[TotalsQuery, Query()],
     engine: Annotated[Engine, Depends(engine_of)],
 ) -> Response:
-    wanted_site = query.site or site
-    if wanted_site != site:
-        raise ApiRefused(
-            403,
-            ErrorCode.SITE_MISMATCH,
-            f"site: the token belongs to site {site!r}, not {wanted_site[:60]!r}",
-        )
     rows = await run_in_threadpool(
         read_totals, engine, site, query.station, query.date_from, query.date_to
     )
