@@ -96,18 +96,18 @@ def test_the_body_a_kiosk_builds_is_protocol_v1_field_for_field(make_kiosk: Make
 
 
 def test_an_old_kiosks_exact_json_imports_unchanged(office: OfficeServer, site_token: str) -> None:
-    # Byte for byte what a Telpa 0.1 kiosk sends (DESIGN §4's example, two days of age band).
+    # Byte for byte what a Telpa 0.1 kiosk sends: DESIGN §4's example and a row without age band.
     old = (
-        '{"schema":1,"batch_id":"0f8fad5b-d9cb-469f-a165-70867728950e","site":"ludza",'
-        '"station":"ludza-wb-1","db_instance_id":"7c9e6679-7425-40de-944b-e07fc1f90ae7",'
-        '"app_version":"0.1.0","sent_at":"2026-11-26T10:15:02+02:00","timezone":"Europe/Riga",'
-        '"session_totals":[{"date":"2026-11-25","hour":14,"session_kind":"group",'
-        '"age_band":"9-11","sessions":2,"child_visits":23,"seconds":5400,"rev":3},'
-        '{"date":"2026-11-25","hour":15,"session_kind":"solo","age_band":null,"sessions":1,'
-        '"child_visits":1,"seconds":600,"rev":4}],'
-        '"activity_totals":[{"date":"2026-11-25","hour":14,"activity":"quiz",'
-        '"session_kind":"group","runs":5,"completed_runs":4,"seconds":2700,"rev":7}]}'
-    ).encode()
+        b'{"schema":1,"batch_id":"0f8fad5b-d9cb-469f-a165-70867728950e","site":"ludza",'
+        b'"station":"ludza-wb-1","db_instance_id":"7c9e6679-7425-40de-944b-e07fc1f90ae7",'
+        b'"app_version":"0.1.0","sent_at":"2026-11-26T10:15:02+02:00","timezone":"Europe/Riga",'
+        b'"session_totals":[{"date":"2026-11-25","hour":14,"session_kind":"group",'
+        b'"age_band":"9-11","sessions":2,"child_visits":23,"seconds":5400,"rev":3},'
+        b'{"date":"2026-11-25","hour":15,"session_kind":"solo","age_band":null,"sessions":1,'
+        b'"child_visits":1,"seconds":600,"rev":4}],'
+        b'"activity_totals":[{"date":"2026-11-25","hour":14,"activity":"quiz",'
+        b'"session_kind":"group","runs":5,"completed_runs":4,"seconds":2700,"rev":7}]}'
+    )
     office.start()
     with OfficeClient(office.url) as client:
         summary = client.post_totals(site_token, old)
