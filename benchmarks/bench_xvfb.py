@@ -386,6 +386,20 @@ def prepare(folder: Path) -> None:
         check=True,
         stdout=subprocess.DEVNULL,
     )
+    # A station that has run before: its database exists at the newest schema. (The very
+    # first start also creates and migrates it, once in a station's life.)
+    subprocess.run(
+        [
+            str(Path(sys.executable).with_name("kiosk")),
+            "db",
+            "--config",
+            str(folder / "config.yaml"),
+            "upgrade",
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 # --- frames during play -----------------------------------------------------------------

@@ -15,14 +15,17 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk import __version__
-from kiosk.config import Config, ConfigError, data_dir, load_config
 from kiosk.errors import TelpaError
 
 # Light parts only: `kiosk run`'s supervisor lives as long as the kiosk and must not hold
 # the database libraries (the usage store loads them in the shell, on first use).
 from kiosk.usage import add_stats_arguments, disk_trouble
+
+if TYPE_CHECKING:
+    from kiosk.config import Config
 
 log = logging.getLogger("kiosk")
 
@@ -148,6 +151,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _data_dir(config: Config) -> Path:
+    from kiosk.config import data_dir
+
     folder = data_dir(config)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -183,24 +188,44 @@ def _child_command(args: argparse.Namespace, out_of_order: bool = False) -> list
     return command
 
 
+def _supervise(args: argparse.Namespace, setup_logging: Callable[..., Path]) -> int:
+    """`kiosk run`'s parent: start the shell at once and restart it when it crashes.
+
+    It validates nothing itself — the shell reads the config, checks the data folder and
+    says what is wrong (exit 2, which the supervisor passes on without retrying) — so the
+    first screen is not kept waiting for a second validation, and this process, which
+    lives all day, never holds pydantic or the config models."""
+    from kiosk.configfile import supervisor_data_dir
+    from kiosk.supervisor import Supervisor
+
+    folder = supervisor_data_dir(args.config)
+    if folder is not None:
+        try:
+            setup_logging(folder, to_stderr=args.windowed, name="supervisor.log")
+        except OSError:
+            folder = None  # the shell will say why it cannot write there
+    if folder is None:  # not Python's last-resort handler either: the shell's line is enough
+        logging.getLogger().addHandler(logging.NullHandler())
+    return Supervisor(_child_command(args), _child_command(args, out_of_order=True)).run()
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from kiosk.system import NoDisplay, missing_display, open_display
 
     # pygame's greeting would be the only line in the terminal of a kiosk that is fine.
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-    config = load_config(args.config)
     problem = missing_display()
     if problem is not None:
         # Without a screen SDL would draw into memory: a kiosk nobody can see or stop.
         raise UsageError(problem)
-    folder = _data_dir(config)
     from kiosk.logs import setup_logging
 
     if not args.child:
-        from kiosk.supervisor import Supervisor
+        return _supervise(args, setup_logging)
+    from kiosk.config import load_config
 
-        setup_logging(folder, to_stderr=args.windowed, name="supervisor.log")
-        return Supervisor(_child_command(args), _child_command(args, out_of_order=True)).run()
+    config = load_config(args.config)
+    folder = _data_dir(config)
     log_path = setup_logging(folder, to_stderr=args.windowed)
     from kiosk.activities import ActivityError, discover
     from kiosk.app import create_app
@@ -246,6 +271,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_monkey(args: argparse.Namespace) -> int:
+    from kiosk.config import load_config
+
     if args.events < 1:
         raise UsageError("--events must be at least 1")
     config = load_config(args.config)
@@ -275,6 +302,7 @@ def _monkey_into(
 
 
 def cmd_content(args: argparse.Namespace) -> int:
+    from kiosk.config import data_dir, load_config
     from kiosk.packs import check_packs
     from kiosk.paths import CONTENT, LIBRARY_PACKS_DIR
 
@@ -295,6 +323,7 @@ def cmd_content(args: argparse.Namespace) -> int:
 def cmd_set_pin(args: argparse.Namespace) -> int:
     import getpass
 
+    from kiosk.config import load_config
     from kiosk.librarian.pin import PinError, secrets_path, set_pin
     from kiosk.librarian.strength import weakness
 
@@ -319,18 +348,21 @@ def cmd_set_pin(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from kiosk.config import data_dir, load_config
     from kiosk.usage import run_stats
 
     return run_stats(args, data_dir(load_config(args.config)))
 
 
 def cmd_db(args: argparse.Namespace) -> int:
+    from kiosk.config import data_dir, load_config
     from kiosk.usage import run_db_upgrade
 
     return run_db_upgrade(data_dir(load_config(args.config)))
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
+    from kiosk.config import data_dir, load_config
     from kiosk.sync.cli import run_sync
 
     config = load_config(args.config)
@@ -412,10 +444,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return COMMANDS[args.command](args)
-    except ConfigError as exc:
-        print(exc, file=sys.stderr)
-        return 2
+        status = COMMANDS[args.command](args)
+        sys.stdout.flush()  # here, where a closed pipe can still be answered quietly
+        return status
+    except BrokenPipeError:
+        # `kiosk where | head`: the reader has what it wanted. Nothing more can be
+        # written, and Python would complain about it again at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     except UsageError as exc:
         print(f"kiosk: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        # kiosk.config is imported only by the commands that read a config (the
+        # supervisor of `kiosk run` never does): an error of its kind can only come
+        # from there.
+        config = sys.modules.get("kiosk.config")
+        if config is None or not isinstance(exc, config.ConfigError):
+            raise
+        print(exc, file=sys.stderr)
         return 2

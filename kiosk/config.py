@@ -16,8 +16,9 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from kiosk.configfile import find_config
 from kiosk.errors import TelpaError
-from kiosk.paths import DEFAULT_CONFIG, SCOPE_ENV, machine_folders
+from kiosk.paths import SCOPE_ENV, machine_folders
 from kiosk.yamltools import describe_error, duplicate_keys, key_line, parse_with_nodes
 
 Language = Literal["lv", "lt", "en"]
@@ -254,43 +255,6 @@ def parse_config(text: str, path: str = "config.yaml") -> Config:
         key = ".".join(str(p) for p in loc)
         raise ConfigError(path, key_line(root, loc), key, describe_error(first)) from None
     return config.model_copy(update={"source": Path(path)})
-
-
-#: Why a config file was chosen, in the order they are tried (docs/folders.md).
-CONFIG_REASONS = {
-    "flag": "--config",
-    "env": "KIOSK_CONFIG",
-    "machine": "this machine's config file",
-    "embedded": "the embedded demo config (no config file given or installed)",
-}
-
-
-@dataclass(frozen=True)
-class ConfigChoice:
-    """The config file to read and why: "flag", "env", "machine" or "embedded"."""
-
-    path: Path
-    reason: Literal["flag", "env", "machine", "embedded"]
-
-    def describe(self) -> str:
-        return CONFIG_REASONS[self.reason]
-
-
-def find_config(path: str | os.PathLike[str] | None = None) -> ConfigChoice:
-    """`--config PATH`, else $KIOSK_CONFIG, else this machine's config.yaml if it exists,
-    else the embedded demo config (a program file: read, never written)."""
-    try:
-        machine = Path(machine_folders().config_file)  # also checks $KIOSK_SCOPE
-    except ValueError as exc:
-        raise ConfigError("environment", None, SCOPE_ENV, str(exc)) from None
-    if path:
-        return ConfigChoice(Path(path), "flag")
-    from_env = os.environ.get("KIOSK_CONFIG", "").strip()
-    if from_env:
-        return ConfigChoice(Path(from_env), "env")
-    if machine.is_file():
-        return ConfigChoice(machine, "machine")
-    return ConfigChoice(DEFAULT_CONFIG, "embedded")
 
 
 def load_config(path: str | os.PathLike[str] | None = None) -> Config:

@@ -28,12 +28,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from kiosk.config import Config, ConfigError, find_config, parse_config
+from kiosk.configfile import find_config
 from kiosk.errors import TelpaError
 from kiosk.fileio import atomic_write
 from kiosk.yamledit import Key, YamlEditError, set_keys
+
+if TYPE_CHECKING:
+    from kiosk.config import Config
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 _SIZE = re.compile(r"^[1-9][0-9]{2,4}x[1-9][0-9]{2,4}$")
@@ -198,6 +201,7 @@ def _token_file(config: Config, config_path: Path) -> Path | None:
 def find_station(config_flag: str | None) -> Station:
     """The config file `kiosk setup` writes: --config, else $KIOSK_CONFIG, else this
     machine's config.yaml (never the embedded demo, which is a program file)."""
+    from kiosk.config import ConfigError, parse_config
     from kiosk.paths import is_program_file, machine_folders
 
     choice = find_config(config_flag)
@@ -447,6 +451,8 @@ def run_setup(
                 "ask in). Run `kiosk setup` in a terminal, or give them as flags. Nothing was "
                 "saved."
             )
+
+    from kiosk.config import ConfigError, parse_config
 
     changes = _changes(station, answers)
     text = station.text if station.exists else HEADER

@@ -56,3 +56,13 @@ def test_kiosk_run_refuses_an_unknown_language(tmp_path: Path) -> None:
     _out, err = process.communicate(timeout=30)
     assert process.returncode == 2
     assert "invalid choice" in err
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
+    """`kiosk where | head -1`: the pipe closes before Telpa has written everything."""
+    process = _kiosk(tmp_path, "where")
+    assert process.stdout is not None
+    process.stdout.close()  # closed before the kiosk writes its first line
+    _out, err = process.communicate(timeout=60)
+    assert "Traceback" not in err and "BrokenPipeError" not in err
+    assert process.returncode == 1

@@ -42,29 +42,29 @@ def test_bad_config_names_file_line_and_key(text: str, expected: str) -> None:
 
 
 def test_bad_config_stops_kiosk_run_with_one_line_and_exit_2(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
     bad = tmp_path / "config.yaml"
     bad.write_text("site:\n  id: ludza\nsession:\n  idle_timeout_s: lots\n", encoding="utf-8")
     assert main(["run", "--config", str(bad)]) == 2
-    err = capsys.readouterr().err.strip().splitlines()
+    err = capfd.readouterr().err.strip().splitlines()
     assert len(err) == 1
     assert re.match(rf"{re.escape(str(bad))}:4: session.idle_timeout_s: ", err[0])
 
 
-def test_missing_config_file_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_config_file_is_a_clear_error(capfd: pytest.CaptureFixture[str]) -> None:
     assert main(["run", "--config", "no/such/config.yaml"]) == 2
-    assert "no/such/config.yaml: cannot read the file" in capsys.readouterr().err
+    assert "no/such/config.yaml: cannot read the file" in capfd.readouterr().err
 
 
 def test_unwritable_data_folder_is_a_clear_startup_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
     blocker = tmp_path / "file-not-folder"
     blocker.write_text("x", encoding="utf-8")
     monkeypatch.setenv("KIOSK_DATA_DIR", str(blocker / "data"))
     assert main(["run", "--windowed"]) == 2
-    err = capsys.readouterr().err
+    err = capfd.readouterr().err
     assert "data folder" in err and "KIOSK_DATA_DIR" in err
 
 

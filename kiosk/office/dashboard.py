@@ -12,8 +12,9 @@ holds a random id, HttpOnly, SameSite=Strict, Secure when the request came over 
 `require_coordinator`, downloads on `require_coordinator_for_download`. Logins are
 throttled per name and per address. Every form that changes something is a POST carrying
 a CSRF token: the session's own (`checked_form`), or for the login form, before there is
-a session, one that must equal the ``telpa_office_login`` cookie (`login_form`). The
-usage filters are a GET form: they change nothing, and a token would end up in URLs.
+a session, a fresh signature of the nonce in the ``telpa_office_login`` cookie
+(`login_form`, `kiosk.office.signing`). The usage filters are a GET form read into
+`reports.ReportParams`: they change nothing, and a token would end up in URLs.
 
 Language: ``?lang=lv|lt|en`` (the switcher in the header) is remembered in a cookie;
 otherwise the browser's Accept-Language decides, otherwise Latvian.

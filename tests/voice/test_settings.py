@@ -21,11 +21,11 @@ def test_a_silent_reading_room_turns_speech_off() -> None:
 
 
 def test_a_wrong_read_aloud_value_stops_the_kiosk_with_its_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
     config = tmp_path / "station.yaml"
     config.write_text("site:\n  id: ludza\nsound:\n  read_aloud: sometimes\n", encoding="utf-8")
     assert main(["run", "--config", str(config)]) == 2
-    err = capsys.readouterr().err.strip()
+    err = capfd.readouterr().err.strip()
     assert err.startswith(f"{config}:4: sound.read_aloud: ")
     assert "'off', 'youngest' or 'always'" in err
