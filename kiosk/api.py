@@ -32,9 +32,9 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 
 import pygame
 
+from kiosk.creations import Creation, CreationError, VisitCreations
 from kiosk.input import MOUSE_POINTER, InputEvent, KeyEvent, PointerEvent
 from kiosk.packs.models import Answer, Bin, Pack, Picture, Question, Sorting, SortItem, Word
-from kiosk.studio.creations import Creation, CreationError, CreationStore
 from kiosk.ui import draw, theme
 from kiosk.ui.keyboard import OnScreenKeyboard
 from kiosk.ui.scoreboard import TeamScore, final_scores
@@ -65,7 +65,6 @@ __all__ = [
     "ButtonGroup",
     "Creation",
     "CreationError",
-    "CreationStore",
     "InputEvent",
     "KeyEvent",
     "Metrics",
@@ -83,6 +82,7 @@ __all__ = [
     "final_scores",
     "round_end_buttons",
     "theme",
+    "VisitCreations",
 ]
 
 Category = Literal["play", "create"]
@@ -132,8 +132,9 @@ class ActivityContext:
     _picture: Callable[[Pack, str, int], pygame.Surface] | None = None
     _original_picture: Callable[[Pack, str], pygame.Surface | None] | None = None
     _picture_size: Callable[[Pack, str], tuple[int, int] | None] | None = None
-    #: Where creative tools keep the children's work; None when the kiosk has no data folder.
-    creations: CreationStore | None = None
+    #: Where creative tools keep the children's work: make new creations, list and open
+    #: this session's own. None when the kiosk has no data folder.
+    creations: VisitCreations | None = None
 
     def invalidate(self, rect: pygame.Rect | None = None) -> None:
         """Ask for `rect` (default: the whole area) to be redrawn at the next frame."""

@@ -29,6 +29,8 @@ import pygame
 
 from kiosk import activities as activity_registry
 from kiosk.config import Config
+from kiosk.creations import CreationStore, CreationWriter
+from kiosk.fleet.station import OfficeContent
 from kiosk.i18n import Translator
 from kiosk.input import InputEvent, InputTranslator, KeyEvent
 from kiosk.librarian.access import HOLD_S, HOLD_VISIBLE_AFTER_S, GroupClock, UnlockGesture
@@ -36,12 +38,12 @@ from kiosk.librarian.pin import PinCheck
 from kiosk.librarian.sound_settings import StationSound
 from kiosk.packs.library import PackLibrary, PackPictures
 from kiosk.packs.models import Pack
+from kiosk.pads import Pads
 from kiosk.paths import ASSETS, CONTENT, LIBRARY_PACKS_DIR
 from kiosk.scenes.base import Scene
 from kiosk.scenes.common import group_badge_rect, librarian_corner
 from kiosk.sessions import MemoryUsageSink, SessionManager, UsageSink
 from kiosk.sound import SoundService
-from kiosk.studio.creations import CreationStore
 from kiosk.sync.service import SyncService, start_sync_service
 from kiosk.ui.cache import budget_for
 from kiosk.ui.draw import rounded_card
@@ -121,8 +123,10 @@ def _scene_factories() -> dict[str, Callable[..., Scene]]:
     from kiosk.scenes.launcher import Launcher
     from kiosk.scenes.oops import Oops
     from kiosk.scenes.out_of_order import OutOfOrder
+    from kiosk.scenes.pad_missing import PadMissing
     from kiosk.scenes.panel import Panel
     from kiosk.scenes.pin_pad import PinPad
+    from kiosk.scenes.showtime import Showtime
     from kiosk.scenes.time_up import TimeUp
     from kiosk.scenes.voice_clips import VoiceClips
 
@@ -140,6 +144,8 @@ def _scene_factories() -> dict[str, Callable[..., Scene]]:
         "activity": ActivityHost,
         "idle_prompt": IdlePrompt,
         "oops": Oops,
+        "pad_missing": PadMissing,
+        "showtime": Showtime,
     }
 
 
@@ -158,6 +164,12 @@ class App:
         seed: int | None = None,
         data_folder: Path | None = None,
     ) -> None:
+        #: Packs and settings from the project office, taken at the attract screen.
+        self.office = OfficeContent(data_folder)
+        self.office.poll()
+        self._own_config = config
+        self._registered = registered
+        config = self.office.config(config)
         self.config = config
         self.data_folder = data_folder
         self.kiosk_mode = not windowed
@@ -189,7 +201,9 @@ class App:
         else:
             self.screen = pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
         width, height = self.screen.get_size()
-        self.input = InputTranslator((width, height))
+        #: Game controllers (kiosk.pads); their buttons arrive as keys through `input`.
+        self.pads = Pads()
+        self.input = InputTranslator((width, height), self.pads)
 
         fonts = ASSETS / "fonts"
         sounds = SoundService(config.sound.enabled, config.sound.volume)
@@ -213,9 +227,8 @@ class App:
             registered, config.activities.order, config.activities.hidden
         )
         library_packs = [data_folder / LIBRARY_PACKS_DIR] if data_folder is not None else []
-        self.packs = PackLibrary(
-            [CONTENT, *library_packs, *(Path(f) for f in config.content.folders)]
-        )
+        self._pack_roots = [CONTENT, *library_packs, *(Path(f) for f in config.content.folders)]
+        self.packs = PackLibrary([*self.office.pack_folders, *self._pack_roots])
         self.pictures = PackPictures(
             self.packs, self.ui.images, budget_for((width, height), screens=2.0)
         )
@@ -238,7 +251,9 @@ class App:
         self._badge_shown: tuple[object, ...] | None = None
         #: Children's drawings, films and stories (none without a data folder).
         self.creations: CreationStore | None = (
-            CreationStore(data_folder / "creations", config.station.id, clock.wall)
+            CreationStore(
+                data_folder / "creations", config.station.id, clock.wall, CreationWriter()
+            )
             if data_folder is not None
             else None
         )
@@ -278,6 +293,8 @@ class App:
         return self.clock.wall()
 
     def go(self, name: str, **kwargs: Any) -> None:
+        if name == "attract":
+            self._take_office_update()
         self.voice.stop()  # the child moved on: what was being read no longer matters
         # The whole screen changes: whatever the librarian did next decides the language.
         self._child_language = None
@@ -346,6 +363,34 @@ class App:
             self.go("attract")
         finally:
             self.ending_session = None
+
+    def _take_office_update(self) -> None:
+        """New packs and settings from the office, between two visits (kiosk.fleet)."""
+        try:
+            update = self.office.poll()
+            if update is None:
+                return
+            config = self.office.config(self._own_config)
+            if config.languages != self.config.languages:
+                self.translator = Translator(config.languages.available, config.languages.default)
+            self.config = config
+            self.activities = activity_registry.arrange(
+                self._registered, config.activities.order, config.activities.hidden
+            )
+            self.packs = PackLibrary([*update.pack_folders, *self._pack_roots])
+            self.pictures = PackPictures(
+                self.packs, self.ui.images, budget_for(self.screen.get_size(), screens=2.0)
+            )
+            self.packs.start()
+        except Exception:
+            log.exception("the office's packs and settings could not be taken")
+
+    def group_defaults(self) -> dict[str, Any]:
+        return self.office.group_defaults()
+
+    def room_closed(self) -> bool:
+        """Outside the opening hours the office set: the attract screen starts nothing."""
+        return not self.office.is_open(self.clock.wall(), self.config.site.timezone)
 
     def report_error(self, where: str) -> None:
         self.errors += 1
@@ -489,6 +534,7 @@ class App:
             self._last_heartbeat = now
             self.sessions.heartbeat()
         self._update_librarian(now)
+        self._update_pads(now)
         self.voice.update()
         idle_for = now - self._last_input
         top = self.top
@@ -518,6 +564,18 @@ class App:
             if self._badge_shown is not None:
                 self.invalidate(group_badge_rect(self.ui.metrics))
             self._badge_shown = shown
+
+    def _update_pads(self, now: float) -> None:
+        """Held pad directions repeat; a pad pulled out mid-game pauses the game."""
+        for event in self.input.repeats(now):
+            self._last_input = now
+            self.handle_input(event)
+        if not self.pads.missing:
+            return
+        if self.scene("activity") is None:
+            self.pads.forget_missing()  # pulled out between games: nobody waits for it
+        elif self.top is self.scene("activity"):
+            self.push("pad_missing", pads=self.pads)
 
     def _group_time_is_up(self) -> None:
         """The timer ran out: a team game's scores are read before it closes, so the
@@ -764,11 +822,14 @@ class App:
             self._safely(scene.on_exit, f"{type(scene).__name__}.on_exit")
         self.stack.clear()
         self.voice.close()
+        self.pads.close()
         from kiosk.media.microphone import release_audio
 
         release_audio()  # the scenes' recordings have ended with their on_exit
         if self.sync is not None:
             self.sync.stop()
+        if self.creations is not None:
+            self.creations.close()  # the tools' last drafts, written by their on_exit
         self.sink.close()
 
 

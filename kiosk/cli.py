@@ -70,6 +70,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="record usage here (default: a new temporary folder, so a library's real "
         "figures never get monkey sessions)",
     )
+    monkey.add_argument(
+        "--pads",
+        type=int,
+        choices=range(5),
+        default=4,
+        metavar="0-4",
+        help="virtual game controllers to play with too (default: 4)",
+    )
 
     content = commands.add_parser("content", help="content packs")
     content_commands = content.add_subparsers(dest="content_command", required=True)
@@ -103,7 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_commands.add_parser("upgrade", help="create or migrate the usage database")
 
-    sync = commands.add_parser("sync", help="send usage totals to the project office now")
+    sync = commands.add_parser(
+        "sync", help="send usage totals to the project office now and fetch packs and settings"
+    )
     sync.add_argument("--config")
     sync.add_argument(
         "--export",
@@ -111,6 +121,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="write the totals to FILE (e.g. on a USB stick) instead of sending them",
     )
+
+    import_content = commands.add_parser(
+        "import-content",
+        help="install the packs and settings of `kiosk office export-content` (USB stick)",
+    )
+    import_content.add_argument("file", type=Path, metavar="FILE")
+    import_content.add_argument("--config")
 
     where = commands.add_parser(
         "where", help="every folder and file this station uses and where each setting came from"
@@ -298,7 +315,7 @@ def _monkey_into(
     except UsageStoreError as exc:
         raise UsageError(str(exc)) from None
     print(f"monkey: recording usage in {folder}", file=sys.stderr)
-    return run(config, args.events, args.seed, store)
+    return run(config, args.events, args.seed, store, pads=args.pads)
 
 
 def cmd_content(args: argparse.Namespace) -> int:
@@ -366,7 +383,20 @@ def cmd_sync(args: argparse.Namespace) -> int:
     from kiosk.sync.cli import run_sync
 
     config = load_config(args.config)
-    return run_sync(config, data_dir(config), export=args.export)
+    code = run_sync(config, data_dir(config), export=args.export)
+    if args.export is not None or code != 0:
+        return code  # not set up, or the office not reached: the packs step cannot do better
+    from kiosk.fleet.client import run_content_sync
+
+    return max(code, run_content_sync(config, data_dir(config), sys.stdout, sys.stderr))
+
+
+def cmd_import_content(args: argparse.Namespace) -> int:
+    from kiosk.config import data_dir, load_config
+    from kiosk.fleet.usb import import_content
+
+    config = load_config(args.config)
+    return import_content(config, data_dir(config), args.file)
 
 
 def cmd_where(args: argparse.Namespace) -> int:
@@ -433,6 +463,7 @@ COMMANDS = {
     "set-pin": cmd_set_pin,
     "db": cmd_db,
     "sync": cmd_sync,
+    "import-content": cmd_import_content,
     "where": cmd_where,
     "setup": cmd_setup,
     "doctor": cmd_doctor,

@@ -16,10 +16,13 @@ The tree (the subclasses live next to the code that raises them)::
     │                     UsageDatabaseError ─ NoUsageDatabase
     ├── SyncError ─ NotSetUp, TokenFileError, TokenRejected,      kiosk.sync.client
     │               BatchRejected, OfficeUnavailable, LocalDatabaseError
-    ├── BatchRefused, OfficeInputError, OfficeDatabaseError,      kiosk.office.*
-    │   ReportError, LoginRequired, FormRejected, OfficeCommandError
+    ├── BatchRefused, ApiRefused, OfficeInputError,               kiosk.office.*
+    │   OfficeDatabaseError, ReportError, LoginRequired, FormRejected,
+    │   OfficeCommandError, UploadError
+    ├── ContentError, SettingsError                               kiosk.fleet
     └── PackFileError, ActivityError, CreationError, ExportError, PinError,
-        SpeechUnavailable, NoDisplay, YamlEditError               the kiosk's parts
+        SpeechUnavailable, NoDisplay, VirtualPadsUnavailable,
+        YamlEditError, YamlProblem                                the kiosk's parts
 
 Classes that were ``ValueError`` before keep being one (``class PinError(TelpaError,
 ValueError)``), so callers that catch ``ValueError`` still do. The sync protocol's own

@@ -64,8 +64,16 @@ def _yaml_value(value: Any) -> str:
     return str(value)
 
 
-def _setting_sources(config: Config) -> list[tuple[str, str, str]]:
-    """(key, value, where it came from) for every setting."""
+def _setting_sources(config: Config, data: Path | None = None) -> list[tuple[str, str, str]]:
+    """(key, value, where it came from) for every setting; the office's settings (kiosk.fleet)
+    win over the file's and say so."""
+    office: dict[str, Any] = {}
+    levels: dict[str, str] = {}
+    if data is not None:
+        from kiosk.fleet.store import ContentStore
+
+        current = ContentStore(data).read_current()
+        office, levels = current.settings, current.settings_from
     root = None
     if config.source is not None:
         try:
@@ -77,6 +85,10 @@ def _setting_sources(config: Config) -> list[tuple[str, str, str]]:
         section_name, name = key.split(".")
         section = getattr(config, section_name)
         value = _yaml_value(getattr(section, name))
+        if key in office:
+            level = "this station" if levels.get(key) == "station" else "the library"
+            rows.append((key, _yaml_value(office[key]), f"office (set for {level})"))
+            continue
         variable = ENV_OVERRIDES.get(key)
         if variable and os.environ.get(variable, "").strip():
             rows.append((key, os.environ[variable].strip(), f"${variable} (overrides the file)"))
@@ -173,7 +185,20 @@ def where_lines(config_path: str | None) -> list[str]:
     rows.append(("office database", f"{office}  <- {office_reason} (only `kiosk office`)"))
 
     lines = [f"Telpa {__version__}", "", *_table(rows)]
-    settings = _setting_sources(config)
+    settings = _setting_sources(config, data)
+    known = {key for key, _, _ in settings}
+    from kiosk.fleet.store import ContentStore
+
+    current = ContentStore(data).read_current()
+    for key, value in sorted(current.settings.items()):
+        if key not in known:  # office-only settings: group defaults, opening hours
+            level = "this station" if current.settings_from.get(key) == "station" else "the library"
+            shown = (
+                ", ".join(f"{d} {h}" for d, h in value.items())
+                if isinstance(value, dict)
+                else _yaml_value(value)
+            )
+            settings.append((key, shown, f"office (set for {level})"))
     key_width = max(len(key) for key, _, _ in settings)
     value_width = min(40, max(len(value) for _, value, _ in settings))
     lines += ["", f"Settings ({choice.path}):"]

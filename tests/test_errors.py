@@ -91,12 +91,14 @@ def test_every_code_is_documented_with_what_to_do() -> None:
     [
         ("kiosk.librarian.pin.PinError", ValueError),
         ("kiosk.office.reports.ReportError", ValueError),
-        ("kiosk.studio.creations.CreationError", ValueError),
+        ("kiosk.creations.folder.CreationError", ValueError),
+        ("kiosk.fleet.settings.SettingsError", ValueError),
+        ("kiosk.virtual_pads.VirtualPadsUnavailable", RuntimeError),
         ("kiosk.yamledit.YamlEditError", ValueError),
         ("kiosk.office.auth.OfficeInputError", ValueError),
     ],
 )
-def test_errors_that_were_value_errors_still_are(name: str, base: type) -> None:
+def test_errors_that_were_value_or_runtime_errors_still_are(name: str, base: type) -> None:
     module, _, attr = name.rpartition(".")
     cls = getattr(importlib.import_module(module), attr)
     assert issubclass(cls, TelpaError) and issubclass(cls, base)

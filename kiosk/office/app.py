@@ -36,7 +36,7 @@ from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kiosk import __version__
-from kiosk.office import api
+from kiosk.office import api, content
 from kiosk.office.api import ApiRefused, error_response, read_totals, site_from_token
 from kiosk.office.db import make_engine, upgrade_engine
 from kiosk.office.security import SECURITY_HEADERS, SecurityHeaders
@@ -84,6 +84,7 @@ def create_app(db_url: str, *, clock: Callable[[], datetime] | None = None) -> F
     app.add_middleware(SecurityHeaders)
     _add_error_handlers(app)
     app.include_router(api.router)
+    app.include_router(content.router)
     if importlib.util.find_spec("kiosk.office.dashboard") is not None:
         from kiosk.office import dashboard
 

@@ -82,8 +82,11 @@ def add_office_arguments(office: argparse.ArgumentParser) -> None:
     export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     export.add_argument("--out", type=Path, metavar="F")
 
+    content_commands = add_content_arguments(commands)
+
     # `--db` works after the command too (`kiosk office serve --db URL`, as in DESIGN §5).
     for command in (
+        *content_commands,
         serve,
         add_site,
         add_coordinator,
@@ -93,6 +96,18 @@ def add_office_arguments(office: argparse.ArgumentParser) -> None:
         export,
     ):
         command.add_argument("--db", dest="db_sub", metavar="URL", help="office database URL")
+
+
+def add_content_arguments(commands: Any) -> list[argparse.ArgumentParser]:
+    from kiosk.office.content_cli import add_arguments
+
+    return add_arguments(commands)
+
+
+def content_handlers() -> dict[str, Any]:
+    from kiosk.office.content_cli import HANDLERS
+
+    return dict(HANDLERS)
 
 
 class _OfficeCommandError(TelpaError):
@@ -117,6 +132,7 @@ def run_office(args: argparse.Namespace) -> int:
         "remove-coordinator": _remove_coordinator,
         "import": _import_files,
         "export": _export,
+        **content_handlers(),
     }
     try:
         return handlers[args.office_command](url, args)

@@ -666,6 +666,10 @@ class StationLine:
     clock_off: bool
     last_conflicts: int
     conflicts_total: int
+    #: "fire-station v3, spelling v1": the pack versions the station reported it runs.
+    packs: str = ""
+    #: "bakery v2: the pack check failed: …" for each pack that failed there.
+    failed: tuple[str, ...] = ()
 
 
 def _skew_text(seconds: int, texts: Texts) -> str:
@@ -688,6 +692,7 @@ def stations_page(request: Request, who: Coordinator) -> Response:
             Station.clock_skew_s,
             Station.last_conflicts,
             Station.conflicts_total,
+            Station.site_id,
             Site.name,
             Site.timezone,
         )
@@ -695,8 +700,12 @@ def stations_page(request: Request, who: Coordinator) -> Response:
         .order_by(Site.name, Station.station)
     )
     lines = []
+    from kiosk.office.content_store import station_reports
+
+    reports = station_reports(_engine(request))
     with _engine(request).connect() as conn:
         for row in conn.execute(statement):
+            report = reports.get((row.site_id, row.station), {})
             synced = row.last_sync_at
             if synced.tzinfo is None:
                 synced = synced.replace(tzinfo=UTC)
@@ -711,6 +720,14 @@ def stations_page(request: Request, who: Coordinator) -> Response:
                     clock_off=abs(row.clock_skew_s) > CLOCK_SKEW_WARNING_S,
                     last_conflicts=row.last_conflicts,
                     conflicts_total=row.conflicts_total,
+                    packs=", ".join(
+                        f"{pack} v{version}"
+                        for pack, version in sorted(report.get("running", {}).items())
+                    ),
+                    failed=tuple(
+                        f"{item['pack']} v{item['version']}: {item['problem']}"
+                        for item in report.get("failed", [])
+                    ),
                 )
             )
     return _render(request, "stations.html", who=who, stations=lines)

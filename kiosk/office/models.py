@@ -268,3 +268,8 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+# The content tables share this metadata (migrations, `metadata.tables`); imported last
+# because they build on `Base` above.
+from kiosk.office import content_models as _content_models  # noqa: E402, F401

@@ -13,11 +13,10 @@ from collections.abc import Callable
 import pygame
 
 from kiosk.activities import RegisteredActivity
-from kiosk.api import Activity, ActivityContext, ActivityInfo, SessionInfo
+from kiosk.api import Activity, ActivityContext, ActivityInfo, SessionInfo, VisitCreations
 from kiosk.input import InputEvent, PointerEvent
 from kiosk.scenes.base import Scene, Shell, is_back_key
 from kiosk.scenes.common import corner_button
-from kiosk.studio.creations import CreationStore
 from kiosk.ui.draw import scene_background as background
 from kiosk.ui.theme import INK, WHITE
 from kiosk.ui.widgets import ButtonGroup
@@ -92,13 +91,13 @@ class ActivityHost(Scene):
         if self._guard(lambda: self._construct()):
             self._guard(lambda: self._call(lambda a: a.on_enter()))
 
-    def _creations(self) -> CreationStore | None:
+    def _creations(self) -> VisitCreations | None:
         store = self.shell.creations
         session = self.shell.sessions.current
-        if store is not None:
-            # In memory only: which creations this session made ("my pictures").
-            store.session = session.session_id if session is not None else None
-        return store
+        # In memory only: which creations this session made ("my pictures").
+        if store is None:
+            return None
+        return store.for_visit(session.session_id if session is not None else None)
 
     def _construct(self) -> None:
         self.activity = self.registered.cls(self.ctx)

@@ -24,6 +24,8 @@ PICTURES = ("puzzle", "artist-palette", "teddy-bear", "firefighter", "books", "r
 ANIMATION_FPS = 12
 #: Seconds without input before the attract screen stops animating.
 REST_AFTER_S = 60.0
+#: How often the attract screen looks whether the room opened or closed.
+HOURS_CHECK_S = 20.0
 
 
 class Attract(Scene):
@@ -38,6 +40,9 @@ class Attract(Scene):
         self._quiet_s = 0.0
         self._pictures_area = pygame.Rect(0, 0, 0, 0)
         self._start_area = pygame.Rect(0, 0, 0, 0)
+        #: Outside the opening hours the office set: the button says so, nothing starts.
+        self.closed = shell.room_closed()
+        self._since_hours_check = 0.0
 
     @property
     def resting(self) -> bool:
@@ -82,8 +87,8 @@ class Attract(Scene):
         start = Button(
             id="start",
             rect=pygame.Rect((w - start_w) // 2, y, start_w, m.px(start_h)),
-            color=ACCENT,
-            label=self._("Touch to start"),
+            color=INK_SOFT if self.closed else ACCENT,
+            label=self._("The room is closed now") if self.closed else self._("Touch to start"),
             label_color=WHITE,
             on_press=self._start,
         )
@@ -121,6 +126,8 @@ class Attract(Scene):
         self._start_area = hand_area
 
     def _start(self) -> None:
+        if self.closed:
+            return
         self.shell.sessions.start_session("solo", 1, None, self.shell.translator.lang)
         self.shell.go("age_picker" if self.shell.config.session.age_picker else "launcher")
 
@@ -143,6 +150,13 @@ class Attract(Scene):
 
     def update(self, dt: float) -> None:
         self._quiet_s += dt
+        self._since_hours_check += dt
+        if self._since_hours_check >= HOURS_CHECK_S:
+            self._since_hours_check = 0.0
+            if self.shell.room_closed() != self.closed:
+                self.closed = not self.closed
+                self.layout()
+                self.shell.invalidate()
         if self.resting:
             return
         self.t += dt
@@ -183,14 +197,17 @@ class Attract(Scene):
                 picture.get_rect(center=(x0 + i * step + self._picture_size // 2, int(cy + bob))),
             )
         self.buttons.draw(surface)
-        # A hand taps the start button, again and again: "do this".
-        start = self.buttons.by_id("start").rect
-        press = max(0.0, math.sin(self.t * 3.0)) * m.px(22)
-        hand = self.ui.images.emoji("backhand-index-pointing-up", m.px(84))
-        surface.blit(
-            hand,
-            hand.get_rect(midtop=(start.right - m.px(40), start.bottom - m.px(34) - int(press))),
-        )
+        # A hand taps the start button, again and again: "do this" (not while closed).
+        if not self.closed:
+            start = self.buttons.by_id("start").rect
+            press = max(0.0, math.sin(self.t * 3.0)) * m.px(22)
+            hand = self.ui.images.emoji("backhand-index-pointing-up", m.px(84))
+            surface.blit(
+                hand,
+                hand.get_rect(
+                    midtop=(start.right - m.px(40), start.bottom - m.px(34) - int(press))
+                ),
+            )
 
         for lang in self.shell.translator.languages:
             flag = self.buttons.by_id(f"lang:{lang}")

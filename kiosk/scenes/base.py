@@ -20,12 +20,12 @@ if TYPE_CHECKING:
 
     from kiosk.activities import RegisteredActivity
     from kiosk.config import Config
+    from kiosk.creations import CreationStore
     from kiosk.i18n import Translator
     from kiosk.librarian.access import GroupClock
     from kiosk.librarian.pin import PinCheck
     from kiosk.packs.library import PackLibrary, PackPictures
     from kiosk.sessions import SessionManager
-    from kiosk.studio.creations import CreationStore
     from kiosk.sync.service import SyncService
     from kiosk.ui.widgets import UI
     from kiosk.usage.stats import RecentUsage
@@ -80,6 +80,12 @@ class Shell(Protocol):
 
     def group_home(self) -> None:
         """In a group session: back to the group's fixed activity or a fresh launcher."""
+
+    def group_defaults(self) -> dict[str, Any]:
+        """The group form's starting values set at the office (headcount, minutes, age_band)."""
+
+    def room_closed(self) -> bool:
+        """Outside the opening hours set at the office (nothing may start)."""
 
     def report_error(self, where: str) -> None:
         """Log the exception being handled and count it; shows nothing by itself."""

@@ -26,13 +26,13 @@ from zoneinfo import ZoneInfo
 
 import pygame
 
+from kiosk.creations import Creation, CreationStore
 from kiosk.input import InputEvent
 from kiosk.media.export import ExportJob
 from kiosk.media.target import export_name
 from kiosk.scenes.base import Scene, Shell, is_back_key
 from kiosk.scenes.common import corner_button
 from kiosk.studio.common import duration_text
-from kiosk.studio.creations import Creation, CreationStore
 from kiosk.ui import draw
 from kiosk.ui.theme import (
     BAD,

@@ -28,10 +28,12 @@ class GroupSetup(Scene):
     def __init__(self, shell: Shell) -> None:
         super().__init__(shell)
         self.buttons = ButtonGroup(self.ui, shell.invalidate)
-        self.headcount = 10
+        # The library's defaults from the office (kiosk.fleet.settings), else 10 children.
+        defaults = shell.group_defaults()
+        self.headcount = int(defaults.get("headcount", 10))
         self._typed = False
-        self.age_band: str | None = None
-        self.minutes: int | None = None
+        self.age_band: str | None = defaults.get("age_band")
+        self.minutes: int | None = defaults.get("minutes")
         self.activity: str | None = None
 
     def layout(self) -> None:

@@ -253,6 +253,14 @@ class Panel(Scene):
                 self.shell.creations is not None,
             ),
             (
+                "showtime",
+                "admission-tickets",
+                self._("Showtime"),
+                TILE_COLORS[2],
+                partial(self.shell.go, "showtime"),
+                self.shell.creations is not None,
+            ),
+            (
                 "voices",
                 "studio-microphone",
                 self._("Voice clips"),
@@ -302,7 +310,8 @@ class Panel(Scene):
                     color,
                     label=label,
                     icon=icon,
-                    icon_share=0.45,
+                    # Five rows (with Showtime) leave short buttons: more room for the label.
+                    icon_share=0.45 if rows <= 4 else 0.36,
                     on_press=action,
                     enabled=enabled,
                 )

@@ -10,7 +10,11 @@ Saving: the work is autosaved as a draft a few seconds after a change; "Save" ma
 saved picture (and counts the run as completed). Leaving with unsaved changes keeps them
 as a saved picture too; a session that ends by idle keeps the draft for the librarian,
 marked `closed_by="idle"`, and the next child never sees it. "My pictures" shows only the
-pictures made in this session."""
+pictures made in this session.
+
+This module is over 500 lines because its screens (the board with its brushes, colours,
+stamps and sizes, and "my pictures") all work on the one canvas and its multi-finger
+strokes; the canvas's own pixels and undo steps are `canvas.py`."""
 
 from __future__ import annotations
 
@@ -94,6 +98,7 @@ class DrawingBoard(Activity):
         self.ending: str | None = None
         self.round_open = True
         self.autosave = Autosave(self.ctx.now)
+        self._told_failure = False
         self.confirm_clear = ConfirmTap(self.ctx.now)
         self.note = Note(self.ctx)
         self.question = Note(self.ctx, seconds=CONFIRM_S)
@@ -395,7 +400,7 @@ class DrawingBoard(Activity):
     def open_picture(self, creation_id: str) -> None:
         """Go on drawing one of this session's pictures."""
         store = self.ctx.creations
-        creation = store.get(creation_id) if store is not None else None
+        creation = store.open(creation_id) if store is not None else None
         if creation is None:
             return
         rel = str(creation.data.get("canvas") or (creation.pages[0] if creation.pages else PICTURE))
@@ -547,6 +552,11 @@ class DrawingBoard(Activity):
             self._rebuild_buttons()
         if self.autosave.due() and not self.strokes:
             self._write("draft")
+        # Writes run on the store's thread: a failure is seen here, a frame later.
+        failed = self.creation is not None and self.creation.write_failed
+        if failed and not self._told_failure:
+            self.note.show(self.ctx.gettext("The picture could not be saved."), icon="warning")
+        self._told_failure = failed
 
     def _refresh_view(self) -> None:
         """Show the changed parts of the canvas on screen."""

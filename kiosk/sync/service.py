@@ -231,6 +231,7 @@ class SyncService:
         self, outbox: Outbox | None, office: OfficeClient | None, backoff: Backoff
     ) -> float:
         """One push; returns the seconds until the next automatic one."""
+        from kiosk.fleet.client import content_after_totals
         from kiosk.sync.client import LocalDatabaseError, OfficeUnavailable, push_pending
 
         status = self.status()
@@ -253,6 +254,7 @@ class SyncService:
                 len(result.batches),
                 result.conflicts,
             )
+            content_after_totals(self.config, self.data_dir)  # packs and settings (kiosk.fleet)
             status = replace(
                 status,
                 last_error="",

@@ -72,7 +72,9 @@ def finger(kiosk: Harness, kind: int, finger_id: int, pos: tuple[int, int]) -> N
     )
 
 
-def creation_folders(data: Path) -> list[Path]:
+def creation_folders(kiosk: Harness, data: Path) -> list[Path]:
+    """The creation folders, once the kiosk's writer thread has written what it was given."""
+    assert kiosk.app.creations is not None and kiosk.app.creations.flush(10)
     root = data / "creations"
     return sorted(p for p in root.iterdir() if p.is_dir()) if root.exists() else []
 
@@ -210,7 +212,7 @@ def test_save_writes_the_picture_as_a_creation_and_completes_the_run(
     kiosk.tap_button("size:2")
     kiosk.drag(at(board, 100, 360), at(board, 1180, 360), steps=10)
     kiosk.tap_button("save")
-    [folder] = creation_folders(data)
+    [folder] = creation_folders(kiosk, data)
     meta = json.loads((folder / "creation.json").read_text(encoding="utf-8"))
     assert meta["kind"] == "drawing" and meta["state"] == "saved"
     assert meta["closed_by"] is None and meta["language"] == "lv"
@@ -227,7 +229,7 @@ def test_save_writes_the_picture_as_a_creation_and_completes_the_run(
     # Drawing on and saving again updates the same picture, as a new completed run.
     kiosk.drag(at(board, 640, 100), at(board, 640, 600))
     kiosk.tap_button("save")
-    assert len(creation_folders(data)) == 1
+    assert len(creation_folders(kiosk, data)) == 1
     picture = pygame.image.load(str(folder / "render" / "page-01.png"))
     assert tuple(picture.get_at((640, 200)))[:3] == RED
     assert [e.outcome for e in kiosk.sink.of_type(RunEnded)] == ["completed"] * 2  # type: ignore[attr-defined]
@@ -267,9 +269,9 @@ def test_work_is_autosaved_as_a_draft_a_few_seconds_after_a_change(
 ) -> None:
     board = open_board(kiosk)
     kiosk.drag(at(board, 100, 100), at(board, 400, 100))
-    assert creation_folders(data) == []  # no write on every stroke
+    assert creation_folders(kiosk, data) == []  # no write on every stroke
     kiosk.wait(4)
-    [folder] = creation_folders(data)
+    [folder] = creation_folders(kiosk, data)
     meta = json.loads((folder / "creation.json").read_text(encoding="utf-8"))
     assert meta["state"] == "draft"
     assert not board.unsaved
@@ -284,7 +286,7 @@ def test_an_idle_end_keeps_the_draft_for_the_librarian_not_for_the_next_child(
     kiosk.drag(at(board, 100, 300), at(board, 400, 300))  # and a little more, unsaved
     kiosk.wait(kiosk.app.config.session.idle_timeout_s + 12, dt=0.5)
     assert kiosk.scene_name == "Attract"
-    [folder] = creation_folders(data)
+    [folder] = creation_folders(kiosk, data)
     meta = json.loads((folder / "creation.json").read_text(encoding="utf-8"))
     assert meta["state"] == "draft" and meta["closed_by"] == "idle"
     picture = pygame.image.load(str(folder / "render" / "page-01.png"))
@@ -303,13 +305,13 @@ def test_leaving_with_unsaved_changes_keeps_the_picture(kiosk: Harness, data: Pa
     board = open_board(kiosk)
     kiosk.drag(at(board, 100, 100), at(board, 400, 100))
     kiosk.tap_button("home")
-    [folder] = creation_folders(data)
+    [folder] = creation_folders(kiosk, data)
     meta = json.loads((folder / "creation.json").read_text(encoding="utf-8"))
     assert meta["state"] == "saved" and meta["closed_by"] is None
     # A visit without drawing leaves nothing behind.
     kiosk.tap_button("tile:draw")
     kiosk.tap_button("home")
-    assert len(creation_folders(data)) == 1
+    assert len(creation_folders(kiosk, data)) == 1
 
 
 def test_without_a_data_folder_the_board_still_draws_but_cannot_save() -> None:

@@ -21,15 +21,7 @@ from kiosk.studio.film import FULL_FRAMES_KEPT, StopMotion
 from kiosk.studio.pictures import arrow_icon
 from kiosk.ui.theme import BAD
 from tests.studio.shown import shown_texts
-
-
-def open_tool(kiosk: Harness, tile: str) -> object:
-    kiosk.tap_button("start")
-    kiosk.tap_button("age:skip")
-    while not any(b.id == f"tile:{tile}" for b in kiosk.buttons()):
-        kiosk.tap_button("page:next")
-    kiosk.tap_button(f"tile:{tile}")
-    return kiosk.app.top.activity  # type: ignore[union-attr]
+from tests.studio.tools import open_tool
 
 
 def open_film(kiosk: Harness) -> StopMotion:
@@ -51,7 +43,7 @@ def tap_frame(kiosk: Harness, number: int) -> None:
 
 
 def saved_meta(film: StopMotion) -> dict:
-    assert film.creation is not None
+    assert film.creation is not None and film.creation.flush(10)
     return json.loads((film.creation.folder / "creation.json").read_text(encoding="utf-8"))
 
 
@@ -219,6 +211,7 @@ def test_a_hundred_frames_stay_on_disk_with_only_thumbnails_in_memory(
         assert len(film._full) <= FULL_FRAMES_KEPT
         held = sum(f.thumb.get_width() * f.thumb.get_height() * 4 for f in film.frames)
         assert held < 8 << 20
+        assert film.creation is not None and film.creation.flush(10)
         assert len(list((film.creation.folder / "frames").glob("*.png"))) == 100  # type: ignore[union-attr]
 
 

@@ -121,6 +121,7 @@ def test_export_waits_for_consent_then_writes_a_png_and_a_pdf(kiosk: Harness, da
     assert scene.message_ok is True
     assert [p.name for p in (data / "exports").iterdir() if p.suffix == ".part"] == []
 
+    assert kiosk.app.creations is not None and kiosk.app.creations.flush(10)
     meta = json.loads((data / "creations" / creation_id / "creation.json").read_text("utf-8"))
     assert meta["consent_at"] is not None
     assert [e["format"] for e in meta["exports"]] == ["png", "pdf"]

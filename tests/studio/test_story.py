@@ -190,7 +190,7 @@ def test_a_title_too_long_for_the_slide_is_refused_letter_by_letter(tmp_path: Pa
         kiosk.tap_button("save")
         # The saved picture shows the whole title: it fitted at an allowed size.
         assert kiosk.app.ui.text.overflows == []
-        assert story.creation is not None
+        assert story.creation is not None and story.creation.flush(10)
         meta = json.loads((story.creation.folder / "creation.json").read_text("utf-8"))
     assert meta["data"]["slides"][0]["title"] == title
 
@@ -216,7 +216,7 @@ def test_slides_are_added_moved_and_deleted(tmp_path: Path) -> None:
         kiosk.wait(8.0 + 5.0 + 0.5)
         assert story.mode == "edit"
         kiosk.tap_button("save")
-        assert story.creation is not None
+        assert story.creation is not None and story.creation.flush(10)
         meta = json.loads((story.creation.folder / "creation.json").read_text("utf-8"))
         assert kiosk.app.errors == 0
     assert [s["title"] for s in meta["data"]["slides"]] == ["three", "two"]
@@ -242,11 +242,12 @@ def test_without_camera_and_microphone_the_story_still_saves(
             kiosk.tap_button(f"key:{key}")
         kiosk.tap_button("text-done")
         kiosk.wait(5.0)  # the draft is written a moment after the change
-        assert story.creation is not None
+        assert story.creation is not None and story.creation.flush(10)
         draft = json.loads((story.creation.folder / "creation.json").read_text("utf-8"))
         assert draft["state"] == "draft" and draft["data"]["slides"][0]["bubble"] == "āč ž"
         kiosk.tap_button("save")
         assert kiosk.app.errors == 0 and kiosk.app.ui.text.overflows == []
+        assert story.creation.flush(10)
         meta = json.loads((story.creation.folder / "creation.json").read_text("utf-8"))
     assert meta["state"] == "saved"
     assert meta["timeline"] == [
@@ -300,7 +301,7 @@ def test_a_pictogram_stays_clear_of_the_title_band(tmp_path: Path, size: tuple[i
         )
         kiosk.tap_button(sun)
         kiosk.tap_button("save")
-        assert story.creation is not None
+        assert story.creation is not None and story.creation.flush(10)
         folder = story.creation.folder
         meta = json.loads((folder / "creation.json").read_text("utf-8"))
         background = pygame.image.load(str(folder / meta["data"]["slides"][0]["background"]))

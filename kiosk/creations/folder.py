@@ -9,25 +9,27 @@ relative to the folder, so a folder copied anywhere still works, and every file 
 atomically (temporary file, fsync, rename): a power cut leaves the previous version, never
 half a file. A folder that cannot be read is skipped with a log line, never a crash.
 
-Which child made what is never stored. The store only remembers, in memory, which
-creations were made during the current session, so a tool can offer "my pictures" to the
-child who drew them and to nobody after them."""
+In the kiosk the writes run on the store's writer thread (`kiosk.creations.writer`): a
+creation remembers the pictures it has queued, so the tool reads them back before they
+reach the disk."""
 
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import logging
 import re
-import secrets
-import shutil
-from collections.abc import Callable, Iterable
-from datetime import UTC, datetime, timedelta
+import threading
+from collections.abc import Callable, Collection
+from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 import pygame
 
+from kiosk.creations.writer import CreationWriter
 from kiosk.errors import TelpaError
 from kiosk.fileio import atomic_write
 
@@ -51,7 +53,8 @@ class CreationError(TelpaError, ValueError):
     code = "creation"
 
 
-def _iso(moment: datetime) -> str:
+def iso_time(moment: datetime) -> str:
+    """`moment` as creation.json writes it: ISO, UTC, whole seconds."""
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
@@ -100,11 +103,28 @@ class Creation:
     Tools change `data`, `timeline` and `pages`, write their pictures with `write_png` and
     call `save()`. The librarian's review records consent and exports with
     `record_consent()` and `record_export()`, which leave `updated_at` (and so the
-    retention clock) alone."""
+    retention clock) alone.
 
-    def __init__(self, folder: Path, meta: dict[str, Any], clock: Callable[[], datetime]) -> None:
+    With a `writer`, every write is queued on its thread and these calls return at once;
+    without one (scripts, the review's own records) they write before returning."""
+
+    def __init__(
+        self,
+        folder: Path,
+        meta: dict[str, Any],
+        clock: Callable[[], datetime],
+        writer: CreationWriter | None = None,
+    ) -> None:
         self.folder = folder
         self._clock = clock
+        self._writer = writer
+        #: Pictures queued but maybe not on disk yet: rel -> (ticket, picture).
+        self._queued: dict[str, tuple[int, pygame.Surface]] = {}
+        self._queued_lock = threading.Lock()
+        self._tickets = itertools.count(1)
+        #: A queued write failed (full disk, a USB folder gone): the folder keeps its
+        #: previous version, and the tool can say so. Reset by the next write that works.
+        self.write_failed = False
         self.id: str = meta["id"]
         self.kind: Kind = meta["kind"]
         self.state: State = meta["state"]
@@ -122,7 +142,9 @@ class Creation:
     # ----- reading -------------------------------------------------------------------
 
     @classmethod
-    def load(cls, folder: Path, clock: Callable[[], datetime]) -> Creation:
+    def load(
+        cls, folder: Path, clock: Callable[[], datetime], writer: CreationWriter | None = None
+    ) -> Creation:
         """Read a folder; CreationError says what is wrong with it."""
         meta_path = folder / META_FILE
         try:
@@ -132,7 +154,7 @@ class Creation:
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise CreationError(f"{meta_path}: unreadable: {exc}") from None
         _check_meta(meta, folder.name, meta_path)
-        return cls(folder, meta, clock)
+        return cls(folder, meta, clock, writer)
 
     @property
     def created(self) -> datetime:
@@ -155,8 +177,20 @@ class Creation:
         """The file `rel` inside this creation; CreationError for paths that would leave it."""
         return self.folder.joinpath(*safe_relative(rel).parts)
 
+    def has(self, rel: str) -> bool:
+        """Whether the file `rel` is on disk or queued to be written."""
+        with self._queued_lock:
+            if rel in self._queued:
+                return True
+        return self.path(rel).exists()
+
     def load_png(self, rel: str) -> pygame.Surface | None:
-        """A picture of this creation, or None (logged) when it cannot be read."""
+        """A picture of this creation (the queued one when it is not written yet), or None
+        (logged) when it cannot be read."""
+        with self._queued_lock:
+            queued = self._queued.get(rel)
+        if queued is not None:
+            return queued[1].copy()
         try:
             return pygame.image.load(str(self.path(rel)))
         except (OSError, pygame.error, CreationError) as exc:
@@ -167,14 +201,65 @@ class Creation:
 
     def write_bytes(self, rel: str, data: bytes) -> str:
         """Write a file inside the creation atomically; returns `rel`."""
-        atomic_write(self.path(rel), data)
+        self._write(partial(atomic_write, self.path(rel), data))
         return rel
 
     def write_png(self, rel: str, surface: pygame.Surface) -> str:
-        """Write `surface` as a PNG inside the creation atomically; returns `rel`."""
+        """Write `surface` as a PNG inside the creation atomically; returns `rel`. The tool
+        may go on drawing on `surface`: what is written is the picture as it is now."""
         if not rel.lower().endswith(".png"):
             raise CreationError(f"a picture's name must end in .png: {rel!r}")
-        return self.write_bytes(rel, png_bytes(surface))
+        target = self.path(rel)
+        if self._writer is None:
+            atomic_write(target, png_bytes(surface))
+            return rel
+        picture = surface.copy()
+        ticket = next(self._tickets)
+        with self._queued_lock:
+            self._queued[rel] = (ticket, picture)
+        self._writer.submit(partial(self._write_queued_png, rel, ticket, target, picture))
+        return rel
+
+    def _write_queued_png(
+        self, rel: str, ticket: int, target: Path, picture: pygame.Surface
+    ) -> None:
+        try:
+            self._noting_failure(lambda: atomic_write(target, png_bytes(picture)))
+        finally:
+            with self._queued_lock:
+                if self._queued.get(rel, (0,))[0] == ticket:
+                    del self._queued[rel]
+
+    def forget_files(self, folder: str, keep: Collection[str]) -> None:
+        """Remove the PNGs in the subfolder `folder` that `keep` (relative paths) does not
+        name, after everything queued before is written."""
+        root = self.path(folder)
+
+        def forget() -> None:
+            if root.is_dir():
+                for path in root.glob("*.png"):
+                    if f"{folder}/{path.name}" not in keep:
+                        path.unlink(missing_ok=True)
+
+        self._write(forget)
+
+    def _noting_failure(self, job: Callable[[], None]) -> None:
+        try:
+            job()
+        except Exception:
+            self.write_failed = True
+            raise
+        self.write_failed = False
+
+    def flush(self, timeout: float | None = None) -> bool:
+        """Wait until this creation's queued writes (and any queued before) are on disk."""
+        return self._writer.flush(timeout) if self._writer is not None else True
+
+    def _write(self, job: Callable[[], None]) -> None:
+        if self._writer is None:
+            job()
+        else:
+            self._writer.submit(partial(self._noting_failure, job))
 
     def save(self, state: State = "draft", thumbnail: pygame.Surface | None = None) -> None:
         """Write creation.json (and thumb.png from `thumbnail`, scaled to 320 px wide).
@@ -193,16 +278,16 @@ class Creation:
             self.state = "saved"
         if thumbnail is not None:
             self.write_png(THUMB_FILE, thumbnail_of(thumbnail))
-        self.updated_at = _iso(self._clock())
+        self.updated_at = iso_time(self._clock())
         self._write_meta()
 
     def record_consent(self, at: datetime | None) -> None:
         """The librarian confirmed (or withdrew, with None) the family's consent."""
-        self.consent_at = _iso(at) if at is not None else None
+        self.consent_at = iso_time(at) if at is not None else None
         self._write_meta()
 
     def record_export(self, fmt: str, at: datetime) -> None:
-        self.exports.append({"format": fmt, "at": _iso(at)})
+        self.exports.append({"format": fmt, "at": iso_time(at)})
         self._write_meta()
 
     def to_json(self) -> dict[str, Any]:
@@ -224,8 +309,9 @@ class Creation:
         }
 
     def _write_meta(self) -> None:
+        # The text is taken now, so what is written is this moment's creation.
         text = json.dumps(self.to_json(), ensure_ascii=False, indent=1)
-        atomic_write(self.folder / META_FILE, text.encode("utf-8"))
+        self._write(partial(atomic_write, self.folder / META_FILE, text.encode("utf-8")))
 
 
 def _check_meta(meta: object, folder_name: str, where: Path) -> None:
@@ -265,183 +351,3 @@ def _check_meta(meta: object, folder_name: str, where: Path) -> None:
             safe_relative(page)
     except (CreationError, TypeError, ValueError) as exc:
         raise bad(str(exc)) from None
-
-
-#: A list of creations (spelt so inside CreationStore, whose `list` method shadows it).
-Creations = list[Creation]
-
-
-class CreationStore:
-    """All creations of this station, under `root` (``data_dir/creations``).
-
-    `clock` gives the UTC wall time (the shell's clock in tests). `session` is set by the
-    shell to an opaque key of the current session; `new()` remembers, in memory only, which
-    creations each session made (see `in_session`)."""
-
-    def __init__(
-        self,
-        root: Path,
-        station: str = "",
-        clock: Callable[[], datetime] | None = None,
-    ) -> None:
-        self.root = Path(root)
-        self.station = station
-        self._clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
-        self.session: str | None = None
-        self._made: dict[str, list[str]] = {}
-
-    def now(self) -> datetime:
-        return self._clock()
-
-    # ----- making ------------------------------------------------------------------------
-
-    def new(self, kind: Kind, language: str) -> Creation:
-        """A new, empty draft (its folder and creation.json are written at once)."""
-        if kind not in KINDS:
-            raise CreationError(f"unknown kind {kind!r}")
-        now = self._clock()
-        stamp = now.astimezone(UTC).strftime("%Y%m%d-%H%M%S")
-        self.root.mkdir(parents=True, exist_ok=True)
-        while True:
-            creation_id = f"{kind}-{stamp}-{secrets.token_hex(3)}"
-            folder = self.root / creation_id
-            try:
-                folder.mkdir()
-                break
-            except FileExistsError:
-                continue
-        meta = {
-            "schema": SCHEMA,
-            "id": creation_id,
-            "kind": kind,
-            "state": "draft",
-            "created_at": _iso(now),
-            "updated_at": _iso(now),
-            "language": language,
-            "station": self.station,
-            "closed_by": None,
-            "consent_at": None,
-            "exports": [],
-            "data": {},
-            "timeline": [],
-            "pages": [],
-        }
-        creation = Creation(folder, meta, self._clock)
-        creation._write_meta()
-        if self.session is not None:
-            # Only the current session's list is kept: the next child starts with none.
-            self._made = {self.session: [*self._made.get(self.session, []), creation_id]}
-        return creation
-
-    # ----- finding -----------------------------------------------------------------------
-
-    def get(self, creation_id: str) -> Creation | None:
-        """The creation with this id; None when there is none or it cannot be read."""
-        if not isinstance(creation_id, str) or not ID_PATTERN.match(creation_id):
-            return None
-        folder = self.root / creation_id
-        if not folder.is_dir():
-            return None
-        try:
-            return Creation.load(folder, self._clock)
-        except CreationError as exc:
-            log.warning("creation skipped: %s", exc)
-            return None
-
-    def _all(self) -> Iterable[Creation]:
-        try:
-            folders = sorted(self.root.iterdir())
-        except FileNotFoundError:
-            return []
-        except OSError as exc:
-            log.warning("creations folder %s cannot be read: %s", self.root, exc)
-            return []
-        found = []
-        for folder in folders:
-            if not folder.is_dir() or not ID_PATTERN.match(folder.name):
-                continue
-            try:
-                found.append(Creation.load(folder, self._clock))
-            except CreationError as exc:
-                log.warning("creation skipped: %s", exc)
-        return found
-
-    def list(self, kind: Kind | None = None, states: tuple[str, ...] = ("saved",)) -> Creations:
-        """Creations of `kind` (all kinds when None) in `states`, newest first."""
-        chosen = [c for c in self._all() if (kind is None or c.kind == kind) and c.state in states]
-        return sorted(chosen, key=lambda c: (c.created, c.id), reverse=True)
-
-    def drafts_for_librarian(self) -> Creations:
-        """Drafts left open when a session ended (e.g. by idle), newest first."""
-        return [c for c in self.list(states=("draft",)) if c.closed_by is not None]
-
-    def for_review(self) -> Creations:
-        """What the librarian's review shows: saved creations and kept drafts, newest first."""
-        return [
-            c for c in self.list(states=STATES) if c.state == "saved" or c.closed_by is not None
-        ]
-
-    def in_session(self, kind: Kind | None = None, states: tuple[str, ...] = STATES) -> Creations:
-        """The creations made during the current session (newest first): a child sees
-        their own work and never the work of the child before them."""
-        if self.session is None:
-            return []
-        ids = self._made.get(self.session, [])
-        found = [self.get(i) for i in reversed(ids)]
-        return [
-            c
-            for c in found
-            if c is not None
-            and (kind is None or c.kind == kind)
-            and c.state in states
-            and c.closed_by is None
-        ]
-
-    def drawings_in_session(self) -> Creations:
-        """The current session's drawings (saved or autosaved), newest first."""
-        return self.in_session("drawing")
-
-    # ----- removing ----------------------------------------------------------------------
-
-    def delete(self, creation_id: str) -> bool:
-        """Remove a creation's folder; False when there was no such creation."""
-        if not isinstance(creation_id, str) or not ID_PATTERN.match(creation_id):
-            return False
-        folder = self.root / creation_id
-        if not folder.is_dir():
-            return False
-        shutil.rmtree(folder)
-        for ids in self._made.values():
-            if creation_id in ids:
-                ids.remove(creation_id)
-        return True
-
-    def purge(self, retention_days: int, now: datetime | None = None) -> int:
-        """Delete creations (drafts and saved) last changed more than `retention_days` ago;
-        an unreadable folder counts by its modification time. Returns how many went."""
-        now = now or self._clock()
-        limit = now - timedelta(days=retention_days)
-        try:
-            folders = list(self.root.iterdir())
-        except OSError:
-            return 0
-        removed = 0
-        for folder in folders:
-            if not folder.is_dir() or not ID_PATTERN.match(folder.name):
-                continue
-            try:
-                changed = Creation.load(folder, self._clock).updated
-            except CreationError:
-                try:
-                    changed = datetime.fromtimestamp(folder.stat().st_mtime, UTC)
-                except OSError:
-                    continue
-            if changed < limit:
-                try:
-                    shutil.rmtree(folder)
-                    removed += 1
-                except OSError as exc:
-                    log.warning("creation %s could not be purged: %s", folder, exc)
-        if removed:
-            log.info("purged %d creations older than %d days", removed, retention_days)
-        return removed

@@ -12,7 +12,8 @@ from pathlib import Path
 import pygame
 import pytest
 
-from kiosk.studio.creations import ID_PATTERN, CreationError, CreationStore
+from kiosk.creations import CreationError, CreationStore
+from kiosk.creations.folder import ID_PATTERN
 
 T0 = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 
