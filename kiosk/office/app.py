@@ -89,6 +89,7 @@ def create_app(db_url: str, *, clock: Callable[[], datetime] | None = None) -> F
         from kiosk.office import dashboard
 
         dashboard.install(app)
+        app.include_router(importlib.import_module("kiosk.office.editor_pages").router)
     return app
 
 

@@ -1,0 +1,98 @@
+"""A question of a draft quiz drawn by the kiosk itself, for the editor's preview.
+
+`render_question` runs this module as a separate process (``python -m
+kiosk.office.editor_preview FOLDER QUESTION LANG OUT``) with SDL's dummy drivers: the
+real kiosk app in the headless harness loads the draft pack folder exactly as a station
+would, opens the quiz on that one question and saves the screen as a PNG. A process, not
+a thread: pygame's display is one per process, the office's event loop must not wait on
+it, and a pack that hangs or crashes the renderer costs only that process, which is
+killed after `PREVIEW_TIMEOUT_S`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+#: Seconds a preview may take (the kiosk starts, loads the pack and draws ~20 frames).
+PREVIEW_TIMEOUT_S = 60.0
+#: The screen the preview is drawn on: the smallest library PC.
+PREVIEW_SIZE = (1366, 768)
+#: Previews drawn at once: each is a kiosk starting up, and the office PC is often small.
+MAX_AT_ONCE = 2
+_slots = threading.BoundedSemaphore(MAX_AT_ONCE)
+
+
+class PreviewError(Exception):
+    """The preview could not be drawn; `str()` says why."""
+
+
+def render_question(
+    folder: Path, question_id: str, lang: str, timeout: float = PREVIEW_TIMEOUT_S
+) -> bytes:
+    """The PNG of question `question_id` of the pack in `folder`, in `lang`, as the kiosk
+    draws it. Waits for a free slot (at most `MAX_AT_ONCE` run together). Raises
+    PreviewError."""
+    if not _slots.acquire(timeout=timeout):
+        raise PreviewError("the office is drawing other previews; try again in a minute")
+    try:
+        return _run(folder, question_id, lang, timeout)
+    finally:
+        _slots.release()
+
+
+def _run(folder: Path, question_id: str, lang: str, timeout: float) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="telpa-preview-") as work:
+        out = Path(work) / "preview.png"
+        env = {
+            **os.environ,
+            "SDL_VIDEODRIVER": "dummy",
+            "SDL_AUDIODRIVER": "dummy",
+            "PYGAME_HIDE_SUPPORT_PROMPT": "1",
+        }
+        command = [sys.executable, "-m", __name__, str(folder), question_id, lang, str(out)]
+        try:
+            done = subprocess.run(
+                command, capture_output=True, text=True, timeout=timeout, env=env, cwd=work
+            )
+        except subprocess.TimeoutExpired:
+            raise PreviewError(f"drawing the preview took over {timeout:.0f} s") from None
+        if done.returncode != 0 or not out.exists():
+            last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+            raise PreviewError(f"the kiosk could not draw the question ({last[:300]})")
+        return out.read_bytes()
+
+
+def _draw(folder: Path, question_id: str, lang: str, out: Path) -> None:
+    from kiosk.config import Config
+    from kiosk.harness import Harness
+
+    config = Config.model_validate({"content": {"folders": [str(folder.parent)]}})
+    with (
+        tempfile.TemporaryDirectory(prefix="telpa-preview-data-") as data,
+        Harness(config, size=PREVIEW_SIZE, lang=lang, data_folder=Path(data)) as kiosk,
+    ):
+        if not kiosk.app.packs.wait(PREVIEW_TIMEOUT_S):
+            raise SystemExit("the packs did not load in time")
+        pack = next((p for p in kiosk.app.packs.ready() if p.pack == folder.name), None)
+        if pack is None:
+            raise SystemExit(f"the kiosk left the pack {folder.name!r} out")
+        question = next((q for q in pack.questions if q.id == question_id), None)
+        if question is None:
+            raise SystemExit(f"the pack has no question {question_id!r}")
+        kiosk.tap_button("start")
+        if any(b.id == "age:skip" for b in kiosk.buttons()):
+            kiosk.tap_button("age:skip")
+        kiosk.tap_button("tile:quiz")
+        game = kiosk.app.top.activity  # type: ignore[union-attr]
+        game.choose_topic(pack.model_copy(update={"questions": [question]}))
+        game.start(2)  # the level that shows up to four answers
+        kiosk.step(30)
+        kiosk.screenshot(out)
+
+
+if __name__ == "__main__":
+    _draw(Path(sys.argv[1]), sys.argv[2], sys.argv[3], Path(sys.argv[4]))
