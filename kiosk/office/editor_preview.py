@@ -17,6 +17,8 @@ import tempfile
 import threading
 from pathlib import Path
 
+from kiosk.errors import TelpaError
+
 #: Seconds a preview may take (the kiosk starts, loads the pack and draws ~20 frames).
 PREVIEW_TIMEOUT_S = 60.0
 #: The screen the preview is drawn on: the smallest library PC.
@@ -26,8 +28,10 @@ MAX_AT_ONCE = 2
 _slots = threading.BoundedSemaphore(MAX_AT_ONCE)
 
 
-class PreviewError(Exception):
+class PreviewError(TelpaError):
     """The preview could not be drawn; `str()` says why."""
+
+    code = "editor_preview"
 
 
 def render_question(
