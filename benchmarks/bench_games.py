@@ -295,15 +295,15 @@ KIOSK_START = """
 import sys, tempfile, time
 from pathlib import Path
 began = time.perf_counter()
-import kiosk.app
+import kiosk.services
 import kiosk.paths
-from kiosk.app import FakeClock, create_app
+from kiosk.shell import FakeClock, create_app
 from kiosk.config import load_config
 config = load_config()
 if sys.argv[2] == "none":
     # No packs: content/ replaced by an empty folder, no extra folders.
     empty = tempfile.mkdtemp(prefix="bench-no-packs-")
-    kiosk.paths.CONTENT = kiosk.app.CONTENT = Path(empty)
+    kiosk.paths.CONTENT = kiosk.services.CONTENT = Path(empty)
     content = config.content.model_copy(update={"folders": []})
     config = config.model_copy(update={"content": content})
 app = create_app(config, size=(1920, 1080), clock=FakeClock())

@@ -99,7 +99,7 @@ def ms(seconds: float) -> str:
 KIOSK_FIRST_FRAME = """
 import sys, time
 began = time.perf_counter()
-from kiosk.app import FakeClock, create_app
+from kiosk.shell import FakeClock, create_app
 from kiosk.config import load_config
 imported = time.perf_counter()
 app = create_app(load_config(), size=(1920, 1080), clock=FakeClock())
@@ -275,14 +275,16 @@ class ShellScenes:
         return done
 
     def wait_for_prompt(self) -> None:
-        prompt = self.app.scene("idle_prompt")
+        from kiosk import routes
+
+        prompt = self.app.scene(routes.IdlePrompt)
         needed_s = 2 * self.frames_per_round * FRAME_S
         if prompt is not None and getattr(prompt, "remaining", 0.0) > needed_s:
             return
         if prompt is not None:
             self.harness.tap_button("still-here")
         self.harness.wait(self.app.config.session.idle_timeout_s + 1)
-        if self.app.scene("idle_prompt") is None:
+        if self.app.scene(routes.IdlePrompt) is None:
             raise RuntimeError("'Are you still there?' did not appear")
 
     def scenes(self) -> list[SceneBench]:
@@ -379,7 +381,8 @@ def bench_frames(plan: Plan) -> list[Row]:
 KIOSK_IDLE = """
 import sys
 import pygame
-from kiosk.app import App, create_app
+from kiosk import routes
+from kiosk.shell import App, create_app
 from kiosk.config import load_config
 
 ready, scene, seconds = sys.argv[1], sys.argv[2], float(sys.argv[3])
@@ -390,7 +393,7 @@ def start_then_idle():
     App.start(app)
     if scene == "launcher":
         app.sessions.start_session("solo", 1, None, app.translator.lang)
-        app.go("launcher")
+        app.go(routes.Launcher())
         app.render()
     counted.append(app.frames)
     pygame.time.set_timer(pygame.QUIT, int(seconds * 1000), loops=1)

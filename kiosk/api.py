@@ -25,13 +25,14 @@ message, the run is recorded as `error` and the traceback goes to the log.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import pygame
 
+from kiosk import kit
 from kiosk.creations import Creation, CreationError, VisitCreations
 from kiosk.input import MOUSE_POINTER, InputEvent, KeyEvent, PointerEvent
 from kiosk.packs.models import Answer, Bin, Pack, Picture, Question, Sorting, SortItem, Word
@@ -54,6 +55,8 @@ if TYPE_CHECKING:
     from kiosk.media.microphone import Microphone
 
 __all__ = [
+    # the game kit (kiosk/kit): the flow of a round, pickers, tile grid, stars banner
+    "kit",
     "MOUSE_POINTER",
     "UI",
     "Activity",
@@ -118,7 +121,7 @@ class ActivityContext:
     lang: str
     gettext: Callable[[str], str]
     ngettext: Callable[[str, str, int], str]
-    pick: Callable[[dict[str, str]], str]
+    pick: Callable[[Mapping[Any, str]], str]
     session: SessionInfo
     random: random.Random
     now: Callable[[], float]

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk import __version__
+from kiosk.configfile import ConfigError
 from kiosk.errors import TelpaError
 
 # Light parts only: `kiosk run`'s supervisor lives as long as the kiosk and must not hold
@@ -245,7 +246,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     folder = _data_dir(config)
     log_path = setup_logging(folder, to_stderr=args.windowed)
     from kiosk.activities import ActivityError, discover
-    from kiosk.app import create_app
+    from kiosk.shell import create_app
 
     try:
         registered = discover()
@@ -275,10 +276,14 @@ def cmd_run(args: argparse.Namespace) -> int:
             lang=args.lang,
             registered=registered,
             sink=store,
+            usage=store,
             data_folder=folder,
+            handle_signals=True,
         )
         if args.out_of_order:
-            app.start_scene = "out_of_order"
+            from kiosk.routes import OutOfOrder
+
+            app.start_route = OutOfOrder()
         app.run()
     except Exception:
         log.exception("the kiosk stopped unexpectedly")
@@ -487,12 +492,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"kiosk: {exc}", file=sys.stderr)
         return 2
-    except Exception as exc:
-        # kiosk.config is imported only by the commands that read a config (the
-        # supervisor of `kiosk run` never does): an error of its kind can only come
-        # from there.
-        config = sys.modules.get("kiosk.config")
-        if config is None or not isinstance(exc, config.ConfigError):
-            raise
+    except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2

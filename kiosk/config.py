@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import os
 import zoneinfo
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from kiosk.configfile import find_config
-from kiosk.errors import TelpaError
+from kiosk.configfile import ConfigError, find_config
 from kiosk.paths import SCOPE_ENV, machine_folders
 from kiosk.yamltools import describe_error, duplicate_keys, key_line, parse_with_nodes
 
@@ -186,18 +184,18 @@ class ActivitiesConfig(_Section):
 
 
 class Config(_Section):
-    site: SiteConfig = Field(default_factory=SiteConfig)  # type: ignore[arg-type]
-    station: StationConfig = Field(default_factory=StationConfig)  # type: ignore[arg-type]
-    languages: LanguagesConfig = Field(default_factory=LanguagesConfig)  # type: ignore[arg-type]
-    session: SessionConfig = Field(default_factory=SessionConfig)  # type: ignore[arg-type]
-    display: DisplayConfig = Field(default_factory=DisplayConfig)  # type: ignore[arg-type]
-    sound: SoundConfig = Field(default_factory=SoundConfig)  # type: ignore[arg-type]
-    storage: StorageConfig = Field(default_factory=StorageConfig)  # type: ignore[arg-type]
-    usage: UsageConfig = Field(default_factory=UsageConfig)  # type: ignore[arg-type]
+    site: SiteConfig = Field(default_factory=SiteConfig)
+    station: StationConfig = Field(default_factory=StationConfig)
+    languages: LanguagesConfig = Field(default_factory=LanguagesConfig)
+    session: SessionConfig = Field(default_factory=SessionConfig)
+    display: DisplayConfig = Field(default_factory=DisplayConfig)
+    sound: SoundConfig = Field(default_factory=SoundConfig)
+    storage: StorageConfig = Field(default_factory=StorageConfig)
+    usage: UsageConfig = Field(default_factory=UsageConfig)
     activities: ActivitiesConfig = Field(default_factory=ActivitiesConfig)
     content: ContentConfig = Field(default_factory=ContentConfig)
-    sync: SyncConfig = Field(default_factory=SyncConfig)  # type: ignore[arg-type]
-    creations: CreationsConfig = Field(default_factory=CreationsConfig)  # type: ignore[arg-type]
+    sync: SyncConfig = Field(default_factory=SyncConfig)
+    creations: CreationsConfig = Field(default_factory=CreationsConfig)
 
     #: Where the config came from; not a YAML key.
     source: Path | None = Field(None, exclude=True)
@@ -214,22 +212,6 @@ class Config(_Section):
             return None
         w, h = self.display.size.split("x")
         return int(w), int(h)
-
-
-@dataclass
-class ConfigError(TelpaError):
-    """A config file that cannot be used; `str()` is the one line to show."""
-
-    code = "config"
-
-    path: str
-    line: int | None
-    key: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
 
 
 def parse_config(text: str, path: str = "config.yaml") -> Config:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from kiosk.errors import TelpaError
 from kiosk.paths import DEFAULT_CONFIG, SCOPE_ENV, machine_folders
 
 #: Why a config file was chosen, in the order they are tried (docs/folders.md).
@@ -33,14 +34,28 @@ class ConfigChoice:
         return CONFIG_REASONS[self.reason]
 
 
+@dataclass
+class ConfigError(TelpaError):
+    """A config file that cannot be used; `str()` is the one line to show."""
+
+    code = "config"
+
+    path: str
+    line: int | None
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+
+
 def find_config(path: str | os.PathLike[str] | None = None) -> ConfigChoice:
     """`--config PATH`, else $KIOSK_CONFIG, else this machine's config.yaml if it exists,
     else the embedded demo config (a program file: read, never written)."""
     try:
         machine = Path(machine_folders().config_file)  # also checks $KIOSK_SCOPE
     except ValueError as exc:
-        from kiosk.config import ConfigError
-
         raise ConfigError("environment", None, SCOPE_ENV, str(exc)) from None
     if path:
         return ConfigChoice(Path(path), "flag")

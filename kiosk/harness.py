@@ -21,9 +21,9 @@ import pygame
 
 from kiosk.activities import RegisteredActivity
 from kiosk.api import Activity
-from kiosk.app import App, FakeClock, create_app
 from kiosk.config import Config
-from kiosk.sessions import MemoryUsageSink, UsageSink
+from kiosk.sessions import MemoryUsageSink, UsageReader, UsageSink
+from kiosk.shell import App, FakeClock, create_app
 from kiosk.ui.widgets import Button, ButtonGroup
 
 FRAME_S = 1 / 30
@@ -42,6 +42,7 @@ class Harness:
         size: tuple[int, int] = (1366, 768),
         lang: str | None = None,
         sink: UsageSink | None = None,
+        usage: UsageReader | None = None,
         registered: list[RegisteredActivity] | None = None,
         seed: int = 1,
         kiosk_mode: bool = True,
@@ -50,6 +51,11 @@ class Harness:
         use_headless_drivers()
         self.clock = FakeClock()
         self.sink = sink if sink is not None else MemoryUsageSink()
+        if usage is None:
+            from kiosk.usage import UsageStore
+
+            # A real store given as the sink is also what the librarian panel reads back.
+            usage = sink if isinstance(sink, UsageStore) else None
         self.app: App = create_app(
             config or Config.model_validate({}),
             windowed=not kiosk_mode,
@@ -58,6 +64,7 @@ class Harness:
             lang=lang,
             clock=self.clock,
             sink=self.sink,
+            usage=usage,
             registered=registered,
             seed=seed,
             data_folder=data_folder,
@@ -149,7 +156,7 @@ class Harness:
     def button_groups(self) -> list[ButtonGroup]:
         """The button groups of the visible scenes, top-most first (activities included)."""
         groups: list[ButtonGroup] = []
-        for scene in reversed(self.app.stack):
+        for scene in reversed(self.app.stack.scenes):
             activity = getattr(scene, "activity", None)
             for owner in (scene, activity if isinstance(activity, Activity) else None):
                 if owner is None:

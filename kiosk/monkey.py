@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from kiosk import routes
 from kiosk.config import Config
 from kiosk.harness import Harness
 from kiosk.scenes.common import librarian_corner
@@ -237,11 +238,11 @@ def run_monkey(
                 early = rss_kib()
             if n + 1 == max(1, events // 2):
                 half = rss_kib()
-            if kiosk.app.scene("pad_missing") is not None:
+            if kiosk.app.showing(routes.PadMissing):
                 waits += 1
-            if kiosk.app.scene("pin_pad") is not None or kiosk.app.scene("panel") is not None:
+            if kiosk.app.showing(routes.PinPad) or kiosk.app.showing(routes.Panel):
                 opened = True
-                kiosk.app.go("attract")
+                kiosk.app.go(routes.Attract())
         left = not kiosk.app.running or opened
         errors = kiosk.app.errors
         rss_end = rss_kib()

@@ -13,12 +13,45 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Literal, Protocol
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Literal, Protocol
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from kiosk.usage.errors import DiskTrouble
+    from kiosk.usage.stats import RecentUsage
 
 SessionKind = Literal["solo", "group"]
 SessionEndReason = Literal["idle", "home", "librarian", "timer", "crash", "shutdown"]
 RunOutcome = Literal["completed", "quit", "idle", "error"]
+
+
+# What a usage reader tells the librarian panel (defined here, beside the reader's
+# protocol, so the shell needs nothing from the store to name them).
+
+
+@dataclass(frozen=True)
+class ProblemNote:
+    """A problem for the librarian panel; `code` is stable, `message` is English detail."""
+
+    id: int
+    at: datetime
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class RecordingPaused:
+    """Why usage is not being written right now (the librarian panel warns)."""
+
+    #: "full": the disk (or a quota) has no room; "unwritable": read-only or failing.
+    trouble: DiskTrouble
+    #: The data folder on the disk in question.
+    folder: Path
+    #: The error as the OS or SQLite put it (English, for the log).
+    detail: str
+    since: datetime
 
 
 @dataclass(frozen=True)
@@ -82,6 +115,21 @@ class UsageSink(Protocol):
 
     def close(self) -> None:
         """Flush and stop; called once at shutdown."""
+
+
+class UsageReader(Protocol):
+    """What the librarian panel reads back from the usage store (`kiosk.usage.UsageStore`)."""
+
+    #: Set while the disk takes no writes; None when recording runs.
+    recording_paused: RecordingPaused | None
+    #: Events that could not be written (logged); 0 in a healthy kiosk.
+    dropped: int
+
+    def problems(self) -> list[ProblemNote]:
+        """Problems not yet dismissed, oldest first."""
+
+    def recent_usage(self, today: date) -> RecentUsage:
+        """Totals of `today` and the six days before it, read through the store's reader."""
 
 
 @dataclass
@@ -175,6 +223,22 @@ class SessionManager:
         session.run = run
         self.sink.record(RunStarted(run.run_id, session.session_id, activity, level, self._wall()))
         return run
+
+    def begin_round(self, activity: str, level: int | None, *, first: bool) -> None:
+        """An activity starts a round: the run opened when the child came in becomes the
+        `first` round (it takes the level); any later round is a run of its own."""
+        run = self.run
+        if run is not None and first:
+            run.level = level
+        else:
+            self.start_run(activity, level)
+
+    def set_progress(self, level: int | None = None, score: int | None = None) -> None:
+        """The open run's level and score so far (recorded when it ends)."""
+        run = self.run
+        if run is not None:
+            run.level = run.level if level is None else level
+            run.score = run.score if score is None else score
 
     @property
     def run(self) -> OpenRun | None:

@@ -97,7 +97,7 @@ def missing_display(
 def open_display() -> str:
     """Start SDL's video and return its driver's name; raise NoDisplay when it cannot
     open a screen, or found only one that draws into memory without being asked to."""
-    # SDL would otherwise take SIGTERM for itself (see kiosk.app); set before it starts.
+    # SDL would otherwise take SIGTERM for itself (see kiosk.shell.app); set before it starts.
     os.environ.setdefault("SDL_NO_SIGNAL_HANDLERS", "1")
     import pygame
 

@@ -10,6 +10,7 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
+from kiosk import routes
 from kiosk.harness import Harness, use_headless_drivers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,7 +48,7 @@ def _steps(kiosk: Harness) -> list[tuple[str, Callable[[], None]]]:
         ("memory-play", memory_play),
         ("memory-won", memory_won),
         ("still-there", lambda: kiosk.wait(92, dt=1.0)),
-        ("oops", lambda: kiosk.app.go("oops")),
+        ("oops", lambda: kiosk.app.go(routes.Oops())),
     ]
 
 

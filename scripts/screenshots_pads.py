@@ -48,7 +48,7 @@ def shoot(out: Path, size: tuple[int, int], lang: str) -> list[Path]:
                 written.append(out / f"pad-missing{suffix}.png")
                 kiosk.screenshot(written[-1])
                 kiosk.tap_button("play-on")
-            kiosk.app.start_group(12, None, None, None)
+            kiosk.app.session.start_group(12, None, None, None)
             make_creation(store, "film", [(230, 120, 40), (40, 120, 230)], 1.0)
             kiosk.clock.advance(60)
             make_creation(store, "story", [(30, 140, 90)], 2.0, title="Mūsų namas")

@@ -238,7 +238,7 @@ def test_the_bundled_kiosk_run_supervises_its_shell_and_stops_cleanly(
     try:
         deadline = time.monotonic() + 60
         shells: list[int] = []
-        # Running: the shell's main loop has taken SIGTERM for itself (kiosk/app.py).
+        # Running: the shell's main loop has taken SIGTERM for itself (kiosk/shell/app.py).
         while not (len(shells) == 1 and _catches_sigterm(shells[0])):
             assert supervisor.poll() is None, supervisor.communicate()[0][-2000:]
             assert time.monotonic() < deadline, "the supervised shell did not start"

@@ -16,6 +16,7 @@ from pathlib import Path
 import pygame
 import pytest
 
+from kiosk import routes
 from kiosk.config import load_config
 from kiosk.harness import Harness
 from kiosk.librarian.pin import secrets_path, set_pin
@@ -55,7 +56,7 @@ def test_without_a_pin_the_demo_opens_the_panel_with_a_notice_and_can_be_left(
     with Harness(config, lang="en") as kiosk:
         _librarian_key(kiosk)
         assert kiosk.scene_name == "Panel"
-        panel = kiosk.app.scene("panel")
+        panel = kiosk.app.scene(routes.Panel)
         assert panel is not None
         assert panel.warnings[0] == DEMO_NOTICE  # type: ignore[attr-defined]
         kiosk.tap_button("panel:exit")
@@ -71,7 +72,7 @@ def test_with_a_pin_the_demo_asks_for_it(installed_demo: Path) -> None:
         for digit in "5831":
             kiosk.tap_button(f"pin:{digit}")
         kiosk.tap_button("pin:ok")
-        panel = kiosk.app.scene("panel")
+        panel = kiosk.app.scene(routes.Panel)
         assert panel is not None
         assert DEMO_NOTICE not in panel.warnings  # type: ignore[attr-defined]
 
@@ -89,7 +90,7 @@ def test_without_a_pin_a_station_config_stays_locked(
         _librarian_key(kiosk)
         assert kiosk.scene_name == "PinPad"
         assert [b.id for b in kiosk.buttons()] == ["pin:close"]
-        assert kiosk.app.scene("panel") is None
+        assert kiosk.app.scene(routes.Panel) is None
 
 
 def _run_kiosk(tmp_path: Path, env: dict[str, str], *args: str) -> subprocess.Popen[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pygame
 
+from kiosk import routes
 from kiosk.harness import Harness
 from kiosk.scenes.attract import ANIMATION_FPS, REST_AFTER_S
 
@@ -66,6 +67,6 @@ def test_a_still_activity_lets_the_loop_poll_calmly(kiosk: Harness) -> None:
 def test_a_covered_screen_does_not_repaint_the_panel_on_top_of_it(kiosk: Harness) -> None:
     """The attract screen keeps its animation running under the librarian panel; its
     repaints must not make the panel draw itself again a dozen times a second."""
-    kiosk.app.push("panel")
+    kiosk.app.push(routes.Panel())
     kiosk.step(5)
     assert _painted_frames(kiosk, 3.0) == 0

@@ -9,6 +9,7 @@ from pathlib import Path
 import pygame
 import pytest
 
+from kiosk import routes
 from kiosk.harness import Harness
 from kiosk.i18n import LANGUAGES
 
@@ -106,7 +107,7 @@ def _visit_every_screen(kiosk: Harness) -> list[tuple[str, Callable[[], None]]]:
         kiosk.tap_button("save")
 
     def creations_review() -> None:
-        kiosk.app.push("creations")
+        kiosk.app.push(routes.Creations())
         kiosk.step()
 
     def creations_review_one() -> None:
@@ -123,7 +124,7 @@ def _visit_every_screen(kiosk: Harness) -> list[tuple[str, Callable[[], None]]]:
         kiosk.wait(95, dt=1.0)
 
     def oops() -> None:
-        kiosk.app.go("oops")
+        kiosk.app.go(routes.Oops())
 
     return [
         ("attract", attract),
@@ -192,7 +193,7 @@ def _visit_group_screens(kiosk: Harness) -> list[tuple[str, Callable[[], None]]]
     """A librarian's group session with a timer, through the screens children see."""
 
     def group_setup() -> None:
-        kiosk.app.push("panel")
+        kiosk.app.push(routes.Panel())
         kiosk.step()
         kiosk.tap_button("panel:group")
         kiosk.tap_button("group:timer:15")
@@ -217,7 +218,7 @@ def _visit_group_screens(kiosk: Harness) -> list[tuple[str, Callable[[], None]]]
 
     def quiz_final() -> None:
         game = kiosk.app.top.activity  # type: ignore[union-attr]
-        while game.phase == "question":
+        while game.phase == "play":
             kiosk.tap_button(f"answer:{game.round.current.right_index}")
             kiosk.tap_button("next")
         kiosk.wait(2)
@@ -237,7 +238,7 @@ def _visit_group_screens(kiosk: Harness) -> list[tuple[str, Callable[[], None]]]
         kiosk.wait(clock.remaining(kiosk.app.now()) - 30, dt=1.0)
 
     def panel() -> None:
-        kiosk.app.push("panel")
+        kiosk.app.push(routes.Panel())
         kiosk.step()
 
     return [

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 from importlib.metadata import EntryPoint
 
 import pygame
 import pytest
 
+from kiosk import routes
 from kiosk.activities import ActivityError, RegisteredActivity, discover
 from kiosk.api import Activity, ActivityInfo, InputEvent, PointerEvent
 from kiosk.harness import Harness
@@ -47,9 +49,9 @@ def test_idle_timeout_ends_session_and_returns_to_attract(kiosk: Harness) -> Non
     _start_solo(kiosk)
     kiosk.tap_button("tile:memory")
     kiosk.wait(89, dt=0.5)
-    assert kiosk.app.scene("idle_prompt") is None
+    assert kiosk.app.scene(routes.IdlePrompt) is None
     kiosk.wait(1.5, dt=0.5)
-    assert kiosk.app.scene("idle_prompt") is not None
+    assert kiosk.app.scene(routes.IdlePrompt) is not None
     kiosk.wait(8, dt=0.5)
     assert kiosk.scene_name == "IdlePrompt"
     kiosk.wait(3, dt=0.5)
@@ -241,3 +243,18 @@ def test_home_returns_to_the_launcher_page_that_holds_the_activity(kiosk: Harnes
     kiosk.tap_button("bye")
     _start_solo(kiosk)
     assert "page:prev" not in [b.id for b in kiosk.buttons()]
+
+
+def test_start_up_is_frozen_so_closing_an_activity_collects_only_what_came_since() -> None:
+    with Harness() as kiosk:
+        kiosk.app.packs.wait()
+        kiosk.step()
+        frozen = gc.get_freeze_count()
+        assert frozen > 1000  # the fonts, pictures and modules start-up built
+        kiosk.tap_button("start")
+        kiosk.tap_button("age:skip")
+        kiosk.tap_button("tile:memory")
+        kiosk.key(pygame.K_ESCAPE)
+        assert kiosk.scene_name == "Launcher"
+        assert gc.get_freeze_count() <= frozen  # nothing new frozen: the activity is collectable
+    assert gc.get_freeze_count() == 0  # nothing stays frozen once the kiosk is gone

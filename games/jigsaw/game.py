@@ -7,61 +7,34 @@ blue frame over the board, Enter puts it down. A piece near its place snaps in."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import partial
-from typing import Literal
 
 import pygame
 
+import games.jigsaw.view as view
 from games.jigsaw.pieces import SCENES, Piece, cut, scene_picture
+from games.jigsaw.rules import LEVELS, MIN_PHOTO_SIDE, SNAP, Choice, stars_for
 from kiosk.api import (
     Activity,
     ActivityInfo,
-    Button,
     ButtonGroup,
     InputEvent,
     KeyEvent,
-    Pack,
     PointerEvent,
     draw,
-    round_end_buttons,
+    kit,
     theme,
 )
 
-#: (pieces, columns, rows, how visible the faint guide picture is 0..255)
-LEVELS = ((6, 3, 2, 90), (12, 4, 3, 60), (24, 6, 4, 0))
-SNAP = 0.3  # of a cell: how close to its place a piece snaps in
-MIN_PHOTO_SIDE = 300
-
-Phase = Literal["picture", "choose", "play", "won"]
+__all__ = ["LEVELS", "Choice", "Jigsaw", "stars_for"]
 
 
-@dataclass(frozen=True)
-class Choice:
-    """A picture to play: a built-in scene (pack None) or a pack's photo."""
-
-    id: str
-    pack: Pack | None = None
-    picture: str = ""
-    scene: int = 0
+#: The game's name on its launcher tile.
+TITLE = {"lv": "Puzle", "lt": "Dėlionė", "en": "Jigsaw"}
 
 
-def stars_for(misses: int, pieces: int) -> int:
-    if misses <= pieces // 6:
-        return 3
-    if misses <= pieces // 2:
-        return 2
-    return 1
-
-
-class Jigsaw(Activity):
-    info = ActivityInfo(
-        id="jigsaw",
-        title={"lv": "Puzle", "lt": "Dėlionė", "en": "Jigsaw"},
-        icon="puzzle",
-        category="play",
-        levels=len(LEVELS),
-    )
+class Jigsaw(kit.RoundGame, Activity):
+    info = ActivityInfo(id="jigsaw", title=TITLE, icon="puzzle", levels=len(LEVELS))
 
     def on_enter(self) -> None:
         self.choices = [Choice(f"scene:{s[0]}", scene=i) for i, s in enumerate(SCENES)]
@@ -71,20 +44,18 @@ class Jigsaw(Activity):
                 # Photos big enough to cut; small drawn pictures make poor jigsaws.
                 if size is not None and min(size) >= MIN_PHOTO_SIDE:
                     self.choices.append(Choice(f"{pack.pack}:{name}", pack, name))
-        self.choice = self.choices[0]
-        self.phase: Phase = "picture"
-        self.level = 1
         self.pieces: list[Piece] = []
         self.dragging: dict[int, tuple[Piece, tuple[int, int]]] = {}
         self.selected: Piece | None = None
         self.cursor = (0, 0)
         self.misses = 0
-        self.stars = 0
         self.buttons = ButtonGroup(self.ctx.ui, self.ctx.invalidate)
-        self._layout()
+        self.flow: kit.RoundFlow[Choice] = kit.RoundFlow(self.ctx, len(LEVELS), self.layout_phase)
+        self.flow.offer(self.choices)
 
-    def on_language_changed(self) -> None:
-        self._layout()
+    @property
+    def choice(self) -> Choice:
+        return self.flow.topic or self.choices[0]
 
     # ----- pictures ------------------------------------------------------------------
 
@@ -98,28 +69,13 @@ class Jigsaw(Activity):
             return self.ctx.gettext(SCENES[choice.scene][1])
         return self.ctx.pick(choice.pack.title)
 
-    @staticmethod
-    def _fit(image: pygame.Surface, box: pygame.Rect) -> pygame.Rect:
-        w, h = image.get_size()
-        scale = min(box.width / w, box.height / h)
-        rect = pygame.Rect(0, 0, int(w * scale), int(h * scale))
-        rect.center = box.center
-        return rect
-
     # ----- layout --------------------------------------------------------------------
 
-    def _layout(self) -> None:
+    def layout_phase(self) -> None:
         m = self.ctx.ui.metrics
         area = self.ctx.area
         self.heading_bottom = area.top + m.px(110)
-        if self.phase == "picture":
-            self._layout_pictures()
-        elif self.phase == "choose":
-            self._layout_levels()
-        elif self.phase == "won":
-            self._layout_won()
-        else:
-            self.buttons.set_buttons([])
+        super().layout_phase()
         heading = self.heading()
         if heading:
             # The heading, with its speaker button on its left.
@@ -133,98 +89,63 @@ class Jigsaw(Activity):
             speaker = self.ctx.speaker_left_of("speak", self.heading_rect, heading)
             if speaker is not None:
                 self.buttons.set_buttons([*self.buttons.buttons, speaker])
-        self.ctx.invalidate()
 
     def heading(self) -> str:
         """The question over the picture and level pickers ("" elsewhere)."""
-        if self.phase == "picture":
+        if self.phase == "topic":
             return self.ctx.gettext("Which picture shall we put together?")
-        if self.phase == "choose":
+        if self.phase == "level":
             return self.ctx.gettext("How many pieces?")
         return ""
 
-    def _tile_row(
-        self, count: int, w: int, h: int, top: int, per_row: int = 4
-    ) -> list[pygame.Rect]:
-        m = self.ctx.ui.metrics
-        gap = m.px(32)
-        rects = []
-        for i in range(count):
-            row, col = divmod(i, per_row)
-            in_row = min(per_row, count - row * per_row)
-            left = self.ctx.area.centerx - (in_row * w + (in_row - 1) * gap) // 2
-            rects.append(pygame.Rect(left + col * (w + gap), top + row * (h + gap), w, h))
-        return rects
-
-    def _layout_pictures(self) -> None:
+    def layout_topics(self) -> None:
         m = self.ctx.ui.metrics
         shown = self.choices[:8]
         rows = -(-len(shown) // 4)
         h = min(
             m.px(230), (self.ctx.area.bottom - self.heading_bottom - m.margin) // rows - m.px(32)
         )
-        rects = self._tile_row(
-            len(shown), min(m.px(270), int(h * 1.2)), h, self.heading_bottom + m.px(20)
-        )
-        buttons = []
-        for i, (choice, rect) in enumerate(zip(shown, rects, strict=True)):
+        tiles = []
+        for i, choice in enumerate(shown):
             source = self._source(choice)
-            buttons.append(
-                Button(
+            tiles.append(
+                kit.Tile(
                     id=f"picture:{choice.id}",
-                    rect=rect,
-                    color=theme.TILE_COLORS[(i + 1) % len(theme.TILE_COLORS)],
                     label=self._title(choice),
+                    color=theme.TILE_COLORS[(i + 1) % len(theme.TILE_COLORS)],
                     image=source,
                     icon=None if source is not None else "puzzle",
-                    on_press=partial(self._pick, choice),
+                    on_press=partial(self.flow.choose_topic, choice),
                 )
             )
-        self.buttons.set_buttons(buttons)
+        size = (min(m.px(270), int(h * 1.2)), h)
+        top = self.heading_bottom + m.px(20)
+        rects = kit.centered_rows(len(tiles), 4, size, m.px(32), self.ctx.area.centerx, top)
+        self.buttons.set_buttons(kit.tile_buttons(tiles, rects))
 
-    def _pick(self, choice: Choice) -> None:
-        self.choice = choice
-        self.phase = "choose"
-        self._layout()
-
-    def _layout_levels(self) -> None:
+    def layout_levels(self) -> None:
         m = self.ctx.ui.metrics
         size = m.px(280)
-        rects = self._tile_row(len(LEVELS), size, size, self.heading_bottom + m.px(40))
-        buttons = []
-        for level, ((pieces, cols, rows, _ghost), rect) in enumerate(
-            zip(LEVELS, rects, strict=True), start=1
-        ):
-            label = self.ctx.ngettext("%(n)d piece", "%(n)d pieces", pieces) % {"n": pieces}
-            buttons.append(
-                Button(
-                    id=f"level:{level}",
-                    rect=rect,
-                    color=theme.TILE_COLORS[level - 1],
-                    label=label,
-                    image=self._grid_picture(cols, rows, int(size * 0.6)),
-                    on_press=partial(self.start, level),
-                )
+        tiles = [
+            kit.Tile(
+                id=f"level:{level}",
+                label=self.ctx.ngettext("%(n)d piece", "%(n)d pieces", pieces) % {"n": pieces},
+                color=kit.level_colour(level),
+                image=view.grid_picture(cols, rows, int(size * 0.6)),
+                on_press=partial(self.start, level),
             )
+            for level, (pieces, cols, rows, _ghost) in enumerate(LEVELS, start=1)
+        ]
+        top = self.heading_bottom + m.px(40)
+        buttons = kit.level_buttons(self.ctx.ui, self.ctx.area, tiles, (280, 280), 32, top)
         self.buttons.set_buttons(buttons)
 
-    def _grid_picture(self, cols: int, rows: int, size: int) -> pygame.Surface:
-        picture = pygame.Surface((size, int(size * 0.7)), pygame.SRCALPHA)
-        cell_w, cell_h = picture.get_width() / cols, picture.get_height() / rows
-        for row in range(rows):
-            for col in range(cols):
-                rect = pygame.Rect(
-                    int(col * cell_w) + 1, int(row * cell_h) + 1, int(cell_w) - 2, int(cell_h) - 2
-                )
-                color = theme.TILE_COLORS[(row * cols + col) % len(theme.TILE_COLORS)]
-                pygame.draw.rect(picture, theme.lighten(color, 0.2), rect, border_radius=3)
-        return picture
-
-    def _layout_won(self) -> None:
+    def layout_stars(self) -> None:
         m = self.ctx.ui.metrics
         area = self.ctx.area
         y = area.bottom - m.px(120 + 30)
-        buttons = round_end_buttons(self.ctx, y, self.level, len(LEVELS), self.start)
+        ctx = self.ctx
+        buttons = kit.end_buttons(ctx.ui, area, ctx.gettext, y, self.level, len(LEVELS), self.start)
         self.buttons.set_buttons(buttons)
         self.buttons.focus_index = len(buttons) - 1
 
@@ -233,11 +154,10 @@ class Jigsaw(Activity):
     def start(self, level: int) -> None:
         m = self.ctx.ui.metrics
         area = self.ctx.area.inflate(-2 * m.margin, -2 * m.margin)
-        self.level = level
         _count, cols, rows, ghost = LEVELS[level - 1]
         source = self._source(self.choice) or scene_picture(self.ctx.ui, 0)
         board_box = pygame.Rect(area.x, area.y, int(area.width * 0.64), area.height)
-        self.board = self._fit(source, board_box)
+        self.board = view.fit(source, board_box)
         picture = pygame.transform.smoothscale(source, self.board.size)
         self.picture = picture
         self.pieces = cut(picture, self.board, cols, rows, self.ctx.random)
@@ -257,9 +177,8 @@ class Jigsaw(Activity):
         self.selected = None
         self.cursor = (0, 0)
         self.misses = 0
-        self.phase = "play"
-        self.ctx.start_round(level)
-        self._layout()
+        self.flow.begin(level)
+        self.flow.show()
 
     def _guide(self, picture: pygame.Surface, alpha: int, cols: int, rows: int) -> pygame.Surface:
         """What the empty board shows: the picture, faint (easier levels), or only the
@@ -327,11 +246,8 @@ class Jigsaw(Activity):
         return abs(dx) <= self.cell[0] * SNAP and abs(dy) <= self.cell[1] * SNAP
 
     def _win(self) -> None:
-        self.stars = stars_for(self.misses, len(self.pieces))
-        self.ctx.complete(score=self.stars, level=self.level)
-        self.ctx.play_sound("success")
-        self.phase = "won"
-        self._layout()
+        stars = stars_for(self.misses, len(self.pieces))
+        self.flow.finish(stars, stars, 0.0)
         self.ctx.say(self.ctx.gettext("Well done! The picture is whole again."))
 
     def _invalidate_piece(self, piece: Piece) -> None:
@@ -339,14 +255,10 @@ class Jigsaw(Activity):
 
     # ----- input ---------------------------------------------------------------------
 
-    def handle_event(self, event: InputEvent) -> bool:
-        if self.buttons.handle(event):
-            return True
-        if self.phase != "play":
-            return False
+    def play_event(self, event: InputEvent) -> bool:
         if isinstance(event, PointerEvent):
             return self._pointer(event)
-        return self._key(event)
+        return isinstance(event, KeyEvent) and self._key(event)
 
     def _pointer(self, event: PointerEvent) -> bool:
         if event.kind == "down":
@@ -475,54 +387,14 @@ class Jigsaw(Activity):
         if self.heading():
             surface.blit(self.heading_text, self.heading_rect)
         elif self.phase == "play":
-            self._draw_play(surface)
+            cursor = self._cell_rect(*self.cursor) if self.selected is not None else None
+            ringed = self.selected or getattr(self, "_focus", None)
+            view.draw_board(
+                surface, self.ctx.ui, self.board, self.ghost, self.pieces, cursor, ringed
+            )
         else:
-            self._draw_won(surface)
+            buttons_top = min(b.rect.top for b in self.buttons.buttons)
+            praise = self.ctx.gettext("Well done! The picture is whole again.")
+            ui, area = self.ctx.ui, self.ctx.area
+            view.draw_whole(surface, ui, area, self.picture, self.stars, buttons_top, praise)
         self.buttons.draw(surface)
-
-    def _draw_play(self, surface: pygame.Surface) -> None:
-        m = self.ctx.ui.metrics
-        clip = surface.get_clip()
-        frame = self.board.inflate(m.px(12), m.px(12))
-        pygame.draw.rect(surface, theme.WHITE, frame, border_radius=m.px(10))
-        surface.blit(self.ghost, self.board)
-        if self.selected is not None:
-            ring = self._cell_rect(*self.cursor)
-            pygame.draw.rect(surface, theme.FOCUS, ring, width=max(3, m.px(5)))
-        for piece in self.pieces:
-            rect = piece.rect
-            if clip.colliderect(rect):
-                surface.blit(piece.shown, rect)
-            if piece is self.selected or (
-                self.selected is None and piece is getattr(self, "_focus", None)
-            ):
-                pygame.draw.rect(
-                    surface, theme.FOCUS, piece.rect, width=max(3, m.px(5)), border_radius=m.px(8)
-                )
-
-    def _draw_won(self, surface: pygame.Surface) -> None:
-        """The whole picture, the stars and a word of praise, above the buttons."""
-        ui = self.ctx.ui
-        m = ui.metrics
-        area = self.ctx.area
-        buttons_top = min(b.rect.top for b in self.buttons.buttons)
-        text = ui.text.fit(
-            self.ctx.gettext("Well done! The picture is whole again."),
-            (area.width - 2 * m.margin, m.px(60)),
-            m.font_size("heading"),
-            theme.INK,
-            weight="bold",
-        )
-        text_rect = text.get_rect(midbottom=(area.centerx, buttons_top - m.px(20)))
-        stars_y = text_rect.top - m.px(56)
-        box = pygame.Rect(
-            area.x, area.y + m.px(20), area.width, stars_y - m.px(56) - area.y - m.px(20)
-        )
-        shown = self._fit(self.picture, box)
-        surface.blit(pygame.transform.smoothscale(self.picture, shown.size), shown)
-        size = m.px(90)
-        for i in range(3):
-            name = "glowing-star" if i < self.stars else "star"
-            star = ui.images.emoji(name, size if i < self.stars else size // 2)
-            surface.blit(star, star.get_rect(center=(area.centerx + (i - 1) * m.px(110), stars_y)))
-        surface.blit(text, text_rect)

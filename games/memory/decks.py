@@ -149,12 +149,12 @@ def deal(
             cards.append((word.id, Face(text=ctx.pick(word.text))))
     elif pack is not None:
         # lv-lt: the child's own language (if it is one of the two) carries the picture.
-        first = ctx.lang if ctx.lang in ("lv", "lt") else "lv"
-        second = "lt" if first == "lv" else "lv"
+        first: Literal["lv", "lt"] = "lt" if ctx.lang == "lt" else "lv"
+        second: Literal["lv", "lt"] = "lt" if first == "lv" else "lv"
         for word in rng.sample(pack.words, pairs):
             cards.append(
                 (word.id, Face(pack=pack, picture=word.picture, text=word.text[first], flag=first))
-            )  # type: ignore[index]
-            cards.append((word.id, Face(text=word.text[second], flag=second)))  # type: ignore[index]
+            )
+            cards.append((word.id, Face(text=word.text[second], flag=second)))
     rng.shuffle(cards)
     return cards

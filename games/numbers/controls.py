@@ -5,6 +5,7 @@ Numbers are drawn at exactly the size a button shows them, so they stay crisp.""
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from functools import partial
 
 import pygame
 
@@ -47,7 +48,7 @@ def answer_buttons(
                 rect=pygame.Rect(x, midtop[1], w, h),
                 color=theme.GOOD if right else ANSWER_COLOR,
                 image=number_image(ui, str(value), (w, h)),
-                on_press=lambda value=value: on_answer(value),
+                on_press=partial(on_answer, value),
                 enabled=value not in wrong and (right or not solved),
             )
         )
@@ -98,7 +99,7 @@ def pad_buttons(
                     rect,
                     PAD_COLOR,
                     image=number_image(ui, key, rect.size),
-                    on_press=lambda key=key: on_digit(key),
+                    on_press=partial(on_digit, key),
                 )
             buttons.append(button)
     return buttons

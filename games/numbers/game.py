@@ -9,11 +9,12 @@ numbers grow after 3 right answers in a row and shrink after 2 wrong ones."""
 
 from __future__ import annotations
 
-from typing import Literal
+from functools import partial
 
 import pygame
 
 from games.numbers.controls import answer_buttons, pad_buttons, pad_size
+from games.numbers.garden import GardenRound
 from games.numbers.problems import (
     LEVELS,
     PAD_LEVELS,
@@ -21,16 +22,8 @@ from games.numbers.problems import (
     TOP_STEP,
     Ladder,
     Problem,
-    make_problem,
-    stars_for,
 )
-from games.numbers.scenery import (
-    answer_box,
-    draw_stars,
-    level_picture,
-    progress_flower,
-    question_card,
-)
+from games.numbers.scenery import answer_box, level_picture, progress_flower, question_card
 from kiosk.api import (
     Activity,
     ActivityInfo,
@@ -39,43 +32,34 @@ from kiosk.api import (
     InputEvent,
     KeyEvent,
     draw,
-    round_end_buttons,
+    kit,
     theme,
 )
 
-Phase = Literal["choose", "play", "won"]
-BoxState = Literal["ask", "typing", "wrong", "right"]
-
 RIGHT_SHOW_S = 1.0  # the right answer stays in view this long before the next question
 GROW_S = 0.5  # a new flower grows in the progress row
-MAX_DIGITS = 3
 DIGIT_KEYS = {getattr(pygame, f"K_{d}"): str(d) for d in range(10)} | {
     getattr(pygame, f"K_KP{d}"): str(d) for d in range(10)
 }
 
 
-class NumberGarden(Activity):
-    info = ActivityInfo(
-        id="numbers",
-        title={"lv": "Skaitļu dārzs", "lt": "Skaičių sodas", "en": "Number garden"},
-        icon="sunflower",
-        category="play",
-        levels=LEVELS,
-    )
+#: The game's name on its launcher tile.
+TITLE = {"lv": "Skaitļu dārzs", "lt": "Skaičių sodas", "en": "Number garden"}
+
+
+class NumberGarden(kit.RoundGame, Activity):
+    info = ActivityInfo(id="numbers", title=TITLE, icon="sunflower", levels=LEVELS)
 
     def on_enter(self) -> None:
-        self.phase: Phase = "choose"
-        self.level = 1
+        self.flow: kit.RoundFlow[None] = kit.RoundFlow(self.ctx, LEVELS, self.layout_phase)
+        self.banner = kit.StarsBanner()
+        self.choose_top = 0
         #: The adaptive step of each level, kept while the child stays in the game.
         self.ladders = {level: Ladder(top=TOP_STEP[level]) for level in range(1, LEVELS + 1)}
         self.time = 0.0
-        self.stars = 0
         self.buttons = ButtonGroup(self.ctx.ui, self.ctx.invalidate)
         self._pad: list[Button] | None = None  # built once: it looks the same all game
-        self._layout_phase()
-
-    def on_language_changed(self) -> None:
-        self._layout_phase()
+        self.flow.offer_levels()
 
     @property
     def ladder(self) -> Ladder:
@@ -85,109 +69,76 @@ class NumberGarden(Activity):
     def uses_pad(self) -> bool:
         return self.level in PAD_LEVELS
 
+    @property
+    def problem(self) -> Problem:
+        return self.round.problem
+
     # ----- rounds and answers ----------------------------------------------------------
 
     def start(self, level: int) -> None:
         """Begin a round of 8 questions at `level` (1-based)."""
-        self.level = level
-        self.index = 0
-        self.first_try = 0
-        #: Per question: True right at the first try, False right later, None not yet.
-        self.results: list[bool | None] = [None] * QUESTIONS_PER_ROUND
-        self.asked: set[tuple[str, int, int]] = set()
+        self.round = GardenRound(level, self.ladders[level], self.ctx.random)
         self.grow_at = -GROW_S
-        self.phase = "play"
-        self.ctx.start_round(level)
-        self.ctx.set_score(0)
-        self._new_question()
-
-    def _new_question(self) -> None:
-        self.problem: Problem = make_problem(
-            self.level, self.ladder.step, self.ctx.random, frozenset(self.asked)
-        )
-        self.asked.add(self.problem.key)
-        self.wrong: set[int] = set()
-        self.entry = ""
-        self.box_state: BoxState = "ask"
-        self.solved = False
         self.next_at: float | None = None
-        self._layout_phase()
+        self.flow.begin(level)
+        self.ctx.set_score(0)
+        self._show_question()
+
+    def _show_question(self) -> None:
+        self.next_at = None
+        self.layout_phase()
         if self.ctx.reads_aloud:
             self.ctx.say(self.spoken_question())  # read out by itself
 
     def answer(self, value: int) -> None:
         """The child's answer to the current question (a number button or OK on the pad)."""
-        if self.phase != "play" or self.solved:
+        garden = self.round
+        if self.phase != "play" or garden.solved:
             return
-        correct = value == self.problem.answer
-        self.ladder.answered(correct)
-        if correct:
-            first = not self.wrong
-            self.results[self.index] = first
-            if first:
-                self.first_try += 1
-                self.ctx.set_score(self.first_try)
-            self.solved = True
-            self.entry = str(value)
-            self.box_state = "right"
+        if garden.answer(value):
+            self.ctx.set_score(garden.first_try)
             self.next_at = self.time + RIGHT_SHOW_S
             self.grow_at = self.time
             self.ctx.play_sound("good")
         else:
-            self.wrong.add(value)
-            if self.uses_pad:
-                self.box_state = "wrong"  # the typed number stays in view until the next key
             self.ctx.play_sound("try-again")
         if not self.uses_pad:
             self._set_answer_buttons()
         self.ctx.invalidate(self.prompt_rect)
         self.ctx.invalidate(self.answer_rect)
-        self.ctx.invalidate(self._slot_rect(self.index))
+        self.ctx.invalidate(self._slot_rect(garden.index))
 
     def type_digit(self, digit: str) -> None:
-        if self.phase != "play" or self.solved:
+        if self.phase != "play" or self.round.solved:
             return
-        if self.box_state == "wrong":
-            self.entry = ""
+        if self.round.box_state == "wrong":
             self.ctx.invalidate(self.prompt_rect)
-        if len(self.entry) >= MAX_DIGITS:
-            return
-        self.entry = digit if self.entry == "0" else self.entry + digit
-        self.box_state = "typing"
+        self.round.type_digit(digit)
         self.ctx.invalidate(self.answer_rect)
 
     def erase(self) -> None:
-        if self.phase != "play" or self.solved:
+        if self.phase != "play" or self.round.solved:
             return
-        self.entry = "" if self.box_state == "wrong" else self.entry[:-1]
-        self.box_state = "typing" if self.entry else "ask"
+        self.round.erase()
         self.ctx.invalidate(self.answer_rect)
 
     def submit(self) -> None:
         """OK on the pad: check the typed number (an empty box is simply ignored)."""
-        if self.entry and self.box_state == "typing":
-            self.answer(int(self.entry))
+        typed = self.round.typed()
+        if typed is not None:
+            self.answer(typed)
 
     def _next(self) -> None:
-        self.index += 1
-        if self.index >= QUESTIONS_PER_ROUND:
-            self._win()
-        else:
-            self._new_question()
-
-    def _win(self) -> None:
-        self.stars = stars_for(self.first_try)
-        self.ctx.complete(score=self.first_try, level=self.level)
-        self.ctx.play_sound("success")
-        self.phase = "won"
-        self.won_at = self.time
-        self._layout_phase()
+        if self.round.next_question():
+            self._show_question()
+            return
+        self.flow.finish(self.round.stars, self.round.first_try, self.time)
         self.ctx.say(self.won_message())  # the praise, read out by itself
 
     def won_message(self) -> str:
         # No counted noun: "5 of 8" reads the same for every number in lv, lt and en.
         return self.ctx.gettext("Well done! %(n)d of %(total)d right at the first try.") % {
-            "n": self.first_try,
+            "n": self.round.first_try,
             "total": QUESTIONS_PER_ROUND,
         }
 
@@ -238,50 +189,35 @@ class NumberGarden(Activity):
             if self.next_at is not None and self.time >= self.next_at:
                 self._next()
             elif self.time - self.grow_at < GROW_S + 0.1:
-                self.ctx.invalidate(self._slot_rect(self.index))
-        elif self.phase == "won" and self.time - self.won_at < 1.5:
-            self.ctx.invalidate(self._stars_rect())
+                self.ctx.invalidate(self._slot_rect(self.round.index))
+        elif self.flow.celebrating(self.time):
+            self.ctx.invalidate(self.banner.stars_rect(self.ctx.ui, self.ctx.area))
 
     # ----- layout ------------------------------------------------------------------------
 
-    def _layout_phase(self) -> None:
-        if self.phase == "choose":
-            self._layout_choose()
-        elif self.phase == "won":
-            self._layout_won()
-        else:
-            self._layout_play()
-        self.ctx.invalidate()
-
-    def _layout_choose(self) -> None:
-        m = self.ctx.ui.metrics
-        area = self.ctx.area
-        w, h, gap = m.px(262), m.px(300), m.px(30)
-        x = area.centerx - (LEVELS * w + (LEVELS - 1) * gap) // 2
-        y = max(area.top + m.px(150), area.top + (area.height - h) // 2 + m.px(30))
+    def layout_levels(self) -> None:
+        h = self.ctx.ui.metrics.px(300)
         labels = {
             1: self.ctx.gettext("Counting"),
             2: self.ctx.gettext("Plus and minus"),
             3: self.ctx.gettext("Up to 100"),
             4: self.ctx.gettext("Times tables"),
         }
-        buttons = []
-        for level in range(1, LEVELS + 1):
-            buttons.append(
-                Button(
-                    id=f"level:{level}",
-                    rect=pygame.Rect(x, y, w, h),
-                    color=theme.TILE_COLORS[level - 1],
-                    label=labels[level],
-                    image=level_picture(self.ctx.ui, level, int(h * 0.6)),
-                    on_press=lambda level=level: self.start(level),
-                )
+        tiles = [
+            kit.Tile(
+                id=f"level:{level}",
+                label=labels[level],
+                color=kit.level_colour(level),
+                image=level_picture(self.ctx.ui, level, int(h * 0.6)),
+                on_press=partial(self.start, level),
             )
-            x += w + gap
+            for level in range(1, LEVELS + 1)
+        ]
+        buttons = kit.level_buttons(self.ctx.ui, self.ctx.area, tiles, size=(262, 300), gap=30)
         self.buttons.set_buttons(buttons)
-        self.choose_top = y
+        self.choose_top = buttons[0].rect.top
 
-    def _layout_play(self) -> None:
+    def layout_play(self) -> None:
         """Progress row, prompt, card and answers as one block, centred on tall screens."""
         m = self.ctx.ui.metrics
         area = self.ctx.area
@@ -345,8 +281,8 @@ class NumberGarden(Activity):
             self.ctx.ui,
             self.problem.choices,
             self.problem.answer,
-            self.wrong,
-            self.solved,
+            self.round.wrong,
+            self.round.solved,
             (self.ctx.area.centerx, self.answer_row_top),
             self.answer,
         )
@@ -359,12 +295,10 @@ class NumberGarden(Activity):
         for button in buttons:
             self.ctx.invalidate(button.dirty_rect(self.ctx.ui))
 
-    def _layout_won(self) -> None:
-        m = self.ctx.ui.metrics
-        area = self.ctx.area
-        self.won_top = area.top + max(m.px(12), (area.height - m.px(546)) // 2)
-        y = self.won_top + m.px(104 + 16 + 150 + 6 + 120 + 30)
-        buttons = round_end_buttons(self.ctx, y, self.level, LEVELS, self.start)
+    def layout_stars(self) -> None:
+        ctx = self.ctx
+        y = self.banner.layout(ctx.ui, ctx.area)
+        buttons = kit.end_buttons(ctx.ui, ctx.area, ctx.gettext, y, self.level, LEVELS, self.start)
         self.buttons.set_buttons(buttons)
         self.buttons.focus_index = len(buttons) - 1
 
@@ -373,34 +307,19 @@ class NumberGarden(Activity):
         left = self.progress_rect.left + index * step
         return pygame.Rect(left, self.progress_rect.top, self.slot_size, self.slot_size)
 
-    def _stars_rect(self) -> pygame.Rect:
-        m = self.ctx.ui.metrics
-        rect = pygame.Rect(0, 0, m.px(420), m.px(150))
-        rect.midtop = (self.ctx.area.centerx, self.won_top + m.px(104 + 16))
-        return rect
-
     # ----- drawing -----------------------------------------------------------------------
 
     def draw(self, surface: pygame.Surface) -> None:
         ui = self.ctx.ui
-        m = ui.metrics
         area = self.ctx.area
         surface.blit(draw.scene_background(surface.get_size()), area, area=area)
-        if self.phase == "choose":
-            title = ui.text.fit(
-                self.ctx.gettext("Choose a game!"),
-                (area.width - 2 * m.margin, m.px(110)),
-                m.font_size("title"),
-                theme.INK,
-                weight="bold",
-            )
-            surface.blit(
-                title, title.get_rect(midbottom=(area.centerx, self.choose_top - m.px(40)))
-            )
+        if self.phase == "level":
+            kit.draw_heading(surface, ui, area, self.ctx.gettext("Choose a game!"), self.choose_top)
         elif self.phase == "play":
             self._draw_play(surface)
         else:
-            self._draw_won(surface)
+            appear = self.flow.appear(self.time)
+            self.banner.draw(surface, ui, area, self.stars, appear, self.won_message())
         self.buttons.draw(surface)
 
     def _prompts(self) -> list[str]:
@@ -414,9 +333,9 @@ class NumberGarden(Activity):
         ]
 
     def _prompt(self) -> str:
-        if self.solved:
+        if self.round.solved:
             return self.ctx.gettext("Yes, that's right!")
-        if self.box_state == "wrong" or (self.wrong and not self.entry):
+        if self.round.box_state == "wrong" or (self.round.wrong and not self.round.entry):
             return self.ctx.gettext("Almost! Try again.")
         if self.problem.kind == "count":
             return self.ctx.gettext("How many do you see?")
@@ -445,39 +364,20 @@ class NumberGarden(Activity):
             surface.blit(self._box(), self.answer_rect)
 
     def _box(self) -> pygame.Surface:
-        shown = self.entry or ("?" if self.box_state == "ask" else "")
-        key = (shown, self.box_state)
+        shown = self.round.entry or ("?" if self.round.box_state == "ask" else "")
+        key = (shown, self.round.box_state)
         box = self._boxes.get(key)
         if box is None:
-            box = answer_box(self.ctx.ui, self.answer_rect.size, shown, self.box_state)
+            box = answer_box(self.ctx.ui, self.answer_rect.size, shown, self.round.box_state)
             self._boxes[key] = box
         return box
 
     def _draw_slot(self, surface: pygame.Surface, index: int) -> None:
         rect = self._slot_rect(index)
         grown = 1.0
-        if index == self.index:
+        if index == self.round.index:
             grown = min(1.0, (self.time - self.grow_at) / GROW_S)
         picture = progress_flower(
-            self.ctx.ui, self.results[index], index == self.index, grown, rect.height
+            self.ctx.ui, self.round.results[index], index == self.round.index, grown, rect.height
         )
         surface.blit(picture, picture.get_rect(midbottom=rect.midbottom))
-
-    def _draw_won(self, surface: pygame.Surface) -> None:
-        ui = self.ctx.ui
-        m = ui.metrics
-        area = self.ctx.area
-        party = ui.images.emoji("party-popper", m.px(104))
-        surface.blit(party, party.get_rect(midtop=(area.centerx, self.won_top)))
-        stars = self._stars_rect()
-        appear = min(1.0, (self.time - self.won_at) / 1.2)
-        draw_stars(surface, ui, stars.center, self.stars, appear)
-        message = self.won_message()
-        text = ui.text.fit(
-            message,
-            (min(area.width - 2 * m.margin, m.px(1000)), m.px(120)),
-            m.font_size("heading"),
-            theme.INK,
-            weight="bold",
-        )
-        surface.blit(text, text.get_rect(midtop=(area.centerx, stars.bottom + m.px(6))))

@@ -229,19 +229,3 @@ def progress_flower(
         return ui.images.emoji("seedling", height if current else int(height * 0.6))
     size = int(height * (0.4 + 0.6 * round(grown * 10) / 10))
     return ui.images.emoji("sunflower" if result else "tulip", size)
-
-
-def draw_stars(
-    surface: pygame.Surface, ui: UI, center: tuple[int, int], stars: int, appear: float
-) -> None:
-    """Three stars, `stars` of them lit, appearing one by one as `appear` goes 0..1."""
-    m = ui.metrics
-    size = m.px(110)
-    for i in range(3):
-        cx = center[0] + (i - 1) * m.px(140)
-        if i < stars and appear * 3 >= i + 0.5:
-            picture = ui.images.emoji("glowing-star", size)
-            surface.blit(picture, picture.get_rect(center=(cx, center[1])))
-        else:
-            color = theme.lighten(theme.INK_SOFT, 0.75)
-            pygame.draw.circle(surface, color, (cx, center[1]), size // 3)

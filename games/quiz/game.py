@@ -14,7 +14,7 @@ mid-round (`team_scores`)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from functools import partial
 
 import pygame
 
@@ -28,7 +28,7 @@ from games.quiz.pieces import (
     word_picture_side,
 )
 from games.quiz.rounds import LEVELS, Outcome, QuizRound
-from games.quiz.screens import QuizScreens
+from games.quiz.screens import POP_S, QuizView
 from kiosk.api import (
     Activity,
     ActivityInfo,
@@ -38,47 +38,48 @@ from kiosk.api import (
     InputEvent,
     Pack,
     TeamScore,
+    kit,
     theme,
 )
 
-Phase = Literal["empty", "topic", "level", "question", "end"]
-
-#: How long the green tick on the right answer takes to pop in.
-POP_S = 0.35
+#: The game's name on its launcher tile.
+TITLE = {"lv": "Viktorīna", "lt": "Viktorina", "en": "Quiz"}
 
 
-class PictureQuiz(QuizScreens, Activity):
+class PictureQuiz(kit.RoundGame, Activity):
     info = ActivityInfo(
-        id="quiz",
-        title={"lv": "Viktorīna", "lt": "Viktorina", "en": "Quiz"},
-        icon="question-mark",
-        category="play",
-        levels=len(LEVELS),
-        supports_teams=True,
+        id="quiz", title=TITLE, icon="question-mark", levels=len(LEVELS), supports_teams=True
     )
 
     def on_enter(self) -> None:
-        self.phase: Phase = "topic"
+        self.flow: kit.RoundFlow[Pack] = kit.RoundFlow(self.ctx, len(LEVELS), self.layout_phase)
+        self.banner = kit.StarsBanner(gap_above_stars=12, message_height=110, gap_above_buttons=24)
         self.teams = self.ctx.session.kind == "group"
-        self.pack: Pack | None = None
         self.round: QuizRound | None = None
-        self.level = 1
         self.feedback: Outcome | None = None
         self.feedback_at = 0.0
-        self.ended_at = 0.0
         self.time = 0.0
         self.buttons = ButtonGroup(self.ctx.ui, self.ctx.invalidate)
-        self._cache: dict[tuple[object, ...], pygame.Surface] = {}
+        # Set by the layout of each screen:
+        self.title_rect = self.dots_rect = self.prompt_rect = pygame.Rect(0, 0, 0, 0)
+        self.feedback_rect = pygame.Rect(0, 0, 0, 0)
+        self.team_rect: pygame.Rect | None = None
+        self.picture_rect: pygame.Rect | None = None
+        self.view = QuizView(self)
         self.show_topics()
 
+    @property
+    def pack(self) -> Pack | None:
+        return self.flow.topic
+
     def on_language_changed(self) -> None:
-        self._cache.clear()
+        self.view.clear()
         if self.phase in ("empty", "topic"):
             self.show_topics()
         elif self.phase == "level" and self.pack not in self.topics():
             self.show_topics()
         else:
-            self._layout()
+            self.layout_phase()
 
     # ----- teams ---------------------------------------------------------------------
 
@@ -92,7 +93,7 @@ class PictureQuiz(QuizScreens, Activity):
 
     def team_scores(self) -> Sequence[TeamScore] | None:
         """Both teams' points while a team round is under way or just over."""
-        if not self.teams or self.round is None or self.phase not in ("question", "end"):
+        if not self.teams or self.round is None or self.phase not in ("play", "stars"):
             return None
         names = self.team_names()
         return [
@@ -107,37 +108,22 @@ class PictureQuiz(QuizScreens, Activity):
 
     def show_topics(self) -> None:
         """The topic picker; with one topic straight to its levels, with none a message."""
-        topics = self.topics()
-        if not topics:
-            self.phase = "empty"
-        elif len(topics) == 1:
-            self.choose_topic(topics[0])
-            return
-        else:
-            self.phase = "topic"
-        self._layout()
-
-    def choose_topic(self, pack: Pack) -> None:
-        self.pack = pack
-        self.phase = "level"
-        self._layout()
+        self.flow.offer(self.topics())
 
     def start(self, level: int) -> None:
         """A new round of the chosen topic at `level` (1-based)."""
         assert self.pack is not None
-        self.level = level
         self.round = QuizRound.new(self.pack, level, self.ctx.random, self.teams)
         self.feedback = None
-        self.phase = "question"
-        self.ctx.start_round(level)
+        self.flow.begin(level)
         self.ctx.set_score(0)
-        self._layout()
+        self.flow.show()
         self._read_question()
 
     def choose(self, index: int) -> None:
         """The child chose answer `index` of the current question."""
         quiz = self.round
-        if self.phase != "question" or quiz is None:
+        if self.phase != "play" or quiz is None:
             return
         asked = quiz.current
         if asked.done or index in asked.tried:
@@ -149,7 +135,7 @@ class PictureQuiz(QuizScreens, Activity):
             self.ctx.set_score(quiz.score)
         else:
             self.ctx.play_sound("try-again")
-        self._layout()
+        self.layout_phase()
         if asked.done:
             self.buttons.focus_index = self.buttons.buttons.index(self.buttons.by_id("next"))
         elif (focused := self.buttons.focused) is not None and not focused.enabled:
@@ -163,14 +149,10 @@ class PictureQuiz(QuizScreens, Activity):
             return
         self.feedback = None
         if quiz.advance():
-            self._layout()
+            self.layout_phase()
             self._read_question()
             return
-        self.ctx.complete(score=quiz.score, level=quiz.level_number)
-        self.ctx.play_sound("success")
-        self.phase = "end"
-        self.ended_at = self.time
-        self._layout()
+        self.flow.finish(quiz.stars, quiz.score, self.time)
         if not self.teams:
             self.ctx.say(self.end_message())  # the praise, read out by itself
 
@@ -217,20 +199,7 @@ class PictureQuiz(QuizScreens, Activity):
 
     # ----- layout --------------------------------------------------------------------
 
-    def _layout(self) -> None:
-        if self.phase == "topic":
-            self._layout_topics()
-        elif self.phase == "level":
-            self._layout_levels()
-        elif self.phase == "question":
-            self._layout_question()
-        elif self.phase == "end":
-            self._layout_end()
-        else:
-            self.buttons.set_buttons([])
-        self.ctx.invalidate()
-
-    def _layout_topics(self) -> None:
+    def layout_topics(self) -> None:
         m = self.ctx.ui.metrics
         area = self.ctx.area
         topics = self.topics()
@@ -253,26 +222,13 @@ class PictureQuiz(QuizScreens, Activity):
             (room.height - (rows - 1) * gap) // rows,
         )
         top = room.top + (room.height - (rows * side + (rows - 1) * gap)) // 2
-        buttons = []
-        for i, pack in enumerate(topics):
-            row, col = divmod(i, cols)
-            in_row = min(cols, len(topics) - row * cols)
-            left = room.centerx - (in_row * side + (in_row - 1) * gap) // 2
-            buttons.append(
-                Button(
-                    id=f"topic:{pack.pack}",
-                    rect=pygame.Rect(
-                        left + col * (side + gap), top + row * (side + gap), side, side
-                    ),
-                    color=theme.TILE_COLORS[i % len(theme.TILE_COLORS)],
-                    label=self.ctx.pick(pack.title),
-                    image=self.ctx.picture(pack, pack.icon, int(side * 0.55)),
-                    on_press=lambda pack=pack: self.choose_topic(pack),
-                )
-            )
-        self.buttons.set_buttons(buttons)
+        ctx = self.ctx
+        choose = self.flow.choose_topic
+        tiles = kit.pack_topic_tiles(topics, ctx.pick, ctx.picture, int(side * 0.55), choose)
+        rects = kit.centered_rows(len(tiles), cols, (side, side), gap, room.centerx, top)
+        self.buttons.set_buttons(kit.tile_buttons(tiles, rects))
 
-    def _layout_levels(self) -> None:
+    def layout_levels(self) -> None:
         m = self.ctx.ui.metrics
         area = self.ctx.area
         w = h = m.px(300)
@@ -284,26 +240,20 @@ class PictureQuiz(QuizScreens, Activity):
             m.px(100),
         )
         y = max(self.title_rect.bottom + m.px(30), area.top + (area.height - h) // 2 + m.px(40))
-        x = area.centerx - (3 * w + 2 * gap) // 2
-        buttons: list[Button] = []
-        for level, rules in enumerate(LEVELS, start=1):
-            label = self.ctx.ngettext("%(n)d question", "%(n)d questions", rules.questions) % {
-                "n": rules.questions
-            }
-            buttons.append(
-                Button(
-                    id=f"level:{level}",
-                    rect=pygame.Rect(x, y, w, h),
-                    color=theme.TILE_COLORS[level - 1],
-                    label=label,
-                    image=level_picture(
-                        self.ctx.ui, rules.questions, rules.max_answers, int(h * 0.62)
-                    ),
-                    on_press=lambda level=level: self.start(level),
-                )
+        tiles = [
+            kit.Tile(
+                id=f"level:{level}",
+                label=self.ctx.ngettext("%(n)d question", "%(n)d questions", rules.questions)
+                % {"n": rules.questions},
+                color=kit.level_colour(level),
+                image=level_picture(self.ctx.ui, rules.questions, rules.max_answers, int(h * 0.62)),
+                on_press=partial(self.start, level),
             )
-            x += w + gap
-        if len(self.topics()) > 1:
+            for level, rules in enumerate(LEVELS, start=1)
+        ]
+        rects = kit.centered_rows(len(tiles), len(tiles), (w, h), gap, area.centerx, y)
+        buttons = kit.tile_buttons(tiles, rects)
+        if self.flow.many_topics:
             side = m.px(84)
             back = pygame.Rect(0, 0, side, side)
             back.midleft = (area.left + m.margin, self.title_rect.centery)
@@ -319,13 +269,13 @@ class PictureQuiz(QuizScreens, Activity):
             )
         self.buttons.set_buttons(buttons)
 
-    def _layout_question(self) -> None:
+    def layout_play(self) -> None:
         assert self.round is not None and self.pack is not None
         m = self.ctx.ui.metrics
         area = self.ctx.area
         inner = area.inflate(-2 * m.margin, 0)
         top = area.top + m.px(12)
-        self.team_rect: pygame.Rect | None = None
+        self.team_rect = None
         if self.teams:
             self.team_rect = pygame.Rect(inner.left, top, inner.width, m.px(64))
             top = self.team_rect.bottom + m.px(8)
@@ -349,7 +299,7 @@ class PictureQuiz(QuizScreens, Activity):
         )
         room = pygame.Rect(inner.left, top, inner.width, self.feedback_rect.top - m.px(22) - top)
         asked = self.round.current
-        self.picture_rect: pygame.Rect | None = None
+        self.picture_rect = None
         if asked.question.picture is not None:
             side = min(room.height, int(room.width * 0.3))
             self.picture_rect = pygame.Rect(room.left, room.top, side, side)
@@ -361,7 +311,7 @@ class PictureQuiz(QuizScreens, Activity):
                 room.height,
             )
         word_answers = all(a.word is not None for a in asked.answers)
-        rects = self.answer_rects(room, len(asked.answers), word_answers)
+        rects = self.view.answer_rects(room, len(asked.answers), word_answers)
         # Each answer's speaker: under a picture card, left of a text card.
         for i, (answer, rect) in enumerate(zip(asked.answers, rects, strict=True)):
             if word_answers:
@@ -406,7 +356,7 @@ class PictureQuiz(QuizScreens, Activity):
                 picture=picture if word_answers else None,
                 text_size=text_size,
                 border_color=ANSWER_BORDERS[i % len(ANSWER_BORDERS)],
-                on_press=lambda i=i: self.choose(i),
+                on_press=partial(self.choose, i),
             )
             if asked.done:
                 button.set_state("right" if i == asked.right_index else "other")
@@ -430,47 +380,28 @@ class PictureQuiz(QuizScreens, Activity):
             )
         self.buttons.set_buttons(buttons + [b for b in speakers if b is not None])
 
-    def _layout_end(self) -> None:
-        m = self.ctx.ui.metrics
-        area = self.ctx.area
-        bw, bh = m.px(330), m.px(120)
-        gap = m.px(36)
-        # teams: final score 380; alone: party 104 + stars 150 + message 110; buttons 120
-        block = (380 if self.teams else 104 + 12 + 150 + 6 + 110) + 24 + 120
-        self.end_top = area.top + max(m.px(12), (area.height - m.px(block)) // 2)
-        y = self.end_top + m.px(block - 120)
-        specs = [("again", theme.NEUTRAL_COLOR, "repeat", "Play again", self.level)]
-        if self.level < len(LEVELS):
-            specs.append(("next", theme.YES_COLOR, "right-arrow", "Next level", self.level + 1))
-        buttons: list[Button] = [
-            Button(
-                id=button_id,
-                rect=pygame.Rect(0, y, bw, bh),
-                color=color,
-                icon=icon,
-                label=self.ctx.gettext(msgid),
-                icon_share=0.5,
-                on_press=lambda level=level: self.start(level),
-            )
-            for button_id, color, icon, msgid, level in specs
-        ]
-        if len(self.topics()) > 1:
-            buttons.append(
-                Button(
-                    id="topics",
-                    rect=pygame.Rect(0, y, bw, bh),
-                    color=theme.TILE_COLORS[4],
-                    icon="books",
-                    label=self.ctx.gettext("Another topic"),
-                    icon_share=0.5,
-                    on_press=self.show_topics,
-                )
-            )
-        total = len(buttons) * bw + (len(buttons) - 1) * gap
-        x = area.centerx - total // 2
-        for button in buttons:
-            button.rect.x = x
-            x += bw + gap
+    def layout_stars(self) -> None:
+        ctx = self.ctx
+        m = ctx.ui.metrics
+        if self.teams:
+            # the teams' final score (380) instead of the stars, above the buttons
+            self.banner.top = ctx.area.top + max(m.px(12), (ctx.area.height - m.px(524)) // 2)
+            y = self.banner.top + m.px(380 + 24)
+        else:
+            y = self.banner.layout(ctx.ui, ctx.area)
+        other = kit.other_topic_button(ctx.gettext("Another topic"), self.show_topics)
+        after = [other] if self.flow.many_topics else []
+        buttons = kit.end_buttons(
+            ctx.ui,
+            ctx.area,
+            ctx.gettext,
+            y,
+            self.level,
+            len(LEVELS),
+            self.start,
+            after=after,
+            gap=36,
+        )
         self.buttons.set_buttons(buttons)
         self.buttons.focus_index = 1 if len(buttons) > 1 and self.level < len(LEVELS) else 0
 
@@ -479,10 +410,13 @@ class PictureQuiz(QuizScreens, Activity):
     def update(self, dt: float) -> None:
         self.time += dt
         since = self.time - self.feedback_at
-        if self.phase == "question" and self.feedback is not None and since < POP_S + 0.1:
-            self.ctx.invalidate(self.badge_rect())
-        if self.phase == "end" and self.time - self.ended_at < 1.5:
-            self.ctx.invalidate(self.celebration_rect())
+        if self.phase == "play" and self.feedback is not None and since < POP_S + 0.1:
+            self.ctx.invalidate(self.view.badge_rect())
+        if self.flow.celebrating(self.time):
+            self.ctx.invalidate(self.view.celebration_rect())
 
     def handle_event(self, event: InputEvent) -> bool:
         return self.buttons.handle(event)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        self.view.draw(surface)

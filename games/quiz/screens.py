@@ -1,25 +1,61 @@
 """Drawing the quiz's screens: the topic and level pickers, a question with its feedback,
-and the end. Mixed into `PictureQuiz`; everything drawn here comes from its state."""
+and the end. Everything drawn here comes from the state a `QuizScreen` offers (the game
+in game.py is one; this module does not import it)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
 import pygame
 
 from games.quiz.pieces import DotState, progress_dots, team_bar
-from kiosk.api import draw, final_scores, theme
+from games.quiz.rounds import Outcome, QuizRound
+from kiosk.api import ActivityContext, ButtonGroup, Pack, TeamScore, draw, final_scores, kit, theme
 
-if TYPE_CHECKING:
-    from games.quiz.game import PictureQuiz
-
-    _Base = PictureQuiz
-else:
-    _Base = object
+#: How long the green tick on the right answer takes to pop in.
+POP_S = 0.35
 
 
-class QuizScreens(_Base):
+class QuizScreen(Protocol):
+    """The quiz's state as its screens read it."""
+
+    ctx: ActivityContext
+    flow: kit.RoundFlow[Pack]
+    banner: kit.StarsBanner
+    round: QuizRound | None
+    buttons: ButtonGroup
+    teams: bool
+    feedback: Outcome | None
+    feedback_at: float
+    time: float
+    title_rect: pygame.Rect
+    team_rect: pygame.Rect | None
+    dots_rect: pygame.Rect
+    prompt_rect: pygame.Rect
+    picture_rect: pygame.Rect | None
+    feedback_rect: pygame.Rect
+
+    @property
+    def phase(self) -> str: ...
+    @property
+    def pack(self) -> Pack | None: ...
+
+    def team_scores(self) -> Sequence[TeamScore] | None: ...
+    def turn_text(self, team: int) -> str: ...
+    def end_message(self) -> str: ...
+
+
+class QuizView:
+    def __init__(self, game: QuizScreen) -> None:
+        self.game = game
+        self.ctx = game.ctx
+        self._cache: dict[tuple[object, ...], pygame.Surface] = {}
+
+    def clear(self) -> None:
+        """Forget the composed pictures (the language changed)."""
+        self._cache.clear()
+
     # ----- geometry ------------------------------------------------------------------
 
     def answer_rects(self, room: pygame.Rect, count: int, word_answers: bool) -> list[pygame.Rect]:
@@ -60,35 +96,32 @@ class QuizScreens(_Base):
     def badge_rect(self) -> pygame.Rect:
         """Where the green tick sits on the right answer (top-right corner)."""
         m = self.ctx.ui.metrics
-        assert self.round is not None
-        button = self.buttons.by_id(f"answer:{self.round.current.right_index}")
+        assert self.game.round is not None
+        button = self.game.buttons.by_id(f"answer:{self.game.round.current.right_index}")
         side = m.px(70)
         rect = pygame.Rect(0, 0, side, side)
         rect.center = (button.rect.right - m.px(10), button.rect.top + m.px(10))
         return rect.inflate(m.px(20), m.px(20))
 
     def celebration_rect(self) -> pygame.Rect:
-        m = self.ctx.ui.metrics
-        if self.teams:
+        if self.game.teams:
             return self.final_score_rect()
-        rect = pygame.Rect(0, 0, m.px(760), m.px(150))
-        rect.midtop = (self.ctx.area.centerx, self.end_top + m.px(104 + 12))
-        return rect
+        return self.game.banner.stars_rect(self.ctx.ui, self.ctx.area, width=760)
 
     def final_score_rect(self) -> pygame.Rect:
         """The teams' final score at the end of a team round (above the buttons)."""
         m = self.ctx.ui.metrics
         area = self.ctx.area
         width = min(area.width - 2 * m.margin, m.px(1100))
-        return pygame.Rect(area.centerx - width // 2, self.end_top, width, m.px(380))
+        return pygame.Rect(area.centerx - width // 2, self.game.banner.top, width, m.px(380))
 
     # ----- what the screens draw from ------------------------------------------------
 
     def dot_states(self) -> list[DotState]:
-        assert self.round is not None
+        assert self.game.round is not None
         states: list[DotState] = []
-        for i, asked in enumerate(self.round.questions):
-            if i == self.round.index and not asked.done:
+        for i, asked in enumerate(self.game.round.questions):
+            if i == self.game.round.index and not asked.done:
                 states.append("current")
             elif asked.done:
                 states.append("right" if asked.right_first_try else "done")
@@ -107,10 +140,10 @@ class QuizScreens(_Base):
         return surface
 
     def team_bar_surface(self, rect: pygame.Rect) -> pygame.Surface:
-        assert self.round is not None
-        scores = list(self.round.team_scores)
-        turn = self.round.current.team or 0
-        text = self.turn_text(turn)
+        assert self.game.round is not None
+        scores = list(self.game.round.team_scores)
+        turn = self.game.round.current.team or 0
+        text = self.game.turn_text(turn)
         key = ("teams", tuple(scores), turn, text, rect.size)
         return self.cached(key, lambda: team_bar(self.ctx.ui, rect.size, scores, turn, text))
 
@@ -126,103 +159,110 @@ class QuizScreens(_Base):
     def draw(self, surface: pygame.Surface) -> None:
         area = self.ctx.area
         surface.blit(draw.scene_background(surface.get_size()), area, area=area)
-        if self.phase == "empty":
+        if self.game.phase == "empty":
             self._draw_empty(surface)
-        elif self.phase == "topic":
+        elif self.game.phase == "topic":
             self._draw_title(surface, self.ctx.gettext("What shall we play about? Pick a topic!"))
-        elif self.phase == "level":
+        elif self.game.phase == "level":
             self._draw_title(surface, self.ctx.gettext("How many questions?"))
-        elif self.phase == "question":
+        elif self.game.phase == "play":
             self._draw_question(surface)
         else:
             self._draw_end(surface)
-        self.buttons.draw(surface)
-        if self.phase == "question" and self.round is not None and self.round.current.done:
+        self.game.buttons.draw(surface)
+        if (
+            self.game.phase == "play"
+            and self.game.round is not None
+            and self.game.round.current.done
+        ):
             self._draw_badge(surface)
 
     def _draw_title(self, surface: pygame.Surface, message: str) -> None:
         m = self.ctx.ui.metrics
-        if not surface.get_clip().colliderect(self.title_rect):
+        if not surface.get_clip().colliderect(self.game.title_rect):
             return
         title = self.ctx.ui.text.fit(
-            message, self.title_rect.size, m.font_size("title"), theme.INK, weight="bold"
+            message, self.game.title_rect.size, m.font_size("title"), theme.INK, weight="bold"
         )
-        surface.blit(title, title.get_rect(center=self.title_rect.center))
+        surface.blit(title, title.get_rect(center=self.game.title_rect.center))
 
     def _draw_empty(self, surface: pygame.Surface) -> None:
         ui = self.ctx.ui
         m = ui.metrics
         area = self.ctx.area
-        books = ui.images.emoji("books", m.px(160))
-        surface.blit(books, books.get_rect(midbottom=(area.centerx, area.centery - m.px(10))))
-        text = ui.text.fit(
-            self.ctx.gettext("There are no quiz questions here yet. Ask the librarian!"),
-            (min(area.width - 2 * m.margin, m.px(1000)), m.px(160)),
-            m.font_size("heading"),
-            theme.INK,
-            weight="bold",
-        )
-        surface.blit(text, text.get_rect(midtop=(area.centerx, area.centery + m.px(10))))
+        message = self.ctx.gettext("There are no quiz questions here yet. Ask the librarian!")
+        # the books stand just above the middle, the message just below it
+        top = area.centery - m.px(10) - ui.images.emoji("books", m.px(160)).get_height()
+        kit.draw_notice(surface, ui, area, "books", message, top, area.centery + m.px(10))
 
     def _draw_question(self, surface: pygame.Surface) -> None:
-        assert self.round is not None and self.pack is not None
+        assert self.game.round is not None and self.game.pack is not None
         ui = self.ctx.ui
         m = ui.metrics
         clip = surface.get_clip()
-        asked = self.round.current
-        if self.team_rect is not None and clip.colliderect(self.team_rect):
-            surface.blit(self.team_bar_surface(self.team_rect), self.team_rect)
-        if clip.colliderect(self.dots_rect):
-            dots = self.dots_surface(self.dots_rect.height)
-            surface.blit(dots, dots.get_rect(center=self.dots_rect.center))
-        if clip.colliderect(self.prompt_rect):
+        asked = self.game.round.current
+        if self.game.team_rect is not None and clip.colliderect(self.game.team_rect):
+            surface.blit(self.team_bar_surface(self.game.team_rect), self.game.team_rect)
+        if clip.colliderect(self.game.dots_rect):
+            dots = self.dots_surface(self.game.dots_rect.height)
+            surface.blit(dots, dots.get_rect(center=self.game.dots_rect.center))
+        if clip.colliderect(self.game.prompt_rect):
             prompt = ui.text.fit(
                 self.ctx.pick(asked.question.prompt),
-                self.prompt_rect.size,
+                self.game.prompt_rect.size,
                 m.font_size("title"),
                 theme.INK,
                 "bold",
                 max_lines=2,
             )
-            surface.blit(prompt, prompt.get_rect(center=self.prompt_rect.center))
+            surface.blit(prompt, prompt.get_rect(center=self.game.prompt_rect.center))
         picture_id = asked.question.picture
-        if self.picture_rect is not None and picture_id and clip.colliderect(self.picture_rect):
-            rect = self.picture_rect
-            key = ("question-picture", self.pack.pack, picture_id, rect.size)
+        if (
+            self.game.picture_rect is not None
+            and picture_id
+            and clip.colliderect(self.game.picture_rect)
+        ):
+            rect = self.game.picture_rect
+            key: tuple[object, ...] = (
+                "question-picture",
+                self.game.pack.pack,
+                picture_id,
+                rect.size,
+            )
             surface.blit(self.cached(key, lambda: self._picture_card(rect.size, picture_id)), rect)
-        if self.feedback is not None and clip.colliderect(self.feedback_rect):
+        if self.game.feedback is not None and clip.colliderect(self.game.feedback_rect):
             key = (
                 "feedback",
                 asked.question.id,
-                self.feedback,
+                self.game.feedback,
                 self.ctx.lang,
-                self.feedback_rect.size,
+                self.game.feedback_rect.size,
             )
-            surface.blit(self.cached(key, self._feedback_panel), self.feedback_rect)
+            surface.blit(self.cached(key, self._feedback_panel), self.game.feedback_rect)
 
     def _picture_card(self, size: tuple[int, int], picture_id: str) -> pygame.Surface:
-        assert self.pack is not None
+        assert self.game.pack is not None
         m = self.ctx.ui.metrics
         card = draw.rounded_card(size, m.px(28), theme.WHITE, m.px(6), theme.WHITE).copy()
-        picture = self.ctx.picture(self.pack, picture_id, int(min(size) * 0.86))
+        picture = self.ctx.picture(self.game.pack, picture_id, int(min(size) * 0.86))
         card.blit(picture, picture.get_rect(center=(size[0] // 2, size[1] // 2)))
         return card
 
     def _feedback_panel(self) -> pygame.Surface:
         """The message under the answers: praise, a kind "try again" or "here is the right
         one", and the pack's explanation once the question is over."""
-        assert self.round is not None
+        assert self.game.round is not None
         ui = self.ctx.ui
         m = ui.metrics
-        asked = self.round.current
-        w, h = self.feedback_rect.size
+        asked = self.game.round.current
+        w, h = self.game.feedback_rect.size
         panel = pygame.Surface((w, h), pygame.SRCALPHA)
         # The Next button sits at the right end of the panel once the question is over.
         text_right = w - (m.px(230 + 24) if asked.done else m.px(20))
-        if self.feedback == "right":
+        if self.game.feedback == "right":
             color, icon = theme.lighten(theme.GOOD, 0.8), "check-mark-button"
             headline = self.ctx.gettext("Yes, that's right!")
-        elif self.feedback == "try-again":
+        elif self.game.feedback == "try-again":
             color, icon = theme.lighten(theme.ACCENT, 0.8), "thinking-face"
             headline = self.ctx.gettext("Not this one. Try again!")
         else:
@@ -263,7 +303,11 @@ class QuizScreens(_Base):
         rect = self.badge_rect()
         if not surface.get_clip().colliderect(rect):
             return
-        grow = min(1.0, (self.time - self.feedback_at) / 0.35) if self.feedback else 1.0
+        grow = (
+            min(1.0, (self.game.time - self.game.feedback_at) / POP_S)
+            if self.game.feedback
+            else 1.0
+        )
         # A small overshoot makes the tick pop in, then settle.
         scale = grow * (1.0 + 0.25 * (1.0 - grow) * 4 * grow)
         side = max(1, int(m.px(70) * min(1.25, scale)))
@@ -271,15 +315,14 @@ class QuizScreens(_Base):
         surface.blit(tick, tick.get_rect(center=rect.center))
 
     def _draw_end(self, surface: pygame.Surface) -> None:
-        assert self.round is not None
+        assert self.game.round is not None
         ui = self.ctx.ui
-        m = ui.metrics
         area = self.ctx.area
-        quiz = self.round
-        if self.teams:
+        quiz = self.game.round
+        if self.game.teams:
             board = self.final_score_rect()
             if surface.get_clip().colliderect(board):
-                teams = self.team_scores() or []
+                teams = self.game.team_scores() or []
                 key = ("final", tuple(t.points for t in teams), self.ctx.lang, board.size)
                 picture = self.cached(
                     key,
@@ -289,33 +332,5 @@ class QuizScreens(_Base):
                 )
                 surface.blit(picture, board)
             return
-        party = ui.images.emoji("party-popper", m.px(104))
-        surface.blit(party, party.get_rect(midtop=(area.centerx, self.end_top)))
-        show = self.celebration_rect()
-        appear = min(1.0, (self.time - self.ended_at) / 1.2)
-        self._draw_stars(surface, show, appear, quiz.stars)
-        message = self.end_message()
-        text = ui.text.fit(
-            message,
-            (min(area.width - 2 * m.margin, m.px(1000)), m.px(110)),
-            m.font_size("heading"),
-            theme.INK,
-            weight="bold",
-        )
-        surface.blit(text, text.get_rect(midtop=(area.centerx, show.bottom + m.px(6))))
-
-    def _draw_stars(
-        self, surface: pygame.Surface, show: pygame.Rect, appear: float, stars: int
-    ) -> None:
-        ui = self.ctx.ui
-        m = ui.metrics
-        size = m.px(110)
-        for i in range(3):
-            cx = show.centerx + (i - 1) * m.px(140)
-            if i < stars and appear * 3 >= i + 0.5:
-                picture = ui.images.emoji("glowing-star", size)
-                surface.blit(picture, picture.get_rect(center=(cx, show.centery)))
-            else:
-                pygame.draw.circle(
-                    surface, theme.lighten(theme.INK_SOFT, 0.75), (cx, show.centery), size // 3
-                )
+        appear = self.game.flow.appear(self.game.time)
+        self.game.banner.draw(surface, ui, area, quiz.stars, appear, self.game.end_message())

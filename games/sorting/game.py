@@ -13,7 +13,8 @@ from typing import Literal
 
 import pygame
 
-from games.sorting import layout, painting
+import games.sorting.layout as layout
+import games.sorting.painting as painting
 from games.sorting.motion import Carry, Motion
 from games.sorting.rules import LEVELS, SortingRound, deal
 from kiosk.api import (
@@ -25,29 +26,24 @@ from kiosk.api import (
     Pack,
     PointerEvent,
     Word,
+    kit,
 )
 
-Phase = Literal["empty", "topic", "choose", "play", "won"]
-
-ENTER_KEYS = (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE)
 #: A press that moves less than this many units is a tap, not a drag.
 TAP_SLOP = 14
 
 
-class SortItOut(Activity):
-    info = ActivityInfo(
-        id="sorting",
-        title={"lv": "Šķiro!", "lt": "Rūšiuok!", "en": "Sort it out!"},
-        icon="recycling",
-        category="play",
-        levels=len(LEVELS),
-    )
+#: The game's name on its launcher tile.
+TITLE = {"lv": "Šķiro!", "lt": "Rūšiuok!", "en": "Sort it out!"}
+
+
+class SortItOut(kit.RoundGame, Activity):
+    info = ActivityInfo(id="sorting", title=TITLE, icon="recycling", levels=len(LEVELS))
 
     def on_enter(self) -> None:
-        self.phase: Phase = "empty"
-        self.pack: Pack | None = None
+        self.flow: kit.RoundFlow[Pack] = kit.RoundFlow(self.ctx, len(LEVELS), self.layout_phase)
+        self.banner = kit.StarsBanner()
         self.round: SortingRound | None = None
-        self.level = 1
         self.time = 0.0
         self.buttons = ButtonGroup(self.ctx.ui, self.ctx.invalidate)
         #: Speaker buttons of the play screen (the prompt, each bin).
@@ -62,71 +58,63 @@ class SortItOut(Activity):
         self.hint: int | None = None
         self.hint_at = 0.0
         self.popped: tuple[int, float] | None = None
-        self.stars = 0
-        self.won_at = 0.0
         # Set by the layout of each screen:
         self.title_rect = self.prompt_rect = self.home = pygame.Rect(0, 0, 0, 0)
-        self.won_top = 0
         #: Composed pictures of this round (cards, badges), see painting.py.
-        self._looks: dict[tuple[object, ...], pygame.Surface] = {}
+        self.looks: dict[tuple[object, ...], pygame.Surface] = {}
         self._drawn_item: pygame.Rect | None = None
-        self._begin()
+        self.show_topics()
 
-    def _begin(self) -> None:
+    def show_topics(self) -> None:
         """Start over: the topic picker, or the level picker when there is one topic."""
-        packs = self.ctx.packs_with("sorting")
         self.round = None
-        if not packs:
-            self.phase = "empty"
-        elif len(packs) == 1:
-            self.pack, self.phase = packs[0], "choose"
-        else:
-            self.phase = "topic"
-        self._layout_phase()
+        self.flow.offer(self.ctx.packs_with("sorting"))
+
+    @property
+    def pack(self) -> Pack | None:
+        return self.flow.topic
 
     def on_language_changed(self) -> None:
-        self._looks.clear()
+        self.looks.clear()
         if self.pack is not None and self.pack not in self.ctx.packs_with("sorting"):
-            self._begin()  # the topic does not speak the new language
+            self.show_topics()  # the topic does not speak the new language
         else:
-            self._layout_phase()
+            self.layout_phase()
 
     # ----- layout --------------------------------------------------------------------
 
-    def _layout_phase(self) -> None:
+    def layout_phase(self) -> None:
         self.buttons.set_buttons([])
         self.speakers.set_buttons([])
-        if self.phase == "topic":
-            layout.topics(self)
-        elif self.phase == "choose":
-            layout.levels(self)
-        elif self.phase == "play":
-            layout.play(self)
-        elif self.phase == "won":
-            layout.won(self)
-        self.ctx.invalidate()
+        super().layout_phase()
 
-    def _choose_topic(self, pack: Pack) -> None:
-        self.pack, self.phase = pack, "choose"
-        self._layout_phase()
+    def layout_topics(self) -> None:
+        layout.topics(self)
+
+    def layout_levels(self) -> None:
+        layout.levels(self)
+
+    def layout_play(self) -> None:
+        layout.play(self)
+
+    def layout_stars(self) -> None:
+        layout.won(self)
 
     # ----- the round -----------------------------------------------------------------
 
     def start(self, level: int) -> None:
         """Deal a new round of the chosen topic at `level` (1-based)."""
         assert self.pack is not None
-        self.level = level
         bins, items = deal(self.pack, level, self.ctx.random)
         self.round = SortingRound(self.pack, level, bins, items)
         self.carry = self.motion = None
         self.selected = False
         self.hover = self.hint = self.popped = None
-        self._looks.clear()
+        self.looks.clear()
         self._drawn_item = None
-        self.phase = "play"
-        self.ctx.start_round(level)
+        self.flow.begin(level)
         self.ctx.set_score(0)
-        self._layout_phase()
+        self.flow.show()
         self.buttons.focus_index = None  # the ring shows once the keyboard is used
         self._appear()
 
@@ -176,7 +164,7 @@ class SortItOut(Activity):
             self.motion = Motion("in", word, start, bin_rect.center, self.time, bin=index)
         else:
             self.ctx.play_sound("try-again")
-            kind = "back" if start != self.home.center else "nudge"
+            kind: Literal["back", "nudge"] = "back" if start != self.home.center else "nudge"
             end = self.home.center if kind == "back" else bin_rect.center
             self.motion = Motion(kind, word, start, end, self.time)
             if round_.hint is not None:
@@ -198,13 +186,8 @@ class SortItOut(Activity):
 
     def _win(self) -> None:
         assert self.round is not None
-        self.stars = self.round.stars
-        self.ctx.complete(score=self.round.first_try, level=self.level)
-        self.ctx.play_sound("success")
         self.hover = self.hint = self.popped = None
-        self.phase = "won"
-        self.won_at = self.time
-        self._layout_phase()
+        self.flow.finish(self.round.stars, self.round.first_try, self.time)
         self.ctx.say(self.won_message())  # the praise, read out by itself
 
     # ----- input ---------------------------------------------------------------------
@@ -219,7 +202,7 @@ class SortItOut(Activity):
                 return True
         if self.buttons.handle(event):
             return True
-        if self.phase == "play" and isinstance(event, KeyEvent) and event.key in ENTER_KEYS:
+        if self.phase == "play" and kit.is_choose_key(event):
             self.buttons.focus_index = 0  # Enter before any arrow: start at the first bin
             self.ctx.invalidate(self.buttons.buttons[0].dirty_rect(self.ctx.ui))
             return True
@@ -290,8 +273,8 @@ class SortItOut(Activity):
             self.ctx.invalidate(self._bin_dirty(self.popped[0]))
         if self.hint is not None and self.time - self.hint_at < painting.HINT_BOUNCE_S + 0.1:
             self.ctx.invalidate(self._hint_rect(self.hint))
-        if self.phase == "won" and self.time - self.won_at < 1.5:
-            self.ctx.invalidate(self._stars_rect())
+        if self.flow.celebrating(self.time):
+            self.ctx.invalidate(self.banner.stars_rect(self.ctx.ui, self.ctx.area))
 
     # ----- invalidation helpers ------------------------------------------------------
 
@@ -334,12 +317,6 @@ class SortItOut(Activity):
 
     def draw(self, surface: pygame.Surface) -> None:
         painting.paint(self, surface)
-
-    def _stars_rect(self) -> pygame.Rect:
-        m = self.ctx.ui.metrics
-        rect = pygame.Rect(0, 0, m.px(420), m.px(150))
-        rect.midtop = (self.ctx.area.centerx, self.won_top + m.px(104 + 16))
-        return rect
 
     def item_word(self) -> Word | None:
         """The thing on the table now (or flying), for tests and painting."""

@@ -4,19 +4,17 @@ rectangles the painter and the input handling use."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from functools import partial
 
 import pygame
 
-from games.sorting import looks
+import games.sorting.looks as looks
 from games.sorting.rules import LEVELS, level_bins, level_item_count
-from kiosk.api import Button, round_end_buttons, theme
-
-if TYPE_CHECKING:
-    from games.sorting.game import SortItOut
+from games.sorting.screen import SortingScreen
+from kiosk.api import Button, kit, theme
 
 
-def title_rect(game: SortItOut, bottom: int) -> pygame.Rect:
+def title_rect(game: SortingScreen, bottom: int) -> pygame.Rect:
     m = game.ctx.ui.metrics
     area = game.ctx.area
     return pygame.Rect(
@@ -24,10 +22,10 @@ def title_rect(game: SortItOut, bottom: int) -> pygame.Rect:
     )
 
 
-def topics(game: SortItOut) -> None:
+def topics(game: SortingScreen) -> None:
     m = game.ctx.ui.metrics
     area = game.ctx.area
-    packs = game.ctx.packs_with("sorting")
+    packs = list(game.flow.topics)
     cols = min(len(packs), 4)
     rows = -(-len(packs) // cols)
     gap = m.px(36)
@@ -39,56 +37,38 @@ def topics(game: SortItOut) -> None:
     )
     block_h = rows * side + (rows - 1) * gap
     top = area.top + max(m.px(140), (area.height - block_h) // 2 + m.px(30))
-    buttons = []
-    for i, pack in enumerate(packs):
-        row, col = divmod(i, cols)
-        in_row = min(cols, len(packs) - row * cols)
-        left = area.centerx - (in_row * side + (in_row - 1) * gap) // 2
-        rect = pygame.Rect(left + col * (side + gap), top + row * (side + gap), side, side)
-        buttons.append(
-            Button(
-                id=f"topic:{pack.pack}",
-                rect=rect,
-                color=theme.TILE_COLORS[i % len(theme.TILE_COLORS)],
-                label=game.ctx.pick(pack.title),
-                image=game.ctx.picture(pack, pack.icon, int(side * 0.6)),
-                on_press=lambda pack=pack: game._choose_topic(pack),
-            )
-        )
-    game.buttons.set_buttons(buttons)
+    ctx = game.ctx
+    choose = game.flow.choose_topic
+    tiles = kit.pack_topic_tiles(packs, ctx.pick, ctx.picture, int(side * 0.6), choose)
+    rects = kit.centered_rows(len(tiles), cols, (side, side), gap, area.centerx, top)
+    game.buttons.set_buttons(kit.tile_buttons(tiles, rects))
     game.title_rect = title_rect(game, top - m.px(20))
 
 
-def levels(game: SortItOut) -> None:
-    assert game.pack is not None
+def levels(game: SortingScreen) -> None:
+    pack = game.pack
+    assert pack is not None
     m = game.ctx.ui.metrics
-    area = game.ctx.area
-    w = h = m.px(300)
-    gap = m.px(44)
-    x = area.centerx - (3 * w + 2 * gap) // 2
-    y = max(area.top + m.px(150), area.top + (area.height - h) // 2 + m.px(30))
-    buttons = []
+    h = m.px(300)
+    tiles = []
     for level in range(1, len(LEVELS) + 1):
-        things = level_item_count(game.pack, level)
-        pictures = [
-            game.ctx.picture(game.pack, b.picture, m.px(120)) for b in level_bins(game.pack, level)
-        ]
-        buttons.append(
-            Button(
+        things = level_item_count(pack, level)
+        pictures = [game.ctx.picture(pack, b.picture, m.px(120)) for b in level_bins(pack, level)]
+        tiles.append(
+            kit.Tile(
                 id=f"level:{level}",
-                rect=pygame.Rect(x, y, w, h),
-                color=theme.TILE_COLORS[level - 1],
                 label=game.ctx.ngettext("%(n)d thing", "%(n)d things", things) % {"n": things},
+                color=kit.level_colour(level),
                 image=looks.level_picture(pictures, int(h * 0.62), game.ctx.ui),
-                on_press=lambda level=level: game.start(level),
+                on_press=partial(game.start, level),
             )
         )
-        x += w + gap
+    buttons = kit.level_buttons(game.ctx.ui, game.ctx.area, tiles)
     game.buttons.set_buttons(buttons)
-    game.title_rect = title_rect(game, y - m.px(20))
+    game.title_rect = title_rect(game, buttons[0].rect.top - m.px(20))
 
 
-def play(game: SortItOut) -> None:
+def play(game: SortingScreen) -> None:
     assert game.round is not None and game.pack is not None
     m = game.ctx.ui.metrics
     area = game.ctx.area
@@ -107,7 +87,7 @@ def play(game: SortItOut) -> None:
                 color=theme.lighten(theme.TILE_COLORS[(i + 2) % len(theme.TILE_COLORS)], 0.2),
                 label=game.ctx.pick(bin_.text),
                 image=game.ctx.picture(game.pack, bin_.picture, int(bin_h * 0.58)),
-                on_press=lambda i=i: game.sort_into(i),
+                on_press=partial(game.sort_into, i),
             )
         )
         x += bin_w + gap
@@ -134,24 +114,13 @@ def play(game: SortItOut) -> None:
     game.home.center = (area.centerx, middle)
 
 
-def won(game: SortItOut) -> None:
-    m = game.ctx.ui.metrics
-    area = game.ctx.area
-    game.won_top = area.top + max(m.px(12), (area.height - m.px(546)) // 2)
-    y = game.won_top + m.px(104 + 16 + 150 + 6 + 120 + 30)
-    extra = []
-    if len(game.ctx.packs_with("sorting")) > 1:
-        extra.append(
-            Button(
-                id="topics",
-                rect=pygame.Rect(0, y, 0, 0),
-                color=theme.TILE_COLORS[4],
-                icon="books",
-                label=game.ctx.gettext("Other topic"),
-                icon_share=0.5,
-                on_press=game._begin,
-            )
-        )
-    buttons = round_end_buttons(game.ctx, y, game.level, len(LEVELS), game.start, extra)
+def won(game: SortingScreen) -> None:
+    ctx = game.ctx
+    y = game.banner.layout(ctx.ui, ctx.area)
+    other = kit.other_topic_button(ctx.gettext("Other topic"), game.show_topics)
+    before = [other] if game.flow.many_topics else []
+    buttons = kit.end_buttons(
+        ctx.ui, ctx.area, ctx.gettext, y, game.level, len(LEVELS), game.start, before
+    )
     game.buttons.set_buttons(buttons)
     game.buttons.focus_index = len(buttons) - 1

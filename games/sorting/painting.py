@@ -4,15 +4,12 @@ meets the invalidated rectangle, and composed pictures come from the game's cach
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 import pygame
 
-from games.sorting import looks
-from kiosk.api import Word, draw, theme
-
-if TYPE_CHECKING:
-    from games.sorting.game import SortItOut
+import games.sorting.looks as looks
+from games.sorting.screen import SortingScreen
+from kiosk.api import Word, draw, kit, theme
 
 #: At most this many cards show in the pile behind the current one.
 PILE_SHOWN = 3
@@ -20,7 +17,7 @@ PILE_SHOWN = 3
 HINT_BOUNCE_S = 3.0
 
 
-def item_placement(game: SortItOut) -> tuple[Word, pygame.Rect, float, bool] | None:
+def item_placement(game: SortingScreen) -> tuple[Word, pygame.Rect, float, bool] | None:
     """The thing on the table: its word, rect (without shadow), scale and whether it is
     lifted (carried or flying); None when there is none."""
     if game.phase != "play" or game.round is None:
@@ -42,7 +39,7 @@ def item_placement(game: SortItOut) -> tuple[Word, pygame.Rect, float, bool] | N
     return word, rect, scale, lifted
 
 
-def item_dirty(game: SortItOut) -> pygame.Rect | None:
+def item_dirty(game: SortingScreen) -> pygame.Rect | None:
     """Everything the thing may paint now: shadow and selection ring included."""
     placement = item_placement(game)
     if placement is None:
@@ -51,16 +48,16 @@ def item_dirty(game: SortItOut) -> pygame.Rect | None:
     return placement[1].inflate(2 * reach, 2 * reach)
 
 
-def _cached(game: SortItOut, key: tuple[object, ...], make: object) -> pygame.Surface:
-    surface = game._looks.get(key)
+def _cached(game: SortingScreen, key: tuple[object, ...], make: object) -> pygame.Surface:
+    surface = game.looks.get(key)
     if surface is None:
         assert callable(make)
         surface = make()
-        game._looks[key] = surface
+        game.looks[key] = surface
     return surface
 
 
-def _card(game: SortItOut, word: Word, lifted: bool) -> pygame.Surface:
+def _card(game: SortingScreen, word: Word, lifted: bool) -> pygame.Surface:
     ui = game.ctx.ui
     size = game.home.size
     assert game.pack is not None
@@ -73,12 +70,12 @@ def _card(game: SortItOut, word: Word, lifted: bool) -> pygame.Surface:
     return _cached(game, ("card", word.id, lifted), make)
 
 
-def paint(game: SortItOut, surface: pygame.Surface) -> None:
+def paint(game: SortingScreen, surface: pygame.Surface) -> None:
     area = game.ctx.area
     surface.blit(draw.scene_background(surface.get_size()), area, area=area)
     if game.phase == "empty":
         _paint_empty(game, surface)
-    elif game.phase in ("topic", "choose"):
+    elif game.phase in ("topic", "level"):
         if game.phase == "topic":
             title = game.ctx.gettext("What shall we sort?")
         else:
@@ -92,7 +89,7 @@ def paint(game: SortItOut, surface: pygame.Surface) -> None:
         game.buttons.draw(surface)
 
 
-def _paint_title(game: SortItOut, surface: pygame.Surface, text: str) -> None:
+def _paint_title(game: SortingScreen, surface: pygame.Surface, text: str) -> None:
     m = game.ctx.ui.metrics
     rect = game.title_rect
     if not surface.get_clip().colliderect(rect):
@@ -103,22 +100,18 @@ def _paint_title(game: SortItOut, surface: pygame.Surface, text: str) -> None:
     surface.blit(title, title.get_rect(midbottom=rect.midbottom))
 
 
-def _paint_empty(game: SortItOut, surface: pygame.Surface) -> None:
+def _paint_empty(game: SortingScreen, surface: pygame.Surface) -> None:
     ui = game.ctx.ui
     m = ui.metrics
     area = game.ctx.area
-    picture = ui.images.emoji("recycling", m.px(160))
-    block_top = area.centery - m.px(150)
-    surface.blit(picture, picture.get_rect(midtop=(area.centerx, block_top)))
+    top = area.centery - m.px(150)
     message = game.ctx.gettext(
         "There is nothing to sort yet. Ask the librarian to add a sorting pack."
     )
-    box = (min(area.width - 2 * m.margin, m.px(900)), m.px(130))
-    text = ui.text.fit(message, box, m.font_size("heading"), theme.INK, weight="bold")
-    surface.blit(text, text.get_rect(midtop=(area.centerx, block_top + m.px(180))))
+    kit.draw_notice(surface, ui, area, "recycling", message, top, top + m.px(180), (900, 130))
 
 
-def _paint_play(game: SortItOut, surface: pygame.Surface) -> None:
+def _paint_play(game: SortingScreen, surface: pygame.Surface) -> None:
     ui = game.ctx.ui
     m = ui.metrics
     clip = surface.get_clip()
@@ -163,7 +156,7 @@ def _paint_play(game: SortItOut, surface: pygame.Surface) -> None:
                 _ring(game, surface, rect, theme.ACCENT, m.px(8))
 
 
-def _paint_pile(game: SortItOut, surface: pygame.Surface) -> None:
+def _paint_pile(game: SortingScreen, surface: pygame.Surface) -> None:
     assert game.round is not None
     m = game.ctx.ui.metrics
     on_table = 0 if (game.motion is not None and game.motion.kind == "in") else 1
@@ -178,7 +171,7 @@ def _paint_pile(game: SortItOut, surface: pygame.Surface) -> None:
 
 
 def _ring(
-    game: SortItOut, surface: pygame.Surface, rect: pygame.Rect, color: tuple, width: int
+    game: SortingScreen, surface: pygame.Surface, rect: pygame.Rect, color: tuple, width: int
 ) -> None:
     m = game.ctx.ui.metrics
     outline = rect.inflate(2 * width + m.px(6), 2 * width + m.px(6))
@@ -186,7 +179,7 @@ def _ring(
 
 
 def _paint_counter(
-    game: SortItOut, surface: pygame.Surface, index: int, rect: pygame.Rect, count: int
+    game: SortingScreen, surface: pygame.Surface, index: int, rect: pygame.Rect, count: int
 ) -> None:
     m = game.ctx.ui.metrics
     diameter = m.px(52)
@@ -201,7 +194,7 @@ def _paint_counter(
     surface.blit(badge, badge.get_rect(center=center))
 
 
-def _paint_hint_hand(game: SortItOut, surface: pygame.Surface, rect: pygame.Rect) -> None:
+def _paint_hint_hand(game: SortingScreen, surface: pygame.Surface, rect: pygame.Rect) -> None:
     m = game.ctx.ui.metrics
     hand = game.ctx.ui.images.emoji("backhand-index-pointing-down", m.px(72))
     age = game.time - game.hint_at
@@ -209,30 +202,7 @@ def _paint_hint_hand(game: SortItOut, surface: pygame.Surface, rect: pygame.Rect
     surface.blit(hand, hand.get_rect(midbottom=(rect.centerx, rect.top - m.px(4) - bounce)))
 
 
-def _paint_won(game: SortItOut, surface: pygame.Surface) -> None:
+def _paint_won(game: SortingScreen, surface: pygame.Surface) -> None:
     ui = game.ctx.ui
-    m = ui.metrics
-    area = game.ctx.area
-    assert game.round is not None
-    party = ui.images.emoji("party-popper", m.px(104))
-    surface.blit(party, party.get_rect(midtop=(area.centerx, game.won_top)))
-    stars = game._stars_rect()
-    appear = min(1.0, (game.time - game.won_at) / 1.2)
-    size = m.px(110)
-    for i in range(3):
-        cx = stars.centerx + (i - 1) * m.px(140)
-        if i < game.stars and appear * 3 >= i + 0.5:
-            picture = ui.images.emoji("glowing-star", size)
-            surface.blit(picture, picture.get_rect(center=(cx, stars.centery)))
-        else:
-            color = theme.lighten(theme.INK_SOFT, 0.75)
-            pygame.draw.circle(surface, color, (cx, stars.centery), size // 3)
-    message = game.won_message()
-    text = ui.text.fit(
-        message,
-        (min(area.width - 2 * m.margin, m.px(1000)), m.px(120)),
-        m.font_size("heading"),
-        theme.INK,
-        weight="bold",
-    )
-    surface.blit(text, text.get_rect(midtop=(area.centerx, stars.bottom + m.px(6))))
+    appear = game.flow.appear(game.time)
+    game.banner.draw(surface, ui, game.ctx.area, game.stars, appear, game.won_message())

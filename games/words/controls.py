@@ -6,15 +6,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import pygame
 
+from games.words.board import Tile, WordBoard
 from games.words.letters import normalize
-from kiosk.api import KeyEvent, PointerEvent
-
-if TYPE_CHECKING:
-    from games.words.game import Tile, WordBuilder
+from kiosk.api import KeyEvent, PointerEvent, kit
 
 #: A press that moves farther than this (units) is a drag, not a tap.
 DRAG_START = 14
@@ -28,7 +25,7 @@ class Press:
 
 
 class Controls:
-    def __init__(self, game: WordBuilder) -> None:
+    def __init__(self, game: WordBoard) -> None:
         self.game = game
         self.presses: dict[int, Press] = {}
         #: Index into game.tiles of the tile the ring is on, and whether the ring shows
@@ -95,7 +92,8 @@ class Controls:
             return True
         if press.dragging:
             slot = self._slot_at(event.pos, reach=m.px(12))
-            if slot is not None and not (self.game.slots[slot] and self.game.slots[slot].given):
+            taken = self.game.slots[slot] if slot is not None else None
+            if slot is not None and not (taken and taken.given):
                 self.game.place(tile, slot)
             else:
                 self.game.drop(tile)  # let go beside the word: back home
@@ -117,7 +115,7 @@ class Controls:
         if key in (pygame.K_UP, pygame.K_DOWN):
             self._move_focus_row(1 if key == pygame.K_DOWN else -1)
             return True
-        if key in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE):
+        if kit.is_choose_key(event):
             if self.focus is not None:
                 self._set_focus(self.focus, visible=True)
                 tile = self.game.tiles[self.focus]

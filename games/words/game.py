@@ -15,11 +15,10 @@ end show it."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Literal
 
 import pygame
 
+from games.words.board import CELEBRATE_S, MESSAGE_S, PLACE_S, RETURN_S, WIGGLE_S, Ring, Tile
 from games.words.controls import Controls
 from games.words.letters import (
     ALPHABETS,
@@ -28,71 +27,48 @@ from games.words.letters import (
     choose_words,
     letter_name,
     spellable_words,
+    stars_for,
     tile_letters,
 )
-from games.words.look import Looks, TileStyle
+from games.words.look import Looks
 from games.words.screens import Screens
-from kiosk.api import Activity, ActivityInfo, InputEvent, PointerEvent, draw
+from kiosk.api import Activity, ActivityInfo, InputEvent, PointerEvent, draw, kit
 
-PLACE_S = 0.16
-WIGGLE_S = 0.6
-RETURN_S = 0.3
-CELEBRATE_S = 1.6
-#: How long "not this letter" stays under the word after a wrong letter.
-MESSAGE_S = 2.4
+__all__ = [
+    "CELEBRATE_S",
+    "MESSAGE_S",
+    "PLACE_S",
+    "RETURN_S",
+    "WIGGLE_S",
+    "Tile",
+    "WordBuilder",
+    "stars_for",
+]
+
 #: The pack a librarian writes for this game, used when it exists.
 SPELLING_PACK = "spelling"
 
-Phase = Literal["choose", "play", "won", "empty"]
+
+#: The game's name on its launcher tile.
+TITLE = {"lv": "Saliec vārdu", "lt": "Sudėk žodį", "en": "Word builder"}
 
 
-@dataclass(eq=False)
-class Tile:
-    letter: str
-    home: pygame.Rect
-    #: The first letter of a helped level, fixed in slot 0.
-    given: bool = False
-    slot: int | None = None
-    style: TileStyle = "plain"
-    glide_from: pygame.Rect | None = None
-    glide_at: float = 0.0
-    glide_s: float = PLACE_S
-    wiggle_at: float | None = None
-    drag_center: tuple[int, int] | None = None
-    #: Where the tile was painted since it was last touched: a moving tile must repaint
-    #: what it left behind.
-    drawn: pygame.Rect | None = None
-
-
-def stars_for(score: int, words: int) -> int:
-    """3 stars when every word was right at the first try, 1 for finishing at all."""
-    if score >= words:
-        return 3
-    if score >= math.ceil(words * 0.6):
-        return 2
-    return 1
-
-
-class WordBuilder(Activity):
-    info = ActivityInfo(
-        id="words",
-        title={"lv": "Saliec vārdu", "lt": "Sudėk žodį", "en": "Word builder"},
-        icon="abc",
-        category="play",
-        levels=len(LEVELS),
-    )
+class WordBuilder(kit.RoundGame, Activity):
+    info = ActivityInfo(id="words", title=TITLE, icon="abc", levels=len(LEVELS))
 
     def on_enter(self) -> None:
         self.looks = Looks(self.ctx.ui)
+        self.flow: kit.RoundFlow[None] = kit.RoundFlow(self.ctx, len(LEVELS), self.layout_phase)
+        self.banner = kit.StarsBanner()
+        self.picture_rect = pygame.Rect(0, 0, 0, 0)
+        self.side = self.dots_y = 0
         self.screens = Screens(self)
         self.buttons = self.screens.buttons
-        self.level = 1
         self.time = 0.0
         self.recent: set[str] = set()
         self.round_words: list[SpellWord] = []
         self.index = 0
         self.score = 0
-        self.stars = 0
         self.tiles: list[Tile] = []
         self.slots: list[Tile | None] = []
         self.slot_rects: list[pygame.Rect] = []
@@ -102,21 +78,32 @@ class WordBuilder(Activity):
         self.mistake = False
         #: When the last wrong letter was placed (the short message shows for a while).
         self.wrong_at: float | None = None
-        self.won_at = 0.0
         self.words = self._available_words()
-        self.phase: Phase = "choose" if self.words else "empty"
-        self.screens.layout()
+        if self.words:
+            self.flow.offer_levels()
+        else:
+            self.flow.offer([])  # nothing to build: the kind message
+
+    def layout_levels(self) -> None:
+        self.screens.layout_levels()
+
+    def layout_stars(self) -> None:
+        self.screens.layout_stars()
+
+    @property
+    def ring(self) -> Ring:
+        return self.controls
 
     def on_language_changed(self) -> None:
         self.words = self._available_words()
         if not self.words:
-            self.phase = "empty"
+            self.flow.offer([])
         elif self.phase == "play":
             self.start(self.level)  # the words were in the other language
-            return
         elif self.phase == "empty":
-            self.phase = "choose"
-        self.screens.layout()
+            self.flow.offer_levels()
+        else:
+            self.layout_phase()
 
     def _available_words(self) -> list[SpellWord]:
         packs = self.ctx.packs_with("words")
@@ -128,15 +115,13 @@ class WordBuilder(Activity):
 
     def start(self, level: int) -> None:
         """Begin a round of words at `level` (1-based)."""
-        self.level = level
         self.round_words = choose_words(self.words, LEVELS[level - 1], self.ctx.random, self.recent)
         self.recent = {w.text for w in self.round_words}
         self.index = 0
         self.score = 0
-        self.phase = "play"
-        self.ctx.start_round(level)
+        self.flow.begin(level)
         self.ctx.set_score(0)
-        self.screens.layout()
+        self.flow.show()
         self.start_word()
 
     @property
@@ -319,19 +304,15 @@ class WordBuilder(Activity):
         if self.index < len(self.round_words):
             self.start_word()
             return
-        self.stars = stars_for(self.score, len(self.round_words))
-        self.ctx.complete(score=self.score, level=self.level)
-        self.ctx.play_sound("success")
-        self.phase = "won"
-        self.won_at = self.time
-        self.screens.layout()
+        stars = stars_for(self.score, len(self.round_words))
+        self.flow.finish(stars, self.score, self.time)
         self.ctx.say(self.screens.won_message())  # the praise, read out by itself
 
     def update(self, dt: float) -> None:
         self.time += dt
-        if self.phase == "won":
-            if self.time - self.won_at < 1.5:
-                self.ctx.invalidate(self.screens.stars_rect())
+        if self.phase == "stars":
+            if self.flow.celebrating(self.time):
+                self.ctx.invalidate(self.banner.stars_rect(self.ctx.ui, self.ctx.area))
             return
         if self.phase != "play":
             return
@@ -356,11 +337,7 @@ class WordBuilder(Activity):
 
     # ----- input ---------------------------------------------------------------------
 
-    def handle_event(self, event: InputEvent) -> bool:
-        if self.buttons.handle(event):
-            return True
-        if self.phase != "play":
-            return False
+    def play_event(self, event: InputEvent) -> bool:
         if isinstance(event, PointerEvent):
             return self.controls.pointer(event)
         return self.controls.key(event)

@@ -7,10 +7,12 @@ same letter with or without its mark (s/š, a/ā, e/ę/ė), in English the mirro
 
 from __future__ import annotations
 
+import math
 import random
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from kiosk.api import Pack, Word
 
@@ -39,6 +41,15 @@ LETTER_NAMES: dict[str, dict[str, str]] = {
         "u": "u trumpoji", "ų": "u nosinė", "ū": "u ilgoji", "v": "vė", "z": "zė", "ž": "žė",
     },
 }  # fmt: skip
+
+
+def stars_for(score: int, words: int) -> int:
+    """3 stars when every word was right at the first try, 1 for finishing at all."""
+    if score >= words:
+        return 3
+    if score >= math.ceil(words * 0.6):
+        return 2
+    return 1
 
 
 def letter_name(letter: str, lang: str) -> str:
@@ -73,7 +84,7 @@ LEVELS: tuple[Level, ...] = (
 
 WORDS_PER_ROUND = 5
 #: How the context picks the child's language from a {lv: …, lt: …, en: …} text.
-Pick = Callable[[dict[str, str]], str]
+Pick = Callable[[Mapping[Any, str]], str]
 #: Longer words would need slots smaller than a child's finger.
 LONGEST_WORD = 14
 

@@ -4,81 +4,59 @@ and the kind message when no pack has words in the child's language."""
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from functools import partial
 
 import pygame
 
+from games.words.board import Tile, WordBoard
 from games.words.letters import LEVELS
-from kiosk.api import Button, ButtonGroup, draw, round_end_buttons, theme
-
-if TYPE_CHECKING:
-    from games.words.game import Tile, WordBuilder
+from kiosk.api import ButtonGroup, draw, kit, theme
 
 #: (letters shown, rows) on each level's button: more tiles, longer words.
 LEVEL_PICTURES = ((3, 1), (6, 2), (9, 3))
 
 
 class Screens:
-    def __init__(self, game: WordBuilder) -> None:
+    def __init__(self, game: WordBoard) -> None:
         self.game = game
         self.ctx = game.ctx
         self.buttons = ButtonGroup(self.ctx.ui, self.ctx.invalidate)
         self.choose_top = 0
-        self.won_top = 0
         #: The word's picture on its card, composed once for the celebration.
         self._composed: tuple[object, pygame.Surface] | None = None
 
     # ----- layout --------------------------------------------------------------------
 
-    def layout(self) -> None:
-        phase = self.game.phase
-        if phase == "choose":
-            self._layout_choose()
-        elif phase == "won":
-            self._layout_won()
-        else:
-            self.buttons.set_buttons([])
-        self.ctx.invalidate()
-
-    def _layout_choose(self) -> None:
-        m = self.ctx.ui.metrics
-        area = self.ctx.area
-        w = h = m.px(300)
-        gap = m.px(44)
-        x = area.centerx - (3 * w + 2 * gap) // 2
-        y = max(area.top + m.px(150), area.top + (area.height - h) // 2 + m.px(30))
+    def layout_levels(self) -> None:
+        h = self.ctx.ui.metrics.px(300)
         labels = (
             self.ctx.gettext("Short words"),
             self.ctx.gettext("Longer words"),
             self.ctx.gettext("Long words"),
         )
         alphabet = self.game.alphabet()
-        buttons = []
-        for level, (label, (letters, rows)) in enumerate(
-            zip(labels, LEVEL_PICTURES, strict=True), start=1
-        ):
-            buttons.append(
-                Button(
-                    id=f"level:{level}",
-                    rect=pygame.Rect(x, y, w, h),
-                    color=theme.TILE_COLORS[level - 1],
-                    label=label,
-                    image=self.game.looks.level_picture(alphabet[:letters], rows, int(h * 0.62)),
-                    on_press=lambda level=level: self.game.start(level),
-                )
+        tiles = [
+            kit.Tile(
+                id=f"level:{level}",
+                label=label,
+                color=kit.level_colour(level),
+                image=self.game.looks.level_picture(alphabet[:letters], rows, int(h * 0.62)),
+                on_press=partial(self.game.start, level),
             )
-            x += w + gap
+            for level, (label, (letters, rows)) in enumerate(
+                zip(labels, LEVEL_PICTURES, strict=True), start=1
+            )
+        ]
+        buttons = kit.level_buttons(self.ctx.ui, self.ctx.area, tiles)
         self.buttons.set_buttons(buttons)
-        self.choose_top = y
+        self.choose_top = buttons[0].rect.top
 
-    def _layout_won(self) -> None:
-        m = self.ctx.ui.metrics
-        area = self.ctx.area
-        # party 104, stars 150, message 120, buttons 120 and the gaps: one centred block
-        self.won_top = area.top + max(m.px(12), (area.height - m.px(546)) // 2)
-        y = self.won_top + m.px(104 + 16 + 150 + 6 + 120 + 30)
-        level = self.game.level
-        buttons = round_end_buttons(self.ctx, y, level, len(LEVELS), self.game.start)
+    def layout_stars(self) -> None:
+        ctx, game = self.ctx, self.game
+        y = game.banner.layout(ctx.ui, ctx.area)
+        buttons = kit.end_buttons(
+            ctx.ui, ctx.area, ctx.gettext, y, game.level, len(LEVELS), game.start
+        )
         self.buttons.set_buttons(buttons)
         self.buttons.focus_index = len(buttons) - 1
 
@@ -99,12 +77,6 @@ class Screens:
         center = (rect.left - m.px(40) - d // 2, rect.centery)
         speaker = self.ctx.speaker("speak", center, game.word.text)
         self.buttons.set_buttons([speaker] if speaker else [])
-
-    def stars_rect(self) -> pygame.Rect:
-        m = self.ctx.ui.metrics
-        rect = pygame.Rect(0, 0, m.px(420), m.px(150))
-        rect.midtop = (self.ctx.area.centerx, self.won_top + m.px(104 + 16))
-        return rect
 
     def celebration_rect(self) -> pygame.Rect:
         """The picture, its bounce and its sparkles."""
@@ -140,8 +112,8 @@ class Screens:
             self._draw_tile(surface, tile, clip, reach)
         for tile in moving:  # on top of the resting ones
             self._draw_tile(surface, tile, clip, reach)
-        focus = game.controls.focus
-        if game.controls.show_focus and focus is not None and focus < len(game.tiles):
+        focus = game.ring.focus
+        if game.ring.show_focus and focus is not None and focus < len(game.tiles):
             tile = game.tiles[focus]
             if tile.slot is None and tile.drag_center is None:
                 ring = m.px(6)
@@ -205,8 +177,7 @@ class Screens:
         rect = game.picture_rect
         card = game.looks.card(rect.width)
         picture = self.ctx.picture(game.word.pack, game.word.picture, int(rect.width * 0.8))
-        celebrating = game.solved_at is not None
-        if not celebrating:
+        if game.solved_at is None:
             reach = game.looks.shadow_reach()
             surface.blit(card, rect.move(-reach, -reach))
             surface.blit(picture, picture.get_rect(center=rect.center))
@@ -251,66 +222,22 @@ class Screens:
 
     def draw_other(self, surface: pygame.Surface) -> None:
         phase = self.game.phase
-        if phase == "choose":
-            self._draw_choose(surface)
-        elif phase == "won":
-            self._draw_won(surface)
+        if phase == "level":
+            text = self.ctx.gettext("Build the word from the letters!")
+            kit.draw_heading(surface, self.ctx.ui, self.ctx.area, text, self.choose_top)
+        elif phase == "stars":
+            appear = self.game.flow.appear(self.game.time)
+            message = self.won_message()
+            self.game.banner.draw(
+                surface, self.ctx.ui, self.ctx.area, self.game.stars, appear, message
+            )
         else:
             self._draw_empty(surface)
-
-    def _draw_choose(self, surface: pygame.Surface) -> None:
-        ui = self.ctx.ui
-        m = ui.metrics
-        area = self.ctx.area
-        title = ui.text.fit(
-            self.ctx.gettext("Build the word from the letters!"),
-            (area.width - 2 * m.margin, m.px(110)),
-            m.font_size("title"),
-            theme.INK,
-            weight="bold",
-        )
-        surface.blit(title, title.get_rect(midbottom=(area.centerx, self.choose_top - m.px(40))))
-
-    def _draw_won(self, surface: pygame.Surface) -> None:
-        ui = self.ctx.ui
-        m = ui.metrics
-        area = self.ctx.area
-        game = self.game
-        party = ui.images.emoji("party-popper", m.px(104))
-        surface.blit(party, party.get_rect(midtop=(area.centerx, self.won_top)))
-        stars = self.stars_rect()
-        appear = min(1.0, (game.time - game.won_at) / 1.2)
-        size = m.px(110)
-        for i in range(3):
-            cx = stars.centerx + (i - 1) * m.px(140)
-            if i < game.stars and appear * 3 >= i + 0.5:
-                picture = ui.images.emoji("glowing-star", size)
-                surface.blit(picture, picture.get_rect(center=(cx, stars.centery)))
-            else:
-                soft = theme.lighten(theme.INK_SOFT, 0.75)
-                pygame.draw.circle(surface, soft, (cx, stars.centery), size // 3)
-        message = self.won_message()
-        text = ui.text.fit(
-            message,
-            (min(area.width - 2 * m.margin, m.px(1000)), m.px(120)),
-            m.font_size("heading"),
-            theme.INK,
-            weight="bold",
-        )
-        surface.blit(text, text.get_rect(midtop=(area.centerx, stars.bottom + m.px(6))))
 
     def _draw_empty(self, surface: pygame.Surface) -> None:
         ui = self.ctx.ui
         m = ui.metrics
         area = self.ctx.area
-        books = ui.images.emoji("books", m.px(160))
         top = area.top + (area.height - m.px(160 + 30 + 160)) // 2
-        surface.blit(books, books.get_rect(midtop=(area.centerx, top)))
-        text = ui.text.fit(
-            self.ctx.gettext("There are no words to build in your language yet."),
-            (min(area.width - 2 * m.margin, m.px(1000)), m.px(160)),
-            m.font_size("heading"),
-            theme.INK,
-            weight="bold",
-        )
-        surface.blit(text, text.get_rect(midtop=(area.centerx, top + m.px(160 + 30))))
+        message = self.ctx.gettext("There are no words to build in your language yet.")
+        kit.draw_notice(surface, ui, area, "books", message, top, top + m.px(160 + 30))

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import gettext
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -47,27 +48,41 @@ class Translator:
 
     def __init__(self, languages: Iterable[str], default: str) -> None:
         self.languages = tuple(languages)
-        self._catalogs = {lang: load_catalog(lang) for lang in self.languages}
+        if default not in self.languages:
+            raise ValueError(f"language {default!r} is not available")
+        #: Catalogs read so far. Only the first screen's language is read at start-up
+        #: (each catalog is about 50 ms of parsing); the others when first asked for.
+        self._catalogs: dict[str, gettext.GNUTranslations] = {default: load_catalog(default)}
         self.default = default
         self.lang = default
 
+    def _catalog(self, lang: str) -> gettext.GNUTranslations:
+        catalog = self._catalogs.get(lang)
+        if catalog is None:
+            if lang not in self.languages:
+                raise KeyError(lang)
+            catalog = self._catalogs[lang] = load_catalog(lang)
+        return catalog
+
     def set_language(self, lang: str) -> None:
-        if lang not in self._catalogs:
+        if lang not in self.languages:
             raise ValueError(f"language {lang!r} is not available")
+        self._catalog(lang)
         self.lang = lang
 
     def gettext(self, message: str) -> str:
-        return self._catalogs[self.lang].gettext(message)
+        return self._catalog(self.lang).gettext(message)
 
     def gettext_in(self, lang: str, message: str) -> str:
         """`message` in another available language (screens that show them all)."""
-        return self._catalogs[lang].gettext(message)
+        return self._catalog(lang).gettext(message)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return self._catalogs[self.lang].ngettext(singular, plural, n)
+        return self._catalog(self.lang).ngettext(singular, plural, n)
 
-    def pick(self, texts: dict[str, str]) -> str:
-        """Choose from per-language texts (activity titles, content packs)."""
+    def pick(self, texts: Mapping[Any, str]) -> str:
+        """Choose from per-language texts (activity titles, content packs), keyed by
+        language code (plain `str`, or the packs' `Language` literals)."""
         for lang in (self.lang, self.default, "en", *texts):
             if lang in texts and texts[lang]:
                 return texts[lang]

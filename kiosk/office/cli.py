@@ -157,15 +157,9 @@ def _shown(url: str) -> str:
 
 
 def _open(url: str) -> Engine:
-    from kiosk.office.db import make_engine, upgrade_engine
+    from kiosk.office.db import open_upgraded
 
-    engine = make_engine(url)
-    try:
-        upgrade_engine(engine)
-    except BaseException:
-        engine.dispose()
-        raise
-    return engine
+    return open_upgraded(url)
 
 
 def _serve(url: str, args: argparse.Namespace) -> int:

@@ -57,8 +57,8 @@ def _input_error(exc: Exception) -> Exception:
 
 
 def _publish(url: str, args: argparse.Namespace) -> int:
-    from kiosk.office.cli import _open
     from kiosk.office.content_store import publish_pack
+    from kiosk.office.db import open_upgraded as _open
     from kiosk.office.uploads import UploadError
 
     engine = _open(url)
@@ -78,8 +78,8 @@ def _publish(url: str, args: argparse.Namespace) -> int:
 
 
 def _rollback(url: str, args: argparse.Namespace) -> int:
-    from kiosk.office.cli import _open
     from kiosk.office.content_store import rollback_pack
+    from kiosk.office.db import open_upgraded as _open
 
     engine = _open(url)
     try:
@@ -96,8 +96,8 @@ def _rollback(url: str, args: argparse.Namespace) -> int:
 
 
 def _list(url: str, args: argparse.Namespace) -> int:
-    from kiosk.office.cli import _open
     from kiosk.office.content_store import list_packs
+    from kiosk.office.db import open_upgraded as _open
 
     engine = _open(url)
     try:
@@ -117,8 +117,8 @@ def _list(url: str, args: argparse.Namespace) -> int:
 
 def _set_settings(url: str, args: argparse.Namespace) -> int:
     from kiosk.fleet.settings import SettingsError, parse_settings
-    from kiosk.office.cli import _open
     from kiosk.office.content_store import set_settings
+    from kiosk.office.db import open_upgraded as _open
 
     try:
         text = args.file.read_text(encoding="utf-8")
@@ -144,8 +144,8 @@ def _set_settings(url: str, args: argparse.Namespace) -> int:
 
 
 def _export(url: str, args: argparse.Namespace) -> int:
-    from kiosk.office.cli import _open
     from kiosk.office.content_store import export_content
+    from kiosk.office.db import open_upgraded as _open
 
     if not args.file.parent.is_dir():
         raise _input_error(

@@ -189,3 +189,14 @@ def upgrade(url: str) -> str:
         return upgrade_engine(engine)
     finally:
         engine.dispose()
+
+
+def open_upgraded(url: str) -> Engine:
+    """An engine on `url` with the schema brought to the newest version (for commands)."""
+    engine = make_engine(url)
+    try:
+        upgrade_engine(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine

@@ -1,7 +1,8 @@
 """A question of a draft quiz drawn by the kiosk itself, for the editor's preview.
 
-`render_question` runs this module as a separate process (``python -m
-kiosk.office.editor_preview FOLDER QUESTION LANG OUT``) with SDL's dummy drivers: the
+`render_question` runs kiosk/preview.py as a separate process (``python -m kiosk.preview
+FOLDER QUESTION LANG OUT``) with SDL's dummy drivers — the office never imports the
+kiosk's shell itself: the
 real kiosk app in the headless harness loads the draft pack folder exactly as a station
 would, opens the quiz on that one question and saves the screen as a PNG. A process, not
 a thread: pygame's display is one per process, the office's event loop must not wait on
@@ -21,8 +22,6 @@ from kiosk.errors import TelpaError
 
 #: Seconds a preview may take (the kiosk starts, loads the pack and draws ~20 frames).
 PREVIEW_TIMEOUT_S = 60.0
-#: The screen the preview is drawn on: the smallest library PC.
-PREVIEW_SIZE = (1366, 768)
 #: Previews drawn at once: each is a kiosk starting up, and the office PC is often small.
 MAX_AT_ONCE = 2
 _slots = threading.BoundedSemaphore(MAX_AT_ONCE)
@@ -57,7 +56,7 @@ def _run(folder: Path, question_id: str, lang: str, timeout: float) -> bytes:
             "SDL_AUDIODRIVER": "dummy",
             "PYGAME_HIDE_SUPPORT_PROMPT": "1",
         }
-        command = [sys.executable, "-m", __name__, str(folder), question_id, lang, str(out)]
+        command = [sys.executable, "-m", "kiosk.preview", str(folder), question_id, lang, str(out)]
         try:
             done = subprocess.run(
                 command, capture_output=True, text=True, timeout=timeout, env=env, cwd=work
@@ -68,35 +67,3 @@ def _run(folder: Path, question_id: str, lang: str, timeout: float) -> bytes:
             last = (done.stderr.strip().splitlines() or ["no message"])[-1]
             raise PreviewError(f"the kiosk could not draw the question ({last[:300]})")
         return out.read_bytes()
-
-
-def _draw(folder: Path, question_id: str, lang: str, out: Path) -> None:
-    from kiosk.config import Config
-    from kiosk.harness import Harness
-
-    config = Config.model_validate({"content": {"folders": [str(folder.parent)]}})
-    with (
-        tempfile.TemporaryDirectory(prefix="telpa-preview-data-") as data,
-        Harness(config, size=PREVIEW_SIZE, lang=lang, data_folder=Path(data)) as kiosk,
-    ):
-        if not kiosk.app.packs.wait(PREVIEW_TIMEOUT_S):
-            raise SystemExit("the packs did not load in time")
-        pack = next((p for p in kiosk.app.packs.ready() if p.pack == folder.name), None)
-        if pack is None:
-            raise SystemExit(f"the kiosk left the pack {folder.name!r} out")
-        question = next((q for q in pack.questions if q.id == question_id), None)
-        if question is None:
-            raise SystemExit(f"the pack has no question {question_id!r}")
-        kiosk.tap_button("start")
-        if any(b.id == "age:skip" for b in kiosk.buttons()):
-            kiosk.tap_button("age:skip")
-        kiosk.tap_button("tile:quiz")
-        game = kiosk.app.top.activity  # type: ignore[union-attr]
-        game.choose_topic(pack.model_copy(update={"questions": [question]}))
-        game.start(2)  # the level that shows up to four answers
-        kiosk.step(30)
-        kiosk.screenshot(out)
-
-
-if __name__ == "__main__":
-    _draw(Path(sys.argv[1]), sys.argv[2], sys.argv[3], Path(sys.argv[4]))

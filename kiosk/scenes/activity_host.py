@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import pygame
 
+from kiosk import routes
 from kiosk.activities import RegisteredActivity
 from kiosk.api import Activity, ActivityContext, ActivityInfo, SessionInfo, VisitCreations
 from kiosk.input import InputEvent, PointerEvent
@@ -65,7 +66,7 @@ class ActivityHost(Scene):
             headcount=session.headcount if session else 1,
             age_band=session.age_band if session else None,
         )
-        translator = shell.translator
+        translator = shell.services.translator
         self.ctx = ActivityContext(
             area=self.area,
             ui=self.ui,
@@ -74,17 +75,17 @@ class ActivityHost(Scene):
             ngettext=translator.ngettext,
             pick=translator.pick,
             session=info,
-            random=random.Random(shell.random.getrandbits(64)),
+            random=random.Random(shell.services.random.getrandbits(64)),
             now=shell.now,
             _invalidate=self._invalidate_area,
             _start_round=self._start_round,
             _set_progress=self._set_progress,
             _complete=self._complete,
             _go_home=self.go_home,
-            packs=shell.packs.ready(),
-            _picture=shell.pictures.get,
-            _original_picture=shell.pictures.original,
-            _picture_size=shell.pictures.size_of,
+            packs=shell.services.packs.ready(),
+            _picture=shell.services.pictures.get,
+            _original_picture=shell.services.pictures.original,
+            _picture_size=shell.services.pictures.size_of,
             creations=self._creations(),
         )
         shell.sessions.start_run(self.info.id)
@@ -92,7 +93,7 @@ class ActivityHost(Scene):
             self._guard(lambda: self._call(lambda a: a.on_enter()))
 
     def _creations(self) -> VisitCreations | None:
-        store = self.shell.creations
+        store = self.services.creations
         session = self.shell.sessions.current
         # In memory only: which creations this session made ("my pictures").
         if store is None:
@@ -103,7 +104,7 @@ class ActivityHost(Scene):
         self.activity = self.registered.cls(self.ctx)
 
     def on_exit(self) -> None:
-        ending = self.shell.ending_session
+        ending = self.shell.session.ending
         if ending is not None and self.activity is not None and not self.failed:
             self._guard(lambda: self._call(lambda a: a.on_session_end(ending)), leave=False)
         if self.activity is not None and not self.failed:
@@ -119,7 +120,7 @@ class ActivityHost(Scene):
 
     def on_language_changed(self) -> None:
         self.layout()
-        self.ctx.lang = self.shell.translator.lang
+        self.ctx.lang = self.services.translator.lang
         self._guard(lambda: self._call(lambda a: a.on_language_changed()))
 
     def layout(self) -> None:
@@ -149,7 +150,7 @@ class ActivityHost(Scene):
         self.failed = True
         self.shell.sessions.end_run("error")
         if leave:
-            self.shell.go("oops")
+            self.shell.go(routes.Oops())
 
     # ----- what the context forwards -----------------------------------------------------
 
@@ -158,29 +159,18 @@ class ActivityHost(Scene):
         self.shell.invalidate(rect.clip(self.area) if rect is not None else self.area)
 
     def _start_round(self, level: int | None) -> None:
-        run = self.shell.sessions.run
-        if run is not None and not self._round_begun:
-            # The run opened when the child came in becomes this first round.
-            run.level = level
-        else:
-            self.shell.sessions.start_run(self.info.id, level)
+        self.shell.sessions.begin_round(self.info.id, level, first=not self._round_begun)
         self._round_begun = True
 
     def _set_progress(self, level: int | None, score: int | None) -> None:
-        run = self.shell.sessions.run
-        if run is None:
-            return
-        if level is not None:
-            run.level = level
-        if score is not None:
-            run.score = score
+        self.shell.sessions.set_progress(level, score)
 
     def _complete(self, score: int | None, level: int | None) -> None:
         self._set_progress(level, score)
         self.shell.sessions.end_run("completed")
 
     def go_home(self) -> None:
-        self.shell.go("launcher")
+        self.shell.go(routes.Launcher())
 
     # ----- frames ------------------------------------------------------------------------
 
@@ -217,7 +207,7 @@ class ActivityHost(Scene):
                 self._bar_veil.fill((*WHITE, 120))
             surface.blit(self._bar_veil, bar)
             title = self.ui.text.fit(
-                self.shell.translator.pick(self.info.title),
+                self.services.translator.pick(self.info.title),
                 (m.width - 2 * (m.bar_height + m.px(200)), m.bar_height - m.px(16)),
                 m.font_size("heading"),
                 INK,

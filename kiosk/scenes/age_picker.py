@@ -6,6 +6,7 @@ from functools import partial
 
 import pygame
 
+from kiosk import routes
 from kiosk.input import InputEvent
 from kiosk.scenes.base import Scene, Shell
 from kiosk.scenes.common import corner_button
@@ -30,7 +31,9 @@ class AgePicker(Scene):
         count = len(BANDS) + 1
         x = (w - (count * tile_w + (count - 1) * gap)) // 2
         top = max(m.bar_height + m.px(130), (h - tile_h) // 2 + m.px(40))
-        buttons = [corner_button(m, "bye", "waving-hand", lambda: self.shell.end_session("home"))]
+        buttons = [
+            corner_button(m, "bye", "waving-hand", lambda: self.shell.session.end_session("home"))
+        ]
         for band, icon, color in BANDS:
             buttons.append(
                 Button(
@@ -71,14 +74,14 @@ class AgePicker(Scene):
             "speak",
             (self.question_rect.left - gap - d // 2, self.question_rect.centery),
             question,
-            self.shell.translator.lang,
+            self.services.translator.lang,
         )
         self.buttons.set_buttons(buttons + ([speaker] if speaker else []))
 
     def _pick(self, band: str | None) -> None:
         if band is not None:
             self.shell.sessions.change_session(age_band=band)
-        self.shell.go("launcher")
+        self.shell.go(routes.Launcher())
 
     def handle_event(self, event: InputEvent) -> bool:
         return self.buttons.handle(event)

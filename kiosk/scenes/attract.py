@@ -13,6 +13,7 @@ from functools import partial
 
 import pygame
 
+from kiosk import routes
 from kiosk.i18n import FLAG_EMOJI, NATIVE_NAMES
 from kiosk.input import InputEvent, KeyEvent, PointerEvent
 from kiosk.scenes.base import Scene, Shell
@@ -41,7 +42,7 @@ class Attract(Scene):
         self._pictures_area = pygame.Rect(0, 0, 0, 0)
         self._start_area = pygame.Rect(0, 0, 0, 0)
         #: Outside the opening hours the office set: the button says so, nothing starts.
-        self.closed = shell.room_closed()
+        self.closed = shell.session.room_closed()
         self._since_hours_check = 0.0
 
     @property
@@ -99,10 +100,10 @@ class Attract(Scene):
             "speak",
             (start.rect.left - m.px(40 + SPEAKER_SIZE // 2), start.rect.centery),
             start.label,
-            self.shell.translator.lang,
+            self.services.translator.lang,
         )
         y = start.rect.bottom + m.px(gaps[3])
-        languages = self.shell.translator.languages
+        languages = self.services.translator.languages
         d = m.px(flag_d)
         gap = m.px(56)
         x = (w - (len(languages) * d + (len(languages) - 1) * gap)) // 2
@@ -128,8 +129,10 @@ class Attract(Scene):
     def _start(self) -> None:
         if self.closed:
             return
-        self.shell.sessions.start_session("solo", 1, None, self.shell.translator.lang)
-        self.shell.go("age_picker" if self.shell.config.session.age_picker else "launcher")
+        self.shell.sessions.start_session("solo", 1, None, self.services.translator.lang)
+        self.shell.go(
+            routes.AgePicker() if self.services.config.session.age_picker else routes.Launcher()
+        )
 
     def handle_event(self, event: InputEvent) -> bool:
         self._wake()
@@ -153,7 +156,7 @@ class Attract(Scene):
         self._since_hours_check += dt
         if self._since_hours_check >= HOURS_CHECK_S:
             self._since_hours_check = 0.0
-            if self.shell.room_closed() != self.closed:
+            if self.shell.session.room_closed() != self.closed:
                 self.closed = not self.closed
                 self.layout()
                 self.shell.invalidate()
@@ -179,7 +182,7 @@ class Attract(Scene):
         )
         surface.blit(title, title.get_rect(midbottom=self.title_rect.midbottom))
         site = self.ui.text.fit(
-            self.shell.config.site.name,
+            self.services.config.site.name,
             (m.px(900), self.site_rect.height),
             m.font_size("body"),
             INK_SOFT,
@@ -209,9 +212,9 @@ class Attract(Scene):
                 ),
             )
 
-        for lang in self.shell.translator.languages:
+        for lang in self.services.translator.languages:
             flag = self.buttons.by_id(f"lang:{lang}")
-            chosen = lang == self.shell.translator.lang
+            chosen = lang == self.services.translator.lang
             color = INK if chosen else INK_SOFT
             if chosen:
                 ring = m.px(6)
@@ -227,7 +230,7 @@ class Attract(Scene):
                 (m.px(200), self.name_height - m.px(12)),
                 m.font_size("small"),
                 color,
-                weight="bold" if lang == self.shell.translator.lang else "regular",
+                weight="bold" if lang == self.services.translator.lang else "regular",
             )
             surface.blit(
                 label, label.get_rect(midtop=(flag.rect.centerx, flag.rect.bottom + m.px(12)))

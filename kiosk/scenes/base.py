@@ -3,11 +3,11 @@
 Scenes form a stack. Each has the same small lifecycle (`on_enter`, `on_exit`,
 `on_pause`, `on_resume`, `handle_event`, `update`, `draw`). Drawing starts at the top-most
 opaque scene, so covered scenes cost nothing. Scenes never import each other: they ask
-the shell for a transition by name (`shell.go("launcher")`)."""
+the shell for a transition with a typed route (`shell.go(routes.Launcher())`,
+kiosk/routes.py)."""
 
 from __future__ import annotations
 
-import random
 from typing import TYPE_CHECKING, Any, Protocol
 
 import pygame
@@ -16,49 +16,84 @@ from kiosk.input import InputEvent, KeyEvent
 
 if TYPE_CHECKING:
     from datetime import datetime
-    from pathlib import Path
 
-    from kiosk.activities import RegisteredActivity
-    from kiosk.config import Config
-    from kiosk.creations import CreationStore
-    from kiosk.i18n import Translator
     from kiosk.librarian.access import GroupClock
-    from kiosk.librarian.pin import PinCheck
-    from kiosk.packs.library import PackLibrary, PackPictures
-    from kiosk.sessions import SessionManager
+    from kiosk.routes import Route
+    from kiosk.services import Services
+    from kiosk.sessions import SessionEndReason, SessionManager, UsageReader
     from kiosk.sync.service import SyncService
-    from kiosk.ui.widgets import UI
     from kiosk.usage.stats import RecentUsage
 
 
-class Shell(Protocol):
-    config: Config
-    ui: UI
-    translator: Translator
-    sessions: SessionManager
-    activities: list[RegisteredActivity]
-    kiosk_mode: bool
-    random: random.Random
-    packs: PackLibrary
-    pictures: PackPictures
-    pins: PinCheck
+class SessionControl(Protocol):
+    """The child's visit as the shell keeps it (kiosk/shell/session.py)."""
+
     group_clock: GroupClock | None
+    #: In a group session the librarian may fix one activity: the launcher shows only it.
     fixed_activity: str | None
     #: The activity the launcher opened last (Home returns to the page that holds it).
     launcher_activity: str | None
-    data_folder: Path | None
-    #: Children's creations (None without a data folder).
-    creations: CreationStore | None
+    #: Why the session is ending while the scenes close (idle, home…); None otherwise.
+    ending: str | None
+
+    def end_session(self, reason: SessionEndReason) -> None:
+        """End the current session (and its open run) and return to the attract screen."""
+
+    def start_group(
+        self, headcount: int, age_band: str | None, activity: str | None, minutes: int | None
+    ) -> None:
+        """Start a librarian's group session."""
+
+    def group_home(self) -> None:
+        """In a group session: back to the group's fixed activity or a fresh launcher."""
+
+    def room_closed(self) -> bool:
+        """Outside the opening hours set at the office (nothing may start)."""
+
+
+class Desk(Protocol):
+    """What the librarian panel reads and does beyond scenes (kiosk/shell/desk.py)."""
+
+    #: The usage store read back (None with a memory sink).
+    usage: UsageReader | None
     #: Background sync to the project office (None when not set up).
     sync: SyncService | None
-    #: Why the session is ending while the scenes close (idle, home…); None otherwise.
-    ending_session: str | None
 
-    def go(self, name: str, **kwargs: Any) -> None:
-        """Replace the whole stack with the named scene."""
+    def recent_usage(self) -> RecentUsage:
+        """The last seven days' counts."""
 
-    def push(self, name: str, **kwargs: Any) -> None:
-        """Put the named scene on top (an overlay)."""
+    def usage_problems(self) -> list[str]:
+        """Problems the usage store reports."""
+
+    def exit_to_desktop(self) -> None:
+        """Stop the kiosk on the librarian's request."""
+
+    def group_defaults(self) -> dict[str, Any]:
+        """The group form's starting values set at the office (headcount, minutes, age_band)."""
+
+
+class Shell(Protocol):
+    """What a scene sees of the shell: services, the records, the visit, the librarian's
+    desk, and eight calls."""
+
+    @property
+    def services(self) -> Services: ...
+
+    @property
+    def sessions(self) -> SessionManager:
+        """Sessions and runs: the only way to open, change or close them."""
+
+    @property
+    def session(self) -> SessionControl: ...
+
+    @property
+    def desk(self) -> Desk: ...
+
+    def go(self, route: Route) -> None:
+        """Replace the whole stack with the scene for `route`."""
+
+    def push(self, route: Route) -> None:
+        """Put the scene for `route` on top (an overlay)."""
 
     def pop(self, scene: Scene) -> None:
         """Remove `scene` (an overlay) from the stack."""
@@ -75,34 +110,8 @@ class Shell(Protocol):
     def set_language(self, lang: str) -> None:
         """Switch the interface language for everything on screen."""
 
-    def end_session(self, reason: str) -> None:
-        """End the current session (and its open run) and return to the attract screen."""
-
-    def group_home(self) -> None:
-        """In a group session: back to the group's fixed activity or a fresh launcher."""
-
-    def group_defaults(self) -> dict[str, Any]:
-        """The group form's starting values set at the office (headcount, minutes, age_band)."""
-
-    def room_closed(self) -> bool:
-        """Outside the opening hours set at the office (nothing may start)."""
-
     def report_error(self, where: str) -> None:
         """Log the exception being handled and count it; shows nothing by itself."""
-
-    def recent_usage(self) -> RecentUsage:
-        """The last seven days' counts (librarian panel)."""
-
-    def usage_problems(self) -> list[str]:
-        """Problems the usage store reports (librarian panel)."""
-
-    def exit_to_desktop(self) -> None:
-        """Stop the kiosk on the librarian's request."""
-
-    def start_group(
-        self, headcount: int, age_band: str | None, activity: str | None, minutes: int | None
-    ) -> None:
-        """Start a librarian's group session."""
 
 
 class Scene:
@@ -116,14 +125,15 @@ class Scene:
 
     def __init__(self, shell: Shell) -> None:
         self.shell = shell
-        self.ui = shell.ui
+        self.services = shell.services
+        self.ui = shell.services.ui
 
     @property
     def size(self) -> tuple[int, int]:
         return self.ui.metrics.width, self.ui.metrics.height
 
     def _(self, message: str) -> str:
-        return self.shell.translator.gettext(message)
+        return self.services.translator.gettext(message)
 
     def on_enter(self) -> None:
         self.layout()

@@ -1,6 +1,6 @@
 """The librarian's review of children's creations: look, confirm consent, export, delete.
 
-Opened from the librarian panel (`shell.push("creations")`), never by children. A grid
+Opened from the librarian panel (`shell.push(routes.Creations())`), never by children. A grid
 shows saved creations and the drafts kept after an idle end, newest first. Choosing one
 shows it large with what the librarian may do:
 
@@ -17,8 +17,6 @@ never finds another child's work left open on the screen."""
 
 from __future__ import annotations
 
-import os
-import string
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -27,10 +25,12 @@ from zoneinfo import ZoneInfo
 import pygame
 
 from kiosk.creations import Creation, CreationStore
-from kiosk.input import InputEvent
+from kiosk.librarian.creation_cards import CreationCards
+from kiosk.librarian.drives import removable_drives
+from kiosk.librarian.exports import FORMATS, export_outcome, start_export
+from kiosk.librarian.screen import LibrarianScreen
 from kiosk.media.export import ExportJob
-from kiosk.media.target import export_name
-from kiosk.scenes.base import Scene, Shell, is_back_key
+from kiosk.scenes.base import Shell
 from kiosk.scenes.common import corner_button
 from kiosk.studio.common import duration_text
 from kiosk.ui import draw
@@ -44,82 +44,24 @@ from kiosk.ui.theme import (
     TILE_COLORS,
     WHITE,
     YES_COLOR,
-    darken,
     lighten,
 )
-from kiosk.ui.widgets import Button, ButtonGroup
+from kiosk.ui.widgets import Button
 
-IDLE_CLOSE_S = 120.0
-CONFIRM_S = 3.0
 COLUMNS, ROWS = 4, 2
-#: Formats offered per kind, in this order.
-FORMATS = {"drawing": ("png", "pdf"), "film": ("mp4", "gif"), "story": ("mp4", "pdf")}
-KIND_ICONS = {"drawing": "crayon", "film": "video-camera", "story": "open-book"}
-#: Where exports go on a removable drive.
-EXPORT_SUBFOLDER = "Telpa"
 
 
-def N_(message: str) -> str:
-    """Marks a msgid for extraction; translated where it is shown."""
-    return message
-
-
-KIND_NAMES = {"drawing": N_("Drawing"), "film": N_("Film"), "story": N_("Story")}
-#: What the librarian reads for each ExportError code.
-EXPORT_ERRORS = {
-    "creation_invalid": N_("This creation is damaged and cannot be exported."),
-    "format_unsupported": N_("This format is not available for this creation."),
-    "target_full": N_("There is no room left there. Free some space or choose another place."),
-    "target_readonly": N_(
-        "Nothing can be written there. Is the USB stick locked or was it taken out?"
-    ),
-    "encoder_failed": N_("The export failed. The log file has the details."),
-    "cancelled": N_("The export was stopped."),
-}
-
-
-def removable_drives(
-    mount_roots: tuple[Path, ...] = (Path("/media"), Path("/run/media")),
-) -> list[Path]:
-    """Drives a librarian may have plugged in: on Linux the mounts under /media/<user>/
-    and /run/media/<user>/, on Windows every drive letter but C: that exists."""
-    found: list[Path] = []
-    if os.name == "nt":
-        for letter in string.ascii_uppercase[3:]:
-            drive = Path(f"{letter}:\\")
-            if drive.exists():
-                found.append(drive)
-        return found
-    for base in mount_roots:
-        try:
-            users = sorted(p for p in base.iterdir() if p.is_dir())
-        except OSError:
-            continue
-        for user in users:
-            try:
-                found += sorted(p for p in user.iterdir() if p.is_dir())
-            except OSError:
-                continue
-    return found
-
-
-class CreationsReview(Scene):
-    in_session = False
-
+class CreationsReview(LibrarianScreen):
     def __init__(self, shell: Shell) -> None:
         super().__init__(shell)
-        self.store: CreationStore | None = getattr(shell, "creations", None)
-        self.buttons = ButtonGroup(self.ui, shell.invalidate)
+        self.store: CreationStore | None = shell.services.creations
+        self.cards = CreationCards(self.ui, self.services.translator, self.services.config)
         self.items: list[Creation] = []
         self.page = 0
         self.chosen: Creation | None = None
         self.target: Path | None = None
         self.targets: list[tuple[Path, str]] = []
         self.job: ExportJob | None = None
-        self.message = ""
-        self.message_ok = True
-        self.idle = 0.0
-        self._delete_armed_at: float | None = None
         self._preview: pygame.Surface | None = None
 
     @property
@@ -175,7 +117,7 @@ class CreationsReview(Scene):
                     id=f"review:{creation.id}",
                     rect=rect,
                     color=WHITE,
-                    image=self._card_picture(creation, side),
+                    image=self.cards.picture(creation, side),
                     on_press=partial(self.choose, creation),
                 )
             )
@@ -196,77 +138,6 @@ class CreationsReview(Scene):
                     )
                 )
         return buttons
-
-    def _card_picture(self, creation: Creation, side: int) -> pygame.Surface:
-        """A square card face: the thumbnail, the kind, the date and what it holds."""
-        m = self.ui.metrics
-        card = pygame.Surface((side, side), pygame.SRCALPHA)
-        thumb_h = side * 9 // 16
-        box = pygame.Rect(0, 0, side, thumb_h)
-        pygame.draw.rect(card, lighten(INK_SOFT, 0.85), box)
-        thumb = creation.load_png("thumb.png")
-        if thumb is not None:
-            scale = min(side / thumb.get_width(), thumb_h / thumb.get_height())
-            size = (
-                max(1, round(thumb.get_width() * scale)),
-                max(1, round(thumb.get_height() * scale)),
-            )
-            picture = pygame.transform.smoothscale(thumb, size)
-            card.blit(picture, picture.get_rect(center=box.center))
-        if creation.state == "draft":
-            badge = pygame.Rect(0, 0, side * 2 // 5, side // 7)
-            badge.topright = (side - m.px(4), m.px(6))
-            card.blit(draw.rounded_card(badge.size, badge.height // 2, NEUTRAL_COLOR), badge)
-            text = self.ui.text.fit(
-                self._("Draft"),
-                badge.inflate(-m.px(10), -m.px(4)).size,
-                m.font_size("small"),
-                INK,
-                weight="bold",
-            )
-            card.blit(text, text.get_rect(center=badge.center))
-        line_h = (side - thumb_h) // 2
-        when = self.ui.text.fit(
-            self._when(creation),
-            (side, line_h - m.px(4)),
-            m.font_size("body"),
-            INK,
-            weight="bold",
-            max_lines=1,
-        )
-        card.blit(when, when.get_rect(center=(side // 2, thumb_h + line_h // 2)))
-        icon = self.ui.images.emoji(KIND_ICONS.get(creation.kind, "star"), line_h - m.px(8))
-        what = self.ui.text.fit(
-            self._contents(creation),
-            (side - icon.get_width() - m.px(8), line_h - m.px(4)),
-            m.font_size("body"),
-            INK_SOFT,
-            max_lines=1,
-        )
-        row = icon.get_width() + m.px(8) + what.get_width()
-        x = (side - row) // 2
-        cy = thumb_h + line_h + line_h // 2
-        card.blit(icon, icon.get_rect(midleft=(x, cy)))
-        card.blit(what, what.get_rect(midleft=(x + icon.get_width() + m.px(8), cy)))
-        return card
-
-    def _when(self, creation: Creation) -> str:
-        zone = ZoneInfo(self.shell.config.site.timezone)
-        return creation.created.astimezone(zone).strftime("%d.%m.%Y %H:%M")
-
-    def _contents(self, creation: Creation) -> str:
-        ngettext = self.shell.translator.ngettext
-        if creation.kind == "film":
-            n = len(creation.data.get("frames") or creation.timeline)
-            return ngettext("%(n)d frame", "%(n)d frames", n) % {"n": n}
-        if creation.kind == "story":
-            n = len(creation.pages or creation.timeline)
-            return ngettext("%(n)d slide", "%(n)d slides", n) % {"n": n}
-        return self._kind_name(creation.kind)
-
-    def _kind_name(self, kind: str) -> str:
-        name = KIND_NAMES.get(kind) or KIND_NAMES["drawing"]
-        return self._(name)
 
     def _detail_buttons(self) -> list[Button]:
         m = self.ui.metrics
@@ -376,7 +247,7 @@ class CreationsReview(Scene):
         return box
 
     def _exports_folder(self) -> Path | None:
-        folder = self.shell.data_folder
+        folder = self.services.data_folder
         return Path(folder) / "exports" if folder is not None else None
 
     def _targets(self) -> list[tuple[Path, str]]:
@@ -426,22 +297,11 @@ class CreationsReview(Scene):
         self.layout()
 
     def export(self, fmt: str) -> None:
-        creation, target = self.chosen, self.target
-        if (
-            creation is None
-            or target is None
-            or creation.consent_at is None
-            or self.job is not None
-        ):
+        creation, target, busy = self.chosen, self.target, self.job is not None
+        if creation is None or target is None or creation.consent_at is None or busy:
             return
-        folder = target if target == self._exports_folder() else target / EXPORT_SUBFOLDER
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            pass  # the export says what is wrong with the place
-        zone = ZoneInfo(self.shell.config.site.timezone)
-        name = export_name(creation.kind, creation.created, zone, creation.id, fmt)
-        self.job = ExportJob(creation.folder, fmt, folder / name).start()
+        zone = ZoneInfo(self.services.config.site.timezone)
+        self.job = start_export(creation, target, self._exports_folder(), fmt, zone)
         self.message = ""
         self.layout()
 
@@ -451,38 +311,15 @@ class CreationsReview(Scene):
 
     def _finish_export(self, job: ExportJob) -> None:
         self.job = None
-        if job.error is None and job.result is not None:
-            if self.chosen is not None and self.store is not None:
-                try:
-                    self.chosen.record_export(job.fmt, self.store.now())
-                except OSError:
-                    pass
-            # The whole folder: the librarian must find the file in Explorer afterwards.
-            self._say(
-                self._("Exported as %(file)s to the folder %(folder)s")
-                % {"file": job.result.name, "folder": job.result.parent},
-                ok=True,
-            )
-        else:
-            message = EXPORT_ERRORS.get(job.code or "", EXPORT_ERRORS["encoder_failed"])
-            self._say(self._(message), ok=False)
+        self._say(*export_outcome(job, self.chosen, self.store, self._))
         self.layout()
-
-    def _delete_armed(self) -> bool:
-        return (
-            self._delete_armed_at is not None
-            and self.shell.now() - self._delete_armed_at < CONFIRM_S
-        )
 
     def delete(self) -> None:
         creation = self.chosen
         if creation is None or self.store is None:
             return
-        if not self._delete_armed():
-            self._delete_armed_at = self.shell.now()
-            self.layout()
+        if not self._confirm_delete():
             return
-        self._delete_armed_at = None
         try:
             self.store.delete(creation.id)
         except OSError as exc:
@@ -495,19 +332,7 @@ class CreationsReview(Scene):
         self._preview = None
         self.reload()
 
-    def _say(self, text: str, ok: bool) -> None:
-        self.message = text
-        self.message_ok = ok
-
     # ----- frames --------------------------------------------------------------------
-
-    def handle_event(self, event: InputEvent) -> bool:
-        self.idle = 0.0
-        if is_back_key(event):
-            self.back()
-            return True
-        self.buttons.handle(event)
-        return True
 
     def update(self, dt: float) -> None:
         job = self.job
@@ -518,12 +343,7 @@ class CreationsReview(Scene):
             elif self.chosen is not None:
                 self.shell.invalidate(self.status_rect)
             return
-        if self._delete_armed_at is not None and not self._delete_armed():
-            self._delete_armed_at = None
-            self.layout()
-        self.idle += dt
-        if self.idle >= IDLE_CLOSE_S:
-            self.shell.pop(self)
+        self._tick(dt)
 
     def on_exit(self) -> None:
         if self.job is not None:
@@ -609,13 +429,13 @@ class CreationsReview(Scene):
         picture = self._preview_picture()
         if picture is not None:
             surface.blit(picture, picture.get_rect(center=self.preview_rect.center))
-        lines = [f"{self._kind_name(creation.kind)} · {self._when(creation)}"]
+        lines = [f"{self.cards.kind_name(creation.kind)} · {self.cards.when(creation)}"]
         if creation.kind != "drawing":
-            translator = self.shell.translator
+            translator = self.services.translator
             seconds = duration_text(
                 creation.seconds, translator.lang, translator.gettext, translator.ngettext
             )
-            lines.append(f"{self._contents(creation)} · {seconds}")
+            lines.append(f"{self.cards.contents(creation)} · {seconds}")
         if creation.state == "draft":
             lines.append(self._("Draft: the session ended before it was saved."))
         y = self.info_rect.top
@@ -669,7 +489,7 @@ class CreationsReview(Scene):
             self.message,
             rect.size,
             m.font_size("small"),
-            darken(GOOD, 0.35) if self.message_ok else darken(BAD, 0.2),
+            self.message_color,
             weight="bold",
             align="left",
             max_lines=3,

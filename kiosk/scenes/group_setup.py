@@ -29,7 +29,7 @@ class GroupSetup(Scene):
         super().__init__(shell)
         self.buttons = ButtonGroup(self.ui, shell.invalidate)
         # The library's defaults from the office (kiosk.fleet.settings), else 10 children.
-        defaults = shell.group_defaults()
+        defaults = shell.desk.group_defaults()
         self.headcount = int(defaults.get("headcount", 10))
         self._typed = False
         self.age_band: str | None = defaults.get("age_band")
@@ -102,8 +102,8 @@ class GroupSetup(Scene):
         )
         y += row_h + gap
         self.rows.append((self._("Activity"), y))
-        choices: list[str | None] = [None, *(a.id for a in self.shell.activities)]
-        icons = {a.id: a.cls.info.icon for a in self.shell.activities}
+        choices: list[str | None] = [None, *(a.id for a in self.services.activities)]
+        icons = {a.id: a.cls.info.icon for a in self.services.activities}
         size = min(row_h, (self.right_edge - left) // len(choices) - m.px(10))
         for i, choice in enumerate(choices):
             rect = pygame.Rect(left + i * (size + m.px(10)), y, size, size)
@@ -123,7 +123,7 @@ class GroupSetup(Scene):
         minute_names: dict[int | None, str] = {None: self._("No timer")}
         for minutes in TIMERS[1:]:
             assert minutes is not None
-            minute_names[minutes] = self.shell.translator.ngettext(
+            minute_names[minutes] = self.services.translator.ngettext(
                 "%(n)d min", "%(n)d min", minutes
             ) % {"n": minutes}
         buttons += self._chips(
@@ -229,7 +229,7 @@ class GroupSetup(Scene):
         self.shell.invalidate()
 
     def _start(self) -> None:
-        self.shell.start_group(self.headcount, self.age_band, self.activity, self.minutes)
+        self.shell.session.start_group(self.headcount, self.age_band, self.activity, self.minutes)
 
     def _back(self) -> None:
         self.shell.pop(self)
@@ -265,9 +265,9 @@ class GroupSetup(Scene):
         count = self.ui.text.render(str(self.headcount), m.font_size("huge"), INK, weight="bold")
         surface.blit(count, count.get_rect(center=self.count_rect.center))
         self.buttons.draw(surface)
-        chosen = next((a for a in self.shell.activities if a.id == self.activity), None)
+        chosen = next((a for a in self.services.activities if a.id == self.activity), None)
         caption_text = (
-            self.shell.translator.pick(chosen.cls.info.title) if chosen else self._("Any")
+            self.services.translator.pick(chosen.cls.info.title) if chosen else self._("Any")
         )
         caption = self.ui.text.fit(
             caption_text,

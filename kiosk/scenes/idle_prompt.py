@@ -22,7 +22,7 @@ class IdlePrompt(Scene):
     def __init__(self, shell: Shell) -> None:
         super().__init__(shell)
         self.buttons = ButtonGroup(self.ui, shell.invalidate)
-        self.remaining = float(shell.config.session.idle_prompt_s)
+        self.remaining = float(shell.services.config.session.idle_prompt_s)
         self._shown_seconds = math.ceil(self.remaining)
         self._veil: pygame.Surface | None = None
         #: The paused screen underneath with the veil over it, kept after the first paint.
@@ -31,7 +31,7 @@ class IdlePrompt(Scene):
     def on_enter(self) -> None:
         super().on_enter()
         # A prompt the child must understand: read out by itself as it appears.
-        speak(self.ui, self._("Are you still there?"), self.shell.translator.lang)
+        speak(self.ui, self._("Are you still there?"), self.services.translator.lang)
 
     @property
     def frame_rate(self) -> int:
@@ -68,7 +68,7 @@ class IdlePrompt(Scene):
             "speak",
             (self.question_rect.left - gap - d // 2, self.question_rect.centery),
             question,
-            self.shell.translator.lang,
+            self.services.translator.lang,
         )
         self.buttons.set_buttons([here, *([speaker] if speaker else [])])
         self.buttons.focus_index = 0
@@ -91,7 +91,7 @@ class IdlePrompt(Scene):
     def update(self, dt: float) -> None:
         self.remaining -= dt
         if self.remaining <= 0:
-            self.shell.end_session("idle")
+            self.shell.session.end_session("idle")
             return
         seconds = math.ceil(self.remaining)
         if seconds != self._shown_seconds:

@@ -13,6 +13,7 @@ from functools import partial
 
 import pygame
 
+from kiosk import routes
 from kiosk.activities import RegisteredActivity
 from kiosk.input import InputEvent
 from kiosk.scenes.base import Scene, Shell
@@ -46,7 +47,7 @@ class Launcher(Scene):
         self.pages: list[list[Row]] = [[]]
         self.headings: list[tuple[str, pygame.Rect]] = []
         #: Open on the page holding this activity (the one the child just left).
-        self._return_to: str | None = shell.launcher_activity
+        self._return_to: str | None = shell.session.launcher_activity
 
     def _in_group(self) -> bool:
         session = self.shell.sessions.current
@@ -54,15 +55,15 @@ class Launcher(Scene):
 
     def _bye(self) -> None:
         if self._in_group():
-            self.shell.group_home()
+            self.shell.session.group_home()
         else:
-            self.shell.end_session("home")
+            self.shell.session.end_session("home")
 
     def visible_activities(self) -> list[RegisteredActivity]:
-        fixed = getattr(self.shell, "fixed_activity", None)
+        fixed = self.shell.session.fixed_activity
         if fixed:
-            return [a for a in self.shell.activities if a.id == fixed]
-        return self.shell.activities
+            return [a for a in self.services.activities if a.id == fixed]
+        return self.services.activities
 
     def layout(self) -> None:
         m = self.ui.metrics
@@ -78,7 +79,7 @@ class Launcher(Scene):
             if not show_flags
             else language_buttons(
                 self.ui,
-                self.shell.translator.languages,
+                self.services.translator.languages,
                 right=librarian_corner(m).left - m.px(8),
                 top=(bar - flag_d) // 2,
                 diameter=flag_d,
@@ -123,7 +124,7 @@ class Launcher(Scene):
         tiles_top: int | None = None
         tiles_bottom = y
         self.headings = []
-        index_of = {a.id: i for i, a in enumerate(self.shell.activities)}
+        index_of = {a.id: i for i, a in enumerate(self.services.activities)}
         for row in on_page:
             if row.heading:
                 self.headings.append((row.category, pygame.Rect(left, y, block_w, heading_h)))
@@ -139,7 +140,7 @@ class Launcher(Scene):
                         rect=rect,
                         color=TILE_COLORS[index_of.get(activity.id, 0) % len(TILE_COLORS)],
                         icon=activity.cls.info.icon,
-                        label=self.shell.translator.pick(activity.cls.info.title),
+                        label=self.services.translator.pick(activity.cls.info.title),
                         on_press=partial(self._open, activity),
                     )
                 )
@@ -197,7 +198,7 @@ class Launcher(Scene):
             "speak",
             (self.greeting_rect.left - gap - d // 2, m.bar_height // 2),
             names,
-            self.shell.translator.lang,
+            self.services.translator.lang,
         )
         return [speaker] if speaker else []
 
@@ -236,8 +237,8 @@ class Launcher(Scene):
         self.shell.invalidate()
 
     def _open(self, activity: RegisteredActivity) -> None:
-        self.shell.launcher_activity = activity.id
-        self.shell.go("activity", activity=activity)
+        self.shell.session.launcher_activity = activity.id
+        self.shell.go(routes.Activity(activity))
 
     def handle_event(self, event: InputEvent) -> bool:
         # Escape on the launcher does nothing: there is nowhere further back to go.
@@ -264,7 +265,7 @@ class Launcher(Scene):
             surface.blit(label, label.get_rect(midleft=(rect.x + m.px(62), rect.centery)))
         self.buttons.draw(surface)
         for button in self.buttons.buttons:
-            if button.id == f"lang:{self.shell.translator.lang}":
+            if button.id == f"lang:{self.services.translator.lang}":
                 ring = m.px(5)
                 pygame.draw.circle(
                     surface,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kiosk import routes
 from kiosk.scenes.message import MessageScreen
 
 
@@ -13,4 +14,4 @@ class Oops(MessageScreen):
         return self._("Oops! This game needs a little rest. Let's pick another one.")
 
     def go_on(self) -> None:
-        self.shell.go("launcher")
+        self.shell.go(routes.Launcher())

@@ -29,8 +29,8 @@ class OutOfOrder(Scene):
         surface.fill((236, 232, 226))
         sign = self.ui.images.emoji("construction", m.px(180))
         surface.blit(sign, sign.get_rect(center=(w // 2, int(h * 0.32))))
-        for i, lang in enumerate(self.shell.translator.languages):
-            text = self.shell.translator.gettext_in(lang, MESSAGE)
+        for i, lang in enumerate(self.services.translator.languages):
+            text = self.services.translator.gettext_in(lang, MESSAGE)
             rendered = self.ui.text.fit(
                 text,
                 (w - 2 * m.margin, m.px(70)),

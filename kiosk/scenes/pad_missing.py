@@ -30,11 +30,11 @@ class PadMissing(Scene):
 
     def on_enter(self) -> None:
         super().on_enter()
-        speak(self.ui, self.message(), self.shell.translator.lang)
+        speak(self.ui, self.message(), self.services.translator.lang)
 
     def message(self) -> str:
         """What the card says: one line per pad that is missing, then what to do."""
-        _, ngettext = self._, self.shell.translator.ngettext
+        _, ngettext = self._, self.services.translator.ngettext
         lines = [_("Controller %(n)d is unplugged.") % {"n": slot + 1} for slot in self.shown]
         lines.append(
             ngettext(
@@ -57,7 +57,7 @@ class PadMissing(Scene):
             id="play-on",
             rect=pygame.Rect(self.card.centerx - bw // 2, self.card.bottom - bh - m.px(36), bw, bh),
             color=YES_COLOR,
-            label=self.shell.translator.ngettext(
+            label=self.services.translator.ngettext(
                 "Play on without it", "Play on without them", len(self.shown)
             ),
             on_press=self._play_on,

@@ -19,16 +19,17 @@ network or the database itself) and redraws only when what it says has changed."
 from __future__ import annotations
 
 import math
-import shutil
 from collections.abc import Callable
-from datetime import date
 from functools import partial
-from pathlib import Path
 
 import pygame
 
+from kiosk import routes
 from kiosk.input import InputEvent
-from kiosk.librarian.sound_settings import StationSound
+from kiosk.librarian.sound_row import SoundRow
+from kiosk.librarian.sync_block import draw_sync
+from kiosk.librarian.warnings import station_warnings
+from kiosk.librarian.week_card import draw_week, week_lines
 from kiosk.scenes.base import Scene, Shell
 from kiosk.sync.service import SyncService
 from kiosk.sync.words import status_lines
@@ -49,13 +50,7 @@ from kiosk.ui.widgets import Button, ButtonGroup
 
 IDLE_CLOSE_S = 120.0
 SYNC_POLL_S = 0.5
-LOW_DISK_BYTES = 500 * 1024 * 1024
 EXTEND_S = 5 * 60
-#: Characters of a text shown in a warning about its clip.
-CLIP_TEXT_CHARS = 40
-#: Damaged clips named one by one; more are counted in one line, so they never push the
-#: other warnings off the card.
-MAX_CLIP_WARNINGS = 2
 
 
 class Panel(Scene):
@@ -66,13 +61,12 @@ class Panel(Scene):
         self.buttons = ButtonGroup(self.ui, shell.invalidate)
         self.idle = 0.0
         self.paused = False
-        #: The librarian's volume and mute (kiosk.app.App.station_sound).
-        self.station_sound: StationSound | None = getattr(shell, "station_sound", None)
-        self.sound_rect: pygame.Rect | None = None
-        self.usage = shell.recent_usage()
-        self.warnings = self._warnings()
-        # The shell's background sync (kiosk.app.App.sync); None when it is not set up.
-        self.sync: SyncService | None = shell.sync
+        #: The librarian's volume and mute.
+        self.sound = SoundRow(self.ui, shell.services.station_sound, self._, self._sound_changed)
+        self.usage = shell.desk.recent_usage()
+        self.warnings = station_warnings(self.services, self.shell.desk)
+        # The shell's background sync (kiosk/shell/desk.py); None when it is not set up.
+        self.sync: SyncService | None = shell.desk.sync
         if self.sync is not None:
             self.sync.refresh()
         self._sync_poll = 0.0
@@ -85,104 +79,6 @@ class Panel(Scene):
         return 2
 
     # ----- what it shows -------------------------------------------------------------
-
-    def _warnings(self) -> list[str]:
-        _ = self.shell.translator.gettext
-        notes: list[str] = []
-        # First, as it is the most urgent: the usage store (when it is the sink) says when
-        # the disk takes no writes.
-        store = self.shell.sessions.sink
-        paused = getattr(store, "recording_paused", None)
-        if paused is not None and paused.trouble == "full":
-            notes.append(
-                _(
-                    "Recording is paused: the disk holding %(folder)s is full. "
-                    "Free some space; recording resumes by itself."
-                )
-                % {"folder": paused.folder}
-            )
-        elif paused is not None:
-            notes.append(
-                _(
-                    "Recording is paused: the disk holding %(folder)s cannot be written to "
-                    "(read-only or failing). Recording resumes by itself once it can."
-                )
-                % {"folder": paused.folder}
-            )
-        lost = getattr(store, "dropped", 0)
-        if lost:
-            notes.append(
-                self.shell.translator.ngettext(
-                    "%(count)d usage record could not be saved and is lost (see the log).",
-                    "%(count)d usage records could not be saved and are lost (see the log).",
-                    lost,
-                )
-                % {"count": lost}
-            )
-        if self.shell.pins.opens_without_pin():
-            notes.append(_("Demo: no PIN is set. A real station must have one: kiosk set-pin"))
-        for broken in self.shell.packs.broken:
-            first = broken.problems[0] if broken.problems else None
-            notes.append(
-                _("Content pack “%(pack)s” is left out: %(problem)s")
-                % {"pack": broken.folder.name, "problem": first.message if first else "?"}
-            )
-        for problem in self.shell.usage_problems():
-            notes.append(problem)
-        folder = self.shell.data_folder
-        if folder is not None:
-            try:
-                free = shutil.disk_usage(folder).free
-            except OSError:
-                free = None
-            if free is not None and free < LOW_DISK_BYTES:
-                notes.append(
-                    _("Little disk space is left (%(mb)d MB) in %(folder)s.")
-                    % {"mb": free // (1024 * 1024), "folder": Path(folder)}
-                )
-        # Last: the voice reads a text whose clip is damaged, so nothing stops working.
-        notes += self._voice_warnings()
-        return notes
-
-    def _voice_warnings(self) -> list[str]:
-        """A line for each clip the voice could not play (it reads the text instead)."""
-        voice = self.ui.voice
-        if voice is None:
-            return []
-        notes = []
-        recorded_here = voice.recordings.folder
-        damaged = list(voice.damaged_clips)
-        for text, lang, where, _why in damaged[:MAX_CLIP_WARNINGS]:
-            shown = text if len(text) <= CLIP_TEXT_CHARS else text[: CLIP_TEXT_CHARS - 1] + "…"
-            clip = Path(where)
-            if recorded_here is not None and clip.is_relative_to(recorded_here):
-                notes.append(
-                    self._(
-                        "The voice clip of “%(text)s” (%(lang)s) recorded on this kiosk "
-                        "cannot be played; the kiosk's voice reads it instead. Record it "
-                        "again under Voice clips."
-                    )
-                    % {"text": shown, "lang": lang}
-                )
-            else:
-                notes.append(
-                    self._(
-                        "Voice clip %(clip)s of “%(text)s” (%(lang)s) cannot be played; the "
-                        "kiosk's voice reads it instead. Replace the file in the pack."
-                    )
-                    % {"clip": f"{clip.parent.name}/{clip.name}", "text": shown, "lang": lang}
-                )
-        more = len(damaged) - MAX_CLIP_WARNINGS
-        if more > 0:
-            notes.append(
-                self.shell.translator.ngettext(
-                    "%(n)d more voice clip cannot be played (the log names it).",
-                    "%(n)d more voice clips cannot be played (the log names them).",
-                    more,
-                )
-                % {"n": more}
-            )
-        return notes
 
     # ----- layout --------------------------------------------------------------------
 
@@ -218,14 +114,14 @@ class Panel(Scene):
                     on_press=self._end_session,
                 )
             )
-        group = self.shell.group_clock is not None
+        group = self.shell.session.group_clock is not None
         actions: list[tuple[str, str, str, Color, Callable[[], None], bool]] = [
             (
                 "group",
                 "busts-in-silhouette",
                 self._("Start a group session"),
                 TILE_COLORS[1],
-                partial(self.shell.push, "group_setup"),
+                partial(self.shell.push, routes.GroupSetup()),
                 True,
             ),
             (
@@ -249,23 +145,23 @@ class Panel(Scene):
                 "framed-picture",
                 self._("Children's creations"),
                 TILE_COLORS[4],
-                partial(self.shell.push, "creations"),
-                self.shell.creations is not None,
+                partial(self.shell.push, routes.Creations()),
+                self.services.creations is not None,
             ),
             (
                 "showtime",
                 "admission-tickets",
                 self._("Showtime"),
                 TILE_COLORS[2],
-                partial(self.shell.go, "showtime"),
-                self.shell.creations is not None,
+                partial(self.shell.go, routes.Showtime()),
+                self.services.creations is not None,
             ),
             (
                 "voices",
                 "studio-microphone",
                 self._("Voice clips"),
                 TILE_COLORS[5],
-                partial(self.shell.push, "voice_clips"),
+                partial(self.shell.push, routes.VoiceClips()),
                 self.ui.voice is not None,
             ),
             (
@@ -281,14 +177,14 @@ class Panel(Scene):
                 "door",
                 self._("Exit to desktop"),
                 lighten(INK_SOFT, 0.5),
-                self.shell.exit_to_desktop,
+                self.shell.desk.exit_to_desktop,
                 True,
             ),
             ("close", "right-arrow", self._("Back to the children"), YES_COLOR, self._close, True),
         ]
         gap = m.px(18)
         sound_h = m.px(104)
-        self.sound_rect = pygame.Rect(
+        self.sound.rect = pygame.Rect(
             self.left.x, self.left.bottom - sound_h, self.left.width, sound_h
         )
         bw = (self.left.width - gap) // 2
@@ -317,114 +213,15 @@ class Panel(Scene):
                 )
             )
         buttons += group_buttons
-        buttons += self._sound_buttons()
+        buttons += self.sound.buttons()
         button = self._sync_button()
         if button is not None:
             buttons.append(button)
         self.buttons.set_buttons(buttons)
 
-    def _sound_buttons(self) -> list[Button]:
-        """Volume −, volume + and Mute, on the right of the sound row."""
-        m = self.ui.metrics
-        row = self.sound_rect
-        if row is None:
-            return []
-        pad = m.px(10)
-        # −, + and Mute stay compact so the state beside the speaker keeps its room.
-        side = min(row.height - 2 * pad, m.px(64))
-        top = row.centery - side // 2
-        muted = self.station_sound is not None and self.station_sound.muted
-        percent = self.station_sound.percent if self.station_sound is not None else 100
-        mute_w = min(m.px(160), row.width // 3)
-        mute = pygame.Rect(row.right - pad - mute_w, row.y + pad, mute_w, row.height - 2 * pad)
-        plus = pygame.Rect(mute.left - m.px(12) - side, top, side, side)
-        minus = pygame.Rect(plus.left - m.px(8) - side, top, side, side)
-        have = self.station_sound is not None
-        return [
-            Button(
-                "panel:volume-down",
-                minus,
-                WHITE,
-                label="−",
-                on_press=self._quieter,
-                enabled=have and percent > 0,
-            ),
-            Button(
-                "panel:volume-up",
-                plus,
-                WHITE,
-                label="+",
-                on_press=self._louder,
-                enabled=have and percent < 100,
-            ),
-            Button(
-                "panel:mute",
-                mute,
-                lighten(BAD, 0.45) if muted else lighten(TILE_COLORS[3], 0.3),
-                label=self._("Turn sound on") if muted else self._("Mute"),
-                on_press=self._toggle_mute,
-                enabled=have,
-            ),
-        ]
-
     def sound_lines(self) -> list[str]:
-        """What the sound row says beside its speaker: the state ("60 %", "Muted (60 %)"),
-        after a line saying there is no sound device when there is none."""
-        station = self.station_sound
-        percent = station.percent if station is not None else 100
-        level = self._("%(n)d %%") % {"n": percent}
-        if station is not None and station.muted:
-            state = self._("Muted (%(level)s)") % {"level": level}
-        else:
-            state = level
-        if not getattr(self.ui.sounds, "available", False):
-            # The choice is still kept: it applies once the kiosk starts with a device.
-            return [self._("Sound: no sound device"), state]
-        return [state]
-
-    def _draw_sound(self, surface: pygame.Surface) -> None:
-        m = self.ui.metrics
-        row = self.sound_rect
-        if row is None:
-            return
-        self._card(surface, row)
-        minus = self.buttons.by_id("panel:volume-down").rect
-        box = pygame.Rect(row.x + m.px(14), row.y + m.px(8), 0, row.height - m.px(16))
-        muted = self.station_sound is not None and self.station_sound.muted
-        icon = self.ui.images.emoji("muted-speaker" if muted else "speaker-high-volume", m.px(44))
-        surface.blit(icon, icon.get_rect(midleft=(box.x, row.centery)))
-        box.x += icon.get_width() + m.px(10)
-        box.width = minus.left - m.px(10) - box.x
-        lines = self.sound_lines()
-        rendered = []
-        if len(lines) > 1:
-            rendered.append(
-                self.ui.text.fit(
-                    lines[0],
-                    (box.width, box.height // 2),
-                    m.font_size("small"),
-                    BAD,
-                    weight="bold",
-                    align="left",
-                    max_lines=2,
-                )
-            )
-        used = sum(r.get_height() for r in rendered)
-        rendered.append(
-            self.ui.text.fit(
-                lines[-1],
-                (box.width, box.height - used),
-                m.font_size("body"),
-                INK,
-                weight="bold",
-                align="left",
-                max_lines=2,
-            )
-        )
-        y = row.centery - sum(r.get_height() for r in rendered) // 2
-        for text in rendered:
-            surface.blit(text, (box.x, y))
-            y += text.get_height()
+        """What the sound row says beside its speaker (kiosk/librarian/sound_row.py)."""
+        return self.sound.lines()
 
     def _chart_share(self) -> float:
         """Height of the week's chart as a share of the right column: smaller when there
@@ -464,25 +261,10 @@ class Panel(Scene):
     def _close(self) -> None:
         self.shell.pop(self)
 
-    def _louder(self) -> None:
-        if self.station_sound is not None:
-            self.station_sound.louder()
-            self._sound_changed()
-
-    def _quieter(self) -> None:
-        if self.station_sound is not None:
-            self.station_sound.quieter()
-            self._sound_changed()
-
-    def _toggle_mute(self) -> None:
-        if self.station_sound is not None:
-            self.station_sound.toggle_mute()
-            self._sound_changed()
-
     def _sound_changed(self) -> None:
         self.layout()
-        if self.sound_rect is not None:
-            self.shell.invalidate(self.sound_rect)
+        if self.sound.rect is not None:
+            self.shell.invalidate(self.sound.rect)
 
     def on_pause(self) -> None:
         # Voice clips or the creations are open on top: the librarian is not idle.
@@ -492,7 +274,7 @@ class Panel(Scene):
         self.paused = False
         self.idle = 0.0
         # The voice may have met a damaged clip meanwhile (e.g. while listening).
-        self.warnings = self._warnings()
+        self.warnings = station_warnings(self.services, self.shell.desk)
         self.layout()
         self.shell.invalidate()
 
@@ -502,17 +284,17 @@ class Panel(Scene):
             self._refresh_sync()
 
     def _end_session(self) -> None:
-        self.shell.end_session("librarian")
+        self.shell.session.end_session("librarian")
 
     def _extend(self) -> None:
-        if self.shell.group_clock is not None:
-            self.shell.group_clock.extend(EXTEND_S)
+        if self.shell.session.group_clock is not None:
+            self.shell.session.group_clock.extend(EXTEND_S)
         self._close()
 
     def _out_of_order(self) -> None:
         if self.shell.sessions.current is not None:
             self.shell.sessions.end_session("librarian")
-        self.shell.go("out_of_order")
+        self.shell.go(routes.OutOfOrder())
 
     def handle_event(self, event: InputEvent) -> bool:
         self.idle = 0.0
@@ -551,14 +333,14 @@ class Panel(Scene):
         session = self.shell.sessions.current
         if session is None or session.kind != "group":
             return None
-        ngettext = self.shell.translator.ngettext
+        ngettext = self.services.translator.ngettext
         minutes = max(0, int((self.shell.wall_now() - session.started_at).total_seconds() // 60))
         facts = [
             ngettext("%(n)d child", "%(n)d children", session.headcount) % {"n": session.headcount},
             ngettext("started %(n)d minute ago", "started %(n)d minutes ago", minutes)
             % {"n": minutes},
         ]
-        clock = self.shell.group_clock
+        clock = self.shell.session.group_clock
         if clock is None:
             facts.append(self._("No timer"))
         else:
@@ -613,7 +395,7 @@ class Panel(Scene):
         sync = self.sync
         status = sync.status() if sync is not None else None
         now = self.shell.wall_now()
-        lines = tuple(status_lines(status, self.shell.config, self.shell.translator, now))
+        lines = tuple(status_lines(status, self.services.config, self.services.translator, now))
         running = status is not None and status.running
         label = self._("Syncing…") if running else self._("Sync now")
         enabled = status is not None and not status.not_set_up and not running
@@ -637,7 +419,9 @@ class Panel(Scene):
         surface.blit(title, (m.margin, m.px(24)))
         self._draw_group(surface)
         self._draw_week(surface)
-        self._draw_sound(surface)
+        if self.sound.rect is not None:
+            self._card(surface, self.sound.rect)
+            self.sound.draw(surface, self.buttons.by_id("panel:volume-down").rect)
         self.buttons.draw(surface)  # after the cards: "Sync now" sits on one
 
     def _card(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
@@ -647,85 +431,43 @@ class Panel(Scene):
     def week_lines(self) -> list[str]:
         """Today's and this week's counts, both in sessions and child visits (the chart
         under them shows child visits per day)."""
-        ngettext = self.shell.translator.ngettext
-        today, week = self.usage.today, self.usage.week
-        return [
-            ngettext("Today: %(n)d session", "Today: %(n)d sessions", today.sessions)
-            % {"n": today.sessions}
-            + " · "
-            + ngettext("%(n)d child visit", "%(n)d child visits", today.child_visits)
-            % {"n": today.child_visits},
-            ngettext("This week: %(n)d session", "This week: %(n)d sessions", week.sessions)
-            % {"n": week.sessions}
-            + " · "
-            + ngettext("%(n)d child visit", "%(n)d child visits", week.child_visits)
-            % {"n": week.child_visits},
-        ]
+        return week_lines(self.usage, self.services.translator.ngettext)
 
     def _draw_week(self, surface: pygame.Surface) -> None:
         m = self.ui.metrics
         right = self.right
         text = self.ui.text
         usage = self.usage
-        chart_h = int(right.height * self._chart_share())
-        card = pygame.Rect(right.x, right.y, right.width, chart_h)
+        card = pygame.Rect(right.x, right.y, right.width, int(right.height * self._chart_share()))
         self._card(surface, card)
-        inner = card.inflate(-2 * m.px(20), -2 * m.px(16))
-        heading = text.fit(
+        draw_week(
+            surface,
+            self.ui,
+            card,
+            usage,
+            self.services.translator.lang,
             self._("Today and this week"),
-            (inner.width, m.px(40)),
-            m.font_size("body"),
-            INK,
-            weight="bold",
-            align="left",
+            self.week_lines(),
         )
-        surface.blit(heading, inner.topleft)
-        lines = self.week_lines()
-        y = inner.y + m.px(44)
-        for line in lines:
-            rendered = text.fit(
-                line, (inner.width, m.px(34)), m.font_size("small"), INK_SOFT, align="left"
-            )
-            surface.blit(rendered, (inner.x, y))
-            y += m.px(34)
-        # The chart counts child visits per day, like the lines above it, each bar with
-        # its number on top.
-        number_h = m.px(26)
-        bars = pygame.Rect(
-            inner.x, y + m.px(4) + number_h, inner.width, inner.bottom - y - m.px(36) - number_h
-        )
-        most = max((d.child_visits for d in usage.days), default=0) or 1
-        slot = bars.width // len(usage.days)
-        for i, day in enumerate(usage.days):
-            bar_h = int(bars.height * day.child_visits / most)
-            bar = pygame.Rect(
-                bars.x + i * slot + slot // 5, bars.bottom - bar_h, slot * 3 // 5, max(2, bar_h)
-            )
-            pygame.draw.rect(
-                surface, TILE_COLORS[2] if i < 6 else TILE_COLORS[0], bar, border_radius=m.px(6)
-            )
-            number = text.fit(
-                str(day.child_visits),
-                (slot, number_h),
-                m.font_size("small"),
-                INK,
-                weight="bold",
-                max_lines=1,
-            )
-            surface.blit(number, number.get_rect(midbottom=(bar.centerx, bar.top - m.px(2))))
-            label = text.render(
-                _weekday(day.day, self.shell.translator.lang), m.font_size("small"), INK_SOFT
-            )
-            surface.blit(label, label.get_rect(midtop=(bar.centerx, bars.bottom + m.px(4))))
         info = self._info_card()
         self._card(surface, info)
         inner = info.inflate(-2 * m.px(20), -2 * m.px(14))
-        y = self._draw_sync(surface, inner)
+        button = next((b for b in self.buttons.buttons if b.id == "panel:sync-now"), None)
+        y = draw_sync(
+            surface,
+            self.ui,
+            self._sync_row(),
+            inner,
+            self._("Office sync"),
+            self._sync_shown[0],
+            button,
+        )
         # Warnings first: when sync needs several lines, the card may not hold everything.
         rows: list[str] = list(self.warnings)
         if usage.top_activities:
             titles = {
-                a.id: self.shell.translator.pick(a.cls.info.title) for a in self.shell.activities
+                a.id: self.services.translator.pick(a.cls.info.title)
+                for a in self.services.activities
             }
             names = ", ".join(titles.get(a, a) for a, _n in usage.top_activities[:3])
             rows.append(self._("Most played this week: %(names)s") % {"names": names})
@@ -747,43 +489,3 @@ class Panel(Scene):
                 break
             surface.blit(rendered, (inner.x, y))
             y += max(m.px(34), rendered.get_height() + m.px(6))
-
-    def _draw_sync(self, surface: pygame.Surface, inner: pygame.Rect) -> int:
-        """The office sync block at the top of `inner`; returns the y below it."""
-        m = self.ui.metrics
-        text = self.ui.text
-        row = self._sync_row()
-        button = next((b for b in self.buttons.buttons if b.id == "panel:sync-now"), None)
-        heading_w = row.width - (button.rect.width + m.px(16) if button is not None else 0)
-        heading = text.fit(
-            self._("Office sync"),
-            (heading_w, row.height),
-            m.font_size("body"),
-            INK,
-            weight="bold",
-            align="left",
-            max_lines=1,
-        )
-        surface.blit(heading, heading.get_rect(midleft=(row.x, row.centery)))
-        y = row.bottom + m.px(8)
-        lines, _label, _enabled = self._sync_shown
-        for line, is_problem in lines:
-            rendered = text.fit(
-                line,
-                (inner.width, m.px(32)),
-                m.font_size("small"),
-                BAD if is_problem else INK,
-                align="left",
-                max_lines=1,
-            )
-            surface.blit(rendered, (inner.x, y))
-            y += m.px(34)
-        y += m.px(4)
-        pygame.draw.line(surface, lighten(INK_SOFT, 0.7), (inner.x, y), (inner.right, y), 1)
-        return y + m.px(10)
-
-
-def _weekday(day: date, lang: str) -> str:
-    from babel.dates import format_date
-
-    return format_date(day, "EEE", locale=lang)

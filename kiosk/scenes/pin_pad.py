@@ -14,6 +14,7 @@ from functools import partial
 
 import pygame
 
+from kiosk import routes
 from kiosk.input import InputEvent, KeyEvent
 from kiosk.scenes.base import Scene, Shell
 from kiosk.ui import draw
@@ -42,10 +43,10 @@ class PinPad(Scene):
         return 20
 
     def on_enter(self) -> None:
-        if self.shell.pins.opens_without_pin():
+        if self.services.pins.opens_without_pin():
             log.warning("demo config without a librarian PIN: the panel opens without one")
             self.shell.pop(self)
-            self.shell.push("panel")
+            self.shell.push(routes.Panel())
             return
         super().on_enter()
 
@@ -60,7 +61,7 @@ class PinPad(Scene):
         self.dots_y = top - m.px(60)
         self.title_bottom = self.dots_y - m.px(90)
         buttons: list[Button] = []
-        if self.shell.pins.is_set():
+        if self.services.pins.is_set():
             labels = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "back", "0", "ok"]
             for i, label in enumerate(labels):
                 row, col = divmod(i, 3)
@@ -104,7 +105,7 @@ class PinPad(Scene):
     # ----- keys ----------------------------------------------------------------------
 
     def _locked_for(self) -> float:
-        return self.shell.pins.locked_for(self.shell.wall_now())
+        return self.services.pins.locked_for(self.shell.wall_now())
 
     def _type(self, digit: str) -> None:
         if self._locked_for() > 0 or len(self.digits) >= MAX_DIGITS:
@@ -120,17 +121,17 @@ class PinPad(Scene):
     def _submit(self) -> None:
         if not self.digits or self._locked_for() > 0:
             return
-        if self.shell.pins.check(self.digits, self.shell.wall_now()):
+        if self.services.pins.check(self.digits, self.shell.wall_now()):
             self.shell.pop(self)
-            self.shell.push("panel")
+            self.shell.push(routes.Panel())
             return
         self.digits = ""
         self.shake = 0.4
-        left = self.shell.pins.tries_left()
+        left = self.services.pins.tries_left()
         if self._locked_for() > 0:
             self.message = ""
         else:
-            self.message = self.shell.translator.ngettext(
+            self.message = self.services.translator.ngettext(
                 "Wrong PIN. %(n)d try left.", "Wrong PIN. %(n)d tries left.", left
             ) % {"n": left}
         self.shell.invalidate()
@@ -173,7 +174,7 @@ class PinPad(Scene):
         m = self.ui.metrics
         w, _h = self.size
         surface.fill(lighten(FOCUS, 0.85))
-        pins = self.shell.pins
+        pins = self.services.pins
         if not pins.is_set():
             text = self.ui.text.fit(
                 self._(
@@ -216,7 +217,7 @@ class PinPad(Scene):
     def _lock_note(self, locked: float) -> str:
         """How long the pad stays locked: seconds up to a minute, then whole minutes
         rounded up (a lock grows to an hour)."""
-        ngettext = self.shell.translator.ngettext
+        ngettext = self.services.translator.ngettext
         seconds = math.ceil(locked)
         if seconds <= 60:
             return ngettext(

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 import pygame
 
+from kiosk import routes
 from kiosk.creations import Creation
 from kiosk.creations.folder import STATES, safe_relative
 from kiosk.input import InputEvent, KeyEvent, PointerEvent
@@ -59,12 +60,12 @@ class ShowItem:
 def programme(shell: Shell) -> list[ShowItem]:
     """What Showtime plays: the running group's films and stories, else today's; oldest
     first. Creations that cannot be read are left out (with a log line)."""
-    store = shell.creations
+    store = shell.services.creations
     if store is None:
         return []
     # The tools' last pictures and sounds may still be on their way to the disk.
     store.flush(timeout=10)
-    zone = ZoneInfo(shell.config.site.timezone)
+    zone = ZoneInfo(shell.services.config.site.timezone)
     chosen: list[Creation] = []
     session = shell.sessions.current
     if session is not None and session.kind == "group" and store.session == session.session_id:
@@ -279,11 +280,11 @@ class Showtime(Scene):
         self._stop_sound()
         session = self.shell.sessions.current
         if session is not None and session.kind == "group":
-            self.shell.group_home()
+            self.shell.session.group_home()
         elif session is not None:
-            self.shell.go("launcher")
+            self.shell.go(routes.Launcher())
         else:
-            self.shell.go("attract")
+            self.shell.go(routes.Attract())
 
     def handle_event(self, event: InputEvent) -> bool:
         # The buttons are for taps; keys and pads have their own meaning here (below).

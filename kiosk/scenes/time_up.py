@@ -30,7 +30,7 @@ class TimeUp(MessageScreen):
         return self._("Time is up! Thank you for playing together.")
 
     def go_on(self) -> None:
-        self.shell.end_session("timer")  # already ended; this resets language and screen
+        self.shell.session.end_session("timer")  # already ended; this resets language and screen
 
     def layout(self) -> None:
         super().layout()
@@ -70,7 +70,7 @@ class TimeUp(MessageScreen):
         surface.blit(clock, clock.get_rect(midleft=(left, center_y)))
         surface.blit(title, title.get_rect(midleft=(left + clock.get_width() + m.px(20), center_y)))
         board = self.board_rect()
-        translator = self.shell.translator
+        translator = self.services.translator
         surface.blit(
             final_scores(self.ui, board.size, self.teams, translator.gettext, translator.ngettext),
             board,

@@ -20,20 +20,21 @@ input (never while recording)."""
 from __future__ import annotations
 
 import math
-from functools import partial
 from pathlib import Path
 
 import pygame
 
 from kiosk.i18n import LANGUAGES
-from kiosk.input import InputEvent
+from kiosk.librarian import take_view
+from kiosk.librarian.screen import LibrarianScreen
+from kiosk.librarian.take_view import MAX_RECORDING_S, RECORD_COLOR, TakeShown
+from kiosk.librarian.text_pages import TextPages
 from kiosk.media.microphone import Microphone, open_microphone
 from kiosk.packs.safety import PackFileError
-from kiosk.scenes.base import Scene, Shell, is_back_key
+from kiosk.scenes.base import Shell
 from kiosk.scenes.common import corner_button, language_buttons, language_name
 from kiosk.ui import draw
 from kiosk.ui.theme import (
-    ACCENT,
     BAD,
     FOCUS,
     GOOD,
@@ -45,35 +46,23 @@ from kiosk.ui.theme import (
     darken,
     lighten,
 )
-from kiosk.ui.widgets import Button, ButtonGroup
+from kiosk.ui.widgets import Button
 
-IDLE_CLOSE_S = 120.0
-CONFIRM_S = 3.0
 COUNTDOWN_S = 3
-#: A clip says one text; the voice refuses clips over 20 s, so a take stops well before.
-MAX_RECORDING_S = 15.0
 #: A take shorter than this is a slip of the finger, not a recording.
 MIN_RECORDING_S = 0.3
-COLUMNS, ROWS = 2, 5
-#: Characters of a text shown on its button in the list (the whole text shows when chosen).
-LIST_CHARS = 50
-RECORD_COLOR = (230, 80, 70)
 #: The take being recorded, in the data folder's voice folder until it is kept or dropped.
 TAKE_FILE = "take.wav"
 
 
-class VoiceClips(Scene):
-    in_session = False
-
+class VoiceClips(LibrarianScreen):
     def __init__(self, shell: Shell) -> None:
         super().__init__(shell)
         self.voice = self.ui.voice
-        self.buttons = ButtonGroup(self.ui, shell.invalidate)
-        lang = shell.translator.lang
+        lang = shell.services.translator.lang
         self.lang = lang if lang in LANGUAGES else LANGUAGES[0]
-        #: (pack id, text) of every text of the packs in `lang`, pack by pack.
-        self.texts: list[tuple[str, str]] | None = None
-        self.page = 0
+        #: The packs' texts in `lang`, a page at a time.
+        self.list = TextPages(self.ui, self._)
         self.chosen: str | None = None
         self.microphone: Microphone | None = None
         self._mic_checked = False
@@ -81,13 +70,16 @@ class VoiceClips(Scene):
         self.recording = False
         #: The take recorded and not yet kept (its length in seconds).
         self.take_seconds: float | None = None
-        self.message = ""
-        self.message_ok = True
-        self.idle = 0.0
         self.time = 0.0
-        self._delete_armed_at: float | None = None
-        self._next_pack_page = 0
-        self.pack_button_rect = pygame.Rect(0, 0, 0, 0)
+
+    @property
+    def texts(self) -> list[tuple[str, str]] | None:
+        """(pack id, text) of every text of the packs in `lang`; None while they load."""
+        return self.list.texts
+
+    @property
+    def page(self) -> int:
+        return self.list.page
 
     @property
     def frame_rate(self) -> int:
@@ -99,7 +91,7 @@ class VoiceClips(Scene):
 
     @property
     def take_path(self) -> Path | None:
-        folder = self.shell.data_folder
+        folder = self.services.data_folder
         return Path(folder) / "voice" / TAKE_FILE if folder is not None else None
 
     def on_enter(self) -> None:
@@ -116,10 +108,10 @@ class VoiceClips(Scene):
 
     def _load_texts(self) -> None:
         # The packs are read on a worker at start; until then the page says so.
-        if self.voice is None or not self.shell.packs.wait(0):
+        if self.voice is None or not self.services.packs.wait(0):
             return
-        self.texts = self.voice.texts_to_record(self.lang)
-        self.page = 0
+        self.list.texts = self.voice.texts_to_record(self.lang)
+        self.list.page = 0
 
     # ----- layout --------------------------------------------------------------------
 
@@ -149,90 +141,11 @@ class VoiceClips(Scene):
             if button.id == f"lang:{self.lang}":
                 button.color = lighten(FOCUS, 0.55)
         if self.chosen is None:
-            buttons += self._list_buttons()
+            buttons += self.list.buttons(self.body, self.lang, self.voice, self.choose, self.layout)
         else:
             buttons += self._detail_buttons()
         self.buttons.set_buttons(buttons)
         self.shell.invalidate()
-
-    def _list_buttons(self) -> list[Button]:
-        m = self.ui.metrics
-        gap = m.px(16)
-        self.hint_rect = pygame.Rect(self.body.left, self.body.top, self.body.width, m.px(50))
-        nav_h = m.px(72)
-        grid = pygame.Rect(
-            self.body.left,
-            self.hint_rect.bottom + gap,
-            self.body.width,
-            self.body.bottom - self.hint_rect.bottom - 2 * gap - nav_h,
-        )
-        self.nav_rect = pygame.Rect(self.body.left, grid.bottom + gap, self.body.width, nav_h)
-        texts = self.texts or []
-        per_page = COLUMNS * ROWS
-        pages = max(1, -(-len(texts) // per_page))
-        self.page = min(self.page, pages - 1)
-        self.pages = pages
-        cell_w = (grid.width - (COLUMNS - 1) * gap) // COLUMNS
-        cell_h = min(m.px(110), (grid.height - (ROWS - 1) * gap) // ROWS)
-        buttons = []
-        voice = self.voice
-        for i, (_pack, text) in enumerate(texts[self.page * per_page : (self.page + 1) * per_page]):
-            col, row = divmod(i, ROWS)
-            recorded = voice is not None and voice.has_recording(text, self.lang)
-            buttons.append(
-                Button(
-                    id=f"clip:{self.page * per_page + i}",
-                    rect=pygame.Rect(
-                        grid.left + col * (cell_w + gap),
-                        grid.top + row * (cell_h + gap),
-                        cell_w,
-                        cell_h,
-                    ),
-                    color=lighten(GOOD, 0.55) if recorded else WHITE,
-                    label=_shorten(text, LIST_CHARS),
-                    on_press=partial(self.choose, text),
-                )
-            )
-        if pages > 1:
-            for step, icon, x in (
-                (-1, "left-arrow", self.nav_rect.left),
-                (1, "right-arrow", self.nav_rect.right - nav_h),
-            ):
-                buttons.append(
-                    Button(
-                        id=f"clips:{'prev' if step < 0 else 'next'}",
-                        rect=pygame.Rect(x, self.nav_rect.top, nav_h, nav_h),
-                        color=WHITE,
-                        icon=icon,
-                        round=True,
-                        on_press=partial(self._turn, step),
-                    )
-                )
-            # Hundreds of texts: a jump to the next pack's first page saves many taps.
-            next_pack, self._next_pack_page = self._next_pack()
-            pack_w = min(m.px(420), (self.nav_rect.width - 2 * nav_h) * 2 // 5)
-            self.pack_button_rect = pygame.Rect(
-                self.nav_rect.right - nav_h - m.px(16) - pack_w, self.nav_rect.top, pack_w, nav_h
-            )
-            buttons.append(
-                Button(
-                    id="clips:next-pack",
-                    rect=self.pack_button_rect,
-                    color=WHITE,
-                    label=self._("Next pack: %(pack)s") % {"pack": next_pack},
-                    on_press=self._jump_to_next_pack,
-                )
-            )
-        return buttons
-
-    def _next_pack(self) -> tuple[str, int]:
-        """The pack after those on this page (the first one after the last), and its page."""
-        texts = self.texts or []
-        per_page = COLUMNS * ROWS
-        starts = [i for i, (p, _t) in enumerate(texts) if i == 0 or texts[i - 1][0] != p]
-        after = [i for i in starts if i // per_page > self.page]
-        first = after[0] if after else 0
-        return texts[first][0] if texts else "", first // per_page
 
     def _detail_buttons(self) -> list[Button]:
         m = self.ui.metrics
@@ -266,25 +179,17 @@ class VoiceClips(Scene):
         take = self.take_seconds is not None and not self.busy
         can_hear = voice is not None and voice.available and not self.busy
         armed = self._delete_armed()
-        if self.busy:
-            record = Button(
-                id="clips:stop",
-                rect=self.record_rect,
-                color=WHITE,
-                icon="stop-sign",
-                round=True,
-                on_press=self.stop_recording,
-            )
-        else:
-            record = Button(
-                id="clips:record",
-                rect=self.record_rect,
-                color=RECORD_COLOR,
-                icon="studio-microphone",
-                round=True,
-                on_press=self.start_countdown,
-                enabled=has_mic,
-            )
+        # One round button: Record, or Stop while the countdown or the recording runs.
+        busy = self.busy
+        record = Button(
+            id="clips:stop" if busy else "clips:record",
+            rect=self.record_rect,
+            color=WHITE if busy else RECORD_COLOR,
+            icon="stop-sign" if busy else "studio-microphone",
+            round=True,
+            on_press=self.stop_recording if busy else self.start_countdown,
+            enabled=busy or has_mic,
+        )
         actions = [
             (
                 "clips:listen",
@@ -335,14 +240,6 @@ class VoiceClips(Scene):
         self._leave_text()
         self.lang = lang
         self._load_texts()
-        self.layout()
-
-    def _jump_to_next_pack(self) -> None:
-        self.page = self._next_pack_page
-        self.layout()
-
-    def _turn(self, step: int) -> None:
-        self.page = (self.page + step) % max(1, self.pages)
         self.layout()
 
     def choose(self, text: str) -> None:
@@ -469,21 +366,12 @@ class VoiceClips(Scene):
             self._say(self._("Kept. The kiosk now plays this recording for this text."), ok=True)
         self.layout()
 
-    def _delete_armed(self) -> bool:
-        return (
-            self._delete_armed_at is not None
-            and self.shell.now() - self._delete_armed_at < CONFIRM_S
-        )
-
     def delete(self) -> None:
         voice, text = self.voice, self.chosen
         if voice is None or text is None:
             return
-        if not self._delete_armed():
-            self._delete_armed_at = self.shell.now()
-            self.layout()
+        if not self._confirm_delete():
             return
-        self._delete_armed_at = None
         voice.stop()
         try:
             voice.forget_recording(text, self.lang)
@@ -496,19 +384,7 @@ class VoiceClips(Scene):
             self._say(self._("Deleted. The kiosk's voice reads this text again."), ok=True)
         self.layout()
 
-    def _say(self, text: str, ok: bool) -> None:
-        self.message = text
-        self.message_ok = ok
-
     # ----- frames --------------------------------------------------------------------
-
-    def handle_event(self, event: InputEvent) -> bool:
-        self.idle = 0.0
-        if is_back_key(event):
-            self.back()
-            return True
-        self.buttons.handle(event)
-        return True
 
     def update(self, dt: float) -> None:
         self.time += dt
@@ -531,12 +407,7 @@ class VoiceClips(Scene):
             if self.microphone.seconds >= MAX_RECORDING_S:
                 self.stop_recording()
             self.shell.invalidate(self.meter_rect.union(self.status_rect))
-        if self._delete_armed_at is not None and not self._delete_armed():
-            self._delete_armed_at = None
-            self.layout()
-        self.idle += dt
-        if self.idle >= IDLE_CLOSE_S:
-            self.shell.pop(self)
+        self._tick(dt)
 
     # ----- drawing -------------------------------------------------------------------
 
@@ -554,43 +425,10 @@ class VoiceClips(Scene):
         )
         surface.blit(title, title.get_rect(midleft=self.title_rect.midleft))
         if self.chosen is None:
-            self._draw_list(surface)
+            self.list.draw(surface, self.lang)
         else:
             self._draw_detail(surface)
         self.buttons.draw(surface)
-
-    def _draw_list(self, surface: pygame.Surface) -> None:
-        m = self.ui.metrics
-        texts = self.texts
-        if texts is None:
-            hint = self._("The content packs are still being read…")
-        elif not texts:
-            hint = self._("The content packs have no texts in %(language)s.") % {
-                "language": language_name(self.lang)
-            }
-        else:
-            hint = self._(
-                "Choose a text to record in %(language)s. Green ones are recorded on this kiosk."
-            ) % {"language": language_name(self.lang)}
-        text = self.ui.text.fit(
-            hint, self.hint_rect.size, m.font_size("body"), INK, align="left", max_lines=2
-        )
-        surface.blit(text, text.get_rect(midleft=self.hint_rect.midleft))
-        if texts and self.pages > 1:
-            per_page = COLUMNS * ROWS
-            packs = dict.fromkeys(p for p, _t in texts[self.page * per_page :][:per_page])
-            page = self._("Page %(page)d of %(pages)d · %(packs)s") % {
-                "page": self.page + 1,
-                "pages": self.pages,
-                "packs": ", ".join(packs),
-            }
-            left = self.nav_rect.left + self.nav_rect.height + m.px(16)
-            box = pygame.Rect(
-                left, self.nav_rect.top, self.pack_button_rect.left - m.px(16) - left, 0
-            )
-            box.height = self.nav_rect.height
-            rendered = self.ui.text.fit(page, box.size, m.font_size("body"), INK_SOFT, max_lines=2)
-            surface.blit(rendered, rendered.get_rect(center=box.center))
 
     def _draw_detail(self, surface: pygame.Surface) -> None:
         m = self.ui.metrics
@@ -631,77 +469,21 @@ class VoiceClips(Scene):
             inner.left, inner.top + tag.get_height(), inner.width, inner.height - tag.get_height()
         )
         surface.blit(words, words.get_rect(center=below.center))
+        shown = self._shown()
         if self.microphone is not None:
-            self._draw_meter(surface)
-        self._draw_status(surface)
+            take_view.draw_meter(surface, self.ui, self.meter_rect, shown.level)
+        take_view.draw_status(surface, self.ui, self.status_rect, shown, self._)
 
-    def _draw_meter(self, surface: pygame.Surface) -> None:
-        m = self.ui.metrics
-        meter = self.meter_rect
-        pygame.draw.rect(surface, WHITE, meter, border_radius=m.px(12))
-        level = float(self.microphone.level) if self.recording and self.microphone else 0.0
-        filled = meter.inflate(-m.px(10), -m.px(10))
-        height = int(filled.height * min(1.0, level))
-        if height > 0:
-            bar = pygame.Rect(filled.left, filled.bottom - height, filled.width, height)
-            pygame.draw.rect(surface, GOOD if level < 0.8 else ACCENT, bar, border_radius=m.px(8))
-        pygame.draw.rect(surface, INK_SOFT, meter, width=m.px(3), border_radius=m.px(12))
-
-    def _draw_status(self, surface: pygame.Surface) -> None:
-        m = self.ui.metrics
-        rect = self.status_rect
-        top_h = m.px(70)
-        if self.countdown is not None:
-            # 3, 2, 1 beside the meter, where the seconds will run: the text stays readable.
-            number = str(max(1, math.ceil(self.countdown)))
-            big = self.ui.text.render(number, min(rect.height, m.px(150)), ACCENT, weight="bold")
-            surface.blit(big, big.get_rect(midleft=(rect.left, rect.centery)))
-            return
-        if self.recording and self.microphone is not None:
-            seconds = self.microphone.seconds
-            clock = self._("%(n)d s of %(max)d s") % {"n": int(seconds), "max": MAX_RECORDING_S}
-        elif self.take_seconds is not None:
-            clock = self._("%(n)d s") % {"n": math.ceil(self.take_seconds)}
-        else:
-            clock = ""
-        if clock:
-            text = self.ui.text.fit(
-                clock,
-                (rect.width, top_h),
-                m.font_size("title"),
-                INK,
-                weight="bold",
-                align="left",
-                max_lines=1,
-            )
-            surface.blit(text, text.get_rect(midleft=(rect.left, rect.top + top_h // 2)))
-            if self.recording and int(self.time * 2) % 2 == 0:
-                dot = m.px(14)
-                pygame.draw.circle(
-                    surface,
-                    RECORD_COLOR,
-                    (rect.left + text.get_width() + m.px(20) + dot, rect.top + top_h // 2),
-                    dot,
-                )
-        message = self.message
-        if self.recording:
-            message = self._("Say the text now, then press the stop button.")
-        elif not message and self.microphone is not None and not self.busy:
-            message = self._("Press the red button: after 3, 2, 1 say the text above.")
-        if message:
-            box = pygame.Rect(rect.left, rect.top + top_h, rect.width, rect.height - top_h)
-            text = self.ui.text.fit(
-                message,
-                box.size,
-                m.font_size("body"),
-                darken(GOOD, 0.35) if self.message_ok else darken(BAD, 0.2),
-                weight="bold",
-                align="left",
-                max_lines=3,
-            )
-            surface.blit(text, box.topleft)
-
-
-def _shorten(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    def _shown(self) -> TakeShown:
+        mic = self.microphone
+        return TakeShown(
+            countdown=self.countdown,
+            recording=self.recording,
+            microphone_seconds=mic.seconds if mic is not None else None,
+            level=float(mic.level) if self.recording and mic else 0.0,
+            take_seconds=self.take_seconds,
+            blink_on=int(self.time * 2) % 2 == 0,
+            message=self.message,
+            message_color=self.message_color,
+            ready_to_record=mic is not None and not self.busy,
+        )

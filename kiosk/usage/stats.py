@@ -25,7 +25,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 from sqlalchemy import exc as sa_exc
 
 from kiosk.usage.db import (
@@ -266,37 +266,46 @@ def empty_recent_usage(today: date) -> RecentUsage:
 
 
 def recent_usage(data_dir: Path, today: date) -> RecentUsage:
-    """Totals of `today` and the six days before it (empty when there is no database)."""
+    """Totals of `today` and the six days before it (empty when there is no database).
+    Opens an engine of its own: for tools; the shell reads through `UsageStore.recent_usage`."""
+    db_path = database_path(data_dir)
+    if not db_path.exists():
+        return empty_recent_usage(today)
+    engine = make_engine(db_path, writer=False)
+    try:
+        return read_recent_usage(engine, today)
+    finally:
+        engine.dispose()
+
+
+def read_recent_usage(engine: Engine, today: date) -> RecentUsage:
+    """`recent_usage` through an engine the caller owns (zeros if the read fails: the
+    store reports a damaged database itself)."""
     from datetime import timedelta
 
     first = today - timedelta(days=6)
     days = {first + timedelta(days=i): [0, 0, 0] for i in range(7)}
     top: list[tuple[str, int]] = []
-    db_path = database_path(data_dir)
-    if db_path.exists():
-        engine = make_engine(db_path, writer=False)
-        try:
-            with engine.connect() as conn:
-                bounds = {"lo": first.isoformat(), "hi": today.isoformat()}
-                for day, sessions, visits, seconds in conn.exec_driver_sql(
-                    "SELECT date, sum(sessions), sum(child_visits), sum(seconds) "
-                    "FROM session_totals WHERE date >= :lo AND date <= :hi GROUP BY date",
+    try:
+        with engine.connect() as conn:
+            bounds = {"lo": first.isoformat(), "hi": today.isoformat()}
+            for day, sessions, visits, seconds in conn.exec_driver_sql(
+                "SELECT date, sum(sessions), sum(child_visits), sum(seconds) "
+                "FROM session_totals WHERE date >= :lo AND date <= :hi GROUP BY date",
+                bounds,
+            ):
+                days[date.fromisoformat(day)] = [int(sessions), int(visits), int(seconds)]
+            top = [
+                (str(activity), int(runs))
+                for activity, runs in conn.exec_driver_sql(
+                    "SELECT activity, sum(runs) AS n FROM activity_totals "
+                    "WHERE date >= :lo AND date <= :hi GROUP BY activity "
+                    "HAVING n > 0 ORDER BY n DESC, activity LIMIT 5",
                     bounds,
-                ):
-                    days[date.fromisoformat(day)] = [int(sessions), int(visits), int(seconds)]
-                top = [
-                    (str(activity), int(runs))
-                    for activity, runs in conn.exec_driver_sql(
-                        "SELECT activity, sum(runs) AS n FROM activity_totals "
-                        "WHERE date >= :lo AND date <= :hi GROUP BY activity "
-                        "HAVING n > 0 ORDER BY n DESC, activity LIMIT 5",
-                        bounds,
-                    )
-                ]
-        except sa_exc.SQLAlchemyError:
-            pass  # the panel shows zeros; the store reports a damaged database itself
-        finally:
-            engine.dispose()
+                )
+            ]
+    except sa_exc.SQLAlchemyError:
+        pass  # the panel shows zeros; the store reports a damaged database itself
     return RecentUsage(
         [DayCount(d, v[0], v[1], round(v[2] / 60)) for d, v in sorted(days.items())], top
     )

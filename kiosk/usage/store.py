@@ -33,19 +33,19 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from kiosk.config import Config
-from kiosk.sessions import SessionHeartbeat, UsageEvent
+from kiosk.sessions import ProblemNote, RecordingPaused, SessionHeartbeat, UsageEvent
 from kiosk.usage.db import make_engine, prepare_database
 from kiosk.usage.errors import (
-    DiskTrouble,
     UsageDatabaseError,
     UsageStoreError,
     disk_trouble,
@@ -54,6 +54,9 @@ from kiosk.usage.errors import (
 from kiosk.usage.models import KV_DB_INSTANCE_ID, KeyValue, Problem
 from kiosk.usage.retention import PurgeResult, purge
 from kiosk.usage.writer import DirtyHours, EventWriter, recover_after_crash
+
+if TYPE_CHECKING:
+    from kiosk.usage.stats import RecentUsage
 
 log = logging.getLogger(__name__)
 
@@ -70,29 +73,6 @@ WallClock = Callable[[], datetime]
 
 def _system_clock() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class ProblemNote:
-    """A problem for the librarian panel; `code` is stable, `message` is English detail."""
-
-    id: int
-    at: datetime
-    code: str
-    message: str
-
-
-@dataclass(frozen=True)
-class RecordingPaused:
-    """Why usage is not being written right now (the librarian panel warns)."""
-
-    #: "full": the disk (or a quota) has no room; "unwritable": read-only or failing.
-    trouble: DiskTrouble
-    #: The data folder on the disk in question.
-    folder: Path
-    #: The error as the OS or SQLite put it (English, for the log).
-    detail: str
-    since: datetime
 
 
 @dataclass(frozen=True)
@@ -160,6 +140,9 @@ class UsageStore:
         self._failed_retries = 0
         self._retry_at = 0.0
         self._dropped_while_paused = 0
+        # The one read-only engine for readers on other threads (the librarian panel).
+        self._reader: Engine | None = None
+        self._reader_lock = threading.Lock()
 
     @classmethod
     def open(
@@ -205,6 +188,10 @@ class UsageStore:
         self._queue.put(_Stop())
         if self._thread is not None:
             self._thread.join()
+        with self._reader_lock:
+            if self._reader is not None:
+                self._reader.dispose()
+                self._reader = None
 
     # ----- extras for the shell and tests ----------------------------------------------
 
@@ -222,6 +209,19 @@ class UsageStore:
     def pending(self) -> int:
         """Events waiting in memory for the disk (0 when recording runs)."""
         return len(self._pending) + len(self._heartbeats)
+
+    def recent_usage(self, today: date) -> RecentUsage:
+        """The librarian panel's last seven days (`today` in the site's dates), read on the
+        caller's thread through the store's one read-only engine, opened at the first call
+        and closed with the store. Zeros while the database could not be opened yet."""
+        from kiosk.usage.stats import empty_recent_usage, read_recent_usage
+
+        with self._reader_lock:
+            if self.db_path is None or self._closed:
+                return empty_recent_usage(today)
+            if self._reader is None:
+                self._reader = make_engine(self.db_path, writer=False)
+            return read_recent_usage(self._reader, today)
 
     def problems(self) -> list[ProblemNote]:
         """Problems not yet dismissed, oldest first (read at open; cheap to call)."""

@@ -13,17 +13,19 @@ from games.jigsaw.pieces import Piece
 from kiosk.config import parse_config
 from kiosk.harness import Harness
 from kiosk.sessions import RunEnded
+from tests.games.arrows import choose, next_level_then_home, only_controller_keys
 
 FIXTURES = Path(__file__).parent / "fixtures" / "jigsaw"
 
 
-def _open(kiosk: Harness, picture: str = "scene:farm") -> Jigsaw:
+def _open(kiosk: Harness, picture: str | None = "scene:farm") -> Jigsaw:
     kiosk.tap_button("start")
     kiosk.tap_button("age:skip")
     kiosk.tap_button("tile:jigsaw")
     game = kiosk.app.top.activity  # type: ignore[union-attr]
     assert isinstance(game, Jigsaw)
-    kiosk.tap_button(f"picture:{picture}")
+    if picture is not None:
+        kiosk.tap_button(f"picture:{picture}")
     return game
 
 
@@ -64,7 +66,7 @@ def test_the_jigsaw_can_be_finished_at_every_level(kiosk: Harness, level: int, v
     kiosk.tap_button(f"level:{level}")
     assert len(game.pieces) == LEVELS[level - 1][0]
     _solve(kiosk, game, via)
-    assert game.phase == "won" and game.stars == 3
+    assert game.phase == "stars" and game.stars == 3
     completed = [e for e in kiosk.sink.of_type(RunEnded) if e.outcome == "completed"]  # type: ignore[union-attr]
     assert [(e.level, e.score) for e in completed] == [(level, 3)]  # type: ignore[union-attr]
 
@@ -87,7 +89,7 @@ def test_a_librarians_photo_is_cut_upright(tmp_path: Path) -> None:
         width, height = game.board.size
         assert width > height  # saved sideways with an EXIF orientation, shown landscape
         _solve(kiosk, game, "mouse")
-        assert game.phase == "won"
+        assert game.phase == "stars"
 
 
 @pytest.mark.parametrize("lang", ["lv", "lt", "en"])
@@ -98,3 +100,22 @@ def test_no_text_overflows_on_a_whiteboard(lang: str) -> None:
         _solve(kiosk, game, "mouse")
         kiosk.screenshot()
         assert kiosk.app.ui.text.overflows == []
+
+
+def test_the_jigsaw_can_be_played_with_arrows_enter_and_escape_alone(kiosk: Harness) -> None:
+    game = _open(kiosk, picture=None)
+    only_controller_keys(kiosk)
+    choose(kiosk, game.buttons, "picture:scene:farm")
+    choose(kiosk, game.buttons, "level:1")
+    while game.phase == "play":
+        piece = next(p for p in game.pieces if not p.placed)
+        for _ in range(len(game.pieces) + 1):  # right arrow: the next loose piece
+            if getattr(game, "_focus", None) is piece:
+                break
+            kiosk.key(pygame.K_RIGHT, frames=1)
+        kiosk.key(pygame.K_RETURN, frames=1)  # pick it up…
+        while game.cursor != (piece.col, piece.row):  # …carry the frame to its place…
+            kiosk.key(pygame.K_DOWN if game.cursor[1] != piece.row else pygame.K_RIGHT, frames=1)
+        kiosk.key(pygame.K_SPACE)  # …and put it down
+    assert game.phase == "stars" and game.stars == 3
+    next_level_then_home(kiosk, 1)

@@ -10,6 +10,7 @@ import pytest
 from games.memory.game import LEVELS, MemoryPairs, stars_for
 from kiosk.harness import Harness
 from kiosk.sessions import RunEnded
+from tests.games.arrows import choose, next_level_then_home, only_controller_keys
 
 
 def _open_memory(kiosk: Harness, topic: str | None = "animals") -> MemoryPairs:
@@ -66,7 +67,7 @@ def test_memory_can_be_finished_at_every_level(kiosk: Harness, level: int, via: 
         kiosk.tap_button(f"level:{level}", via="touch" if via == "touch" else "mouse")
     assert game.phase == "play" and game.level == level
     _play_perfectly(kiosk, game, via)
-    assert game.phase == "won"
+    assert game.phase == "stars"
     assert game.stars == 3
     completed = [e for e in kiosk.sink.of_type(RunEnded) if e.outcome == "completed"]  # type: ignore[union-attr]
     assert [(e.level, e.score) for e in completed] == [(level, 3)]  # type: ignore[union-attr]
@@ -116,7 +117,7 @@ def test_pack_topics_deal_pairs_that_belong_together() -> None:
             assert {a.flag, b.flag} == {"lv", "lt"}, key
             assert (a.picture is None) != (b.picture is None)  # one card has the picture
         _play_perfectly(kiosk, game, "mouse")
-        assert game.phase == "won"
+        assert game.phase == "stars"
         kiosk.tap_button("home")
         kiosk.tap_button("tile:memory")
         kiosk.tap_button("topic:neighbour-words:pairs")
@@ -124,3 +125,14 @@ def test_pack_topics_deal_pairs_that_belong_together() -> None:
         game = kiosk.app.top.activity  # type: ignore[union-attr]
         assert all(card.face.text and card.face.picture for card in game.cards)
         assert not kiosk.find_button("home").rect.colliderect(game.cards[0].rect)
+
+
+def test_memory_can_be_played_with_arrows_enter_and_escape_alone(kiosk: Harness) -> None:
+    game = _open_memory(kiosk, topic=None)
+    only_controller_keys(kiosk)
+    choose(kiosk, game.buttons, "topic:animals")
+    choose(kiosk, game.buttons, "level:1", key=pygame.K_SPACE)
+    assert game.phase == "play"
+    _play_perfectly(kiosk, game, "keyboard")  # arrows to the card, Enter turns it
+    assert game.phase == "stars"
+    next_level_then_home(kiosk, 1)

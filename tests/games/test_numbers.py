@@ -24,6 +24,7 @@ from games.numbers.problems import (
 from kiosk.activities import RegisteredActivity
 from kiosk.harness import Harness
 from kiosk.sessions import RunEnded
+from tests.games.arrows import choose, next_level_then_home, only_controller_keys
 
 
 def _open(kiosk: Harness, lang: str | None = None) -> NumberGarden:
@@ -83,9 +84,9 @@ def _give_answer(kiosk: Harness, game: NumberGarden, value: int, via: str) -> No
 
 def _play_round(kiosk: Harness, game: NumberGarden, via: str) -> None:
     for question in range(QUESTIONS_PER_ROUND):
-        assert game.phase == "play" and game.index == question
+        assert game.phase == "play" and game.round.index == question
         _give_answer(kiosk, game, game.problem.answer, via)
-        assert game.solved
+        assert game.round.solved
         kiosk.wait(1.2)
 
 
@@ -96,8 +97,8 @@ def test_numbers_can_be_finished_at_every_level(garden: Harness, level: int, via
     _choose_level(garden, level, via)
     assert game.phase == "play" and game.level == level
     _play_round(garden, game, via)
-    assert game.phase == "won" and game.stars == 3
-    assert game.results == [True] * QUESTIONS_PER_ROUND
+    assert game.phase == "stars" and game.stars == 3
+    assert game.round.results == [True] * QUESTIONS_PER_ROUND
     completed = [e for e in garden.sink.of_type(RunEnded) if e.outcome == "completed"]  # type: ignore[union-attr]
     assert [(e.level, e.score) for e in completed] == [(level, QUESTIONS_PER_ROUND)]  # type: ignore[union-attr]
 
@@ -108,19 +109,19 @@ def test_a_wrong_answer_keeps_the_question_and_costs_the_first_try(garden: Harne
     problem = game.problem
     wrong = next(c for c in problem.choices if c != problem.answer)
     garden.tap_button(f"answer:{wrong}")
-    assert game.problem is problem and not game.solved
+    assert game.problem is problem and not game.round.solved
     assert not garden.find_button(f"answer:{wrong}").enabled
     assert game._prompt() == garden.app.translator.gettext("Almost! Try again.")
     garden.tap_button(f"answer:{wrong}")  # a faded button does nothing
-    assert game.wrong == {wrong}
+    assert game.round.wrong == {wrong}
     garden.tap_button(f"answer:{problem.answer}")
-    assert game.solved and game.results[0] is False and game.first_try == 0
+    assert game.round.solved and game.round.results[0] is False and game.round.first_try == 0
     garden.wait(1.2)
-    assert game.index == 1 and game.problem is not problem
+    assert game.round.index == 1 and game.problem is not problem
     while game.phase == "play":
         _give_answer(garden, game, game.problem.answer, "mouse")
         garden.wait(1.2)
-    assert game.first_try == QUESTIONS_PER_ROUND - 1 and game.stars == 3
+    assert game.round.first_try == QUESTIONS_PER_ROUND - 1 and game.stars == 3
     ended = [e for e in garden.sink.of_type(RunEnded)]  # type: ignore[union-attr]
     assert [(e.outcome, e.score) for e in ended] == [("completed", 7)]  # type: ignore[union-attr]
 
@@ -130,26 +131,28 @@ def test_number_pad_types_erases_and_clears_after_a_wrong_number(garden: Harness
     garden.tap_button("level:3")
     answer = game.problem.answer
     garden.key(pygame.K_RETURN)  # nothing typed: nothing happens
-    assert game.wrong == set() and not game.solved
+    assert game.round.wrong == set() and not game.round.solved
     for key in ("key:0", "key:9", "key:9"):
         garden.tap_button(key)
-    assert game.entry == "99"  # no leading zero
+    assert game.round.entry == "99"  # no leading zero
     garden.tap_button("key:9")
-    assert game.entry == "999"
+    assert game.round.entry == "999"
     garden.tap_button("key:1")
-    assert game.entry == "999"  # three digits at most
+    assert game.round.entry == "999"  # three digits at most
     garden.key(pygame.K_BACKSPACE)
-    assert game.entry == "99"
+    assert game.round.entry == "99"
     wrong = 99 if answer != 99 else 98
-    game.entry = str(wrong)
+    game.round.entry = str(wrong)
     garden.tap_button("key:ok")
-    assert game.box_state == "wrong" and game.entry == str(wrong) and not game.solved
+    assert (
+        game.round.box_state == "wrong" and game.round.entry == str(wrong) and not game.round.solved
+    )
     garden.key(pygame.K_KP5, unicode="5")
-    assert game.entry == "5" and game.box_state == "typing"
+    assert game.round.entry == "5" and game.round.box_state == "typing"
     garden.tap_button("key:back")
-    assert game.entry == "" and game.box_state == "ask"
+    assert game.round.entry == "" and game.round.box_state == "ask"
     _give_answer(garden, game, answer, "keyboard")
-    assert game.solved and game.results[0] is False
+    assert game.round.solved and game.round.results[0] is False
 
 
 def test_the_pad_can_be_played_with_arrows_and_enter(garden: Harness) -> None:
@@ -159,9 +162,9 @@ def test_the_pad_can_be_played_with_arrows_and_enter(garden: Harness) -> None:
     assert game.buttons.focused is not None
     for digit in str(game.problem.answer):
         _press(garden, game, f"key:{digit}", "keyboard")
-    assert game.entry == str(game.problem.answer)
+    assert game.round.entry == str(game.problem.answer)
     _press(garden, game, "key:ok", "keyboard")
-    assert game.solved and game.results[0] is True
+    assert game.round.solved and game.round.results[0] is True
 
 
 def test_numbers_grow_after_three_right_and_shrink_after_two_wrong(garden: Harness) -> None:
@@ -173,7 +176,9 @@ def test_numbers_grow_after_three_right_and_shrink_after_two_wrong(garden: Harne
         garden.wait(1.2)
     assert game.ladder.step == 1
     for _ in range(2):
-        wrong = next(c for c in game.problem.choices if c not in game.wrong | {game.problem.answer})
+        wrong = next(
+            c for c in game.problem.choices if c not in game.round.wrong | {game.problem.answer}
+        )
         _give_answer(garden, game, wrong, "mouse")
     assert game.ladder.step == 0
     _give_answer(garden, game, game.problem.answer, "mouse")
@@ -196,7 +201,7 @@ def test_next_level_and_play_again_start_new_runs(garden: Harness) -> None:
     _play_round(garden, game, "keyboard")
     assert [b.id for b in garden.buttons() if b.id in ("again", "next")] == ["again"]
     garden.tap_button("again")
-    assert game.level == 4 and game.index == 0
+    assert game.level == 4 and game.round.index == 0
     garden.tap_button("home")
     outcomes = [(e.outcome, e.level, e.score) for e in garden.sink.of_type(RunEnded)]  # type: ignore[union-attr]
     assert outcomes == [("completed", 3, 8), ("completed", 4, 8), ("quit", 4, 0)]
@@ -266,9 +271,10 @@ def test_stars_reward_first_tries() -> None:
 
 def _show(kiosk: Harness, game: NumberGarden, problem: Problem) -> None:
     """Put a chosen (worst-case) problem on the card, as if it had been drawn."""
-    game.problem = problem
-    game.wrong, game.entry, game.box_state, game.solved = set(), "", "ask", False
-    game._layout_phase()
+    game.round.problem = problem
+    game.round.wrong, game.round.entry, game.round.box_state = set(), "", "ask"
+    game.round.solved = False
+    game.layout_phase()
     kiosk.step()
 
 
@@ -319,7 +325,7 @@ def test_every_screen_fits_in_every_language(size: tuple[int, int], lang: str) -
             _give_answer(kiosk, game, game.problem.answer, "mouse")
             _assert_tidy(kiosk, game, shots, f"level{level}-right")
             kiosk.wait(1.2)
-            game.index = QUESTIONS_PER_ROUND - 1  # skip ahead to the last question
+            game.round.index = QUESTIONS_PER_ROUND - 1  # skip ahead to the last question
             _give_answer(kiosk, game, game.problem.answer, "touch")
             kiosk.wait(3)
             _assert_tidy(kiosk, game, shots, f"level{level}-won")
@@ -328,3 +334,24 @@ def test_every_screen_fits_in_every_language(size: tuple[int, int], lang: str) -
             game = kiosk.app.top.activity  # type: ignore[assignment, union-attr]
     finally:
         kiosk.close()
+
+
+@pytest.mark.parametrize("level", [1, 3])
+def test_numbers_can_be_played_with_arrows_enter_and_escape_alone(
+    garden: Harness, level: int
+) -> None:
+    game = _open(garden)
+    only_controller_keys(garden)
+    choose(garden, game.buttons, f"level:{level}")
+    while game.phase == "play":
+        answer = game.problem.answer
+        if game.uses_pad:
+            for digit in str(answer):
+                choose(garden, game.buttons, f"key:{digit}")
+            choose(garden, game.buttons, "key:ok", pygame.K_SPACE)
+        else:
+            choose(garden, game.buttons, f"answer:{answer}")
+        assert game.round.solved
+        garden.wait(1.2)
+    assert game.phase == "stars" and game.stars == 3
+    next_level_then_home(garden, level)

@@ -12,12 +12,14 @@ import pytest
 import games.quiz.rounds as rounds
 from games.quiz import PictureQuiz
 from games.quiz.rounds import LEVELS, AskedQuestion, stars_for
+from kiosk import routes
 from kiosk.activities import RegisteredActivity
 from kiosk.api import Pack
 from kiosk.config import parse_config
 from kiosk.harness import Harness
 from kiosk.sessions import RunEnded
 from kiosk.ui.scoreboard import verdict
+from tests.games.arrows import choose, next_level_then_home, only_controller_keys
 
 FIXTURES = Path(__file__).parent / "fixtures" / "quiz"
 SHOTS = Path("/tmp/quiz-shots")
@@ -55,7 +57,7 @@ def _open_quiz(kiosk: Harness, group: bool = False) -> PictureQuiz:
     kiosk.tap_button("age:skip")
     if group:
         kiosk.app.sessions.start_session("group", 23, None, kiosk.app.translator.lang)
-        kiosk.app.go("launcher")
+        kiosk.app.go(routes.Launcher())
         kiosk.step(2)
     kiosk.tap_button("tile:quiz")
     game = kiosk.app.top.activity  # type: ignore[union-attr]
@@ -84,7 +86,7 @@ def _completed(kiosk: Harness) -> list[tuple[int | None, int | None]]:
 
 def _answer_all(kiosk: Harness, game: PictureQuiz, via: str, wrong_first: bool = False) -> None:
     assert game.round is not None
-    while game.phase == "question":
+    while game.phase == "play":
         asked = game.round.current
         if wrong_first:
             wrong = next(i for i in range(len(asked.answers)) if i != asked.right_index)
@@ -106,12 +108,12 @@ def test_quiz_can_be_finished_at_every_level(kiosk: Harness, level: int, via: st
     _press(kiosk, game, "topic:quiz-animals", via)
     assert game.phase == "level"
     _press(kiosk, game, f"level:{level}", via)
-    assert game.phase == "question" and game.round is not None
+    assert game.phase == "play" and game.round is not None
     rules = LEVELS[level - 1]
     assert len(game.round.questions) == rules.questions
     assert all(2 <= len(q.answers) <= rules.max_answers for q in game.round.questions)
     _answer_all(kiosk, game, via)
-    assert game.phase == "end"
+    assert game.phase == "stars"
     assert game.round.stars == 3
     assert _completed(kiosk) == [(level, rules.questions)]
 
@@ -121,7 +123,7 @@ def test_only_first_try_answers_score(kiosk: Harness) -> None:
     kiosk.tap_button("topic:quiz-animals")
     kiosk.tap_button("level:1")
     _answer_all(kiosk, game, "mouse", wrong_first=True)
-    assert game.phase == "end"
+    assert game.phase == "stars"
     assert game.round is not None and game.round.stars == 1
     assert _completed(kiosk) == [(1, 0)]
 
@@ -170,7 +172,7 @@ def test_the_quiz_waits_for_next_however_long_the_child_reads(kiosk: Harness) ->
     assert game.round is not None
     kiosk.tap_button(f"answer:{game.round.current.right_index}")
     kiosk.wait(20)
-    assert game.round.index == 0 and game.phase == "question"
+    assert game.round.index == 0 and game.phase == "play"
     kiosk.tap_button("next")
     assert game.round.index == 1 and not game.round.current.done
 
@@ -182,10 +184,10 @@ def test_next_level_play_again_and_another_topic(kiosk: Harness) -> None:
     _answer_all(kiosk, game, "mouse")
     assert game.buttons.focused is not None and game.buttons.focused.id == "next"
     kiosk.tap_button("next")
-    assert game.phase == "question" and game.level == 2
+    assert game.phase == "play" and game.level == 2
     _answer_all(kiosk, game, "mouse")
     kiosk.tap_button("again")
-    assert game.phase == "question" and game.level == 2
+    assert game.phase == "play" and game.level == 2
     kiosk.tap_button("home")
     outcomes = [(e.outcome, e.level) for e in kiosk.sink.of_type(RunEnded)]  # type: ignore[union-attr]
     assert outcomes == [("completed", 1), ("completed", 2), ("quit", 2)]
@@ -289,7 +291,7 @@ def test_in_a_group_session_two_teams_answer_in_turn_and_the_winner_is_cheered(
     assert game.round is not None
     turns = []
     markers = []
-    while game.phase == "question":
+    while game.phase == "play":
         asked = game.round.current
         turns.append(asked.team)
         markers.append(game.turn_text(asked.team))
@@ -315,7 +317,7 @@ def test_in_a_group_session_two_teams_answer_in_turn_and_the_winner_is_cheered(
         "Malači, visas komandas! Jūs lieliski spēlējāt kopā.",
     )
     kiosk.wait(2)
-    board = game.final_score_rect()
+    board = game.view.final_score_rect()
     shot = kiosk.screenshot(SHOTS / "group-end-winner.png")
     fox_color = teams[0].color
     assert any(
@@ -395,7 +397,7 @@ def test_every_screen_fits_in_every_language(
         _assert_on_screen(kiosk)
         kiosk.tap_button("level:3")
         assert game.round is not None
-        while game.phase == "question":
+        while game.phase == "play":
             asked = game.round.current
             if shots:
                 kiosk.screenshot(SHOTS / f"{name}-{asked.question.id}.png")
@@ -409,3 +411,17 @@ def test_every_screen_fits_in_every_language(
         kiosk.wait(2)
         kiosk.screenshot(SHOTS / f"{name}-end.png")
         _assert_on_screen(kiosk)
+
+
+def test_the_quiz_can_be_played_with_arrows_enter_and_escape_alone(kiosk: Harness) -> None:
+    game = _open_quiz(kiosk)
+    only_controller_keys(kiosk)
+    choose(kiosk, game.buttons, "topic:quiz-animals")
+    choose(kiosk, game.buttons, "level:1")
+    while game.phase == "play":
+        assert game.round is not None
+        choose(kiosk, game.buttons, f"answer:{game.round.current.right_index}", pygame.K_SPACE)
+        assert game.buttons.focused is not None and game.buttons.focused.id == "next"
+        kiosk.key(pygame.K_RETURN)
+    assert game.phase == "stars"
+    next_level_then_home(kiosk, 1)

@@ -16,6 +16,7 @@ from kiosk.activities import RegisteredActivity
 from kiosk.config import parse_config
 from kiosk.harness import Harness
 from kiosk.sessions import RunEnded
+from tests.games.arrows import choose, next_level_then_home, only_controller_keys
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sorting"
 SHOTS = Path("/tmp/sorting-shots")
@@ -162,7 +163,7 @@ def _completed(kiosk: Harness) -> list[tuple[int | None, int | None]]:
 @pytest.mark.parametrize("level", [1, 2, 3])
 def test_sorting_can_be_finished_at_every_level(kiosk: Harness, level: int, via: str) -> None:
     game = _open(kiosk)
-    assert game.phase == "choose"  # one topic: straight to the levels
+    assert game.phase == "level"  # one topic: straight to the levels
     _choose_level(kiosk, level, via)
     assert game.phase == "play" and game.level == level
     bins, items = LEVELS[level - 1]
@@ -171,7 +172,7 @@ def test_sorting_can_be_finished_at_every_level(kiosk: Harness, level: int, via:
     chosen = {b.id for b in game.round.bins}
     assert all(item.bin in chosen for item in game.round.items)
     _play_perfectly(kiosk, game, via)
-    assert game.phase == "won" and game.stars == 3
+    assert game.phase == "stars" and game.stars == 3
     assert sum(game.round.counts.values()) == items
     assert _completed(kiosk) == [(level, items)]
 
@@ -342,3 +343,16 @@ def test_a_new_language_relabels_the_bins_and_the_round_goes_on(kiosk: Harness) 
     assert {b.label for b in game.buttons.buttons} == {"Vaisiai", "Gyvūnai"}
     _play_perfectly(kiosk, game, "mouse")
     assert _completed(kiosk) == [(1, 6)]
+
+
+def test_sorting_can_be_played_with_arrows_enter_and_escape_alone(kiosk: Harness) -> None:
+    game = _open(kiosk)
+    only_controller_keys(kiosk)
+    choose(kiosk, game.buttons, "level:1")
+    assert game.phase == "play" and game.round is not None
+    kiosk.key(pygame.K_RETURN)  # Enter before any arrow: the ring on the first bin
+    while game.phase == "play":
+        choose(kiosk, game.buttons, game.buttons.buttons[_right_bin(game)].id)
+        kiosk.wait(0.5)
+    assert game.phase == "stars" and game.stars == 3
+    next_level_then_home(kiosk, 1)

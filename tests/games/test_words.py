@@ -28,6 +28,7 @@ from kiosk.config import parse_config
 from kiosk.harness import Harness
 from kiosk.packs.library import PackLibrary, PackPictures
 from kiosk.sessions import RunEnded
+from tests.games.arrows import choose, next_level_then_home, only_controller_keys
 
 FIXTURES = Path(__file__).parent / "fixtures" / "words"
 SHOTS = Path("/tmp/words-shots")
@@ -44,8 +45,12 @@ def _harness(size: tuple[int, int] = (1366, 768), lang: str = "lv") -> Harness:
         registered=[RegisteredActivity(WordBuilder, "tests")],
     )
     harness.app.packs.wait()
-    harness.app.packs = PackLibrary([FIXTURES.resolve()])
-    harness.app.pictures = PackPictures(harness.app.packs, harness.app.ui.images)
+    packs = PackLibrary([FIXTURES.resolve()])
+    harness.app.services = replace(
+        harness.app.services,
+        packs=packs,
+        pictures=PackPictures(packs, harness.app.ui.images),
+    )
     return harness
 
 
@@ -118,7 +123,7 @@ def test_words_can_be_finished_at_every_level(kiosk: Harness, level: int, via: s
     assert game.phase == "play" and game.level == level
     assert len(game.round_words) >= 5
     _play_round(kiosk, game, via)
-    assert game.phase == "won"
+    assert game.phase == "stars"
     assert game.stars == 3
     assert _completed(kiosk) == [(level, len(game.round_words))]
 
@@ -151,7 +156,7 @@ def test_a_wrong_letter_shakes_and_goes_back_with_a_message_as_it_lands(kiosk: H
     for _ in range(len(game.round_words) - 1):
         _spell_word(kiosk, game, "mouse")
     words = len(game.round_words)
-    assert game.phase == "won" and game.stars == stars_for(words - 1, words)
+    assert game.phase == "stars" and game.stars == stars_for(words - 1, words)
     assert _completed(kiosk) == [(2, words - 1)]
 
 
@@ -441,3 +446,20 @@ def test_every_screen_fits(size: tuple[int, int], lang: str) -> None:
         kiosk.key(pygame.K_ESCAPE)
         kiosk.tap_button("tile:words")
         _check_screen(kiosk, f"empty-{tag}")
+
+
+def test_words_can_be_played_with_arrows_enter_and_escape_alone(kiosk: Harness) -> None:
+    game = _open_words(kiosk)
+    only_controller_keys(kiosk)
+    choose(kiosk, game.buttons, "level:2")
+    while game.phase == "play":
+        while any(t is None for t in game.slots):
+            index = game.tiles.index(_next_tile(game))
+            for _ in range(len(game.tiles)):
+                if game.controls.focus == index:
+                    break
+                kiosk.key(pygame.K_RIGHT, frames=1)
+            kiosk.key(pygame.K_SPACE)
+        kiosk.wait(CELEBRATE_S + 0.2)
+    assert game.phase == "stars" and game.stars == 3
+    next_level_then_home(kiosk, 2)

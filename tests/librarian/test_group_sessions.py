@@ -11,11 +11,11 @@ from pathlib import Path
 import pygame
 import pytest
 
-from kiosk.app import GROUP_COLOR
 from kiosk.config import parse_config
 from kiosk.harness import Harness
 from kiosk.librarian.pin import set_pin
 from kiosk.sessions import SessionChanged, SessionEnded
+from kiosk.shell.overlays import GROUP_COLOR
 from kiosk.ui.theme import BAD
 from kiosk.usage import UsageStore
 from tests.conftest import RecordedSink
@@ -33,8 +33,9 @@ def _station(tmp_path: Path, config_text: str) -> Iterator[Harness]:
     config = parse_config(config_text, path=str(tmp_path / "config.yaml"))
     set_pin(tmp_path / "secrets.json", PIN)
     data = tmp_path / "data"
-    sink = RecordedSink(UsageStore.open(data, config))
-    with Harness(config, sink=sink, data_folder=data) as kiosk:
+    store = UsageStore.open(data, config)
+    sink = RecordedSink(store)
+    with Harness(config, sink=sink, usage=store, data_folder=data) as kiosk:
         kiosk.app.packs.wait()
         yield kiosk
 
@@ -206,7 +207,7 @@ def test_the_panel_shows_the_running_group(station: Harness) -> None:
         "23 children · started 23 minutes ago · 7 minutes left",
     )
     station.tap_button("panel:close")
-    station.app.group_clock = None  # as if it had no timer
+    station.app.session.group_clock = None  # as if it had no timer
     _open_panel(station)
     assert station.app.top.group_lines()[1].endswith("No timer")  # type: ignore[union-attr]
 
@@ -251,8 +252,35 @@ def test_the_panel_week_counts_child_visits_like_today(station: Harness) -> None
     _start_group(station, count="10")
     _open_panel(station)
     station.tap_button("panel:end")
+    # The panel reads what the store's writer thread has committed: let it catch up.
+    assert station.app.sink.store.flush(timeout=10)  # type: ignore[attr-defined]
     _open_panel(station)
     assert station.app.top.week_lines() == [  # type: ignore[union-attr]
         "Today: 1 session · 10 child visits",
         "This week: 1 session · 10 child visits",
     ]
+
+
+def test_the_panel_reads_the_week_through_the_usage_store_s_one_reader(
+    station: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kiosk.usage import db as usage_db
+    from kiosk.usage import stats as usage_stats
+    from kiosk.usage import store as usage_store
+
+    opened: list[bool] = []
+    real = usage_db.make_engine
+
+    def counting(path: Path, **options: bool):  # type: ignore[no-untyped-def]
+        opened.append(options.get("writer", True))
+        return real(path, **options)
+
+    monkeypatch.setattr(usage_stats, "make_engine", counting)
+    monkeypatch.setattr(usage_store, "make_engine", counting)
+    _start_group(station, count="4")
+    for _ in range(3):
+        _open_panel(station)
+        station.tap_button("panel:close")
+    # One read-only engine, opened by the store at the first look and kept: the render
+    # thread never opens the database itself.
+    assert opened == [False]

@@ -11,6 +11,7 @@ from pathlib import Path
 import pygame
 import pytest
 
+from kiosk import routes
 from kiosk.cli import main
 from kiosk.config import parse_config
 from kiosk.harness import Harness
@@ -53,7 +54,7 @@ def test_holding_the_corner_3_seconds_then_the_pin_opens_the_panel(librarian: Ha
 
 def test_a_short_press_in_the_corner_does_nothing(librarian: Harness) -> None:
     _hold_corner(librarian, 2.0)
-    assert librarian.app.scene("pin_pad") is None
+    assert librarian.app.scene(routes.PinPad) is None
 
 
 def test_ctrl_alt_l_opens_the_pin_pad_and_escape_closes_it(librarian: Harness) -> None:

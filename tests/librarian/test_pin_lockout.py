@@ -13,6 +13,7 @@ from pathlib import Path
 import pygame
 import pytest
 
+from kiosk import routes
 from kiosk.cli import main
 from kiosk.config import Config, parse_config
 from kiosk.harness import Harness
@@ -65,7 +66,7 @@ def _locked_for(kiosk: Harness) -> float:
 
 
 def _lock_note(kiosk: Harness) -> str:
-    pad = kiosk.app.scene("pin_pad")
+    pad = kiosk.app.scene(routes.PinPad)
     assert pad is not None
     return str(pad.lock_note)  # type: ignore[attr-defined]
 
@@ -119,7 +120,7 @@ def test_each_wrong_pin_after_a_lock_doubles_it_up_to_an_hour(kiosk: Harness) ->
             minutes = round(locked / 60)
             assert _lock_note(kiosk) == f"Too many wrong PINs. Try again in {minutes} minutes."
         kiosk.wait(locked + 1, dt=5.0)
-        if kiosk.app.scene("pin_pad") is None:  # it closes itself after two idle minutes
+        if kiosk.app.scene(routes.PinPad) is None:  # it closes itself after two idle minutes
             _open_pad(kiosk)
         _type_pin(kiosk, WRONG)
     assert locks == [1, 2, 4, 8, 16, 32, 60, 60]

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from kiosk import routes
 from kiosk.config import parse_config
 from kiosk.harness import Harness
 from kiosk.librarian.pin import set_pin
@@ -288,7 +289,7 @@ def test_the_panel_shows_each_hostile_pack_with_its_problem(hostile_kiosk: Harne
         hostile_kiosk.tap_button(f"pin:{digit}")
     hostile_kiosk.tap_button("pin:ok")
     assert hostile_kiosk.scene_name == "Panel"
-    panel = hostile_kiosk.app.scene("panel")
+    panel = hostile_kiosk.app.scene(routes.Panel)
     warnings = "\n".join(getattr(panel, "warnings", []))
     for name in HOSTILE:
         assert f"“{name}”" in warnings

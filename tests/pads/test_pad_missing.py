@@ -5,6 +5,7 @@ from __future__ import annotations
 import pygame
 import pytest
 
+from kiosk import routes
 from kiosk.harness import Harness
 from kiosk.virtual_pads import VirtualPads
 from tests.pads.recorder import RECORDER, open_recorder
@@ -14,7 +15,7 @@ B = pygame.CONTROLLER_BUTTON_B
 
 
 def _message(kiosk: Harness) -> str:
-    overlay = kiosk.app.scene("pad_missing")
+    overlay = kiosk.app.scene(routes.PadMissing)
     assert overlay is not None
     return overlay.message()  # type: ignore[attr-defined, no-any-return]
 

@@ -41,7 +41,7 @@ with Harness(config, data_folder=folder / "data", lang="en") as kiosk:
     store.session = "an-earlier-child"
     make_creation(store, "story", [(200, 0, 0)], tone=1320.0, title="Not ours")
     kiosk.wait(5)
-    kiosk.app.start_group(12, None, None, None)
+    kiosk.app.session.start_group(12, None, None, None)
     # What the activity host does when the group opens a studio tool.
     store.session = kiosk.app.sessions.current.session_id
     first = make_creation(store, "film", [(255, 0, 0), (0, 255, 0)], 0.3, tone=440.0)
@@ -157,7 +157,7 @@ def test_a_pad_pauses_skips_and_ends_the_show(station: Harness) -> None:
     for i in range(3):
         made.append(make_creation(store, "film", [(i * 60, 0, 0)] * 3, 1.0))
         kiosk.clock.advance(60)  # made a minute apart
-    kiosk.app.start_group(8, None, None, None)
+    kiosk.app.session.start_group(8, None, None, None)
     show = _open_showtime(kiosk)
     # Without a group creation, today's saved ones play, oldest first.
     assert [item.creation_id for item in show.items] == [c.id for c in made]  # type: ignore[attr-defined]

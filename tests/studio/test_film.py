@@ -10,6 +10,7 @@ import pygame
 import pytest
 from PIL import Image
 
+from kiosk import routes
 from kiosk.api import ActivityContext
 from kiosk.harness import Harness
 from kiosk.i18n import Translator
@@ -251,7 +252,7 @@ def test_a_four_frame_film_lasts_half_a_second_not_zero(
         assert half_second in shown_texts(kiosk)
         creation = film.creation
         assert creation is not None
-        kiosk.app.push("creations")  # the librarian's review says the same
+        kiosk.app.push(routes.Creations())  # the librarian's review says the same
         kiosk.step()
         kiosk.tap_button(f"review:{creation.id}")
         assert any(text.endswith(f" · {half_second}") for text in shown_texts(kiosk))

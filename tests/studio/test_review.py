@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from kiosk import routes
 from kiosk.activities import RegisteredActivity
 from kiosk.harness import Harness
+from kiosk.librarian.exports import EXPORT_ERRORS
 from kiosk.scenes import creations as review_module
 from kiosk.scenes.creations import CreationsReview, removable_drives
 from kiosk.studio.drawing import DrawingBoard
@@ -53,7 +55,7 @@ def draw_and_save(kiosk: Harness, leave: bool = True) -> str:
 
 
 def open_review(kiosk: Harness) -> CreationsReview:
-    kiosk.app.push("creations")  # what the librarian panel's button does
+    kiosk.app.push(routes.Creations())  # what the librarian panel's button does
     kiosk.step()
     scene = kiosk.app.top
     assert isinstance(scene, CreationsReview)
@@ -146,9 +148,7 @@ def test_a_target_that_cannot_be_written_gives_a_clear_message_and_keeps_the_cre
     kiosk.tap_button("review:export:pdf")
     finish_export(kiosk, scene)
     assert scene.message_ok is False
-    assert scene.message == kiosk.app.translator.gettext(
-        review_module.EXPORT_ERRORS["target_readonly"]
-    )
+    assert scene.message == kiosk.app.translator.gettext(EXPORT_ERRORS["target_readonly"])
     assert (data / "creations" / creation_id / "creation.json").exists()
 
 
@@ -171,7 +171,7 @@ def test_the_review_closes_itself_when_left_alone(kiosk: Harness) -> None:
     open_review(kiosk)
     kiosk.tap_button(f"review:{creation_id}")
     kiosk.wait(125, dt=1.0)
-    assert kiosk.app.scene("creations") is None
+    assert kiosk.app.scene(routes.Creations) is None
 
 
 def test_removable_drives_are_the_mounts_under_media(tmp_path: Path) -> None:

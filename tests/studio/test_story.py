@@ -16,6 +16,7 @@ from pathlib import Path
 import pygame
 import pytest
 
+from kiosk import routes
 from kiosk.api import ActivityContext
 from kiosk.harness import Harness
 from kiosk.media.export import export_creation
@@ -310,7 +311,7 @@ def test_a_pictogram_stays_clear_of_the_title_band(tmp_path: Path, size: tuple[i
         assert ink.get_bounding_rects(), "the pictogram is missing"
         top = min(r.top for r in ink.get_bounding_rects())
         assert top >= TITLE_BOX.bottom  # the saved slide shows the whole picture under the title
-        kiosk.app.push("creations")
+        kiosk.app.push(routes.Creations())
         kiosk.step()
         kiosk.tap_button(f"review:{story.creation.id}")
         kiosk.screenshot(tmp_path / "review.png")

@@ -13,6 +13,7 @@ import pygame
 import pytest
 from sync_helpers import Kiosk, MakeKiosk, OfficeServer, kiosk_totals, pending, recent
 
+from kiosk import routes
 from kiosk.config import parse_config
 from kiosk.harness import Harness
 from kiosk.i18n import LANGUAGES
@@ -29,7 +30,7 @@ def _open_panel(kiosk: Harness) -> Panel:
     for digit in PIN:
         kiosk.tap_button(f"pin:{digit}")
     kiosk.tap_button("pin:ok")
-    panel = kiosk.app.scene("panel")
+    panel = kiosk.app.scene(routes.Panel)
     assert isinstance(panel, Panel)
     return panel
 
@@ -46,7 +47,7 @@ def _settle(kiosk: Harness, panel: Panel, until: str) -> None:
     deadline = time.monotonic() + TIMEOUT_S
     while not any(until in line for line in panel.sync_text):
         assert time.monotonic() < deadline, panel.sync_text
-        assert kiosk.app.scene("panel") is panel  # not closed for idleness meanwhile
+        assert kiosk.app.scene(routes.Panel) is panel  # not closed for idleness meanwhile
         kiosk.step(16, dt=1 / 32)  # half a second: the panel looks at the status once
         # Real time for the worker thread: a busy frame loop would also run the fake
         # clock into the panel's 2-minute idle close before the worker gets its turn.

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy import exc as sa_exc
 from usage_helpers import NOW, FullDisk, micros, query, riga_config
 
+from kiosk import routes
 from kiosk.config import parse_config
 from kiosk.harness import Harness
 from kiosk.librarian.pin import set_pin
@@ -196,7 +197,7 @@ def _open_panel(kiosk: Harness) -> Any:
     for digit in PIN:
         kiosk.tap_button(f"pin:{digit}")
     kiosk.tap_button("pin:ok")
-    panel = kiosk.app.scene("panel")
+    panel = kiosk.app.scene(routes.Panel)
     assert panel is not None
     return panel
 

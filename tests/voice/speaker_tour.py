@@ -17,6 +17,7 @@ from games.quiz import PictureQuiz
 from games.sorting import SortItOut
 from games.words import WordBuilder
 from games.words.letters import letter_name
+from kiosk import routes
 from kiosk.api import Activity
 from kiosk.harness import Harness
 
@@ -25,7 +26,7 @@ Press = Callable[[str, Callable[[], None], str, str], None]
 
 def open_tile(kiosk: Harness, activity: str) -> Activity:
     """Open an activity from the launcher's first page, turning pages to find its tile."""
-    kiosk.app.go("launcher")
+    kiosk.app.go(routes.Launcher())
     kiosk.step(2)
     while not any(b.id == f"tile:{activity}" for b in kiosk.buttons()):
         kiosk.tap_button("page:next")
@@ -60,7 +61,7 @@ def tour(kiosk: Harness, press: Press) -> None:
     press("launcher", tap("speak"), names, lang)
 
     def idle() -> None:
-        app.push("idle_prompt")
+        app.push(routes.IdlePrompt())
         kiosk.step()
 
     press("idle", idle, _("Are you still there?"), lang)  # by itself, no tap

@@ -25,6 +25,7 @@ from pathlib import Path
 import pygame
 import pytest
 
+from kiosk import routes
 from kiosk.cli import main
 from kiosk.harness import Harness
 from kiosk.i18n import LANGUAGES
@@ -70,9 +71,9 @@ def kiosk(data: Path) -> Iterator[Harness]:
 
 
 def _open_panel(kiosk: Harness):  # type: ignore[no-untyped-def]
-    kiosk.app.push("panel")
+    kiosk.app.push(routes.Panel())
     kiosk.step()
-    return kiosk.app.scene("panel")
+    return kiosk.app.scene(routes.Panel)
 
 
 def test_volume_and_mute_apply_at_once_and_are_kept_through_a_restart(
@@ -181,7 +182,7 @@ def _open_clips(kiosk: Harness, lang: str = "lv"):  # type: ignore[no-untyped-de
     _open_panel(kiosk)
     kiosk.tap_button("panel:voices")
     kiosk.tap_button(f"lang:{lang}")
-    return kiosk.app.scene("voice_clips")
+    return kiosk.app.scene(routes.VoiceClips)
 
 
 def test_a_kept_recording_is_green_in_the_list_and_deleted_after_a_second_tap(
@@ -224,10 +225,10 @@ def test_voice_clips_close_when_left_alone_and_the_panel_waits_its_own_time(
 ) -> None:
     _open_clips(kiosk)
     kiosk.wait(125, dt=1.0)
-    assert kiosk.app.scene("voice_clips") is None
-    assert kiosk.app.scene("panel") is not None  # its two minutes start again now
+    assert kiosk.app.scene(routes.VoiceClips) is None
+    assert kiosk.app.scene(routes.Panel) is not None  # its two minutes start again now
     kiosk.wait(121, dt=1.0)
-    assert kiosk.app.scene("panel") is None
+    assert kiosk.app.scene(routes.Panel) is None
 
 
 # ----- in a fresh process, with SDL's disk driver or none at all --------------------------
@@ -235,6 +236,7 @@ def test_voice_clips_close_when_left_alone_and_the_panel_waits_its_own_time(
 RECORD = """
 import json, os, sys, time
 from pathlib import Path
+from kiosk import routes
 from kiosk.cli import main
 from kiosk.harness import Harness
 
@@ -242,7 +244,7 @@ kiosk = Harness(data_folder=Path(sys.argv[1]), lang="en")
 kiosk.app.packs.wait()
 voice = kiosk.app.voice
 report = {"available": voice.available}
-kiosk.app.push("panel")
+kiosk.app.push(routes.Panel())
 kiosk.step()
 kiosk.tap_button("panel:voices")
 clips = kiosk.app.top
@@ -287,7 +289,7 @@ else:
     kiosk.tap_button("clips:back")
     kiosk.tap_button("panel:volume-down")
     kiosk.tap_button("panel:mute")
-    panel = kiosk.app.scene("panel")
+    panel = kiosk.app.scene(routes.Panel)
     report["sound_lines"] = panel.sound_lines()
 report["synthesised"] = voice.synthesised
 report["errors"] = kiosk.app.errors
