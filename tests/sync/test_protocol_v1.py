@@ -224,7 +224,7 @@ def test_an_answer_that_is_not_a_v1_summary_is_an_office_problem(answer: object)
 
 def test_the_kiosk_starts_without_loading_the_protocol_or_the_sync_client() -> None:
     probe = (
-        "import sys, kiosk.app, kiosk.supervisor;"
+        "import sys, kiosk.shell.app, kiosk.supervisor;"
         "print(sorted(m for m in ('kiosk.protocol', 'kiosk.sync.client', 'httpx',"
         " 'kiosk.usage.outbox') if m in sys.modules))"
     )
