@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
 
 from kiosk.api import Activity
+from kiosk.errors import TelpaError
 
 log = logging.getLogger(__name__)
 
@@ -23,8 +24,10 @@ GROUP = "kiosk.activities"
 ACTIVITY_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 
 
-class ActivityError(Exception):
+class ActivityError(TelpaError):
     """An activity cannot be registered; the message says which and why."""
+
+    code = "activity"
 
 
 @dataclass(frozen=True)

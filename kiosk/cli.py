@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from kiosk import __version__
 from kiosk.configfile import ConfigError
+from kiosk.errors import TelpaError
 
 # Light parts only: `kiosk run`'s supervisor lives as long as the kiosk and must not hold
 # the database libraries (the usage store loads them in the shell, on first use).
@@ -30,8 +31,10 @@ if TYPE_CHECKING:
 log = logging.getLogger("kiosk")
 
 
-class UsageError(Exception):
+class UsageError(TelpaError):
     """Bad input from the command line or environment (exit 2)."""
+
+    code = "bad_usage"
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -435,6 +438,7 @@ OFFICE_LIBRARIES = {
     "multipart": "python-multipart",
     "openpyxl": "openpyxl",
     "psycopg": "psycopg",
+    "itsdangerous": "itsdangerous",
 }
 
 

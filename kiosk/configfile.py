@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from kiosk.errors import TelpaError
 from kiosk.paths import DEFAULT_CONFIG, SCOPE_ENV, machine_folders
 
 #: Why a config file was chosen, in the order they are tried (docs/folders.md).
@@ -34,8 +35,10 @@ class ConfigChoice:
 
 
 @dataclass
-class ConfigError(Exception):
+class ConfigError(TelpaError):
     """A config file that cannot be used; `str()` is the one line to show."""
+
+    code = "config"
 
     path: str
     line: int | None

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from kiosk.configfile import find_config
+from kiosk.errors import TelpaError
 from kiosk.fileio import atomic_write
 from kiosk.yamledit import Key, YamlEditError, set_keys
 
@@ -50,8 +51,10 @@ HEADER = (
 )
 
 
-class SetupError(Exception):
+class SetupError(TelpaError):
     """Set-up cannot go on; `str()` says what and what to do. Nothing was saved."""
+
+    code = "setup"
 
 
 def add_setup_arguments(parser: argparse.ArgumentParser) -> None:

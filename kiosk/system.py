@@ -12,6 +12,8 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
+from kiosk.errors import TelpaError
+
 log = logging.getLogger(__name__)
 
 # mallopt() parameters from glibc's malloc.h
@@ -58,8 +60,10 @@ def helper_creation_flags(platform: str | None = None) -> int:
     return 0
 
 
-class NoDisplay(Exception):
+class NoDisplay(TelpaError):
     """There is no screen to show the kiosk on; `str()` is the one line to print."""
+
+    code = "no_display"
 
 
 _WHAT_TO_DO = (

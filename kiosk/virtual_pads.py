@@ -25,14 +25,18 @@ from pathlib import Path
 
 import pygame
 
+from kiosk.errors import TelpaError
+
 SDL_JOYSTICK_TYPE_GAMECONTROLLER = 1
 SDL_VIRTUAL_JOYSTICK_DESC_VERSION = 1
 BUTTON_COUNT = 15  # A … DPAD_RIGHT: the classic Xbox set of SDL_GameControllerButton
 AXIS_COUNT = 6  # both sticks and both triggers
 
 
-class VirtualPadsUnavailable(RuntimeError):
+class VirtualPadsUnavailable(TelpaError, RuntimeError):
     """SDL's virtual joysticks cannot be reached (no SDL library found, or too old)."""
+
+    code = "virtual_pads_unavailable"
 
 
 class _Desc(ctypes.Structure):

@@ -21,6 +21,7 @@ from kiosk.config import (
     load_config,
     settings_table,
 )
+from kiosk.errors import TelpaError
 from kiosk.paths import (
     CONTENT,
     CREATIONS_DIR,
@@ -34,8 +35,10 @@ from kiosk.paths import (
 from kiosk.yamltools import key_line, parse_with_nodes
 
 
-class UnusableConfig(Exception):
+class UnusableConfig(TelpaError):
     """The config file in use cannot be read or is wrong; `lines` is what can be shown."""
+
+    code = "unusable_config"
 
     def __init__(self, lines: list[str], error: ConfigError) -> None:
         super().__init__(str(error))

@@ -18,13 +18,16 @@ from typing import Any
 
 import yaml
 
+from kiosk.errors import TelpaError
 from kiosk.yamltools import parse_with_nodes
 
 Key = tuple[str, str]
 
 
-class YamlEditError(ValueError):
+class YamlEditError(TelpaError, ValueError):
     """The text cannot be edited in place; `str()` says which key and why."""
+
+    code = "yaml_edit"
 
 
 def scalar_text(value: Any) -> str:

@@ -18,6 +18,8 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
+from kiosk.errors import TelpaError
+
 
 @dataclass(frozen=True)
 class YamlLimits:
@@ -38,9 +40,11 @@ class YamlLimits:
     kind: str = "this file"
 
 
-class YamlProblem(yaml.MarkedYAMLError):
+class YamlProblem(TelpaError, yaml.MarkedYAMLError):
     """YAML that parses but cannot be used: over a limit, or a value that cannot be built
     (a date like 2026-13-45). `problem` is the message, `problem_mark` its place if known."""
+
+    code = "yaml_problem"
 
     def __init__(self, problem: str, mark: Any) -> None:
         super().__init__(problem=problem, problem_mark=mark)

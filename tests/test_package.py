@@ -27,7 +27,15 @@ from kiosk.paths import APP_ROOT
 
 CHECKOUT = APP_ROOT.resolve()
 CONSTRAINTS = CHECKOUT / "constraints.txt"
-OFFICE_MODULES = ("fastapi", "uvicorn", "jinja2", "multipart", "openpyxl", "psycopg")
+OFFICE_MODULES = (
+    "fastapi",
+    "uvicorn",
+    "jinja2",
+    "multipart",
+    "openpyxl",
+    "psycopg",
+    "itsdangerous",
+)
 _NOT_SOURCE = shutil.ignore_patterns(
     ".git",
     ".venv*",
@@ -249,7 +257,9 @@ def test_the_wheel_carries_the_program_data_and_no_office_libraries(wheel: Path)
     (metadata_name,) = [n for n in names if n.endswith(".dist-info/METADATA")]
     metadata = zipfile.ZipFile(wheel).read(metadata_name).decode()
     required = re.findall(r"^Requires-Dist: ([A-Za-z0-9_.-]+)[^;\n]*$", metadata, re.M)
-    assert {"fastapi", "uvicorn", "Jinja2", "openpyxl", "psycopg"}.isdisjoint(required)
+    assert {"fastapi", "uvicorn", "Jinja2", "openpyxl", "psycopg", "itsdangerous"}.isdisjoint(
+        required
+    )
 
 
 def test_the_kiosk_install_has_no_office_libraries_and_says_how_to_add_them(
@@ -260,7 +270,8 @@ def test_the_kiosk_install_has_no_office_libraries_and_says_how_to_add_them(
     assert office.returncode == 2
     assert office.stderr == (
         "kiosk: the office needs its extra libraries (fastapi, uvicorn, Jinja2, "
-        "python-multipart, openpyxl, psycopg missing here): pip install 'telpa[office]'\n"
+        "python-multipart, openpyxl, psycopg, itsdangerous missing here): "
+        "pip install 'telpa[office]'\n"
     )
 
 

@@ -30,6 +30,7 @@ from typing import Any, Literal
 import pygame
 
 from kiosk.creations.writer import CreationWriter
+from kiosk.errors import TelpaError
 from kiosk.fileio import atomic_write
 
 log = logging.getLogger(__name__)
@@ -46,8 +47,10 @@ Kind = Literal["drawing", "film", "story"]
 State = Literal["draft", "saved"]
 
 
-class CreationError(ValueError):
+class CreationError(TelpaError, ValueError):
     """A creation's folder or file cannot be used; the message says which and why."""
+
+    code = "creation"
 
 
 def iso_time(moment: datetime) -> str:

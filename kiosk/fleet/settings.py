@@ -29,6 +29,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from kiosk.config import Config, Language
+from kiosk.errors import TelpaError
 from kiosk.yamltools import YamlLimits, describe_error, duplicate_keys, key_line, parse_with_nodes
 
 #: Sections of config.yaml only IT sets on the station (never from the office).
@@ -107,8 +108,10 @@ class OfficeSettings(_Part):
         return value
 
 
-class SettingsError(ValueError):
+class SettingsError(TelpaError, ValueError):
     """A settings file that cannot be used; `str()` is one line naming the file and key."""
+
+    code = "office_settings"
 
 
 def flatten(settings: OfficeSettings) -> dict[str, Any]:

@@ -35,6 +35,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from kiosk.errors import TelpaError
 from kiosk.fileio import atomic_write
 from kiosk.packs.check import read_pack
 from kiosk.packs.safety import path_problem
@@ -49,8 +50,10 @@ MAX_MANIFEST_BYTES = 2_000_000_000
 _CHUNK = 1 << 16
 
 
-class ContentError(Exception):
+class ContentError(TelpaError):
     """Content from the office that cannot be used; `str()` says why and what to do."""
+
+    code = "office_content"
 
 
 class ManifestFile(BaseModel):

@@ -21,6 +21,7 @@ from datetime import datetime
 from pathlib import Path
 
 from kiosk.config import Config
+from kiosk.errors import TelpaError
 from kiosk.librarian.lockout import LOCKOUT_FILE, Lockout
 from kiosk.librarian.strength import weakness
 
@@ -28,8 +29,10 @@ from kiosk.librarian.strength import weakness
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 
-class PinError(ValueError):
+class PinError(TelpaError, ValueError):
     """A PIN that cannot be used, or a secrets file that cannot be written."""
+
+    code = "pin"
 
 
 def secrets_path(config_source: Path | None) -> Path:

@@ -17,11 +17,21 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import IO
 
+from kiosk.errors import TelpaError
 from kiosk.fileio import fsync_folder
 
 
-class ExportError(Exception):
+class ExportError(TelpaError):
     """An export that could not be finished; `code` is stable, `detail` is English."""
+
+    codes = (
+        "cancelled",
+        "creation_invalid",
+        "encoder_failed",
+        "format_unsupported",
+        "target_full",
+        "target_readonly",
+    )
 
     def __init__(self, code: str, detail: str) -> None:
         super().__init__(f"{code}: {detail}")

@@ -1,17 +1,8 @@
 """The office's web application: sync API v1 (DESIGN §4) and, when present, the dashboard.
 
 `create_app(db_url)` migrates the database and builds an independent app (nothing happens at
-import time). Routes:
-
-- ``POST /api/v1/totals`` — a kiosk's batch; ``Authorization: Bearer <site token>``.
-  Answers as `kiosk.office.ingest` describes, plus 401 (no or unknown token, with
-  ``WWW-Authenticate``) and 413 for a body over 5 MB, judged on the Content-Length header
-  *and* on the bytes actually read (a chunked upload has no header to trust).
-- ``GET /api/v1/totals?site=&station=&from=&to=`` — the stored rows of the token's own site
-  (403 for another site), each with its ``db_instance_id``; ``from``/``to`` are inclusive
-  dates, every parameter optional.
-- ``GET /api/v1/health`` — ``{"status": "ok", "version": …}``, no token; 503 when the
-  database does not answer.
+import time); the routes come from routers, each included on one line: the sync API
+(`kiosk.office.api`), then the dashboard (`kiosk.office.dashboard`) when it is installed.
 
 A database that stays locked past its busy timeout (SQLite with many kiosks at once) or a
 PostgreSQL server that went away answers 503 ``BUSY`` with ``Retry-After``: nothing was
@@ -19,49 +10,49 @@ stored and the kiosk simply tries again later.
 
 Every response carries the security headers of `kiosk.office.security`.
 
-Errors under ``/api/`` are JSON ``{"error": CODE, "message": "…"}``. The Authorization
-header is never logged: uvicorn's access log shows only the request line, and this module
-logs site and station ids, never tokens.
+Errors under ``/api/`` are JSON ``{"error": CODE, "message": "…"}`` (`kiosk.protocol.ErrorBody`):
+what the routes' dependencies raise (`ApiRefused`), a query string that does not fit its
+model (422 ``INVALID_QUERY``), unknown paths and methods. The Authorization header is never
+logged: uvicorn's access log shows only the request line, and the office logs site and
+station ids, never tokens.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import logging
-import re
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import UTC, date, datetime
-from typing import Any
+from datetime import UTC, datetime
 
 from fastapi import FastAPI, Request
-from fastapi.exception_handlers import http_exception_handler
-from fastapi.responses import JSONResponse, Response
-from sqlalchemy import Engine, select, text
+from fastapi.exception_handlers import (
+    http_exception_handler,
+    request_validation_exception_handler,
+)
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
 from sqlalchemy.exc import OperationalError
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kiosk import __version__
-from kiosk.office import content
-from kiosk.office.auth import site_for_token
+from kiosk.office import api, content
+from kiosk.office.api import ApiRefused, error_response, read_totals, site_from_token
 from kiosk.office.db import make_engine, upgrade_engine
-from kiosk.office.ingest import MAX_BODY_BYTES, ingest
-from kiosk.office.models import ID_PATTERN, ActivityTotal, SessionTotal
 from kiosk.office.security import SECURITY_HEADERS, SecurityHeaders
+from kiosk.protocol import ErrorCode, describe_location
+
+__all__ = ["create_app", "error", "read_totals", "site_from_token"]
 
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
 #: Seconds a kiosk is asked to wait when the database is busy (503).
 BUSY_RETRY_AFTER_S = 60
-_REALM = 'Bearer realm="telpa-office"'
 
 
-def error(
-    status: int, code: str, message: str, headers: Mapping[str, str] | None = None
-) -> JSONResponse:
-    return JSONResponse({"error": code, "message": message}, status_code=status, headers=headers)
+#: The JSON answer of a refusal under ``/api/`` (kept under its old name).
+error = error_response
 
 
 def create_app(db_url: str, *, clock: Callable[[], datetime] | None = None) -> FastAPI:
@@ -92,7 +83,7 @@ def create_app(db_url: str, *, clock: Callable[[], datetime] | None = None) -> F
     app.state.clock = clock or _system_clock
     app.add_middleware(SecurityHeaders)
     _add_error_handlers(app)
-    _add_api_routes(app, engine, app.state.clock)
+    app.include_router(api.router)
     app.include_router(content.router)
     if importlib.util.find_spec("kiosk.office.dashboard") is not None:
         from kiosk.office import dashboard
@@ -103,11 +94,28 @@ def create_app(db_url: str, *, clock: Callable[[], datetime] | None = None) -> F
 
 
 def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiRefused)
+    async def _refused(_request: Request, exc: ApiRefused) -> Response:
+        return exc.response()
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_query(request: Request, exc: RequestValidationError) -> Response:
+        if not request.url.path.startswith(API_PREFIX):
+            return await request_validation_exception_handler(request, exc)
+        problems = [
+            f"{describe_location(tuple(item['loc'][1:]))}: "
+            + str(item["msg"]).removeprefix("Value error, ")
+            for item in exc.errors()[:5]
+        ]
+        return error(422, ErrorCode.INVALID_QUERY, "; ".join(problems))
+
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if not request.url.path.startswith(API_PREFIX):
             return await http_exception_handler(request, exc)
-        code = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}.get(exc.status_code, "HTTP_ERROR")
+        code = {404: ErrorCode.NOT_FOUND, 405: ErrorCode.METHOD_NOT_ALLOWED}.get(
+            exc.status_code, ErrorCode.HTTP_ERROR
+        )
         return error(exc.status_code, code, f"{request.url.path}: {exc.detail}", exc.headers)
 
     @app.exception_handler(OperationalError)
@@ -120,7 +128,7 @@ def _add_error_handlers(app: FastAPI) -> None:
         if request.url.path.startswith(API_PREFIX):
             return error(
                 503,
-                "BUSY",
+                ErrorCode.BUSY,
                 "the office's database is busy or unreachable; nothing was stored, try again later",
                 {"Retry-After": str(BUSY_RETRY_AFTER_S)},
             )
@@ -139,7 +147,7 @@ def _add_error_handlers(app: FastAPI) -> None:
         if request.url.path.startswith(API_PREFIX):
             return error(
                 500,
-                "INTERNAL_ERROR",
+                ErrorCode.INTERNAL_ERROR,
                 "the office hit an unexpected error; see its log",
                 headers,
             )
@@ -148,157 +156,5 @@ def _add_error_handlers(app: FastAPI) -> None:
         )
 
 
-def _bearer_token(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None
-    return token.strip()
-
-
-async def _authenticate(request: Request, engine: Engine) -> str | JSONResponse:
-    token = _bearer_token(request)
-    if token is None:
-        return error(
-            401,
-            "MISSING_TOKEN",
-            "Authorization: send the site token as 'Authorization: Bearer <token>'",
-            {"WWW-Authenticate": _REALM},
-        )
-    site = await run_in_threadpool(site_for_token, engine, token)
-    if site is None:
-        return error(
-            401,
-            "INVALID_TOKEN",
-            "Authorization: this token is not valid at this office (check sync.token_file)",
-            {"WWW-Authenticate": f'{_REALM}, error="invalid_token"'},
-        )
-    return site
-
-
-async def _read_body(request: Request) -> bytes | JSONResponse:
-    too_large = error(
-        413,
-        "BODY_TOO_LARGE",
-        f"the body is over {MAX_BODY_BYTES:,} bytes (send fewer rows per batch)",
-    )
-    declared = request.headers.get("content-length")
-    if declared is not None:
-        try:
-            if int(declared) > MAX_BODY_BYTES:
-                return too_large
-        except ValueError:
-            return error(400, "INVALID_REQUEST", "Content-Length: not a number")
-    received = bytearray()
-    async for chunk in request.stream():
-        received += chunk
-        if len(received) > MAX_BODY_BYTES:
-            return too_large
-    return bytes(received)
-
-
 def _system_clock() -> datetime:
     return datetime.now(UTC)
-
-
-def _add_api_routes(app: FastAPI, engine: Engine, clock: Callable[[], datetime]) -> None:
-    @app.get("/api/v1/health")
-    def health() -> Response:
-        try:
-            with engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-        except Exception as exc:  # noqa: BLE001 - any database failure means "not healthy"
-            log.warning("health check: database does not answer: %s", exc)
-            return JSONResponse(
-                {"status": "error", "version": __version__, "message": "database unreachable"},
-                status_code=503,
-            )
-        return JSONResponse({"status": "ok", "version": __version__})
-
-    @app.post("/api/v1/totals")
-    async def post_totals(request: Request) -> Response:
-        site = await _authenticate(request, engine)
-        if isinstance(site, JSONResponse):
-            return site
-        body = await _read_body(request)
-        if isinstance(body, JSONResponse):
-            return body
-        status, answer = await run_in_threadpool(ingest, engine, site, body, now=clock())
-        return JSONResponse(answer, status_code=status)
-
-    @app.get("/api/v1/totals")
-    async def get_totals(request: Request) -> Response:
-        site = await _authenticate(request, engine)
-        if isinstance(site, JSONResponse):
-            return site
-        query = request.query_params
-        wanted_site = query.get("site") or site
-        if wanted_site != site:
-            return error(
-                403,
-                "SITE_MISMATCH",
-                f"site: the token belongs to site {site!r}, not {wanted_site[:60]!r}",
-            )
-        bounds: dict[str, date | None] = {}
-        for name in ("from", "to"):
-            value = query.get(name) or ""
-            try:
-                bounds[name] = date.fromisoformat(value) if value else None
-            except ValueError:
-                return error(
-                    422, "INVALID_QUERY", f"{name}: {value[:40]!r} is not a date (YYYY-MM-DD)"
-                )
-        station = query.get("station") or None
-        if station is not None and not re.fullmatch(ID_PATTERN, station):
-            return error(422, "INVALID_QUERY", f"station: {station[:60]!r} is not a station id")
-        rows = await run_in_threadpool(
-            read_totals, engine, site, station, bounds["from"], bounds["to"]
-        )
-        return JSONResponse({"site": site, "station": station, **rows})
-
-
-def read_totals(
-    engine: Engine, site: str, station: str | None, date_from: date | None, date_to: date | None
-) -> dict[str, list[dict[str, Any]]]:
-    """The stored rows of `site` (optionally one station, inclusive date range), as sent in
-    ``GET /api/v1/totals``: JSON-ready dicts with ``station`` and ``db_instance_id``."""
-    result: dict[str, list[dict[str, Any]]] = {}
-    specs: list[tuple[str, Any, tuple[str, ...]]] = [
-        (
-            "session_totals",
-            SessionTotal.__table__,
-            ("session_kind", "age_band", "sessions", "child_visits", "seconds", "rev"),
-        ),
-        (
-            "activity_totals",
-            ActivityTotal.__table__,
-            ("activity", "session_kind", "runs", "completed_runs", "seconds", "rev"),
-        ),
-    ]
-    with engine.connect() as connection:
-        for name, table, fields in specs:
-            columns = table.c
-            query = select(
-                columns.station,
-                columns.db_instance_id,
-                columns.date,
-                columns.hour,
-                *(columns[field] for field in fields),
-            ).where(columns.site_id == site)
-            if station is not None:
-                query = query.where(columns.station == station)
-            if date_from is not None:
-                query = query.where(columns.date >= date_from)
-            if date_to is not None:
-                query = query.where(columns.date <= date_to)
-            query = query.order_by(
-                columns.station,
-                columns.db_instance_id,
-                columns.date,
-                columns.hour,
-                *(columns[field] for field in fields[:2]),
-            )
-            result[name] = [
-                {**row._asdict(), "date": row.date.isoformat()} for row in connection.execute(query)
-            ]
-    return result

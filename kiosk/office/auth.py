@@ -25,6 +25,7 @@ import zoneinfo
 
 from sqlalchemy import Connection, Engine, delete, select
 
+from kiosk.errors import TelpaError
 from kiosk.office.db import write_transaction
 from kiosk.office.models import ID_PATTERN, Coordinator, Site, utc_now
 from kiosk.office.sessions import clear_login_throttle, end_sessions_of
@@ -34,8 +35,10 @@ _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
 _LOGIN_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$"
 
 
-class OfficeInputError(ValueError):
+class OfficeInputError(TelpaError, ValueError):
     """A value given to an office command is not acceptable; the message says why."""
+
+    code = "office_input"
 
 
 def new_token() -> str:

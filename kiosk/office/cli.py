@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kiosk.errors import TelpaError
+
 if TYPE_CHECKING:
     from datetime import datetime
 
@@ -108,8 +110,10 @@ def content_handlers() -> dict[str, Any]:
     return dict(HANDLERS)
 
 
-class _OfficeCommandError(Exception):
+class _OfficeCommandError(TelpaError):
     """Bad usage or input: printed as "kiosk office: …", exit 2."""
+
+    code = "office_command"
 
 
 def run_office(args: argparse.Namespace) -> int:

@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
-from kiosk.office.auth import site_for_token
+from kiosk.errors import TelpaError
+from kiosk.office.api import SiteFromToken
 from kiosk.office.content_store import manifest, read_file, record_report
 from kiosk.office.models import ID_PATTERN
 
@@ -33,12 +33,15 @@ MAX_REPORT_BYTES = 64_000
 IMMUTABLE = "public, max-age=31536000, immutable"
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
-_REALM = 'Bearer realm="telpa-office"'
 
 router = APIRouter()
 
 
-class _Refused(Exception):
+class _Refused(TelpaError):
+    """A content request refused with a ready answer (`response`)."""
+
+    code = "content_refused"
+
     def __init__(self, response: JSONResponse) -> None:
         self.response = response
 
@@ -49,30 +52,8 @@ def _error(
     return JSONResponse({"error": code, "message": message}, status_code=status, headers=headers)
 
 
-async def site_from_token(request: Request) -> str | JSONResponse:
-    """The site of the bearer token, or the 401 answer (the token check of
-    `kiosk.office.auth`, as the totals endpoint uses it)."""
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return _error(
-            401,
-            "MISSING_TOKEN",
-            "Authorization: send the site token as 'Authorization: Bearer <token>'",
-            {"WWW-Authenticate": _REALM},
-        )
-    engine: Engine = request.app.state.engine
-    site = await run_in_threadpool(site_for_token, engine, token.strip())
-    if site is None:
-        return _error(
-            401,
-            "INVALID_TOKEN",
-            "Authorization: this token is not valid at this office (check sync.token_file)",
-            {"WWW-Authenticate": f'{_REALM}, error="invalid_token"'},
-        )
-    return site
-
-
-Site = Annotated[str | JSONResponse, Depends(site_from_token)]
+#: The site of the bearer token: the sync API's dependency (401 answers as for the totals).
+Site = SiteFromToken
 
 
 def _station(value: Any) -> str | JSONResponse:
@@ -85,8 +66,6 @@ def _station(value: Any) -> str | JSONResponse:
 
 @router.get("/api/v1/manifest")
 async def get_manifest(request: Request, site: Site) -> Response:
-    if isinstance(site, JSONResponse):
-        return site
     station = _station(request.query_params.get("station"))
     if isinstance(station, JSONResponse):
         return station
@@ -182,8 +161,6 @@ def _check_report(raw: bytes) -> dict[str, Any] | JSONResponse:
 
 @router.post("/api/v1/content-report")
 async def post_content_report(request: Request, site: Site) -> Response:
-    if isinstance(site, JSONResponse):
-        return site
     raw = bytearray()
     async for chunk in request.stream():
         raw += chunk

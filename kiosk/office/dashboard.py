@@ -12,8 +12,9 @@ holds a random id, HttpOnly, SameSite=Strict, Secure when the request came over 
 `require_coordinator`, downloads on `require_coordinator_for_download`. Logins are
 throttled per name and per address. Every form that changes something is a POST carrying
 a CSRF token: the session's own (`checked_form`), or for the login form, before there is
-a session, one that must equal the ``telpa_office_login`` cookie (`login_form`). The
-usage filters are a GET form: they change nothing, and a token would end up in URLs.
+a session, a fresh signature of the nonce in the ``telpa_office_login`` cookie
+(`login_form`, `kiosk.office.signing`). The usage filters are a GET form read into
+`reports.ReportParams`: they change nothing, and a token would end up in URLs.
 
 Language: ``?lang=lv|lt|en`` (the switcher in the header) is remembered in a cookie;
 otherwise the browser's Accept-Language decides, otherwise Latvian.
@@ -35,17 +36,19 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_date, format_skeleton, format_time, format_timedelta
 from babel.numbers import format_decimal
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import Engine, select
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
+from kiosk.errors import TelpaError
 from kiosk.i18n import LANGUAGES, NATIVE_NAMES, load_catalog
 from kiosk.office import reports, sessions
 from kiosk.office.models import Site, Station
 from kiosk.office.sessions import SignedIn
+from kiosk.office.signing import LoginFormSigner
 
 router = APIRouter(include_in_schema=False)
 
@@ -106,13 +109,15 @@ AGE_BAND_NAMES = {
 }
 #: What the usage page says when its filters cannot be answered (ReportError codes).
 REPORT_ERRORS = {
-    "date_order": N_("The first date is after the last date. Showing everything instead."),
-    "bad_date": N_("A date could not be read; use the date picker. Showing everything instead."),
-    "activity_with_age_band": N_(
+    "report_date_order": N_("The first date is after the last date. Showing everything instead."),
+    "report_bad_date": N_(
+        "A date could not be read; use the date picker. Showing everything instead."
+    ),
+    "report_activity_with_age_band": N_(
         "Activity and age band cannot be combined: the kiosks count activity runs without "
         "age bands. Showing everything instead."
     ),
-    "bad_request": N_("These filters cannot be used together. Showing everything instead."),
+    "report_bad_request": N_("These filters cannot be used together. Showing everything instead."),
 }
 #: Bar colours of the chart, one per library (dark enough on white, told apart by hue).
 PALETTE = ("#2a6f97", "#c4661f", "#3a7d44", "#7b4fa0", "#a23b52", "#5c6b73")
@@ -267,16 +272,20 @@ def _now(request: Request) -> datetime:
     return now
 
 
-class LoginRequired(Exception):
+class LoginRequired(TelpaError):
     """No live session: pages send the browser to the login, downloads answer 401."""
+
+    code = "login_required"
 
     def __init__(self, download: bool) -> None:
         super().__init__("log in first")
         self.download = download
 
 
-class FormRejected(Exception):
+class FormRejected(TelpaError):
     """A POST without the right CSRF token (an old page, or a form on another site)."""
+
+    code = "form_rejected"
 
 
 def signed_in(request: Request) -> SignedIn | None:
@@ -318,11 +327,19 @@ async def checked_form(request: Request, who: Coordinator) -> FormData:
     return form
 
 
+def _login_signer(request: Request) -> LoginFormSigner:
+    signer: LoginFormSigner = request.app.state.login_form_signer
+    return signer
+
+
 async def login_form(request: Request) -> FormData:
-    """Dependency of POST /login: its form, after checking the token against the cookie
-    the login page set (there is no session yet to hold one)."""
+    """Dependency of POST /login: its form, after checking that its token is a fresh
+    signature of the nonce in the cookie the login page set (there is no session yet to
+    hold a token; see `kiosk.office.signing`)."""
     form = await request.form()
-    if not _same_token(form.get("csrf_token"), request.cookies.get(LOGIN_CSRF_COOKIE, "")):
+    token = str(form.get("csrf_token") or "")
+    nonce = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not _login_signer(request).matches(token, nonce):
         raise FormRejected()
     return form
 
@@ -341,17 +358,18 @@ def _safe_next(target: str | None) -> str:
 
 
 def _login_page(request: Request, status_code: int = 200, **context: Any) -> HTMLResponse:
-    """The login form, with the token of this browser's login cookie (made when missing)."""
-    token = request.cookies.get(LOGIN_CSRF_COOKIE) or ""
-    fresh = len(token) < 32
+    """The login form, its token signing this browser's login cookie (made when missing)."""
+    nonce = request.cookies.get(LOGIN_CSRF_COOKIE) or ""
+    fresh = not 32 <= len(nonce) <= 64
     if fresh:
-        token = secrets.token_urlsafe(32)
-    context.setdefault("next", _safe_next(request.query_params.get("next")))
+        nonce = secrets.token_urlsafe(32)
+    token = _login_signer(request).token_for(nonce)
+    context.setdefault("next", "/")
     response = _render(request, "login.html", status_code, csrf_token=token, **context)
     if fresh:
         response.set_cookie(
             LOGIN_CSRF_COOKIE,
-            token,
+            nonce,
             httponly=True,
             samesite="strict",
             secure=request.url.scheme == "https",
@@ -376,21 +394,24 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(FormRejected)
     async def _form_rejected(request: Request, exc: FormRejected) -> Response:
         if request.url.path == "/login":
-            return _login_page(request, 403, stale=True)
+            return _login_page(
+                request, 403, stale=True, next=_safe_next(request.query_params.get("next"))
+            )
         return PlainTextResponse(
             "This form was out of date or came from another site, so nothing was done. "
             "Go back, reload the page and try again.\n",
             status_code=403,
         )
 
+    app.state.login_form_signer = LoginFormSigner(app.state.clock)
     app.include_router(router)
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request) -> Response:
+def login_page(request: Request, next: str | None = None) -> Response:
     if signed_in(request) is not None:
-        return RedirectResponse(_safe_next(request.query_params.get("next")), status_code=303)
-    return _login_page(request)
+        return RedirectResponse(_safe_next(next), status_code=303)
+    return _login_page(request, next=_safe_next(next))
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -453,11 +474,8 @@ def stylesheet() -> Response:
 # --- usage page ---------------------------------------------------------------------------
 
 
-def _query_params(request: Request) -> dict[str, list[str]]:
-    params: dict[str, list[str]] = {}
-    for key, value in request.query_params.multi_items():
-        params.setdefault(key, []).append(value)
-    return params
+#: A route parameter for the report filters of the query string.
+Filters = Annotated[reports.ReportParams, Query()]
 
 
 @dataclass(frozen=True)
@@ -578,14 +596,14 @@ def _cell_text(dimension: str, value: Any, report: reports.UsageReport, texts: T
 
 
 @router.get("/", response_class=HTMLResponse)
-def usage_page(request: Request, who: Coordinator) -> Response:
+def usage_page(request: Request, who: Coordinator, filters: Filters) -> Response:
     engine = _engine(request)
     texts = Texts(request_language(request))
     error = None
     try:
-        query = reports.UsageQuery.from_params(_query_params(request))
+        query = filters.to_query()
     except reports.ReportError as problem:
-        error = texts.gettext(REPORT_ERRORS.get(problem.code, REPORT_ERRORS["bad_request"]))
+        error = texts.gettext(REPORT_ERRORS.get(problem.code, REPORT_ERRORS["report_bad_request"]))
         query = reports.UsageQuery()
     report = reports.run_report(engine, query)
     chart_query = reports.UsageQuery(
@@ -719,10 +737,13 @@ def stations_page(request: Request, who: Coordinator) -> Response:
 
 
 def _download(
-    request: Request, build: Callable[[reports.UsageReport, Texts], bytes], suffix: str
+    request: Request,
+    filters: reports.ReportParams,
+    build: Callable[[reports.UsageReport, Texts], bytes],
+    suffix: str,
 ) -> Response:
     try:
-        query = reports.UsageQuery.from_params(_query_params(request))
+        query = filters.to_query()
     except reports.ReportError as problem:
         return PlainTextResponse(f"Bad report request: {problem}\n", status_code=400)
     report = reports.run_report(_engine(request), query)
@@ -741,13 +762,13 @@ def _download(
 
 
 @router.get("/reports/usage.csv", dependencies=[Depends(require_coordinator_for_download)])
-def usage_csv(request: Request) -> Response:
-    return _download(request, lambda report, _texts: reports.csv_bytes(report), "csv")
+def usage_csv(request: Request, filters: Filters) -> Response:
+    return _download(request, filters, lambda report, _texts: reports.csv_bytes(report), "csv")
 
 
 @router.get("/reports/usage.xlsx", dependencies=[Depends(require_coordinator_for_download)])
-def usage_xlsx(request: Request) -> Response:
+def usage_xlsx(request: Request, filters: Filters) -> Response:
     def build(report: reports.UsageReport, texts: Texts) -> bytes:
         return reports.xlsx_bytes(report, lambda name: texts.gettext(COLUMN_TITLES[name]))
 
-    return _download(request, build, "xlsx")
+    return _download(request, filters, build, "xlsx")

@@ -32,6 +32,8 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
+from kiosk.errors import TelpaError
+
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -41,8 +43,10 @@ BUSY_TIMEOUT_MS = 30_000
 _IMMEDIATE = "telpa_immediate"
 
 
-class OfficeDatabaseError(Exception):
+class OfficeDatabaseError(TelpaError):
     """The office database cannot be used (wrong URL, unreachable, from a newer Telpa)."""
+
+    code = "office_database"
 
 
 def default_url() -> str:

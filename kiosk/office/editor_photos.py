@@ -15,6 +15,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from kiosk.errors import TelpaError
 from kiosk.packs.safety import MAX_PICTURE_BYTES, PHOTO_MAX_SIDE, PackFileError, decode_picture
 
 #: The side of a question's picture. The quiz shows it in a square card whose side is at
@@ -25,8 +26,10 @@ QUIZ_PICTURE_SIDE = 1024
 JPEG_QUALITY = 85
 
 
-class PhotoError(Exception):
+class PhotoError(TelpaError):
     """A photo that cannot be used; `str()` is the message for the librarian."""
+
+    code = "editor_photo"
 
 
 def quiz_picture(data: bytes, filename: str) -> bytes:

@@ -18,6 +18,8 @@ import tempfile
 import threading
 from pathlib import Path
 
+from kiosk.errors import TelpaError
+
 #: Seconds a preview may take (the kiosk starts, loads the pack and draws ~20 frames).
 PREVIEW_TIMEOUT_S = 60.0
 #: Previews drawn at once: each is a kiosk starting up, and the office PC is often small.
@@ -25,8 +27,10 @@ MAX_AT_ONCE = 2
 _slots = threading.BoundedSemaphore(MAX_AT_ONCE)
 
 
-class PreviewError(Exception):
+class PreviewError(TelpaError):
     """The preview could not be drawn; `str()` says why."""
+
+    code = "editor_preview"
 
 
 def render_question(

@@ -87,6 +87,7 @@ from sqlalchemy import Connection, Engine, Table, column, func, select, table
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects import postgresql, sqlite
 
+from kiosk.errors import TelpaError
 from kiosk.office.db import is_sqlite, write_transaction
 from kiosk.office.models import (
     ACTIVITY_PATTERN,
@@ -99,9 +100,16 @@ from kiosk.office.models import (
     Site,
     Station,
 )
-from kiosk.office.protocol import (
+from kiosk.protocol import (
+    ACTIVITY_TABLE,
+    MAX_BODY_BYTES,
+    MAX_ROWS,
     SCHEMA_VERSION,
+    SESSION_TABLE,
     ActivityTotalRow,
+    ConflictCode,
+    ErrorBody,
+    ErrorCode,
     SessionTotalRow,
     TotalsBatch,
     describe_validation_error,
@@ -110,8 +118,6 @@ from kiosk.office.protocol import (
 
 log = logging.getLogger(__name__)
 
-MAX_BODY_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 20_000
 OLDEST_DATE = date(2020, 1, 1)
 MAX_SECONDS = 4 * 3600
 MAX_STARTS = 7200
@@ -120,23 +126,23 @@ MAX_REV = 2**53 - 1
 _MAX_SKEW = 2**31 - 1
 _LIMITS = {"seconds": MAX_SECONDS, "child_visits": MAX_STARTS * MAX_HEADCOUNT}
 
-SESSION_TABLE = "session_totals"
-ACTIVITY_TABLE = "activity_totals"
-
 Response = dict[str, Any]
 
 
-class BatchRejected(Exception):
-    """The whole batch is refused; nothing was stored."""
+class BatchRefused(TelpaError):
+    """The whole batch is refused; nothing was stored. `error` is the protocol's code for
+    the kiosk (`ErrorCode`), the message says where and what."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    code = "batch_refused"
+
+    def __init__(self, status: int, error: ErrorCode, message: str) -> None:
         super().__init__(message)
         self.status = status
-        self.code = code
+        self.error = error
         self.message = message
 
     def response(self) -> tuple[int, Response]:
-        return self.status, {"error": self.code, "message": self.message}
+        return self.status, ErrorBody(error=self.error, message=self.message).model_dump()
 
 
 @dataclass
@@ -200,7 +206,7 @@ def ingest(
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
-    except BatchRejected as rejected:
+    except BatchRefused as rejected:
         return rejected.response()
 
 
@@ -218,38 +224,40 @@ def _decode(body: dict[str, Any] | bytes) -> Any:
     if not isinstance(body, bytes | bytearray):
         return body
     if len(body) > MAX_BODY_BYTES:
-        raise BatchRejected(
+        raise BatchRefused(
             413,
-            "BODY_TOO_LARGE",
+            ErrorCode.BODY_TOO_LARGE,
             f"the body has {len(body):,} bytes; the limit is {MAX_BODY_BYTES:,} "
             "(send fewer rows per batch)",
         )
     try:
         return json.loads(bytes(body).decode("utf-8"), parse_constant=_reject_constant)
     except UnicodeDecodeError as exc:
-        raise BatchRejected(
-            400, "INVALID_JSON", f"the body is not UTF-8 text (byte {exc.start})"
+        raise BatchRefused(
+            400, ErrorCode.INVALID_JSON, f"the body is not UTF-8 text (byte {exc.start})"
         ) from None
     except json.JSONDecodeError as exc:
-        raise BatchRejected(
+        raise BatchRefused(
             400,
-            "INVALID_JSON",
+            ErrorCode.INVALID_JSON,
             f"the body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
         ) from None
     except (ValueError, RecursionError) as exc:
-        raise BatchRejected(400, "INVALID_JSON", f"the body is not valid JSON: {exc}") from None
+        raise BatchRefused(
+            400, ErrorCode.INVALID_JSON, f"the body is not valid JSON: {exc}"
+        ) from None
 
 
 def _check_whole(data: Any, site_id: str | None) -> None:
     if not isinstance(data, dict):
-        raise BatchRejected(
-            422, "INVALID_BODY", f"body: expected a JSON object, got {type(data).__name__}"
+        raise BatchRefused(
+            422, ErrorCode.INVALID_BODY, f"body: expected a JSON object, got {type(data).__name__}"
         )
     body_site = data.get("site")
     if site_id is not None and isinstance(body_site, str) and body_site != site_id:
-        raise BatchRejected(
+        raise BatchRefused(
             403,
-            "SITE_MISMATCH",
+            ErrorCode.SITE_MISMATCH,
             f"site: the token belongs to site {site_id!r}, the body is for {body_site[:60]!r}",
         )
     rows = sum(
@@ -258,16 +266,16 @@ def _check_whole(data: Any, site_id: str | None) -> None:
         if isinstance(data.get(name), list)
     )
     if rows > MAX_ROWS:
-        raise BatchRejected(
+        raise BatchRefused(
             413,
-            "TOO_MANY_ROWS",
+            ErrorCode.TOO_MANY_ROWS,
             f"the batch has {rows:,} rows; the limit is {MAX_ROWS:,} per batch",
         )
     schema = data.get("schema")
     if "schema" in data and (type(schema) is not int or schema != SCHEMA_VERSION):
-        raise BatchRejected(
+        raise BatchRefused(
             422,
-            "UNSUPPORTED_SCHEMA",
+            ErrorCode.UNSUPPORTED_SCHEMA,
             f"schema: this office speaks sync protocol {SCHEMA_VERSION}, "
             f"the body says {str(schema)[:20]!r}",
         )
@@ -277,9 +285,9 @@ def _validate(data: dict[str, Any]) -> TotalsBatch:
     try:
         return parse_batch(data)
     except ValidationError as exc:
-        raise BatchRejected(422, "INVALID_BODY", describe_validation_error(exc)) from None
+        raise BatchRefused(422, ErrorCode.INVALID_BODY, describe_validation_error(exc)) from None
     except RecursionError:
-        raise BatchRejected(422, "INVALID_BODY", "body: nested too deeply") from None
+        raise BatchRefused(422, ErrorCode.INVALID_BODY, "body: nested too deeply") from None
 
 
 def _store(engine: Engine, batch: TotalsBatch, digest: str, now: datetime) -> tuple[int, Response]:
@@ -292,17 +300,17 @@ def _store(engine: Engine, batch: TotalsBatch, digest: str, now: datetime) -> tu
         if stored is not None:
             if stored.body_sha256 == digest:
                 return 200, json.loads(stored.response_json)
-            raise BatchRejected(
+            raise BatchRefused(
                 422,
-                "BATCH_ID_REUSED",
+                ErrorCode.BATCH_ID_REUSED,
                 f"batch_id: {batch.batch_id} was already used for a different body; "
                 "every batch needs a new batch_id",
             )
         timezone = connection.execute(select(Site.timezone).where(Site.id == batch.site)).scalar()
         if timezone is None:
-            raise BatchRejected(
+            raise BatchRefused(
                 422,
-                "UNKNOWN_SITE",
+                ErrorCode.UNKNOWN_SITE,
                 f"site: {batch.site!r} is not registered at this office "
                 "(register it with `kiosk office add-site`)",
             )
@@ -379,13 +387,13 @@ def _date_problem(table: str, index: int, day: date, latest: date) -> tuple[str,
     where = f"{table}[{index}].date"
     if day > latest:
         return (
-            "FUTURE_DATE",
+            ConflictCode.FUTURE_DATE,
             f"{where}: {day.isoformat()} is after tomorrow in the site's time zone "
             f"(latest accepted {latest.isoformat()}); is the kiosk's clock right?",
         )
     if day < OLDEST_DATE:
         return (
-            "DATE_TOO_OLD",
+            ConflictCode.DATE_TOO_OLD,
             f"{where}: {day.isoformat()} is before {OLDEST_DATE.isoformat()}; "
             "is the kiosk's clock right?",
         )
@@ -397,22 +405,22 @@ def _common_problem(
 ) -> tuple[str, str] | None:
     where = f"{table}[{index}]"
     if not 0 <= hour <= 23:
-        return "BAD_HOUR", f"{where}.hour: {hour} is not an hour of the day (0-23)"
+        return ConflictCode.BAD_HOUR, f"{where}.hour: {hour} is not an hour of the day (0-23)"
     if kind not in SESSION_KINDS:
         return (
-            "UNKNOWN_SESSION_KIND",
+            ConflictCode.UNKNOWN_SESSION_KIND,
             f"{where}.session_kind: {kind[:40]!r} is not one of solo, group",
         )
     for name, value in (*counts, ("rev", rev)):
         if value < 0:
-            return "NEGATIVE_COUNT", f"{where}.{name}: {value} is negative"
+            return ConflictCode.NEGATIVE_COUNT, f"{where}.{name}: {value} is negative"
     if rev > MAX_REV:
-        return "ABSURD_COUNT", f"{where}.rev: {rev} is larger than {MAX_REV}"
+        return ConflictCode.ABSURD_COUNT, f"{where}.rev: {rev} is larger than {MAX_REV}"
     for name, value in counts:
         limit = _LIMITS.get(name, MAX_STARTS)
         if value > limit:
             return (
-                "ABSURD_COUNT",
+                ConflictCode.ABSURD_COUNT,
                 f"{where}.{name}: {value} is more than one station can have in one hour "
                 f"(at most {limit})",
             )
@@ -434,7 +442,7 @@ def _session_values(
     where = f"{SESSION_TABLE}[{index}]"
     if problem is None and band not in AGE_BANDS:
         problem = (
-            "UNKNOWN_AGE_BAND",
+            ConflictCode.UNKNOWN_AGE_BAND,
             f"{where}.age_band: {band[:40]!r} is not one of 6-8, 9-11, 12-14, none (or null)",
         )
     if problem is None:
@@ -442,7 +450,7 @@ def _session_values(
         high = row.sessions if row.session_kind == "solo" else row.sessions * MAX_HEADCOUNT
         if not low <= row.child_visits <= high:
             problem = (
-                "ABSURD_COUNT",
+                ConflictCode.ABSURD_COUNT,
                 f"{where}.child_visits: {row.child_visits} does not fit {row.sessions} "
                 f"{row.session_kind} session(s) (expected {low}"
                 + (f"-{high})" if high != low else ")"),
@@ -476,13 +484,13 @@ def _activity_values(
     )
     if problem is None and not re.fullmatch(ACTIVITY_PATTERN, row.activity):
         problem = (
-            "BAD_ACTIVITY",
+            ConflictCode.BAD_ACTIVITY,
             f"{where}.activity: {row.activity[:40]!r} is not an activity id (1-64 lowercase "
             "letters, digits, '_' and '-', starting with a letter or digit)",
         )
     if problem is None and row.completed_runs > row.runs:
         problem = (
-            "COMPLETED_OVER_RUNS",
+            ConflictCode.COMPLETED_OVER_RUNS,
             f"{where}.completed_runs: {row.completed_runs} is more than runs ({row.runs})",
         )
     if problem is not None:
@@ -548,7 +556,7 @@ def _ingest_table(
             outcome.conflict(
                 spec.name,
                 index,
-                "DUPLICATE_KEY",
+                ConflictCode.DUPLICATE_KEY,
                 f"{where}: same key as {spec.name}[{first_index[key]}] in this batch; "
                 "only the first counts",
             )
@@ -562,7 +570,7 @@ def _ingest_table(
             outcome.conflict(
                 spec.name,
                 index,
-                "STALE",
+                ConflictCode.STALE,
                 f"{where}.rev: {row['rev']} is older than the stored rev {previous[1]}; "
                 "the stored row is kept",
             )

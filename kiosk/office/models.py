@@ -41,19 +41,15 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-#: How "no age band" is stored (JSON null and "none" on the wire both become this).
-NO_AGE_BAND = "none"
-AGE_BANDS = ("6-8", "9-11", "12-14", NO_AGE_BAND)
-SESSION_KINDS = ("solo", "group")
+from kiosk import protocol
 
-#: Site and station ids: the kiosk's own config pattern (kiosk.config.SiteConfig).
-ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
-#: Activity ids (the kiosk's entry-point names): lowercase letters, digits, '_' and '-',
-#: never starting with a character a spreadsheet reads as a formula (= + - @).
-ACTIVITY_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
-#: App versions as kiosks send them (PEP 440 and semantic versions alike: 0.1.0,
-#: 1.2.0rc1, 1.0.0+ludza.2); the first character is a letter or digit.
-APP_VERSION_PATTERN = r"^[0-9A-Za-z][0-9A-Za-z.+_-]{0,31}$"
+# The protocol's vocabulary, defined once with the models of the wire (kiosk.protocol).
+NO_AGE_BAND = protocol.NO_AGE_BAND
+AGE_BANDS = protocol.AGE_BANDS
+SESSION_KINDS = protocol.SESSION_KINDS
+ID_PATTERN = protocol.ID_PATTERN
+ACTIVITY_PATTERN = protocol.ACTIVITY_PATTERN
+APP_VERSION_PATTERN = protocol.APP_VERSION_PATTERN
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

@@ -38,11 +38,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, TextIO
+from typing import Annotated, Any, TextIO
 
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from sqlalchemy import Engine, func, select
 from sqlalchemy.sql import ColumnElement
 
+from kiosk.errors import TelpaError
 from kiosk.office.models import AGE_BANDS, SESSION_KINDS, ActivityTotal, SessionTotal, Site
 
 #: What a report can be grouped by, in the order the columns appear.
@@ -68,12 +70,19 @@ _ACTIVITY_TOTALS = ActivityTotal.__table__
 _SITES = Site.__table__
 
 
-class ReportError(ValueError):
+class ReportError(TelpaError, ValueError):
     """A report request that cannot be answered; the message says what to change.
 
     `code` names the rule for screens that show their own translated message."""
 
-    def __init__(self, message: str, code: str = "bad_request") -> None:
+    codes = (
+        "report_bad_request",
+        "report_bad_date",
+        "report_date_order",
+        "report_activity_with_age_band",
+    )
+
+    def __init__(self, message: str, code: str = "report_bad_request") -> None:
         super().__init__(message)
         self.code = code
 
@@ -107,13 +116,13 @@ class UsageQuery:
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise ReportError(
                 f"the first date ({self.date_from}) is after the last date ({self.date_to})",
-                "date_order",
+                "report_date_order",
             )
         if self.by_activity and self.by_age_band:
             raise ReportError(
                 "activity and age band cannot be combined: the kiosks count activity runs "
                 "without age bands and visits without activities",
-                "activity_with_age_band",
+                "report_activity_with_age_band",
             )
 
     @property
@@ -158,28 +167,53 @@ class UsageQuery:
     @classmethod
     def from_params(cls, params: Mapping[str, str | Sequence[str]]) -> UsageQuery:
         """Read URL parameters (as `params()` writes them; `group_by` may also repeat)."""
+        return ReportParams.model_validate(params).to_query()
 
-        def one(name: str) -> str | None:
-            value = params.get(name)
-            if isinstance(value, (list, tuple)):
-                value = value[-1] if value else None
-            if value is None:
-                return None
-            text = str(value).strip()
-            return text or None
 
-        raw_group = params.get("group_by")
-        pieces: list[str] = []
-        for item in [raw_group] if isinstance(raw_group, str) else list(raw_group or []):
-            pieces.extend(p.strip() for p in str(item).split(",") if p.strip())
-        return cls(
-            date_from=parse_date(one("from"), "from"),
-            date_to=parse_date(one("to"), "to"),
-            site=one("site"),
-            activity=one("activity"),
-            session_kind=one("session_kind"),
-            age_band=one("age_band"),
-            group_by=tuple(pieces) if pieces else DEFAULT_GROUP_BY,
+def _one_text(value: Any) -> str | None:
+    if isinstance(value, list | tuple):
+        value = value[-1] if value else None
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _group_pieces(value: Any) -> list[str]:
+    items = [value] if isinstance(value, str) else list(value or [])
+    return [piece.strip() for item in items for piece in str(item).split(",") if piece.strip()]
+
+
+FilterText = Annotated[str | None, BeforeValidator(_one_text)]
+
+
+class ReportParams(BaseModel):
+    """The URL parameters of a report (the dashboard's filter form, the download links):
+    text as given, an empty one meaning "not given". `to_query` judges them, so a bad
+    date or a clash of filters becomes a `ReportError` the page can explain, never a
+    bare 422."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    date_from: FilterText = Field(None, alias="from")
+    date_to: FilterText = Field(None, alias="to")
+    site: FilterText = None
+    activity: FilterText = None
+    session_kind: FilterText = None
+    age_band: FilterText = None
+    #: Repeated (``group_by=site&group_by=month``) or comma-separated, or both.
+    group_by: Annotated[list[str], BeforeValidator(_group_pieces)] = []
+
+    def to_query(self) -> UsageQuery:
+        """The report these parameters ask for; raises ReportError."""
+        return UsageQuery(
+            date_from=parse_date(self.date_from, "from"),
+            date_to=parse_date(self.date_to, "to"),
+            site=self.site,
+            activity=self.activity,
+            session_kind=self.session_kind,
+            age_band=self.age_band,
+            group_by=tuple(self.group_by) if self.group_by else DEFAULT_GROUP_BY,
         )
 
 
@@ -190,7 +224,7 @@ def parse_date(text: str | None, what: str) -> date | None:
         return date.fromisoformat(text.strip())
     except ValueError:
         raise ReportError(
-            f"{what}: expected a date like 2026-11-25, not {text!r}", "bad_date"
+            f"{what}: expected a date like 2026-11-25, not {text!r}", "report_bad_date"
         ) from None
 
 

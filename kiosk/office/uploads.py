@@ -22,6 +22,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from kiosk.errors import TelpaError
 from kiosk.packs.check import PACK_FILE, Problem, read_pack
 from kiosk.packs.safety import path_problem
 
@@ -34,8 +35,10 @@ MAX_RATIO = 200
 _CHUNK = 1 << 16
 
 
-class UploadError(Exception):
+class UploadError(TelpaError):
     """An upload that cannot be published; `str()` is the message for the person."""
+
+    code = "pack_upload"
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from typing import BinaryIO
 
 from PIL import Image, ImageOps
 
+from kiosk.errors import TelpaError
 from kiosk.yamltools import YamlLimits
 
 #: pack.yaml's size on disk. The largest bundled pack is 40 KB; a pack of 500 words in
@@ -71,8 +72,10 @@ PICTURE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp"}
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 
-class PackFileError(Exception):
+class PackFileError(TelpaError):
     """A file of a pack that cannot be used. `str()` is the message for the librarian."""
+
+    code = "pack_file"
 
     def __init__(self, message: str, line: int | None = None) -> None:
         super().__init__(message)

@@ -1,6 +1,7 @@
 """The office sync client (DESIGN §4): batches, retry with backoff, USB export.
 
-- `kiosk.sync.client` — protocol v1 bodies, one POST (`OfficeClient`), the retry rule
+- `kiosk.sync.client` — protocol v1 bodies (built from `kiosk.protocol`, the models the
+  office validates with), one POST (`OfficeClient`), the retry rule
   (`Backoff`, `is_retryable`), `push_pending` and the error tree (`SyncError` …);
 - `kiosk.sync.service` — `SyncService`, the kiosk's background sync thread, and its
   `SyncStatus` snapshot for the librarian panel;

@@ -1,5 +1,8 @@
 """The kiosk side of sync protocol v1 (DESIGN §4): request bodies, one POST, the retry rule.
 
+Bodies are built and answers read through the protocol's own models (`kiosk.protocol`,
+shared with the office), so the kiosk and the office cannot disagree on the wire.
+
 `push_pending(outbox, office, config)` sends every pending totals row in batches of
 `BATCH_ROWS` and marks what the office stored; `kiosk sync` and the background
 `SyncService` both use it. The body is also what `kiosk sync --export` writes to a file.
@@ -8,16 +11,19 @@ The site token is read from its file for every push (the librarian may replace t
 at any time) and goes only into the ``Authorization`` header: never into a URL, a log
 line, an exception message or the panel.
 
-Errors, one tree; each has a stable `code` (kept in the usage database and translated by
-the panel) and an English message that says what to do::
+Errors, one branch of Telpa's error tree (`kiosk.errors.TelpaError`, docs/errors.md); each
+has a stable `code` (kept in the usage database and translated by the panel) and an English
+message that says what to do::
 
-    SyncError
-    ├── NotSetUp            no office address or no token file in the config
-    ├── TokenFileError      the token file is missing, empty, unreadable or not a token
-    ├── TokenRejected       the office answered 401 or 403: the token is wrong
-    ├── BatchRejected       any other 4xx (except 408, 429): the office refused the body
-    ├── OfficeUnavailable   no connection, a TLS failure, a timeout, 5xx, 408 or 429
-    └── LocalDatabaseError  the usage database could not be read or written
+    SyncError                   sync_failed
+    ├── NotSetUp                not_set_up, bad_address: no office address or token file
+    │                           in the config, or an address holding a name or password
+    ├── TokenFileError          token_file: the file is missing, empty, unreadable, no token
+    ├── TokenRejected           token_rejected: the office answered 401 or 403
+    ├── BatchRejected           rejected: any other 4xx (except 408, 429)
+    ├── OfficeUnavailable       unreachable, tls, busy, server_error: no connection, a TLS
+    │                           failure, a timeout, 5xx, 408, 429, an answer not of v1
+    └── LocalDatabaseError      database: the usage database could not be read or written
 
 Only `OfficeUnavailable` is retried soon (backoff with full jitter, `Backoff`); the others
 wait for the normal interval, because trying again at once cannot help.
@@ -40,18 +46,28 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import httpx
+from pydantic import ValidationError
 
 from kiosk import __version__
 from kiosk.config import Config
+from kiosk.errors import TelpaError
+from kiosk.protocol import (
+    SCHEMA_VERSION,
+    TOTALS_PATH,
+    ErrorBody,
+    TotalsBatch,
+    TotalsResponse,
+    build_batch,
+    describe_validation_error,
+)
 from kiosk.usage import Outbox, PendingBatch, UsageStoreError
 
 log = logging.getLogger(__name__)
 
-SCHEMA = 1
+SCHEMA = SCHEMA_VERSION
 #: Rows per request: well under the office's 20,000 rows / 5 MB limit, and small enough
 #: that an old PC on a slow line finishes a request in seconds.
 BATCH_ROWS = 5_000
-TOTALS_PATH = "/api/v1/totals"
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 #: Characters a token may have (the office makes URL-safe base64 tokens).
 _TOKEN = re.compile(r"[A-Za-z0-9._~+/=-]{8,512}")
@@ -60,16 +76,17 @@ _TOKEN = re.compile(r"[A-Za-z0-9._~+/=-]{8,512}")
 # ----- errors ---------------------------------------------------------------------------
 
 
-class SyncError(Exception):
+class SyncError(TelpaError):
     """Base of every sync failure; `code` is stable, the message is plain English."""
 
-    code = "error"
+    code = "sync_failed"
     #: The HTTP status the office answered, when it answered.
     status: int | None = None
 
 
 class NotSetUp(SyncError):
     code = "not_set_up"
+    codes = ("not_set_up", "bad_address")
 
     def __init__(self, reason: str) -> None:
         #: "office_url" or "token_file": which setting is missing; "office_url_userinfo":
@@ -120,6 +137,7 @@ class BatchRejected(SyncError):
 
 class OfficeUnavailable(SyncError):
     code = "unreachable"
+    codes = ("unreachable", "tls", "busy", "server_error")
 
     def __init__(self, message: str, *, code: str = "unreachable", status: int | None = None):
         self.code = code
@@ -195,27 +213,37 @@ def read_token(path: Path) -> str:
     return token
 
 
+def build_batch_body(
+    config: Config, db_instance_id: str, batch: PendingBatch, now: datetime
+) -> TotalsBatch:
+    """The protocol v1 body for `batch`, with a fresh batch_id, as the protocol's model.
+
+    Raises pydantic.ValidationError when the config or the database holds something v1
+    cannot carry (`push_pending` reports it as `LocalDatabaseError`)."""
+    zone = config.site.timezone
+    return build_batch(
+        batch_id=str(uuid.uuid4()),
+        site=config.site.id,
+        station=config.station.id,
+        db_instance_id=db_instance_id,
+        app_version=__version__,
+        sent_at=now.astimezone(ZoneInfo(zone)),
+        timezone=zone,
+        session_totals=batch.session_totals(),
+        activity_totals=batch.activity_totals(),
+    )
+
+
 def build_body(
     config: Config, db_instance_id: str, batch: PendingBatch, now: datetime
 ) -> dict[str, Any]:
-    """The protocol v1 body for `batch`, with a fresh batch_id."""
-    zone = config.site.timezone
-    return {
-        "schema": SCHEMA,
-        "batch_id": str(uuid.uuid4()),
-        "site": config.site.id,
-        "station": config.station.id,
-        "db_instance_id": db_instance_id,
-        "app_version": __version__,
-        "sent_at": now.astimezone(ZoneInfo(zone)).isoformat(timespec="seconds"),
-        "timezone": zone,
-        "session_totals": [row.fields for row in batch.session_rows],
-        "activity_totals": [row.fields for row in batch.activity_rows],
-    }
+    """The protocol v1 body for `batch` as JSON-ready values (see `build_batch_body`)."""
+    return build_batch_body(config, db_instance_id, batch, now).wire()
 
 
-def encode_body(body: dict[str, Any]) -> bytes:
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+def encode_body(body: TotalsBatch | dict[str, Any]) -> bytes:
+    values = body.wire() if isinstance(body, TotalsBatch) else body
+    return json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 # ----- talking to the office ------------------------------------------------------------
@@ -250,30 +278,30 @@ class ImportSummary:
 
     @classmethod
     def from_response(cls, data: Any, batch: PendingBatch | None = None) -> ImportSummary:
-        if not isinstance(data, dict) or not isinstance(data.get("counts"), dict):
-            raise ValueError("the answer has no counts")
-        counts = data["counts"]
+        """Read the office's answer 200 (fields it adds later are ignored); raises
+        ValueError when it is not one."""
+        try:
+            answer = TotalsResponse.model_validate(data)
+        except ValidationError as exc:
+            raise ValueError(describe_validation_error(exc, limit=2)) from None
         conflicts = []
-        for item in data.get("conflicts") or []:
-            table, index = str(item.get("table", "")), int(item.get("index", -1))
+        for item in answer.conflicts:
             row = ""
-            if batch is not None and table in ("session_totals", "activity_totals"):
-                rows = batch.rows(table)
-                if 0 <= index < len(rows):
-                    row = rows[index].describe()
-            conflicts.append(
-                Conflict(table, index, str(item.get("code", "")), str(item.get("message", "")), row)
-            )
-        skew = data.get("clock_skew_s")
+            if batch is not None and item.table in ("session_totals", "activity_totals"):
+                rows = batch.rows(item.table)
+                if 0 <= item.index < len(rows):
+                    row = rows[item.index].describe()
+            conflicts.append(Conflict(item.table, item.index, item.code, item.message, row))
+        counts = answer.counts
         return cls(
-            status=str(data.get("status", "")),
-            batch_id=str(data.get("batch_id", "")),
-            imported=int(counts.get("imported", 0)),
-            updated=int(counts.get("updated", 0)),
-            unchanged=int(counts.get("unchanged", 0)),
-            ignored=int(counts.get("ignored", 0)),
+            status=answer.status,
+            batch_id=answer.batch_id,
+            imported=counts.imported,
+            updated=counts.updated,
+            unchanged=counts.unchanged,
+            ignored=counts.ignored,
             conflicts=tuple(conflicts),
-            clock_skew_s=int(skew) if isinstance(skew, int | float) else None,
+            clock_skew_s=answer.clock_skew_s,
         )
 
     def describe(self) -> str:
@@ -321,7 +349,10 @@ class OfficeClient:
         self.close()
 
     def post_totals(
-        self, token: str, body: dict[str, Any] | bytes, batch: PendingBatch | None = None
+        self,
+        token: str,
+        body: TotalsBatch | dict[str, Any] | bytes,
+        batch: PendingBatch | None = None,
     ) -> ImportSummary:
         """Send one body; the office's summary, or a SyncError (never one naming the token)."""
         content = body if isinstance(body, bytes) else encode_body(body)
@@ -369,16 +400,9 @@ class OfficeClient:
 
 def _error_detail(response: httpx.Response) -> str:
     try:
-        data = response.json()
-    except ValueError:
+        return ErrorBody.model_validate(response.json()).error[:200]
+    except ValueError:  # not JSON, or JSON without an error code
         return response.reason_phrase or "no details"
-    if isinstance(data, dict):
-        for key in ("code", "error", "detail", "message"):
-            if isinstance(data.get(key), str):
-                return str(data[key])[:200]
-        if isinstance(data.get("detail"), dict | list):
-            return json.dumps(data["detail"])[:200]
-    return response.reason_phrase or "no details"
 
 
 # ----- pushing everything ---------------------------------------------------------------
@@ -420,7 +444,13 @@ def push_pending(
         token = read_token(token_path(config))
         instance = outbox.db_instance_id()
         for number, batch in enumerate(outbox.batches(max_rows), start=1):
-            body = build_body(config, instance, batch, now())
+            try:
+                body = build_batch_body(config, instance, batch, now())
+            except ValidationError as exc:
+                raise LocalDatabaseError(
+                    f"the totals cannot be put in a sync body ({describe_validation_error(exc)}); "
+                    "see the log and tell the coordinator"
+                ) from None
             summary = office.post_totals(token, body, batch)
             outbox.mark_synced(batch)
             result.batches.append((batch, summary))

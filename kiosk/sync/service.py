@@ -165,7 +165,7 @@ class SyncService:
                 except Exception as exc:  # a bad address: show it, keep the kiosk running
                     from kiosk.sync.client import SyncError
 
-                    code = exc.code if isinstance(exc, SyncError) else "error"
+                    code = exc.code if isinstance(exc, SyncError) else SyncError.code
                     log.warning("sync: cannot use the office address: %s", exc)
                     self._set(last_error=code)
             due = self._monotonic() + self._first_delay_s

@@ -20,6 +20,8 @@ import sqlite3
 from pathlib import Path
 from typing import Literal
 
+from kiosk.errors import TelpaError
+
 DiskTrouble = Literal["full", "unwritable"]
 
 #: OS errors that mean "no room for this write now": space or a quota can be freed. EFBIG
@@ -73,11 +75,15 @@ def find_disk_trouble(exc: BaseException) -> tuple[DiskTrouble, BaseException] |
     return None
 
 
-class UsageStoreError(Exception):
+class UsageStoreError(TelpaError):
     """The usage store cannot be used; `str()` is the message to show or log."""
+
+    code = "usage_store"
 
 
 class DataFolderError(UsageStoreError):
+    code = "data_folder"
+
     def __init__(self, folder: Path, reason: str, errno: int | None = None) -> None:
         self.folder = folder
         self.reason = reason
@@ -92,6 +98,8 @@ class DataFolderError(UsageStoreError):
 
 
 class DatabaseTooNewError(UsageStoreError):
+    code = "database_too_new"
+
     def __init__(self, db_path: Path, revision: str) -> None:
         self.db_path = db_path
         self.revision = revision
@@ -103,6 +111,8 @@ class DatabaseTooNewError(UsageStoreError):
 
 
 class UsageDatabaseError(UsageStoreError):
+    code = "usage_database"
+
     def __init__(self, db_path: Path, reason: str) -> None:
         self.db_path = db_path
         self.reason = reason

@@ -14,6 +14,9 @@ DESIGN §2 keeps the usage database to `kiosk.usage`; the office sync client
   the librarian panel can show the last success after a restart;
 - `Outbox.rows_waiting()`.
 
+Rows come out as the protocol's own models (`kiosk.protocol.SessionTotalRow`,
+`ActivityTotalRow`), so the body the sync client sends is built and checked in one place.
+
 Database failures come out as `UsageDatabaseError` (a `UsageStoreError`), so the sync
 client never needs SQLAlchemy. Reads use a plain reader connection (in WAL mode a read
 transaction is a snapshot and never blocks the kiosk's writer); writes use BEGIN IMMEDIATE
@@ -30,9 +33,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import Connection
 from sqlalchemy import exc as sa_exc
 
+from kiosk.protocol import (
+    ActivityTotalRow,
+    SessionTotalRow,
+    TotalRow,
+    describe_validation_error,
+)
 from kiosk.usage.db import current_revision, database_path, head_revision, make_engine
 from kiosk.usage.errors import UsageDatabaseError
 from kiosk.usage.models import KV_DB_INSTANCE_ID, NO_AGE_BAND, from_micros, to_micros
@@ -61,6 +71,11 @@ _COLUMNS = {
     ),
 }
 
+_MODELS: dict[str, type[SessionTotalRow] | type[ActivityTotalRow]] = {
+    "session_totals": SessionTotalRow,
+    "activity_totals": ActivityTotalRow,
+}
+
 KV_LAST_SUCCESS = "sync.last_success_at"
 KV_LAST_ATTEMPT = "sync.last_attempt_at"
 KV_LAST_ERROR = "sync.last_error"
@@ -70,6 +85,8 @@ KV_LAST_CONFLICTS = "sync.last_conflicts"
 class NoUsageDatabase(UsageDatabaseError):
     """There is no usage database in the data folder yet (the kiosk has never run there)."""
 
+    code = "no_usage_database"
+
 
 @dataclass(frozen=True)
 class PendingRow:
@@ -78,14 +95,12 @@ class PendingRow:
     table: str
     id: int
     rev: int
-    #: The protocol's fields, "no age band" already as None (JSON null).
-    fields: dict[str, Any]
+    #: The protocol's row, "no age band" already as None (JSON null).
+    row: TotalRow
 
     def describe(self) -> str:
         """The row's key in plain words, for conflict lines: ``2026-11-25 14:00 quiz group``."""
-        f = self.fields
-        what = f.get("activity") or f.get("age_band") or "no age band"
-        return f"{f['date']} {f['hour']:02d}:00 {what} {f['session_kind']}"
+        return self.row.describe()
 
 
 @dataclass
@@ -100,6 +115,12 @@ class PendingBatch:
 
     def rows(self, table: str) -> list[PendingRow]:
         return self.session_rows if table == "session_totals" else self.activity_rows
+
+    def session_totals(self) -> list[SessionTotalRow]:
+        return [r.row for r in self.session_rows if isinstance(r.row, SessionTotalRow)]
+
+    def activity_totals(self) -> list[ActivityTotalRow]:
+        return [r.row for r in self.activity_rows if isinstance(r.row, ActivityTotalRow)]
 
     def max_rev(self, table: str) -> int:
         return max((row.rev for row in self.rows(table)), default=0)
@@ -168,6 +189,11 @@ class Outbox:
         except sa_exc.SQLAlchemyError as exc:
             orig = getattr(exc, "orig", None)
             raise UsageDatabaseError(self.db_path, str(orig or exc)) from exc
+        except ValidationError as exc:
+            # A totals row that protocol v1 cannot carry: only a damaged database has one.
+            raise UsageDatabaseError(
+                self.db_path, f"a totals row cannot be sent: {describe_validation_error(exc)}"
+            ) from exc
 
     # ----- reading -----------------------------------------------------------------------
 
@@ -299,10 +325,11 @@ def _pending_rows(conn: Connection, table: str, after_id: int, limit: int) -> It
         "WHERE rev > synced_rev AND id > ? ORDER BY id LIMIT ?",
         (after_id, limit),
     )
+    model = _MODELS[table]
     for row in result:
         fields: dict[str, Any] = dict(zip(columns, row[2:], strict=True))
         fields["date"] = str(fields["date"])
         if fields.get("age_band") == NO_AGE_BAND:
             fields["age_band"] = None
         fields["rev"] = int(row[1])
-        yield PendingRow(table, int(row[0]), int(row[1]), fields)
+        yield PendingRow(table, int(row[0]), int(row[1]), model.model_validate(fields))

@@ -18,6 +18,8 @@ import threading
 from array import array
 from dataclasses import dataclass
 
+from kiosk.errors import TelpaError
+
 log = logging.getLogger(__name__)
 
 # speak_lib.h
@@ -39,8 +41,10 @@ LEAD_THRESHOLD = 100
 RATE_RANGE = (80, 450)
 
 
-class SpeechUnavailable(Exception):
+class SpeechUnavailable(TelpaError):
     """eSpeak NG cannot be used on this computer; `str()` says why and what to do."""
+
+    code = "speech_unavailable"
 
 
 class _Event(ctypes.Structure):
