@@ -14,6 +14,9 @@ token, and the librarian PIN. It then
    (owner-only, 0600) and the PIN hash (`kiosk.librarian.pin`, 0600) next to it.
 
 Running it again changes only what it is given. It never prints the token or the PIN.
+
+Over 500 lines because it asks, checks and writes in one sequence whose order is the
+guarantee (nothing is written until every answer has been checked and the office asked).
 """
 
 from __future__ import annotations

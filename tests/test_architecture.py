@@ -214,3 +214,18 @@ def test_only_the_usage_package_opens_the_usage_database() -> None:
         text = path.read_text(encoding="utf-8")
         problems += [f"{module} calls {call}" for call in opening if f"{call}(" in text]
     assert problems == []
+
+
+def test_a_module_over_500_lines_says_why_at_its_top() -> None:
+    """Issue #13's rule: a long module is a choice, stated in its docstring."""
+    problems = []
+    for module, path in _modules().items():
+        text = path.read_text(encoding="utf-8")
+        if text.count("\n") <= 500:
+            continue
+        doc = ast.get_docstring(ast.parse(text)) or ""
+        if "over 500 lines" not in doc.lower():
+            problems.append(
+                f"{module}: {text.count(chr(10))} lines, and its docstring says not why"
+            )
+    assert problems == []

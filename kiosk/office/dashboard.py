@@ -18,6 +18,10 @@ a session, a fresh signature of the nonce in the ``telpa_office_login`` cookie
 
 Language: ``?lang=lv|lt|en`` (the switcher in the header) is remembered in a cookie;
 otherwise the browser's Accept-Language decides, otherwise Latvian.
+
+Over 500 lines because it holds every page's route with its form handling side by side
+(login, usage, stations, downloads), which is how a reviewer checks that each one carries
+its authentication and CSRF check; the queries, sessions and security live elsewhere.
 """
 
 from __future__ import annotations

@@ -68,6 +68,10 @@ transaction-scoped advisory lock per (site, station), so two batches of one stat
 classified one after the other, while different stations run in parallel. The station
 row (created on first sync) records app version, last sync, clock skew (``sent_at`` minus
 the server's time, whole seconds) and conflict counts.
+
+Over 500 lines because it is the one place that states protocol v1's server rules, checks
+and writes in the order the table above lists them; splitting the checks from the writes
+would separate a rule from the code that enforces it.
 """
 
 from __future__ import annotations

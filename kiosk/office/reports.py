@@ -26,6 +26,9 @@ a character a spreadsheet would read as the start of a formula or command (``= +
 carriage return) gets an apostrophe in front (`neutralised`, OWASP's advice for CSV
 injection). Ingest already refuses such activity ids and versions; this is the second wall,
 for anything stored before that rule or reaching a file another way.
+
+Over 500 lines (just) because the dashboard, both downloads and `kiosk office export` must
+read from exactly this one query layer, so that what is shown is what is exported.
 """
 
 from __future__ import annotations
