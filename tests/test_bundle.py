@@ -34,6 +34,10 @@ from tests.test_package import (
     _wait_for_health,
 )
 
+# A long end-to-end run: it builds the standalone bundle with PyInstaller (about three
+# minutes of CPU). `pytest -m slow` and CI run it.
+pytestmark = pytest.mark.slow
+
 BUILD_TIMEOUT_S = 1200
 
 

@@ -25,6 +25,10 @@ import pytest
 
 from kiosk.paths import APP_ROOT
 
+# A long end-to-end run: it builds the wheel and installs it into fresh virtualenvs.
+# `pytest -m slow` and CI run it.
+pytestmark = pytest.mark.slow
+
 CHECKOUT = APP_ROOT.resolve()
 CONSTRAINTS = CHECKOUT / "constraints.txt"
 OFFICE_MODULES = (
