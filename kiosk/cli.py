@@ -15,7 +15,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from kiosk import __version__
 from kiosk.configfile import ConfigError
@@ -289,7 +289,22 @@ def cmd_run(args: argparse.Namespace) -> int:
         log.exception("the kiosk stopped unexpectedly")
         print(f"kiosk: stopped unexpectedly; details are in {log_path}", file=sys.stderr)
         return 1
-    return 0
+    _leave_now(0)
+
+
+def _leave_now(status: int) -> NoReturn:
+    """End the shell's process once it has shut down (records written, creations saved,
+    logs flushed) without Python's interpreter teardown. A worker still inside a native
+    library then — eSpeak NG finishing a text under a heavy load, SDL's own threads — would
+    otherwise be ended by a forced unwind through that library's frames, which glibc
+    answers with "FATAL: exception not rethrown" and an abort on the terminal."""
+    import pygame
+
+    pygame.quit()  # SDL gives the screen and the sound device back
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
 
 
 def cmd_monkey(args: argparse.Namespace) -> int:
