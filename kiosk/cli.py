@@ -2,7 +2,11 @@
 
 Exit codes: 0 success, 1 a check found problems, 2 bad usage, config or input.
 Every error a librarian can meet is one line on stderr that says what to do;
-tracebacks go to the log file only."""
+tracebacks go to the log file only.
+
+Over 500 lines because the whole command tree is declared here in one parser, so that
+`kiosk --help` and the docs' tests read every subcommand from one place; each command's
+work lives in its own module and is imported only when that command runs."""
 
 from __future__ import annotations
 
