@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from kiosk.errors import TelpaError
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
     from datetime import datetime
 
     from sqlalchemy import Engine
@@ -156,10 +157,12 @@ def _shown(url: str) -> str:
         return "(unreadable URL)"
 
 
-def _open(url: str) -> Engine:
-    from kiosk.office.db import open_upgraded
+def upgraded(url: str) -> AbstractContextManager[Engine]:
+    """The office database at the newest schema for one command (SQLAlchemy is imported
+    only when a command needs the database)."""
+    from kiosk.office.db import upgraded as opened
 
-    return open_upgraded(url)
+    return opened(url)
 
 
 def _serve(url: str, args: argparse.Namespace) -> int:
@@ -183,13 +186,10 @@ def _serve(url: str, args: argparse.Namespace) -> int:
 def _add_site(url: str, args: argparse.Namespace) -> int:
     from kiosk.office.auth import create_site
 
-    engine = _open(url)
-    try:
+    with upgraded(url) as engine:
         token = create_site(
             engine, args.site_id, args.name, args.timezone, new_token_for_existing=args.new_token
         )
-    finally:
-        engine.dispose()
     action = "has a new token" if args.new_token else "is registered"
     print(f"Site {args.site_id} ({args.name.strip()}, {args.timezone}) {action}.")
     print("Its token, shown only this once (the office keeps only a hash of it):")
@@ -215,11 +215,8 @@ def _add_coordinator(url: str, args: argparse.Namespace) -> int:
     from kiosk.office.auth import create_coordinator
 
     password = _read_password()
-    engine = _open(url)
-    try:
+    with upgraded(url) as engine:
         create_coordinator(engine, args.login, password)
-    finally:
-        engine.dispose()
     print(f"Coordinator {args.login} can now log in to the dashboard.")
     return 0
 
@@ -228,11 +225,8 @@ def _set_password(url: str, args: argparse.Namespace) -> int:
     from kiosk.office.auth import set_password
 
     password = _read_password()
-    engine = _open(url)
-    try:
+    with upgraded(url) as engine:
         ended = set_password(engine, args.login, password)
-    finally:
-        engine.dispose()
     print(
         f"Coordinator {args.login} has a new password; "
         f"{ended} dashboard session(s) of theirs ended."
@@ -243,11 +237,8 @@ def _set_password(url: str, args: argparse.Namespace) -> int:
 def _remove_coordinator(url: str, args: argparse.Namespace) -> int:
     from kiosk.office.auth import remove_coordinator
 
-    engine = _open(url)
-    try:
+    with upgraded(url) as engine:
         ended = remove_coordinator(engine, args.login)
-    finally:
-        engine.dispose()
     print(f"Coordinator {args.login} is removed; {ended} dashboard session(s) of theirs ended.")
     return 0
 
@@ -255,9 +246,8 @@ def _remove_coordinator(url: str, args: argparse.Namespace) -> int:
 def _import_files(url: str, args: argparse.Namespace) -> int:
     from kiosk.office.ingest import ingest
 
-    engine = _open(url)
     failed = 0
-    try:
+    with upgraded(url) as engine:
         for path in args.files:
             try:
                 raw = path.read_bytes()
@@ -286,8 +276,6 @@ def _import_files(url: str, args: argparse.Namespace) -> int:
                 continue
             print(f"{path}: {_summary(raw, answer)}")
             _print_conflicts(answer["conflicts"])
-    finally:
-        engine.dispose()
     return 1 if failed else 0
 
 
@@ -335,8 +323,5 @@ def _export(url: str, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    engine = _open(url)
-    try:
+    with upgraded(url) as engine:
         return run_export(engine, args)
-    finally:
-        engine.dispose()

@@ -58,16 +58,14 @@ def _input_error(exc: Exception) -> Exception:
 
 def _publish(url: str, args: argparse.Namespace) -> int:
     from kiosk.office.content_store import publish_pack
-    from kiosk.office.db import open_upgraded as _open
+    from kiosk.office.db import upgraded
     from kiosk.office.uploads import UploadError
 
-    engine = _open(url)
-    try:
-        published = publish_pack(engine, args.source, None if args.all else args.site)
-    except UploadError as exc:
-        raise _input_error(exc) from None
-    finally:
-        engine.dispose()
+    with upgraded(url) as engine:
+        try:
+            published = publish_pack(engine, args.source, None if args.all else args.site)
+        except UploadError as exc:
+            raise _input_error(exc) from None
     print(
         f"Pack {published.pack_id} version {published.version} published to "
         f"{', '.join(published.sites)}: {published.files} file(s), "
@@ -79,15 +77,12 @@ def _publish(url: str, args: argparse.Namespace) -> int:
 
 def _rollback(url: str, args: argparse.Namespace) -> int:
     from kiosk.office.content_store import rollback_pack
-    from kiosk.office.db import open_upgraded as _open
+    from kiosk.office.db import upgraded
 
-    engine = _open(url)
-    try:
+    with upgraded(url) as engine:
         sites = rollback_pack(
             engine, args.pack, args.version, None if args.all or not args.site else args.site
         )
-    finally:
-        engine.dispose()
     print(
         f"Pack {args.pack} is back at version {args.version} for "
         f"{', '.join(sites) or 'no site'}; stations take it at their next sync."
@@ -97,13 +92,10 @@ def _rollback(url: str, args: argparse.Namespace) -> int:
 
 def _list(url: str, args: argparse.Namespace) -> int:
     from kiosk.office.content_store import list_packs
-    from kiosk.office.db import open_upgraded as _open
+    from kiosk.office.db import upgraded
 
-    engine = _open(url)
-    try:
+    with upgraded(url) as engine:
         rows = list_packs(engine)
-    finally:
-        engine.dispose()
     if not rows:
         print("No pack has been published yet.")
     for row in rows:
@@ -118,7 +110,7 @@ def _list(url: str, args: argparse.Namespace) -> int:
 def _set_settings(url: str, args: argparse.Namespace) -> int:
     from kiosk.fleet.settings import SettingsError, parse_settings
     from kiosk.office.content_store import set_settings
-    from kiosk.office.db import open_upgraded as _open
+    from kiosk.office.db import upgraded
 
     try:
         text = args.file.read_text(encoding="utf-8")
@@ -128,11 +120,8 @@ def _set_settings(url: str, args: argparse.Namespace) -> int:
         settings = parse_settings(text, str(args.file))
     except SettingsError as exc:
         raise _input_error(exc) from None
-    engine = _open(url)
-    try:
+    with upgraded(url) as engine:
         flat = set_settings(engine, args.site, args.station, settings)
-    finally:
-        engine.dispose()
     who = (
         f"station {args.station} of {args.site}"
         if args.station
@@ -145,21 +134,19 @@ def _set_settings(url: str, args: argparse.Namespace) -> int:
 
 def _export(url: str, args: argparse.Namespace) -> int:
     from kiosk.office.content_store import export_content
-    from kiosk.office.db import open_upgraded as _open
+    from kiosk.office.db import upgraded
 
     if not args.file.parent.is_dir():
         raise _input_error(
             ValueError(f"{args.file.parent}: no such folder (is the USB stick plugged in?)")
         )
-    engine = _open(url)
-    try:
-        count = export_content(engine, args.file, args.site)
-    except OSError as exc:
-        raise _input_error(
-            ValueError(f"{args.file}: cannot write it ({exc.strerror or exc}); nothing written")
-        ) from None
-    finally:
-        engine.dispose()
+    with upgraded(url) as engine:
+        try:
+            count = export_content(engine, args.file, args.site)
+        except OSError as exc:
+            raise _input_error(
+                ValueError(f"{args.file}: cannot write it ({exc.strerror or exc}); nothing written")
+            ) from None
     print(
         f"Wrote {count} file(s) and the settings to {args.file}. On each station: "
         f"kiosk import-content {args.file.name}"

@@ -200,3 +200,13 @@ def open_upgraded(url: str) -> Engine:
         engine.dispose()
         raise
     return engine
+
+
+@contextmanager
+def upgraded(url: str) -> Iterator[Engine]:
+    """`open_upgraded` for one command: the engine is disposed of when the block ends."""
+    engine = open_upgraded(url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
