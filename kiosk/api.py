@@ -36,6 +36,7 @@ from kiosk import kit
 from kiosk.creations import Creation, CreationError, VisitCreations
 from kiosk.input import MOUSE_POINTER, InputEvent, KeyEvent, PointerEvent
 from kiosk.packs.models import Answer, Bin, Pack, Picture, Question, Sorting, SortItem, Word
+from kiosk.teams import Team, Teams
 from kiosk.ui import draw, theme
 from kiosk.ui.keyboard import OnScreenKeyboard
 from kiosk.ui.scoreboard import TeamScore, final_scores
@@ -79,7 +80,9 @@ __all__ = [
     "SessionInfo",
     "SortItem",
     "Sorting",
+    "Team",
     "TeamScore",
+    "Teams",
     "Word",
     "draw",
     "final_scores",
@@ -110,6 +113,9 @@ class SessionInfo:
     kind: Literal["solo", "group"]
     headcount: int
     age_band: str | None
+    #: The teams playing with game controllers (kiosk.teams), when the group's librarian
+    #: let them join in the setup's Controllers step; None otherwise.
+    teams: Teams | None = None
 
 
 @dataclass(eq=False)

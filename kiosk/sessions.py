@@ -62,6 +62,9 @@ class SessionStarted:
     age_band: str | None
     language: str
     at: datetime
+    #: How many game controllers play in this (group) session: the teams that joined in
+    #: the setup's Controllers step. None when no pad joined. A number, never an identity.
+    controllers: int | None = None
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,7 @@ class OpenSession:
     #: Wall-clock start (the librarian panel shows how long a group has been going).
     started_at: datetime
     run: OpenRun | None = None
+    controllers: int | None = None
 
 
 class SessionManager:
@@ -179,15 +183,29 @@ class SessionManager:
         self.current: OpenSession | None = None
 
     def start_session(
-        self, kind: SessionKind, headcount: int, age_band: str | None, language: str
+        self,
+        kind: SessionKind,
+        headcount: int,
+        age_band: str | None,
+        language: str,
+        *,
+        controllers: int | None = None,
     ) -> OpenSession:
         if self.current is not None:
             self.end_session("home")
-        session = OpenSession(new_id(), kind, headcount, age_band, language, self._wall())
+        session = OpenSession(
+            new_id(), kind, headcount, age_band, language, self._wall(), controllers=controllers
+        )
         self.current = session
         self.sink.record(
             SessionStarted(
-                session.session_id, kind, headcount, age_band, language, session.started_at
+                session.session_id,
+                kind,
+                headcount,
+                age_band,
+                language,
+                session.started_at,
+                controllers=controllers,
             )
         )
         return session
