@@ -4,7 +4,8 @@ The form has a title and questions, each text in lv / lt / en side by side; a qu
 a photo (a processed JPEG kept at the office by its sha256, see `kiosk.office.editor_photos`),
 up to four text answers with one marked right, and an optional explanation. `write_pack`
 turns that into the exact folder `kiosk content check` reads (docs/content.md): a
-`pack.yaml` and ``images/``. While it writes `pack.yaml` it notes which form field each line
+`pack.yaml`, ``images/`` and the voice clips recorded for its texts in ``audio/``
+(`kiosk.office.editor_voice`). While it writes `pack.yaml` it notes which form field each line
 came from, so every problem the kiosk's own check reports with a line is shown next to the
 field it is about (`place_problems`).
 
@@ -20,6 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kiosk.office.editor_voice import AUDIO_FOLDER, voices_from_form, voices_from_pack, write_audio
 from kiosk.packs.check import PACK_FILE, Problem, read_pack
 from kiosk.packs.models import ID_PATTERN, Language, Pack
 
@@ -70,6 +72,8 @@ class QuizDraft:
     site: str = ""
     title: Texts = field(default_factory=lambda: dict.fromkeys(LANGS, ""))
     questions: list[QuizQuestion] = field(default_factory=list)
+    #: Voice clips kept for texts: form field ("q0_prompt_lv") → the clip's sha256.
+    voices: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def new(cls) -> QuizDraft:
@@ -103,6 +107,7 @@ class QuizDraft:
             site=str(form.get("site", "") or ""),
             title=_texts(form, "title"),
             questions=questions,
+            voices=voices_from_form(form),
         )
 
     def used_questions(self) -> list[tuple[int, QuizQuestion]]:
@@ -119,6 +124,15 @@ class QuizDraft:
                     groups.append((f"q{i}_a{j}", answer, True))
             groups.append((f"q{i}_explain", question.explain, False))
         return groups
+
+    def text_fields(self) -> dict[str, str]:
+        """Form field ("q0_prompt_lv") → its text, for every text the pack would show."""
+        return {
+            f"{prefix}_{lang}": text
+            for prefix, texts, _required in self.text_groups()
+            for lang, text in texts.items()
+            if text
+        }
 
     def missing(self) -> set[str]:
         """Form fields ("q0_prompt_en") of the translations missing from texts that exist in
@@ -161,6 +175,12 @@ def draft_from_pack(pack: Pack, files: Mapping[str, str]) -> QuizDraft:
                 row.correct = j
         _copy(row.explain, question.explain)
         draft.questions.append(row)
+    fields = draft.text_fields()
+    draft.voices = voices_from_pack(
+        pack.audio,  # type: ignore[arg-type]
+        lambda lang, text: [f for f, t in fields.items() if f.endswith(f"_{lang}") and t == text],
+        files,
+    )
     return draft
 
 
@@ -202,7 +222,8 @@ class WrittenPack:
 
 def write_pack(draft: QuizDraft, root: Path, photo: Callable[[str], bytes | None]) -> WrittenPack:
     """Write the draft as a pack folder under `root` (named by the pack id, so the check can
-    compare them); `photo(sha256)` gives a stored photo's bytes (None: not at the office)."""
+    compare them); `photo(sha256)` gives a stored photo's or voice clip's bytes (None: not at
+    the office)."""
     name = draft.pack_id if re.fullmatch(ID_PATTERN, draft.pack_id) else "unnamed-quiz"
     folder = root / name
     (folder / "images").mkdir(parents=True)
@@ -239,6 +260,11 @@ def write_pack(draft: QuizDraft, root: Path, photo: Callable[[str], bytes | None
                 out.add("        correct: true", f"q{i}_answers")
         if _filled(question.explain):
             out.texts("    ", "explain", question.explain, langs, f"q{i}_explain")
+    fields = draft.text_fields()
+    for line in write_audio(
+        folder, draft.voices, lambda name: fields.get(name, ""), langs, photo, _quoted
+    ):
+        out.add(line.text, line.field)
     (folder / PACK_FILE).write_text("\n".join(out.lines) + "\n", encoding="utf-8")
     return WrittenPack(folder, out.fields)
 
@@ -250,6 +276,8 @@ def place_problems(written: WrittenPack, problems: list[Problem]) -> dict[str, l
         where = GENERAL
         if problem.path.name == PACK_FILE and problem.line is not None:
             where = written.fields.get(problem.line, GENERAL)
+        elif problem.path.parent.name == AUDIO_FOLDER:
+            where = problem.path.stem
         elif problem.path.parent.name == "images":
             index = problem.path.stem.removeprefix("q")
             where = f"q{int(index) - 1}_upload" if index.isdigit() else GENERAL

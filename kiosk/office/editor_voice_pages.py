@@ -1,0 +1,102 @@
+"""The editor's voice recorder on the office side: the page's script, the upload of a
+recording, and the clip played back to the librarian.
+
+- ``GET /static/voice.js``: the recorder (static/voice.js): Record / Stop / Listen / Keep /
+  Redo next to each text of the editor, with the browser's MediaRecorder.
+- ``POST /packs/voice``: a recording (form field ``recording``, with the session's
+  ``csrf_token``), made into the kiosk's Ogg Vorbis by `kiosk.office.editor_voice` and kept
+  in the content store. Answers JSON: ``{"clip": sha256, "seconds": 1.5, "url": …}``, or
+  ``{"problem": "…"}`` in the librarian's language with 413 (too large) or 422.
+- ``GET /packs/voice/{sha256}.ogg``: a kept clip, so Listen plays exactly what the kiosks
+  will play.
+
+Same login and CSRF rules as the rest of the editor (`kiosk.office.dashboard`)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy import Engine, insert, select
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from kiosk.office.content_models import ContentFile
+from kiosk.office.content_store import read_file
+from kiosk.office.dashboard import Coordinator, Texts, checked_form, request_language
+from kiosk.office.db import write_transaction
+from kiosk.office.editor_voice import (
+    MAX_RECORDING_BYTES,
+    SHA256,
+    N_,
+    RecordingError,
+    too_large,
+    voice_clip,
+)
+
+router = APIRouter(include_in_schema=False)
+SCRIPT = Path(__file__).parent / "static" / "voice.js"
+#: A whole upload request: the recording and the few form fields beside it.
+MAX_REQUEST_BYTES = MAX_RECORDING_BYTES + 64_000
+
+
+def _engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def _problem(request: Request, error: RecordingError) -> JSONResponse:
+    message = Texts(request_language(request)).gettext(error.message_id) % error.params
+    return JSONResponse({"problem": message}, status_code=error.status)
+
+
+def store_clip(engine: Engine, data: bytes, now: datetime) -> str:
+    """Keep a converted clip in the content store (once); returns its sha256."""
+    sha = hashlib.sha256(data).hexdigest()
+    with write_transaction(engine) as conn:
+        if conn.execute(select(ContentFile.sha256).where(ContentFile.sha256 == sha)).first():
+            return sha
+        conn.execute(
+            insert(ContentFile).values(sha256=sha, size=len(data), data=data, created_at=now)
+        )
+    return sha
+
+
+@router.post("/packs/voice")
+async def upload_recording(request: Request, who: Coordinator) -> Response:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_REQUEST_BYTES:
+        return _problem(request, too_large())  # refused before a byte of it is read
+    form = await checked_form(request, who)
+    upload = form.get("recording")
+    if not isinstance(upload, UploadFile):
+        return _problem(request, RecordingError(N_("The recording is empty; record it again.")))
+    # One byte over the limit is enough for voice_clip to say it is too large.
+    data = await upload.read(MAX_RECORDING_BYTES + 1)
+    try:
+        clip = await run_in_threadpool(voice_clip, data)
+    except RecordingError as exc:
+        return _problem(request, exc)
+    now: datetime = request.app.state.clock()
+    sha = await run_in_threadpool(store_clip, _engine(request), clip.data, now)
+    return JSONResponse(
+        {"clip": sha, "seconds": round(clip.seconds, 2), "url": f"/packs/voice/{sha}.ogg"}
+    )
+
+
+@router.get("/packs/voice/{sha}.ogg")
+def kept_clip(request: Request, sha: str, _who: Coordinator) -> Response:
+    data = read_file(_engine(request), sha) if SHA256.match(sha) else None
+    if data is None or not data.startswith(b"OggS"):
+        return Response("No such recording.\n", status_code=404, media_type="text/plain")
+    return Response(data, media_type="audio/ogg", headers={"Cache-Control": "private"})
+
+
+@router.get("/static/voice.js")
+def script() -> Response:
+    return Response(
+        SCRIPT.read_bytes(), media_type="text/javascript", headers={"Cache-Control": "max-age=3600"}
+    )
