@@ -18,6 +18,8 @@
     window.MediaRecorder && navigator.mediaDevices && navigator.mediaDevices.getUserMedia
   );
   let active = null; // the recorder that holds the microphone now
+  // The recorder hands over its sound every SLICE_MS, so the page knows how much it has.
+  const SLICE_MS = 250;
 
   function preferredType() {
     // The office reads WebM and Ogg; Chromium records WebM/Opus, Firefox Ogg/Opus.
@@ -75,6 +77,7 @@
       media.addEventListener("dataavailable", (event) => {
         if (event.data && event.data.size) {
           chunks.push(event.data);
+          box.dataset.recordedMs = String(chunks.length * SLICE_MS);
         }
       });
       media.addEventListener("stop", () => {
@@ -83,7 +86,8 @@
         }
         send(new Blob(chunks, { type: media.mimeType || "audio/webm" }));
       });
-      media.start();
+      box.dataset.recordedMs = "0";
+      media.start(SLICE_MS);
       active = stop;
       // A clip says one text: stop by itself at the kiosk's limit.
       timer = window.setTimeout(stop, maxSeconds * 1000 - 200);
