@@ -115,9 +115,7 @@ def _ffmpeg(command: list[str], data: bytes) -> subprocess.CompletedProcess[byte
             creationflags=helper_creation_flags(),
         )
     except subprocess.TimeoutExpired:
-        raise RecordingError(
-            N_("The recording took too long to read; record it again.")
-        ) from None
+        raise RecordingError(N_("The recording took too long to read; record it again.")) from None
     except OSError as exc:
         raise RecordingError(
             N_("The office could not convert the recording: ffmpeg did not run (%(error)s)."),
@@ -202,7 +200,7 @@ def encode_vorbis(samples: array[int]) -> bytes:
         raise RecordingError(
             N_("The office could not convert the recording (ffmpeg: %(error)s)."),
             status=500,
-            error=done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:],
+            error=" ".join(done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]),
         )
     return done.stdout
 

@@ -30,8 +30,8 @@ from kiosk.office.dashboard import Coordinator, Texts, checked_form, request_lan
 from kiosk.office.db import write_transaction
 from kiosk.office.editor_voice import (
     MAX_RECORDING_BYTES,
-    SHA256,
     N_,
+    SHA256,
     RecordingError,
     too_large,
     voice_clip,

@@ -306,3 +306,14 @@ def test_a_ludza_kiosk_plays_the_published_clip_instead_of_its_synthetic_voice(
     # The kiosk's mixer runs at 22,050 Hz mono, the clip's own rate.
     assert len(heard) / 22050 == pytest.approx(1.5, abs=0.06)
     assert crossings(heard) == pytest.approx(TONE_HZ * 1.5, abs=8)
+
+
+def test_a_kept_clip_stays_with_its_text_through_check_and_add_a_question(
+    editor: httpx.Client,  # noqa: F811
+) -> None:
+    sha = upload(editor, recording()).json()["clip"]
+    for action in ("check", "add"):
+        page = post_quiz(editor, action, voice_q2_a1_lt=sha)
+        assert page.status_code == 200, page.text
+        assert f'name="voice_q2_a1_lt" value="{sha}"' in page.text, action
+        assert "A recorded voice reads this text." in page.text
