@@ -150,13 +150,15 @@ def test_the_problem_is_said_in_the_librarians_language(
     assert "mikrofon" in answer.json()["problem"]
 
 
-def test_an_oversized_recording_is_refused_before_it_is_read(
+@pytest.mark.parametrize("extra", [1, 1_000_000], ids=["a byte over", "declared over"])
+def test_an_oversized_recording_is_refused_and_nothing_is_kept(
     editor: httpx.Client,  # noqa: F811
     office_engine: Engine,
+    extra: int,
 ) -> None:
-    answer = upload(editor, b"\x1a\x45\xdf\xa3" + b"\0" * MAX_RECORDING_BYTES)
+    answer = upload(editor, b"\x1a\x45\xdf\xa3" + b"\0" * (MAX_RECORDING_BYTES + extra))
     assert answer.status_code == 413
-    assert "over 6 MB" in answer.json()["problem"]
+    assert "over 4 MB" in answer.json()["problem"]
     assert stored_files(office_engine) == 0
 
 
