@@ -319,3 +319,21 @@ def test_a_kept_clip_stays_with_its_text_through_check_and_add_a_question(
         assert page.status_code == 200, page.text
         assert f'name="voice_q2_a1_lt" value="{sha}"' in page.text, action
         assert "A recorded voice reads this text." in page.text
+
+
+def test_two_texts_alike_in_one_language_share_the_first_ones_voice(
+    editor: httpx.Client,  # noqa: F811
+    office_engine: Engine,
+) -> None:
+    # Every question has the wrong answer "pastnieki"; pack.yaml lists a text once.
+    first = upload(editor, recording()).json()["clip"]
+    second = upload(editor, recording(seconds=1.0)).json()["clip"]
+    page = post_quiz(editor, "publish", voice_q0_a2_lv=first, voice_q3_a2_lv=second)
+    assert page.status_code == 303, page.text
+    files = _published_files(office_engine)
+    assert [p for p in files if p.startswith("audio/")] == ["audio/q0_a2_lv.ogg"]
+    pack_yaml = (read_file(office_engine, files["pack.yaml"]) or b"").decode()
+    assert pack_yaml.count('"pastnieki": audio/') == 1
+    reopened = editor.get("/packs/quiz", params={"pack": "fire-station-visit"}).text
+    for i in range(5):
+        assert f'name="voice_q{i}_a2_lv" value="{first}"' in reopened
