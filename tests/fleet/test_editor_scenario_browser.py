@@ -1,4 +1,5 @@
-"""Issue #18's scenario end to end: in Debian's headless Chromium a librarian of Ludza logs
+"""Issue #18's scenario end to end: in Debian's headless Chromium a coordinator (librarian
+accounts with a library of their own are not in the office yet) publishing for Ludza logs
 in to the real office (uvicorn on loopback; SQLite, and PostgreSQL when
 $TELPA_TEST_POSTGRES_URL is set), uploads five photos, writes a five-question quiz in
 Latvian and Lithuanian, records the first question's Latvian voice with Chromium's fake
@@ -161,7 +162,7 @@ def _the_child_plays_the_quiz(kiosk: Harness) -> None:
     assert kiosk.scene_name == "Attract"
 
 
-def test_a_ludza_librarian_makes_a_quiz_with_a_voice_and_only_ludzas_kiosk_plays_it(
+def test_a_quiz_made_with_a_voice_for_ludza_reaches_only_ludzas_kiosk_which_plays_it(
     tmp_path: Path,
     office_server: str,
     office_engine: Engine,
