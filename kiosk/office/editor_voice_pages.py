@@ -6,23 +6,26 @@ recording, and the clip played back to the librarian.
 - ``POST /packs/voice``: a recording (form field ``recording``, with the session's
   ``csrf_token``), made into the kiosk's Ogg Vorbis by `kiosk.office.editor_voice` and kept
   in the content store. Answers JSON: ``{"clip": sha256, "seconds": 1.5, "url": …}``, or
-  ``{"problem": "…"}`` in the librarian's language with 413 (too large) or 422.
+  ``{"detail": "…"}`` in the librarian's language with 413 (too large) or 422.
 - ``GET /packs/voice/{sha256}.ogg``: a kept clip, so Listen plays exactly what the kiosks
   will play.
 
-Same login and CSRF rules as the rest of the editor (`kiosk.office.dashboard`)."""
+Same login and CSRF rules as the rest of the editor (`kiosk.office.dashboard`): every
+route depends on the signed-in account, the POST on `checked_form`, after
+`limit_recording` has refused a body declared too large without reading it."""
 
 from __future__ import annotations
 
 import hashlib
 from datetime import datetime
 from pathlib import Path
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import Engine, insert, select
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 
 from kiosk.office.content_models import ContentFile
 from kiosk.office.content_store import read_file
@@ -48,9 +51,20 @@ def _engine(request: Request) -> Engine:
     return engine
 
 
+def _message(request: Request, error: RecordingError) -> str:
+    return Texts(request_language(request)).gettext(error.message_id) % error.params
+
+
 def _problem(request: Request, error: RecordingError) -> JSONResponse:
-    message = Texts(request_language(request)).gettext(error.message_id) % error.params
-    return JSONResponse({"problem": message}, status_code=error.status)
+    return JSONResponse({"detail": _message(request, error)}, status_code=error.status)
+
+
+def limit_recording(request: Request) -> None:
+    """Dependency run before the form is read: a body declared over the limit is refused
+    unread (413, its message in the librarian's language)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_REQUEST_BYTES:
+        raise HTTPException(413, _message(request, too_large()))
 
 
 def store_clip(engine: Engine, data: bytes, now: datetime) -> str:
@@ -65,12 +79,10 @@ def store_clip(engine: Engine, data: bytes, now: datetime) -> str:
     return sha
 
 
-@router.post("/packs/voice")
-async def upload_recording(request: Request, who: Coordinator) -> Response:
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_REQUEST_BYTES:
-        return _problem(request, too_large())  # refused before a byte of it is read
-    form = await checked_form(request, who)
+@router.post("/packs/voice", dependencies=[Depends(limit_recording)])
+async def upload_recording(
+    request: Request, _who: Coordinator, form: Annotated[FormData, Depends(checked_form)]
+) -> Response:
     upload = form.get("recording")
     if not isinstance(upload, UploadFile):
         return _problem(request, RecordingError(N_("The recording is empty; record it again.")))
@@ -96,7 +108,10 @@ def kept_clip(request: Request, sha: str, _who: Coordinator) -> Response:
 
 
 @router.get("/static/voice.js")
-def script() -> Response:
+def script(_who: Coordinator) -> Response:
+    # Only the editors use it, and they are behind the login.
     return Response(
-        SCRIPT.read_bytes(), media_type="text/javascript", headers={"Cache-Control": "max-age=3600"}
+        SCRIPT.read_bytes(),
+        media_type="text/javascript",
+        headers={"Cache-Control": "private, max-age=3600"},
     )

@@ -137,7 +137,7 @@ def test_a_recording_that_cannot_be_used_is_refused_with_its_message_and_nothing
     before = stored_files(office_engine)
     answer = upload(editor, make())  # type: ignore[operator]
     assert answer.status_code == 422, (name, answer.text)
-    assert message in answer.json()["problem"], name
+    assert message in answer.json()["detail"], name
     assert stored_files(office_engine) == before
 
 
@@ -147,7 +147,7 @@ def test_the_problem_is_said_in_the_librarians_language(
     editor.headers["Accept-Language"] = "lv"
     answer = upload(editor, recording(volume=0.0))
     assert answer.status_code == 422
-    assert "mikrofon" in answer.json()["problem"]
+    assert "mikrofon" in answer.json()["detail"]
 
 
 @pytest.mark.parametrize("extra", [1, 1_000_000], ids=["a byte over", "declared over"])
@@ -158,7 +158,7 @@ def test_an_oversized_recording_is_refused_and_nothing_is_kept(
 ) -> None:
     answer = upload(editor, b"\x1a\x45\xdf\xa3" + b"\0" * (MAX_RECORDING_BYTES + extra))
     assert answer.status_code == 413
-    assert "over 4 MB" in answer.json()["problem"]
+    assert "over 4 MB" in answer.json()["detail"]
     assert stored_files(office_engine) == 0
 
 
@@ -171,6 +171,7 @@ def test_recording_needs_the_login_and_the_forms_csrf_token(
     with httpx.Client(base_url=office_server) as stranger:
         assert upload(stranger, recording(), token="x").status_code in (303, 401)
         assert stranger.get("/packs/voice/" + "0" * 64 + ".ogg").status_code in (303, 401)
+        assert stranger.get("/static/voice.js").status_code in (303, 401)
     assert stored_files(office_engine) == 0
     # A stored photo is not handed out as a recording.
     photo = editor.post(

@@ -118,11 +118,11 @@
         });
         answer = await response.json();
       } catch (error) {
-        answer = { problem: say.failed };
+        answer = { detail: say.failed };
       }
       if (!answer.clip) {
         pending = "";
-        idle(answer.problem || say.failed);
+        idle(answer.detail || say.failed);
         return;
       }
       pending = answer.clip;
