@@ -10,9 +10,9 @@ import pygame
 from kiosk import routes
 from kiosk.sessions import SessionStarted
 from tests.pads.team_helpers import (
+    DOWN,
     A,
     B,
-    DOWN,
     controllers_step,
     joined,
     open_group_setup,
