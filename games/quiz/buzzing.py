@@ -63,8 +63,9 @@ class Buzzing:
             if enter and quiz.buzz(team.index, game.time):
                 self._buzzed()
         elif quiz.phase == "answering":
+            choosing = event.key in (pygame.K_RETURN, pygame.K_SPACE)  # A, Start or X
             if team.index == quiz.answering and event.key != pygame.K_ESCAPE:
-                if not (enter and quiz.in_grace(game.time)):
+                if not (choosing and quiz.in_grace(game.time)):
                     game.buttons.handle(event)
         elif enter and game.time - game.feedback_at >= NEXT_AFTER_S:
             game.next_question()
@@ -72,7 +73,7 @@ class Buzzing:
 
     def _buzzed(self) -> None:
         game = self.game
-        game.ctx.play_sound("tap")
+        game.ctx.play_sound("flip")
         game.layout_phase()
         assert self.round is not None
         asked = self.round.current

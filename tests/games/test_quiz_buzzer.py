@@ -13,6 +13,7 @@ import pytest
 from games.quiz import PictureQuiz
 from games.quiz.buzzer import ANSWER_S
 from kiosk import routes
+from kiosk.api import Answer, Question
 from kiosk.harness import Harness
 from kiosk.sessions import RunEnded, SessionStarted
 from kiosk.ui.scoreboard import card_rects, verdict
@@ -20,6 +21,7 @@ from kiosk.virtual_pads import VirtualPad
 from tests.pads.team_helpers import (
     A,
     B,
+    controllers_step,
     pad_choose,
     plug,
     press,
@@ -220,3 +222,67 @@ def test_four_teams_fit_the_bar_and_the_end_screen(tmp_path: Path, size: tuple[i
             assert all(not card.colliderect(other) for other in cards[i + 1 :])
         on_screen = [card.move(board.topleft) for card in cards]
         assert all(not card.colliderect(b.rect) for card in on_screen for b in kiosk.buttons())
+
+
+def test_the_groups_time_running_out_mid_round_shows_every_teams_score(tmp_path: Path) -> None:
+    with team_station(tmp_path) as (kiosk, pads):
+        fox, bear, frog = plug(kiosk, pads, 3)
+        controllers_step(kiosk)
+        kiosk.tap_button("controllers:back")  # back to the setup: a 1-minute timer this time
+        kiosk.tap_button("group:timer:1")
+        kiosk.tap_button("group:start")
+        for pad in (fox, bear, frog):
+            press(kiosk, pad, A)
+        kiosk.tap_button("controllers:start")
+        kiosk.tap_button("tile:quiz")
+        game = kiosk.app.top.activity  # type: ignore[union-attr]
+        assert isinstance(game, PictureQuiz)
+        _to_first_question(kiosk, game, frog)
+        _buzz(kiosk, frog)
+        _answer(kiosk, game, frog, right=True)
+        _next(kiosk, frog)
+        _buzz(kiosk, bear)  # Team Bear is still thinking when the time runs out
+        kiosk.wait(70, dt=0.5)
+        assert kiosk.scene_name == "TimeUp"
+        time_up = kiosk.app.top
+        assert [(t.name, t.points) for t in time_up.teams] == [  # type: ignore[union-attr]
+            ("Team Fox", 0),
+            ("Team Bear", 0),
+            ("Team Frog", 1),
+        ]
+        kiosk.screenshot(SHOTS / "time-up.png")
+        assert kiosk.app.errors == 0 and kiosk.app.ui.text.overflows == []
+        assert kiosk.app.session.teams is None  # the next session starts without teams
+
+
+def test_the_buzzer_rules_give_each_team_one_try_per_question() -> None:
+    from games.quiz.buzzer import BuzzerRound
+    from games.quiz.rounds import AskedQuestion, QuizRound
+
+    def question() -> AskedQuestion:
+        answers = [Answer(text={"en": str(i)}, correct=i == 3) for i in range(4)]
+        return AskedQuestion(Question(id="q", prompt={"en": "?"}, answers=answers), answers)
+
+    quiz = QuizRound(pack=None, level_number=2, questions=[question() for _ in range(3)])  # type: ignore[arg-type]
+    buzzer = BuzzerRound(quiz, 4)
+    # 1: Team 3 first; nobody else may buzz or choose meanwhile.
+    assert buzzer.buzz(2, now=0.0) and not buzzer.buzz(1, now=0.1)
+    assert buzzer.choose(1, 0) is None
+    assert buzzer.choose(2, 0) == "wrong" and not buzzer.may_buzz(2)
+    assert buzzer.buzz(0, now=1.0)
+    assert buzzer.tick(now=1.0 + ANSWER_S - 0.01) is None
+    assert buzzer.tick(now=1.0 + ANSWER_S) == "late"
+    assert buzzer.buzz(1, now=20.0) and buzzer.choose(1, 1) == "wrong"
+    assert buzzer.buzz(3, now=21.0) and buzzer.choose(3, 2) == "shown"  # every team tried
+    assert buzzer.points == [0, 0, 0, 0] and buzzer.current.done
+    assert buzzer.advance() and buzzer.tried == [] and buzzer.may_buzz(2)
+    # 2: three wrong answers leave one: no choice, so no point, though Team 4 never tried.
+    for team in (0, 1, 2):
+        assert buzzer.buzz(team, now=30.0 + team)
+        buzzer.choose(team, team)
+    assert buzzer.phase == "done" and buzzer.last == "shown" and not buzzer.may_buzz(3)
+    assert buzzer.advance()
+    # 3: a point.
+    assert buzzer.buzz(3, now=40.0) and buzzer.choose(3, 3) == "right"
+    assert buzzer.points == [0, 0, 0, 1] and buzzer.right_answers == 1
+    assert not buzzer.advance()  # that was the last question
