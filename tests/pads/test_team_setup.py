@@ -20,6 +20,9 @@ from tests.pads.team_helpers import (
     press,
     team_station,
 )
+from tests.shots import shots
+
+SHOTS = shots("team-setup")
 
 
 def _started(kiosk: object) -> list[tuple[str, int | None]]:
@@ -135,18 +138,23 @@ def test_play_without_controllers_and_back_keep_the_librarians_choices(tmp_path:
         assert kiosk.app.session.teams is None
 
 
-def test_every_language_fits_the_step_at_every_size(tmp_path: Path) -> None:
+def test_every_language_fits_the_setup_and_the_step_at_every_size(tmp_path: Path) -> None:
     for number, (lang, size) in enumerate(
         [("lv", (1280, 1024)), ("lt", (1366, 768)), ("en", (3840, 2160)), ("lt", (1920, 1080))]
     ):
         folder = tmp_path / str(number)
         folder.mkdir()
         with team_station(folder, lang=lang, size=size) as (kiosk, pads):
+            open_group_setup(kiosk)  # the note beside Start: no pads yet
+            kiosk.screenshot(SHOTS / f"setup-{lang}-{size[0]}x{size[1]}.png")
             plugged = plug(kiosk, pads, 4)
-            step = controllers_step(kiosk)
+            kiosk.step()
+            kiosk.screenshot()  # and with four
+            kiosk.tap_button("group:start")
+            step = kiosk.app.top
             for pad in plugged[:3]:
                 press(kiosk, pad, A)
-            kiosk.screenshot()
+            kiosk.screenshot(SHOTS / f"step-{lang}-{size[0]}x{size[1]}.png")
             screen = kiosk.app.screen.get_rect()
             cards = step.cards  # type: ignore[attr-defined]
             for i, card in enumerate(cards):
