@@ -70,6 +70,7 @@ class PictureQuiz(kit.RoundGame, Activity):
         self.feedback: Outcome | None = None
         self.feedback_at = 0.0
         self.time = 0.0
+        self.paused = False
         self.buttons = ButtonGroup(self.ctx.ui, self.ctx.invalidate)
         # Set by the layout of each screen:
         self.title_rect = self.dots_rect = self.prompt_rect = pygame.Rect(0, 0, 0, 0)
@@ -460,7 +461,16 @@ class PictureQuiz(kit.RoundGame, Activity):
 
     # ----- time ----------------------------------------------------------------------
 
+    def on_pause(self) -> None:
+        # Under "a controller is unplugged" the game waits: the answering team's time too.
+        self.paused = True
+
+    def on_resume(self) -> None:
+        self.paused = False
+
     def update(self, dt: float) -> None:
+        if self.paused:
+            return
         self.time += dt
         if self.buzzing is not None and self.phase == "play":
             late = self.buzzing.tick()

@@ -178,6 +178,7 @@ def test_a_teams_pulled_out_pad_is_named_and_it_plays_on_when_back(tmp_path: Pat
         fox, bear, frog = plug(kiosk, pads, 3)
         game = quiz_with_teams(kiosk, [fox, bear, frog])
         _to_first_question(kiosk, game, fox)
+        _buzz(kiosk, fox)
         frog.unplug()
         kiosk.step(2)
         overlay = kiosk.app.scene(routes.PadMissing)
@@ -190,9 +191,13 @@ def test_a_teams_pulled_out_pad_is_named_and_it_plays_on_when_back(tmp_path: Pat
         assert overlay.message().splitlines()[0] == "Team Frog's controller is unplugged."  # type: ignore[attr-defined]
         kiosk.screenshot(SHOTS / "frog-unplugged.png")
         assert kiosk.app.ui.text.overflows == []
+        # The game waits, Team Fox's time to answer too.
+        kiosk.wait(ANSWER_S + 5)
         again = pads.plug("Frog's pad again")
         kiosk.step(2)
         assert kiosk.scene_name == "ActivityHost"
+        assert game.buzzer is not None and game.buzzer.answering == 0
+        _answer(kiosk, game, fox, right=False)
         _buzz(kiosk, again)
         assert game.buzzer is not None and game.buzzer.answering == 2  # still Team Frog
 
