@@ -221,7 +221,7 @@ def test_the_preview_is_the_question_drawn_by_the_kiosk(editor: httpx.Client) ->
 def test_previewing_an_empty_question_says_to_write_it_first(editor: httpx.Client) -> None:
     page = post_quiz(editor, "preview-5-lv", count="6")
     assert page.status_code == 422
-    assert "Write this question first" in _problem(page.text, "q5_preview")
+    assert "Write this row first" in _problem(page.text, "q5_preview")
 
 
 def test_published_quiz_reaches_a_ludza_kiosk_which_checks_it_clean(

@@ -1,0 +1,127 @@
+"""The memory editor's part: pairs of cards, each card a photo with its word in lv / lt /
+en. The two cards of a pair belong together (a profession ↔ its tool); with "photo ↔ word"
+ticked the game also deals each card's photo against its word (`memory: [picture-word]`).
+
+In pack.yaml each card is a word (`p1a`, `p1b` …, its picture of the same name) and each
+pair a `pairs:` item (docs/content.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from kiosk.office.editor_draft import (
+    GENERAL,
+    Draft,
+    HasPhoto,
+    PackWriter,
+    PhotoCard,
+    TextGroup,
+    card_from_word,
+    copy_texts,
+    count_from,
+)
+from kiosk.packs.models import Pack
+
+MAX_PAIRS = 20
+#: The easiest round deals three pairs (games/memory/rules.py, LEVELS).
+NEW_PAIRS = 3
+SIDES = ("a", "b")
+
+
+@dataclass
+class MemoryPair:
+    cards: tuple[PhotoCard, PhotoCard] = field(default_factory=lambda: (PhotoCard(), PhotoCard()))
+
+    def is_empty(self) -> bool:
+        return all(card.is_empty() for card in self.cards)
+
+
+@dataclass
+class MemoryDraft(Draft):
+    kind = "memory"
+    row_prefix = "p"
+    pairs: list[MemoryPair] = field(default_factory=list)
+    #: Also deal each card's photo against its word.
+    picture_word: bool = True
+
+    @classmethod
+    def new(cls) -> MemoryDraft:
+        return cls(pairs=[MemoryPair() for _ in range(NEW_PAIRS)])
+
+    @classmethod
+    def from_form(cls, form: Mapping[str, object]) -> MemoryDraft:
+        draft = cls(picture_word=form.get("picture_word") == "on")
+        draft.read_common(form)
+        for i in range(count_from(form, "count", MAX_PAIRS)):
+            cards = [PhotoCard.from_form(form, f"p{i}{side}") for side in SIDES]
+            draft.pairs.append(MemoryPair((cards[0], cards[1])))
+        return draft
+
+    @classmethod
+    def recognises(cls, pack: Pack) -> bool:
+        return bool(pack.pairs or pack.memory) and not pack.questions and pack.sorting is None
+
+    @classmethod
+    def from_pack(cls, pack: Pack, files: Mapping[str, str]) -> MemoryDraft:
+        draft = cls(pack_id=pack.pack, picture_word="picture-word" in pack.memory)
+        copy_texts(draft.title, pack.title)
+        for first, second in pack.pairs:
+            cards = (card_from_word(pack, first, files), card_from_word(pack, second, files))
+            draft.pairs.append(MemoryPair(cards))
+        return draft
+
+    def used(self) -> list[tuple[int, MemoryPair]]:
+        return [(i, pair) for i, pair in enumerate(self.pairs) if not pair.is_empty()]
+
+    def cards(self) -> list[tuple[str, PhotoCard]]:
+        """(form prefix, card) of every card of the pairs in the pack."""
+        return [
+            (f"p{i}{side}", pair.cards[j])
+            for i, pair in self.used()
+            for j, side in enumerate(SIDES)
+        ]
+
+    def row_groups(self) -> list[TextGroup]:
+        return [(f"{prefix}_text", card.text, True) for prefix, card in self.cards()]
+
+    def photo_slots(self) -> list[tuple[str, HasPhoto]]:
+        return [
+            (f"p{i}{s}", pair.cards[j])
+            for i, pair in enumerate(self.pairs)
+            for j, s in enumerate(SIDES)
+        ]
+
+    def pictures(self) -> list[tuple[str, str, str]]:
+        return [(_word_id(p), card.photo, f"{p}_upload") for p, card in self.cards() if card.photo]
+
+    def needs_photo(self) -> list[str]:
+        return [f"{prefix}_upload" for prefix, card in self.cards() if not card.photo]
+
+    def row_count(self) -> int:
+        return len(self.pairs)
+
+    def add_row(self) -> None:
+        self.pairs.append(MemoryPair())
+
+    def preview_target(self, index: int) -> str | None:
+        if index not in dict(self.used()):
+            return None
+        return f"memory:{_word_id(f'p{index}a')}+{_word_id(f'p{index}b')}"
+
+    def write_body(self, out: PackWriter, langs: list[str]) -> None:
+        cards = self.cards()
+        out.add("words:" if cards else "words: []", GENERAL)
+        for prefix, card in cards:
+            out.word("  ", _word_id(prefix), prefix, card, langs)
+        used = self.used()
+        out.add("pairs:" if used else "pairs: []", GENERAL)
+        for i, _pair in used:
+            out.add(f"  - [{_word_id(f'p{i}a')}, {_word_id(f'p{i}b')}]", f"p{i}_pair")
+        out.add("memory: [picture-word]" if self.picture_word else "memory: []", "picture_word")
+
+
+def _word_id(prefix: str) -> str:
+    """The pack's word (and picture) of the card with form prefix "p0a": "p1a"."""
+    index, side = prefix[1:-1], prefix[-1]
+    return f"p{int(index) + 1}{side}"

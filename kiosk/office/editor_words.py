@@ -1,0 +1,89 @@
+"""The spelling editor's part: words, each a photo with the word in lv / lt / en, for Word
+builder (the child builds the word for the photo from letter tiles). A pack named
+`spelling` is played first (docs/content.md).
+
+In pack.yaml each row is a word `w1`, `w2` … with its picture of the same name."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from kiosk.office.editor_draft import (
+    GENERAL,
+    Draft,
+    HasPhoto,
+    PackWriter,
+    PhotoCard,
+    TextGroup,
+    card_from_word,
+    copy_texts,
+    count_from,
+)
+from kiosk.packs.models import Pack
+
+MAX_WORDS = 40
+#: A round of Word builder spells five words.
+NEW_WORDS = 5
+
+
+@dataclass
+class WordsDraft(Draft):
+    kind = "words"
+    row_prefix = "w"
+    words: list[PhotoCard] = field(default_factory=list)
+
+    @classmethod
+    def new(cls) -> WordsDraft:
+        return cls(words=[PhotoCard() for _ in range(NEW_WORDS)])
+
+    @classmethod
+    def from_form(cls, form: Mapping[str, object]) -> WordsDraft:
+        draft = cls()
+        draft.read_common(form)
+        count = count_from(form, "count", MAX_WORDS)
+        draft.words = [PhotoCard.from_form(form, f"w{i}") for i in range(count)]
+        return draft
+
+    @classmethod
+    def recognises(cls, pack: Pack) -> bool:
+        return bool(pack.words) and not (
+            pack.questions or pack.pairs or pack.memory or pack.sorting
+        )
+
+    @classmethod
+    def from_pack(cls, pack: Pack, files: Mapping[str, str]) -> WordsDraft:
+        draft = cls(pack_id=pack.pack)
+        copy_texts(draft.title, pack.title)
+        draft.words = [card_from_word(pack, word.id, files) for word in pack.words]
+        return draft
+
+    def used(self) -> list[tuple[int, PhotoCard]]:
+        return [(i, word) for i, word in enumerate(self.words) if not word.is_empty()]
+
+    def row_groups(self) -> list[TextGroup]:
+        return [(f"w{i}_text", word.text, True) for i, word in self.used()]
+
+    def photo_slots(self) -> list[tuple[str, HasPhoto]]:
+        return [(f"w{i}", word) for i, word in enumerate(self.words)]
+
+    def pictures(self) -> list[tuple[str, str, str]]:
+        return [(f"w{i + 1}", word.photo, f"w{i}_upload") for i, word in self.used() if word.photo]
+
+    def needs_photo(self) -> list[str]:
+        return [f"w{i}_upload" for i, word in self.used() if not word.photo]
+
+    def row_count(self) -> int:
+        return len(self.words)
+
+    def add_row(self) -> None:
+        self.words.append(PhotoCard())
+
+    def preview_target(self, index: int) -> str | None:
+        return f"words:w{index + 1}" if index in dict(self.used()) else None
+
+    def write_body(self, out: PackWriter, langs: list[str]) -> None:
+        used = self.used()
+        out.add("words:" if used else "words: []", GENERAL)
+        for i, word in used:
+            out.word("  ", f"w{i + 1}", f"w{i}", word, langs)
