@@ -1,6 +1,5 @@
 """The spelling editor's part: words, each a photo with the word in lv / lt / en, for Word
-builder (the child builds the word for the photo from letter tiles). A pack named
-`spelling` is played first (docs/content.md).
+builder (the child builds the word for the photo from letter tiles).
 
 In pack.yaml each row is a word `w1`, `w2` … with its picture of the same name."""
 
