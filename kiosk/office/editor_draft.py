@@ -27,7 +27,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 from kiosk.office.editor_photos import PictureShape
 from kiosk.packs.check import PACK_FILE, Problem, read_pack
@@ -147,6 +147,8 @@ class Draft:
     #: The letter of its rows' form fields (q0_…, p0a_…): a row's preview problem is
     #: shown at ROW_PREFIX{index}_preview.
     row_prefix: ClassVar[str] = ""
+    #: The attribute holding its rows (questions, pairs …), each with `is_empty()`.
+    rows_attr: ClassVar[str] = ""
     pack_id: str = ""
     site: str = ""
     title: Texts = field(default_factory=blank_texts)
@@ -198,18 +200,35 @@ class Draft:
         """The kind's part of pack.yaml, after the title, icon and pictures."""
         raise NotImplementedError
 
-    def row_count(self) -> int:
-        """How many rows the form has (empty ones included)."""
+    @classmethod
+    def blank_row(cls) -> Any:
+        """A new empty row ("Add …")."""
         raise NotImplementedError
 
-    def add_row(self) -> None:
-        raise NotImplementedError
-
-    def preview_target(self, index: int) -> str | None:
-        """What ``python -m kiosk.preview`` draws for row `index` (None: an empty row)."""
+    def target(self, index: int) -> str:
+        """What ``python -m kiosk.preview`` draws for row `index`."""
         raise NotImplementedError
 
     # --- shared -------------------------------------------------------------------------
+
+    def rows(self) -> list[Any]:
+        rows: list[Any] = getattr(self, self.rows_attr)
+        return rows
+
+    def used(self) -> list[tuple[int, Any]]:
+        """The rows that go into the pack (a row left wholly empty is skipped)."""
+        return [(i, row) for i, row in enumerate(self.rows()) if not row.is_empty()]
+
+    def row_count(self) -> int:
+        """How many rows the form has (empty ones included)."""
+        return len(self.rows())
+
+    def add_row(self) -> None:
+        self.rows().append(self.blank_row())
+
+    def preview_target(self, index: int) -> str | None:
+        """What ``python -m kiosk.preview`` draws for row `index` (None: an empty row)."""
+        return self.target(index) if index in dict(self.used()) else None
 
     def text_groups(self) -> list[TextGroup]:
         """(form field prefix, texts, required) of every text the pack would show."""
@@ -258,13 +277,14 @@ class PackWriter:
         for lang in langs:
             self.add(f"{indent}  {lang}: {quoted(texts[lang])}", f"{prefix}_{lang}")
 
-    def word(
-        self, indent: str, word_id: str, prefix: str, card: PhotoCard, langs: list[str]
-    ) -> None:
-        """A `words:` item: a photo card under its id (its picture has the same name)."""
-        self.add(f"{indent}- id: {word_id}", f"{prefix}_upload")
-        self.add(f"{indent}  picture: {word_id}", f"{prefix}_upload")
-        self.texts(f"{indent}  ", "text", card.text, langs, f"{prefix}_text")
+    def words(self, cards: list[tuple[str, str, PhotoCard]], langs: list[str]) -> None:
+        """`words:` from (word id, form prefix, card): each card a word whose picture has
+        the same name."""
+        self.add("words:" if cards else "words: []", GENERAL)
+        for word_id, prefix, card in cards:
+            self.add(f"  - id: {word_id}", f"{prefix}_upload")
+            self.add(f"    picture: {word_id}", f"{prefix}_upload")
+            self.texts("    ", "text", card.text, langs, f"{prefix}_text")
 
 
 @dataclass(frozen=True)

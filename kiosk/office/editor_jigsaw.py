@@ -34,11 +34,15 @@ JIGSAW = PictureShape(PHOTO_MAX_SIDE, PHOTO_MAX_SIDE * 3 // 4, min_side=300)
 class JigsawPhoto:
     photo: str = ""
 
+    def is_empty(self) -> bool:
+        return not self.photo
+
 
 @dataclass
 class JigsawDraft(Draft):
     kind = "jigsaw"
     row_prefix = "j"
+    rows_attr = "photos"
     photos: list[JigsawPhoto] = field(default_factory=list)
 
     @classmethod
@@ -80,15 +84,12 @@ class JigsawDraft(Draft):
     def needs_photo(self) -> list[str]:
         return [] if self.pictures() else ["j0_upload"]
 
-    def row_count(self) -> int:
-        return len(self.photos)
+    @classmethod
+    def blank_row(cls) -> JigsawPhoto:
+        return JigsawPhoto()
 
-    def add_row(self) -> None:
-        self.photos.append(JigsawPhoto())
-
-    def preview_target(self, index: int) -> str | None:
-        has = 0 <= index < len(self.photos) and self.photos[index].photo
-        return f"jigsaw:j{index + 1}" if has else None
+    def target(self, index: int) -> str:
+        return f"jigsaw:j{index + 1}"
 
     def write_body(self, out: PackWriter, langs: list[str]) -> None:
         """Nothing but the title and pictures, already written."""

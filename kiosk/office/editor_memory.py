@@ -41,6 +41,7 @@ class MemoryPair:
 class MemoryDraft(Draft):
     kind = "memory"
     row_prefix = "p"
+    rows_attr = "pairs"
     pairs: list[MemoryPair] = field(default_factory=list)
     #: Also deal each card's photo against its word.
     picture_word: bool = True
@@ -71,8 +72,9 @@ class MemoryDraft(Draft):
             draft.pairs.append(MemoryPair(cards))
         return draft
 
-    def used(self) -> list[tuple[int, MemoryPair]]:
-        return [(i, pair) for i, pair in enumerate(self.pairs) if not pair.is_empty()]
+    @classmethod
+    def blank_row(cls) -> MemoryPair:
+        return MemoryPair()
 
     def cards(self) -> list[tuple[str, PhotoCard]]:
         """(form prefix, card) of every card of the pairs in the pack."""
@@ -98,22 +100,11 @@ class MemoryDraft(Draft):
     def needs_photo(self) -> list[str]:
         return [f"{prefix}_upload" for prefix, card in self.cards() if not card.photo]
 
-    def row_count(self) -> int:
-        return len(self.pairs)
-
-    def add_row(self) -> None:
-        self.pairs.append(MemoryPair())
-
-    def preview_target(self, index: int) -> str | None:
-        if index not in dict(self.used()):
-            return None
+    def target(self, index: int) -> str:
         return f"memory:{_word_id(f'p{index}a')}+{_word_id(f'p{index}b')}"
 
     def write_body(self, out: PackWriter, langs: list[str]) -> None:
-        cards = self.cards()
-        out.add("words:" if cards else "words: []", GENERAL)
-        for prefix, card in cards:
-            out.word("  ", _word_id(prefix), prefix, card, langs)
+        out.words([(_word_id(prefix), prefix, card) for prefix, card in self.cards()], langs)
         used = self.used()
         out.add("pairs:" if used else "pairs: []", GENERAL)
         for i, _pair in used:

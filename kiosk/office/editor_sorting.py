@@ -42,6 +42,9 @@ class SortingItem:
     #: The bin slot (0…3) it goes into.
     bin: int = 0
 
+    def is_empty(self) -> bool:
+        return self.card.is_empty()
+
     @property
     def photo(self) -> str:
         return self.card.photo
@@ -55,6 +58,7 @@ class SortingItem:
 class SortingDraft(Draft):
     kind = "sorting"
     row_prefix = "i"
+    rows_attr = "items"
     prompt: Texts = field(default_factory=blank_texts)
     bins: list[PhotoCard] = field(default_factory=list)
     items: list[SortingItem] = field(default_factory=list)
@@ -99,13 +103,14 @@ class SortingDraft(Draft):
     def used_bins(self) -> list[tuple[int, PhotoCard]]:
         return [(i, b) for i, b in enumerate(self.bins) if not b.is_empty()]
 
-    def used_items(self) -> list[tuple[int, SortingItem]]:
-        return [(i, item) for i, item in enumerate(self.items) if not item.card.is_empty()]
+    @classmethod
+    def blank_row(cls) -> SortingItem:
+        return SortingItem()
 
     def row_groups(self) -> list[TextGroup]:
         groups: list[TextGroup] = [("prompt", self.prompt, True)]
         groups += [(f"b{i}_text", b.text, True) for i, b in self.used_bins()]
-        groups += [(f"i{i}_text", item.card.text, True) for i, item in self.used_items()]
+        groups += [(f"i{i}_text", item.card.text, True) for i, item in self.used()]
         return groups
 
     def photo_slots(self) -> list[tuple[str, HasPhoto]]:
@@ -113,31 +118,21 @@ class SortingDraft(Draft):
         return slots + [(f"i{i}", item) for i, item in enumerate(self.items)]
 
     def pictures(self) -> list[tuple[str, str, str]]:
-        things = [
-            (f"i{i + 1}", it.photo, f"i{i}_upload") for i, it in self.used_items() if it.photo
-        ]
+        things = [(f"i{i + 1}", it.photo, f"i{i}_upload") for i, it in self.used() if it.photo]
         bins = [(f"b{i + 1}", b.photo, f"b{i}_upload") for i, b in self.used_bins() if b.photo]
         return things + bins
 
     def needs_photo(self) -> list[str]:
         rows = [(f"b{i}", b) for i, b in self.used_bins()]
-        rows += [(f"i{i}", item.card) for i, item in self.used_items()]
+        rows += [(f"i{i}", item.card) for i, item in self.used()]
         return [f"{prefix}_upload" for prefix, card in rows if not card.photo]
 
-    def row_count(self) -> int:
-        return len(self.items)
-
-    def add_row(self) -> None:
-        self.items.append(SortingItem())
-
-    def preview_target(self, index: int) -> str | None:
-        return f"sorting:i{index + 1}" if index in dict(self.used_items()) else None
+    def target(self, index: int) -> str:
+        return f"sorting:i{index + 1}"
 
     def write_body(self, out: PackWriter, langs: list[str]) -> None:
-        items = self.used_items()
-        out.add("words:" if items else "words: []", GENERAL)
-        for i, item in items:
-            out.word("  ", f"i{i + 1}", f"i{i}", item.card, langs)
+        items = self.used()
+        out.words([(f"i{i + 1}", f"i{i}", item.card) for i, item in items], langs)
         out.add("sorting:", GENERAL)
         out.texts("  ", "prompt", self.prompt, langs, "prompt")
         bins = self.used_bins()

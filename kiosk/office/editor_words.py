@@ -9,7 +9,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from kiosk.office.editor_draft import (
-    GENERAL,
     Draft,
     HasPhoto,
     PackWriter,
@@ -30,6 +29,7 @@ NEW_WORDS = 5
 class WordsDraft(Draft):
     kind = "words"
     row_prefix = "w"
+    rows_attr = "words"
     words: list[PhotoCard] = field(default_factory=list)
 
     @classmethod
@@ -57,8 +57,9 @@ class WordsDraft(Draft):
         draft.words = [card_from_word(pack, word.id, files) for word in pack.words]
         return draft
 
-    def used(self) -> list[tuple[int, PhotoCard]]:
-        return [(i, word) for i, word in enumerate(self.words) if not word.is_empty()]
+    @classmethod
+    def blank_row(cls) -> PhotoCard:
+        return PhotoCard()
 
     def row_groups(self) -> list[TextGroup]:
         return [(f"w{i}_text", word.text, True) for i, word in self.used()]
@@ -72,17 +73,8 @@ class WordsDraft(Draft):
     def needs_photo(self) -> list[str]:
         return [f"w{i}_upload" for i, word in self.used() if not word.photo]
 
-    def row_count(self) -> int:
-        return len(self.words)
-
-    def add_row(self) -> None:
-        self.words.append(PhotoCard())
-
-    def preview_target(self, index: int) -> str | None:
-        return f"words:w{index + 1}" if index in dict(self.used()) else None
+    def target(self, index: int) -> str:
+        return f"words:w{index + 1}"
 
     def write_body(self, out: PackWriter, langs: list[str]) -> None:
-        used = self.used()
-        out.add("words:" if used else "words: []", GENERAL)
-        for i, word in used:
-            out.word("  ", f"w{i + 1}", f"w{i}", word, langs)
+        out.words([(f"w{i + 1}", f"w{i}", word) for i, word in self.used()], langs)

@@ -60,6 +60,7 @@ class QuizQuestion:
 class QuizDraft(Draft):
     kind = "quiz"
     row_prefix = "q"
+    rows_attr = "questions"
     questions: list[QuizQuestion] = field(default_factory=list)
 
     @classmethod
@@ -102,13 +103,13 @@ class QuizDraft(Draft):
             draft.questions.append(row)
         return draft
 
-    def used_questions(self) -> list[tuple[int, QuizQuestion]]:
-        """The questions that go into the pack (a row left wholly empty is skipped)."""
-        return [(i, q) for i, q in enumerate(self.questions) if not q.is_empty()]
+    @classmethod
+    def blank_row(cls) -> QuizQuestion:
+        return blank_question()
 
     def row_groups(self) -> list[TextGroup]:
         groups: list[TextGroup] = []
-        for i, question in self.used_questions():
+        for i, question in self.used():
             groups.append((f"q{i}_prompt", question.prompt, True))
             for j, answer in enumerate(question.answers):
                 if filled(answer):
@@ -120,19 +121,13 @@ class QuizDraft(Draft):
         return [(f"q{i}", q) for i, q in enumerate(self.questions)]
 
     def pictures(self) -> list[tuple[str, str, str]]:
-        return [(f"q{i + 1}", q.photo, f"q{i}_upload") for i, q in self.used_questions() if q.photo]
+        return [(f"q{i + 1}", q.photo, f"q{i}_upload") for i, q in self.used() if q.photo]
 
-    def row_count(self) -> int:
-        return len(self.questions)
-
-    def add_row(self) -> None:
-        self.questions.append(blank_question())
-
-    def preview_target(self, index: int) -> str | None:
-        return f"q{index + 1}" if index in dict(self.used_questions()) else None
+    def target(self, index: int) -> str:
+        return f"q{index + 1}"
 
     def write_body(self, out: PackWriter, langs: list[str]) -> None:
-        used = self.used_questions()
+        used = self.used()
         out.add("questions:" if used else "questions: []", GENERAL)
         for i, question in used:
             # The kiosk reports a question's own rule (one right answer) at its first line.

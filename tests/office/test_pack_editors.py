@@ -9,7 +9,6 @@ message next to their field and change nothing."""
 from __future__ import annotations
 
 import html
-import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,7 +17,6 @@ from typing import Any
 
 import httpx
 import pytest
-from PIL import Image
 from sqlalchemy import Engine, func, select
 
 from kiosk.config import load_config
@@ -27,7 +25,13 @@ from kiosk.fleet.store import ContentStore
 from kiosk.office.content_models import ContentFile, PackAssignment, PackVersion
 from kiosk.packs.library import PackLibrary
 from tests.fleet.conftest import kiosk, station_config
-from tests.office.test_pack_editor import editor, form_token, phone_photo, png_header_only
+from tests.office.test_pack_editor import (
+    editor,
+    form_token,
+    kiosk_preview,
+    phone_photo,
+    png_header_only,
+)
 
 __all__ = ["editor"]
 
@@ -199,17 +203,7 @@ def test_a_problem_of_the_kiosks_check_shows_next_to_its_field(
 
 @by_name
 def test_the_preview_is_drawn_by_the_kiosks_own_renderer(editor: httpx.Client, kind: Kind) -> None:
-    page = post(editor, kind, kind.preview, files=upload_files(kind))
-    assert page.status_code == 200, page.text
-    src = re.search(r'<img src="(/packs/preview/[^"]+\.png)"', page.text)
-    assert src, "the preview is in the page"
-    png = editor.get(src.group(1))
-    assert png.status_code == 200 and png.headers["content-type"] == "image/png"
-    with Image.open(io.BytesIO(png.content)) as image:
-        assert image.size == (1366, 768)
-        colours = image.convert("RGB").getcolors(maxcolors=1366 * 768)
-    # The game's screen with the red and blue photo on it, not a blank or an error screen.
-    assert colours is not None and len(colours) > 200
+    colours = kiosk_preview(editor, post(editor, kind, kind.preview, files=upload_files(kind)))
     assert any(r > 180 and g < 60 and b < 60 and n > 200 for n, (r, g, b) in colours), "the photo"
 
 
