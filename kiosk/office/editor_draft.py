@@ -59,7 +59,7 @@ def texts_from(form: Mapping[str, object], prefix: str) -> Texts:
     for lang in LANGS:
         value = form.get(f"{prefix}_{lang}", "") or ""
         if not isinstance(value, str):
-            raise FormProblem(f"{prefix}_{lang}", "This field takes a text, not a file.")
+            raise FormProblem(f"{prefix}_{lang}", N_("This field takes a text, not a file."))
         texts[lang] = value.strip()
     return texts
 
@@ -83,6 +83,11 @@ def _keep(text: str) -> str:
     return text
 
 
+def N_(message: str) -> str:
+    """Marks a msgid for extraction; translated where it is shown."""
+    return message
+
+
 class FormProblem(ValueError):
     """The form itself is not one an editor page sends (more rows than allowed, a file
     where a text belongs): `message` (a msgid, formatted with `values` once translated)
@@ -103,8 +108,10 @@ def count_from(form: Mapping[str, object], key: str, maximum: int) -> int:
     if not raw.isdigit() or int(raw) > maximum:
         raise FormProblem(
             GENERAL,
-            "The form has %(count)s rows; this editor takes at most %(most)d. Nothing was "
-            "changed: open the editor again from the packs page.",
+            N_(
+                "The form has %(count)s rows; this editor takes at most %(most)d. Nothing was "
+                "changed: open the editor again from the packs page."
+            ),
             count=raw[:12],
             most=maximum,
         )

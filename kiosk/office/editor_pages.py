@@ -357,7 +357,7 @@ KINDS = (
 KIND_NAMES = {
     "quiz": N_("Quiz"),
     "memory": N_("Memory pairs"),
-    "sorting": N_("Sort it out"),
+    "sorting": N_("Sort it out!"),
     "words": N_("Word builder"),
     "jigsaw": N_("Jigsaw"),
 }

@@ -276,7 +276,7 @@ def test_the_packs_page_offers_every_editor_and_names_each_packs_games(
     for label in ("New memory pack", "New sorting pack", "New spelling pack", "New jigsaw pack"):
         assert label in page
     games = re.search(r'<span class="games">([^<]*)</span>', page)
-    assert games and games.group(1) == "Sort it out, Word builder, Jigsaw"
+    assert games and games.group(1) == "Sort it out!, Word builder, Jigsaw"
 
 
 def test_a_pack_name_of_another_kind_is_not_replaced(
