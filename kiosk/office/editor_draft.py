@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
+from kiosk.errors import TelpaError
 from kiosk.office.editor_photos import PictureShape
 from kiosk.packs.check import PACK_FILE, Problem, read_pack
 from kiosk.packs.models import ID_PATTERN, Language, Pack
@@ -88,10 +89,12 @@ def N_(message: str) -> str:
     return message
 
 
-class FormProblem(ValueError):
+class FormProblem(TelpaError):
     """The form itself is not one an editor page sends (more rows than allowed, a file
     where a text belongs): `message` (a msgid, formatted with `values` once translated)
     is shown at `field`, and nothing is done."""
+
+    code = "editor_form"
 
     def __init__(self, field: str, message: str, **values: object) -> None:
         super().__init__(message % values if values else message)

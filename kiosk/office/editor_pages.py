@@ -2,7 +2,8 @@
 and the editors — quiz, memory pairs, sorting, spelling words, jigsaw photos — at
 /packs/KIND (texts in lv / lt / en side by side, photos, the kiosk's own check and
 preview, publish to a library). One set of routes serves every editor: the kinds differ
-only in their draft (`kiosk.office.editor_draft` and one module per kind) and template.
+only in their draft (`kiosk.office.editor_draft` and one module per kind) and template;
+`kiosk.office.editor_library` lists them and reads a published pack back.
 
 Included by `kiosk.office.app.create_app` beside the dashboard, whose login, session and
 CSRF helpers every route here uses: pages depend on `require_coordinator`, every POST on
@@ -17,7 +18,6 @@ kept in memory for a few minutes (they are cheap to draw again)."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 import tempfile
@@ -31,12 +31,12 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, select
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from kiosk.office.auth import OfficeInputError
-from kiosk.office.content_models import ContentFile, PackAssignment, PackVersion, PackVersionFile
+from kiosk.office.content_models import PackAssignment, PackVersion
 from kiosk.office.content_store import publish_pack, read_file, rollback_pack
 from kiosk.office.dashboard import (
     Coordinator,
@@ -45,29 +45,31 @@ from kiosk.office.dashboard import (
     checked_form,
     request_language,
 )
-from kiosk.office.db import write_transaction
 from kiosk.office.editor_draft import (
     GENERAL,
     LANGS,
+    N_,
     SHA256,
     Draft,
     EditorKind,
     FormProblem,
     check_draft,
 )
-from kiosk.office.editor_jigsaw import JIGSAW, MAX_PHOTOS, JigsawDraft
-from kiosk.office.editor_memory import MAX_PAIRS, MemoryDraft
-from kiosk.office.editor_photos import SQUARE, PhotoError, fitted_picture
+from kiosk.office.editor_library import (
+    KIND_NAMES,
+    KINDS,
+    games_of,
+    kind_of,
+    load_pack,
+    newest_files,
+    published_model,
+    store_photo,
+)
+from kiosk.office.editor_photos import PhotoError, fitted_picture
 from kiosk.office.editor_preview import PreviewError, render_preview
-from kiosk.office.editor_sorting import MAX_ITEMS, SortingDraft
-from kiosk.office.editor_words import MAX_WORDS, WordsDraft
 from kiosk.office.models import Site
-from kiosk.office.quiz_draft import MAX_QUESTIONS, QuizDraft
 from kiosk.office.uploads import MAX_TOTAL_BYTES, UploadError
-from kiosk.packs.check import PACK_FILE
-from kiosk.packs.models import Pack
-from kiosk.packs.safety import MAX_PICTURE_BYTES, PACK_YAML_LIMITS
-from kiosk.yamltools import parse_with_nodes
+from kiosk.packs.safety import MAX_PICTURE_BYTES
 
 router = APIRouter(include_in_schema=False)
 
@@ -75,10 +77,6 @@ router = APIRouter(include_in_schema=False)
 MAX_FORM_BYTES = MAX_TOTAL_BYTES
 #: Previews kept for the page to fetch (the newest; older ones are drawn again).
 PREVIEWS_KEPT = 32
-
-
-def N_(message: str) -> str:
-    return message
 
 
 LANGUAGE_NAMES = {"lv": N_("Latvian"), "lt": N_("Lithuanian"), "en": N_("English")}
@@ -156,40 +154,10 @@ def pack_lines(engine: Engine, texts: Texts) -> list[PackLine]:
                     for v in versions
                 ),
                 editable=versions[0].made_with == "editor",
-                games=games_of(_published_model(engine, versions[0].id)),
+                games=games_of(published_model(engine, versions[0].id)),
             )
         )
     return lines
-
-
-def _published_model(engine: Engine, version_id: int) -> Pack | None:
-    """The pack.yaml of a stored version as the model (no picture read: for the list)."""
-    with engine.connect() as conn:
-        sha = conn.execute(
-            select(PackVersionFile.sha256).where(
-                PackVersionFile.version_id == version_id, PackVersionFile.path == PACK_FILE
-            )
-        ).scalar()
-    data = read_file(engine, sha) if sha else None
-    try:
-        _root, raw = parse_with_nodes(bytes(data or b"").decode("utf-8"), PACK_YAML_LIMITS)
-        return Pack.model_validate(raw)
-    except Exception:  # a stored version passed the check; this is only a label
-        return None
-
-
-def games_of(pack: Pack | None) -> tuple[str, ...]:
-    """The games a pack has something for, as `KIND_NAMES` keys."""
-    if pack is None:
-        return ()
-    has = {
-        "quiz": bool(pack.questions),
-        "memory": bool(pack.pairs or pack.memory),
-        "sorting": pack.sorting is not None,
-        "words": any(word.spell for word in pack.words),
-        "jigsaw": any(picture.file for picture in pack.pictures.values()),
-    }
-    return tuple(name for name, present in has.items() if present)
 
 
 def _aware(when: datetime) -> datetime:
@@ -298,18 +266,6 @@ async def upload(
 # --- photos and previews ------------------------------------------------------------------
 
 
-def store_photo(engine: Engine, data: bytes, now: datetime) -> str:
-    """Keep a processed photo in the content store; returns its sha256."""
-    sha = hashlib.sha256(data).hexdigest()
-    with write_transaction(engine) as conn:
-        if conn.execute(select(ContentFile.sha256).where(ContentFile.sha256 == sha)).first():
-            return sha
-        conn.execute(
-            insert(ContentFile).values(sha256=sha, size=len(data), data=data, created_at=now)
-        )
-    return sha
-
-
 @router.get("/packs/photo/{sha}.jpg")
 def photo(request: Request, sha: str, _who: Coordinator) -> Response:
     data = read_file(_engine(request), sha) if SHA256.match(sha) else None
@@ -337,35 +293,6 @@ def preview_png(request: Request, key: str, _who: Coordinator) -> Response:
 
 
 # --- the editors ---------------------------------------------------------------------------
-
-#: Every editor, in the packs page's order; /packs/NAME each.
-KINDS = (
-    EditorKind("quiz", N_("Quiz editor"), N_("New quiz"), QuizDraft, SQUARE, MAX_QUESTIONS),
-    EditorKind(
-        "memory", N_("Memory pairs editor"), N_("New memory pack"), MemoryDraft, SQUARE, MAX_PAIRS
-    ),
-    EditorKind(
-        "sorting", N_("Sorting editor"), N_("New sorting pack"), SortingDraft, SQUARE, MAX_ITEMS
-    ),
-    EditorKind(
-        "words", N_("Spelling words editor"), N_("New spelling pack"), WordsDraft, SQUARE, MAX_WORDS
-    ),
-    EditorKind(
-        "jigsaw", N_("Jigsaw photos editor"), N_("New jigsaw pack"), JigsawDraft, JIGSAW, MAX_PHOTOS
-    ),
-)
-KIND_NAMES = {
-    "quiz": N_("Quiz"),
-    "memory": N_("Memory pairs"),
-    "sorting": N_("Sort it out!"),
-    "words": N_("Word builder"),
-    "jigsaw": N_("Jigsaw"),
-}
-
-
-def kind_of(pack: Pack) -> EditorKind:
-    """The editor a published pack opens in (the first whose kind it is)."""
-    return next((k for k in KINDS if k.draft.recognises(pack)), KINDS[-1])
 
 
 def _editor(
@@ -396,49 +323,6 @@ def _editor(
         max_rows=kind.max_rows,
         **context,
     )
-
-
-def _newest_files(engine: Engine, pack_id: str, editor_only: bool) -> dict[str, str] | None:
-    """path → sha256 of the newest version of the pack (None: no such pack, or not one
-    the editor made when `editor_only`)."""
-    with engine.connect() as conn:
-        version = conn.execute(
-            select(PackVersion.id, PackVersion.made_with)
-            .where(PackVersion.pack_id == pack_id)
-            .order_by(PackVersion.version.desc())
-            .limit(1)
-        ).first()
-        if version is None or (editor_only and version.made_with != "editor"):
-            return None
-        return {
-            row.path: row.sha256
-            for row in conn.execute(
-                select(PackVersionFile.path, PackVersionFile.sha256).where(
-                    PackVersionFile.version_id == version.id
-                )
-            )
-        }
-
-
-def load_pack(
-    engine: Engine, pack_id: str, editor_only: bool = True
-) -> tuple[Pack, dict[str, str]] | None:
-    """The newest version of a pack read as the kiosk reads it, with its files' sha256."""
-    from kiosk.packs.check import read_pack
-
-    files = _newest_files(engine, pack_id, editor_only)
-    if files is None:
-        return None
-    with tempfile.TemporaryDirectory(prefix="telpa-edit-") as work:
-        folder = Path(work) / pack_id
-        for path, sha in files.items():
-            data = read_file(engine, sha)
-            if data is None:
-                return None
-            (folder / path).parent.mkdir(parents=True, exist_ok=True)
-            (folder / path).write_bytes(data)
-        pack, _problems = read_pack(folder)
-    return None if pack is None else (pack, files)
 
 
 @router.get("/packs/edit")
@@ -574,7 +458,7 @@ def _publish(
     request: Request, who: Any, kind: EditorKind, draft: Draft, folder: Path, texts: Texts
 ) -> Response:
     engine = _engine(request)
-    if _newest_files(engine, draft.pack_id, editor_only=False) is not None:
+    if newest_files(engine, draft.pack_id, editor_only=False) is not None:
         existing = load_pack(engine, draft.pack_id)
         if existing is None:
             # Publishing would replace a pack made by hand (its words, pairs…).
