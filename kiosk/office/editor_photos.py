@@ -48,13 +48,6 @@ class PictureShape:
 SQUARE = PictureShape(QUIZ_PICTURE_SIDE, QUIZ_PICTURE_SIDE)
 
 
-def quiz_picture(data: bytes, filename: str) -> bytes:
-    """The JPEG the kiosk gets for the uploaded photo `data`: upright, a centred square of
-    `QUIZ_PICTURE_SIDE` pixels (smaller photos are not enlarged), no metadata.
-    Raises PhotoError saying what is wrong and what to do."""
-    return fitted_picture(data, filename, SQUARE)
-
-
 def fitted_picture(data: bytes, filename: str, shape: PictureShape) -> bytes:
     """The JPEG the kiosk gets for the uploaded photo `data`: upright, the largest centred
     part of `shape`'s ratio, scaled down to `shape`'s size, no metadata.
