@@ -6,7 +6,6 @@ picture of a non-quiz editor (docs/screenshots/editor-memory.png)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from sqlalchemy import Engine, select
@@ -14,12 +13,11 @@ from sqlalchemy import Engine, select
 from kiosk.office.content_models import PackAssignment, PackVersion
 from tests.office.test_pack_editor import phone_photo
 from tests.office.test_pack_editor_browser import (
-    DOCS_SCREENSHOTS,
-    LOGIN,
-    PASSWORD,
     Page,
     browser_page,
+    open_new_editor,
     save_small,
+    screenshots_folder,
 )
 
 __all__ = ["browser_page"]
@@ -35,15 +33,9 @@ CARDS = {
 def test_coordinator_makes_a_memory_pack_of_two_pairs_and_publishes_it_to_ludza(
     browser_page: Page, office_server: str, office_engine: Engine, tmp_path: Path
 ) -> None:
-    out = DOCS_SCREENSHOTS if os.environ.get("TELPA_DOCS_SCREENSHOTS") == "1" else tmp_path
+    out = screenshots_folder(tmp_path)
     page = browser_page
-    page.goto(office_server + "/packs")
-    page.fill("#login", LOGIN)
-    page.fill("#password", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url(office_server + "/packs")
-    page.click("text=New memory pack")
-    page.wait_for_url(office_server + "/packs/memory")
+    open_new_editor(page, office_server, "New memory pack", "memory")
 
     page.fill("#pack_id", "bakery-memory")
     page.select_option("#site", "ludza")
