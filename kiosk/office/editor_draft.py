@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
@@ -190,21 +190,33 @@ class Draft:
         """A published pack back in the form; `files` maps its paths to their sha256."""
         raise NotImplementedError
 
+    @classmethod
+    def published(cls, pack: Pack, **rows: Any) -> Any:
+        """A draft of `pack`'s name and title with `rows` (for `from_pack`)."""
+        draft = cls(pack_id=pack.pack, **rows)
+        copy_texts(draft.title, pack.title)
+        return draft
+
+    def cards(self) -> list[tuple[str, str, PhotoCard]]:
+        """(word id in the pack, form prefix, card) of the photo cards that go into the pack
+        as its words (memory cards, things to sort, spelling words), in order."""
+        return []
+
     def row_groups(self) -> list[TextGroup]:
         """The texts of the kind's rows that go into the pack (the title apart)."""
-        raise NotImplementedError
+        return [(f"{prefix}_text", card.text, True) for _, prefix, card in self.cards()]
 
-    def photo_slots(self) -> list[tuple[str, HasPhoto]]:
+    def photo_slots(self) -> Sequence[tuple[str, HasPhoto]]:
         """(form prefix, row) of every row that may take a photo upload ("q0", "p1a" …)."""
         raise NotImplementedError
 
     def pictures(self) -> list[tuple[str, str, str]]:
         """(picture name in the pack, photo sha256, upload field) of the photos written."""
-        raise NotImplementedError
+        return [(word, card.photo, f"{p}_upload") for word, p, card in self.cards() if card.photo]
 
     def needs_photo(self) -> list[str]:
         """Upload fields of rows in the pack that have no photo and must have one."""
-        return []
+        return [f"{prefix}_upload" for _, prefix, card in self.cards() if not card.photo]
 
     def write_body(self, out: PackWriter, langs: list[str]) -> None:
         """The kind's part of pack.yaml, after the title, icon and pictures."""

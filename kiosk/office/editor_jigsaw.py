@@ -15,8 +15,6 @@ from kiosk.office.editor_draft import (
     Draft,
     HasPhoto,
     PackWriter,
-    TextGroup,
-    copy_texts,
     count_from,
     photo_from,
 )
@@ -63,15 +61,13 @@ class JigsawDraft(Draft):
 
     @classmethod
     def from_pack(cls, pack: Pack, files: Mapping[str, str]) -> JigsawDraft:
-        draft = cls(pack_id=pack.pack)
-        copy_texts(draft.title, pack.title)
-        for picture in pack.pictures.values():
-            if picture.file is not None and picture.file in files:
-                draft.photos.append(JigsawPhoto(files[picture.file]))
+        photos = [
+            JigsawPhoto(files[picture.file])
+            for picture in pack.pictures.values()
+            if picture.file is not None and picture.file in files
+        ]
+        draft: JigsawDraft = cls.published(pack, photos=photos)
         return draft
-
-    def row_groups(self) -> list[TextGroup]:
-        return []
 
     def photo_slots(self) -> list[tuple[str, HasPhoto]]:
         return [(f"j{i}", photo) for i, photo in enumerate(self.photos)]

@@ -13,12 +13,9 @@ from dataclasses import dataclass, field
 from kiosk.office.editor_draft import (
     GENERAL,
     Draft,
-    HasPhoto,
     PackWriter,
     PhotoCard,
-    TextGroup,
     card_from_word,
-    copy_texts,
     count_from,
 )
 from kiosk.packs.models import Pack
@@ -65,8 +62,7 @@ class MemoryDraft(Draft):
 
     @classmethod
     def from_pack(cls, pack: Pack, files: Mapping[str, str]) -> MemoryDraft:
-        draft = cls(pack_id=pack.pack, picture_word="picture-word" in pack.memory)
-        copy_texts(draft.title, pack.title)
+        draft: MemoryDraft = cls.published(pack, picture_word="picture-word" in pack.memory)
         for first, second in pack.pairs:
             cards = (card_from_word(pack, first, files), card_from_word(pack, second, files))
             draft.pairs.append(MemoryPair(cards))
@@ -76,43 +72,27 @@ class MemoryDraft(Draft):
     def blank_row(cls) -> MemoryPair:
         return MemoryPair()
 
-    def cards(self) -> list[tuple[str, PhotoCard]]:
-        """(form prefix, card) of every card of the pairs in the pack."""
+    def cards(self) -> list[tuple[str, str, PhotoCard]]:
         return [
-            (f"p{i}{side}", pair.cards[j])
+            (f"p{i + 1}{side}", f"p{i}{side}", pair.cards[j])
             for i, pair in self.used()
             for j, side in enumerate(SIDES)
         ]
 
-    def row_groups(self) -> list[TextGroup]:
-        return [(f"{prefix}_text", card.text, True) for prefix, card in self.cards()]
-
-    def photo_slots(self) -> list[tuple[str, HasPhoto]]:
+    def photo_slots(self) -> list[tuple[str, PhotoCard]]:
         return [
             (f"p{i}{s}", pair.cards[j])
             for i, pair in enumerate(self.pairs)
             for j, s in enumerate(SIDES)
         ]
 
-    def pictures(self) -> list[tuple[str, str, str]]:
-        return [(_word_id(p), card.photo, f"{p}_upload") for p, card in self.cards() if card.photo]
-
-    def needs_photo(self) -> list[str]:
-        return [f"{prefix}_upload" for prefix, card in self.cards() if not card.photo]
-
     def target(self, index: int) -> str:
-        return f"memory:{_word_id(f'p{index}a')}+{_word_id(f'p{index}b')}"
+        return f"memory:p{index + 1}a+p{index + 1}b"
 
     def write_body(self, out: PackWriter, langs: list[str]) -> None:
-        out.words([(_word_id(prefix), prefix, card) for prefix, card in self.cards()], langs)
+        out.words(self.cards(), langs)
         used = self.used()
         out.add("pairs:" if used else "pairs: []", GENERAL)
         for i, _pair in used:
-            out.add(f"  - [{_word_id(f'p{i}a')}, {_word_id(f'p{i}b')}]", f"p{i}_pair")
+            out.add(f"  - [p{i + 1}a, p{i + 1}b]", f"p{i}_pair")
         out.add("memory: [picture-word]" if self.picture_word else "memory: []", "picture_word")
-
-
-def _word_id(prefix: str) -> str:
-    """The pack's word (and picture) of the card with form prefix "p0a": "p1a"."""
-    index, side = prefix[1:-1], prefix[-1]
-    return f"p{int(index) + 1}{side}"

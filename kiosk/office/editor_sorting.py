@@ -84,8 +84,7 @@ class SortingDraft(Draft):
 
     @classmethod
     def from_pack(cls, pack: Pack, files: Mapping[str, str]) -> SortingDraft:
-        draft = cls(pack_id=pack.pack)
-        copy_texts(draft.title, pack.title)
+        draft: SortingDraft = cls.published(pack)
         assert pack.sorting is not None
         copy_texts(draft.prompt, pack.sorting.prompt)
         slots = {}
@@ -100,47 +99,46 @@ class SortingDraft(Draft):
             draft.items.append(SortingItem(card, slots.get(item.bin, 0)))
         return draft
 
-    def used_bins(self) -> list[tuple[int, PhotoCard]]:
-        return [(i, b) for i, b in enumerate(self.bins) if not b.is_empty()]
-
     @classmethod
     def blank_row(cls) -> SortingItem:
         return SortingItem()
 
+    def cards(self) -> list[tuple[str, str, PhotoCard]]:
+        return [(f"i{i + 1}", f"i{i}", item.card) for i, item in self.used()]
+
+    def bin_cards(self) -> list[tuple[str, str, PhotoCard]]:
+        return [(f"b{i + 1}", f"b{i}", b) for i, b in enumerate(self.bins) if not b.is_empty()]
+
     def row_groups(self) -> list[TextGroup]:
-        groups: list[TextGroup] = [("prompt", self.prompt, True)]
-        groups += [(f"b{i}_text", b.text, True) for i, b in self.used_bins()]
-        groups += [(f"i{i}_text", item.card.text, True) for i, item in self.used()]
-        return groups
+        bins = [(f"{prefix}_text", card.text, True) for _, prefix, card in self.bin_cards()]
+        return [("prompt", self.prompt, True), *bins, *super().row_groups()]
 
     def photo_slots(self) -> list[tuple[str, HasPhoto]]:
         slots: list[tuple[str, HasPhoto]] = [(f"b{i}", b) for i, b in enumerate(self.bins)]
         return slots + [(f"i{i}", item) for i, item in enumerate(self.items)]
 
     def pictures(self) -> list[tuple[str, str, str]]:
-        things = [(f"i{i + 1}", it.photo, f"i{i}_upload") for i, it in self.used() if it.photo]
-        bins = [(f"b{i + 1}", b.photo, f"b{i}_upload") for i, b in self.used_bins() if b.photo]
-        return things + bins
+        bins = [(word, c.photo, f"{p}_upload") for word, p, c in self.bin_cards() if c.photo]
+        return super().pictures() + bins
 
     def needs_photo(self) -> list[str]:
-        rows = [(f"b{i}", b) for i, b in self.used_bins()]
-        rows += [(f"i{i}", item.card) for i, item in self.used()]
-        return [f"{prefix}_upload" for prefix, card in rows if not card.photo]
+        bins = [f"{prefix}_upload" for _, prefix, card in self.bin_cards() if not card.photo]
+        return bins + super().needs_photo()
 
     def target(self, index: int) -> str:
         return f"sorting:i{index + 1}"
 
     def write_body(self, out: PackWriter, langs: list[str]) -> None:
         items = self.used()
-        out.words([(f"i{i + 1}", f"i{i}", item.card) for i, item in items], langs)
+        out.words(self.cards(), langs)
         out.add("sorting:", GENERAL)
         out.texts("  ", "prompt", self.prompt, langs, "prompt")
-        bins = self.used_bins()
+        bins = self.bin_cards()
         out.add("  bins:" if bins else "  bins: []", "bins")
-        for i, sort_bin in bins:
-            out.add(f"    - id: b{i + 1}", f"b{i}_upload")
-            out.add(f"      picture: b{i + 1}", f"b{i}_upload")
-            out.texts("      ", "text", sort_bin.text, langs, f"b{i}_text")
+        for bin_id, prefix, sort_bin in bins:
+            out.add(f"    - id: {bin_id}", f"{prefix}_upload")
+            out.add(f"      picture: {bin_id}", f"{prefix}_upload")
+            out.texts("      ", "text", sort_bin.text, langs, f"{prefix}_text")
         out.add("  items:" if items else "  items: []", "items")
         for i, item in items:
             out.add(f"    - word: i{i + 1}", f"i{i}_text_lv")

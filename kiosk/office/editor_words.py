@@ -10,12 +10,9 @@ from dataclasses import dataclass, field
 
 from kiosk.office.editor_draft import (
     Draft,
-    HasPhoto,
     PackWriter,
     PhotoCard,
-    TextGroup,
     card_from_word,
-    copy_texts,
     count_from,
 )
 from kiosk.packs.models import Pack
@@ -52,29 +49,22 @@ class WordsDraft(Draft):
 
     @classmethod
     def from_pack(cls, pack: Pack, files: Mapping[str, str]) -> WordsDraft:
-        draft = cls(pack_id=pack.pack)
-        copy_texts(draft.title, pack.title)
-        draft.words = [card_from_word(pack, word.id, files) for word in pack.words]
+        words = [card_from_word(pack, word.id, files) for word in pack.words]
+        draft: WordsDraft = cls.published(pack, words=words)
         return draft
 
     @classmethod
     def blank_row(cls) -> PhotoCard:
         return PhotoCard()
 
-    def row_groups(self) -> list[TextGroup]:
-        return [(f"w{i}_text", word.text, True) for i, word in self.used()]
+    def cards(self) -> list[tuple[str, str, PhotoCard]]:
+        return [(f"w{i + 1}", f"w{i}", word) for i, word in self.used()]
 
-    def photo_slots(self) -> list[tuple[str, HasPhoto]]:
+    def photo_slots(self) -> list[tuple[str, PhotoCard]]:
         return [(f"w{i}", word) for i, word in enumerate(self.words)]
-
-    def pictures(self) -> list[tuple[str, str, str]]:
-        return [(f"w{i + 1}", word.photo, f"w{i}_upload") for i, word in self.used() if word.photo]
-
-    def needs_photo(self) -> list[str]:
-        return [f"w{i}_upload" for i, word in self.used() if not word.photo]
 
     def target(self, index: int) -> str:
         return f"words:w{index + 1}"
 
     def write_body(self, out: PackWriter, langs: list[str]) -> None:
-        out.words([(f"w{i + 1}", f"w{i}", word) for i, word in self.used()], langs)
+        out.words(self.cards(), langs)

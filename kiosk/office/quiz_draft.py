@@ -89,8 +89,7 @@ class QuizDraft(Draft):
 
     @classmethod
     def from_pack(cls, pack: Pack, files: Mapping[str, str]) -> QuizDraft:
-        draft = cls(pack_id=pack.pack)
-        copy_texts(draft.title, pack.title)
+        draft: QuizDraft = cls.published(pack)
         for question in pack.questions:
             row = blank_question()
             copy_texts(row.prompt, question.prompt)
