@@ -338,3 +338,43 @@ def test_two_texts_alike_in_one_language_share_the_first_ones_voice(
     reopened = editor.get("/packs/quiz", params={"pack": "fire-station-visit"}).text
     for i in range(5):
         assert f'name="voice_q{i}_a2_lv" value="{first}"' in reopened
+
+
+@pytest.mark.parametrize(
+    ("kind_name", "voiced"),
+    [
+        ("memory", "p0a_text_lv"),
+        ("sorting", "prompt_lv"),
+        ("sorting", "i1_text_lt"),
+        ("words", "w2_text_lv"),
+        ("jigsaw", "title_lt"),
+    ],
+)
+def test_every_editor_publishes_a_kept_voice_and_the_kiosk_finds_it_for_its_text(
+    editor: httpx.Client,  # noqa: F811
+    office_engine: Engine,
+    kind_name: str,
+    voiced: str,
+    tmp_path: Path,
+) -> None:
+    from kiosk.packs.library import PackLibrary
+    from tests.office.test_pack_editors import KINDS, post, upload_files
+
+    kind = next(k for k in KINDS if k.name == kind_name)
+    sha = upload(editor, recording()).json()["clip"]
+    page = post(editor, kind, "publish", files=upload_files(kind), **{f"voice_{voiced}": sha})
+    assert page.status_code == 303, page.text
+    files = _published_files(office_engine)
+    assert files[f"audio/{voiced}.ogg"] == sha
+    # The pack as a kiosk gets it: the clip is the one for that text in that language.
+    folder = tmp_path / kind.pack_id
+    for path, file_sha in files.items():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_bytes(read_file(office_engine, file_sha) or b"")
+    library = PackLibrary([tmp_path])
+    assert library.broken == []
+    (pack,) = [p for p in library.ready() if p.pack == kind.pack_id]
+    lang = voiced.rsplit("_", 1)[1]
+    assert pack.clip(kind.fields[voiced], lang) == f"audio/{voiced}.ogg"
+    reopened = editor.get(f"/packs/{kind.name}", params={"pack": kind.pack_id}).text
+    assert f'name="voice_{voiced}" value="{sha}"' in reopened
