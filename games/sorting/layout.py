@@ -144,4 +144,5 @@ def race_won(game: SortingScreen) -> None:
     width = area.width - 2 * m.margin
     game.race_rule = pygame.Rect(area.left + m.margin, y - m.px(90), width, m.px(70))
     top = area.top + m.px(30)
-    game.race_board = pygame.Rect(area.left + m.margin, top, width, game.race_rule.top - top)
+    bottom = game.race_rule.top - m.px(16)
+    game.race_board = pygame.Rect(area.left + m.margin, top, width, bottom - top)

@@ -13,11 +13,15 @@ import pygame
 
 import games.sorting.looks as looks
 
-#: A bin's width to its height, as on the solo screen (270×206 units).
+#: A bin's width to its height, as on the solo screen (270×206 units); where a lane has
+#: the width, a bin may be up to WIDE_BIN times wider, for its (sometimes long) name.
 BIN_ASPECT = 270 / 206
+WIDE_BIN = 1.3
 #: How far the pile of things still to sort peeks out behind the card (share of its
 #: height; race_view draws two cards back, each 1/28 of it further).
 PILE_REACH = 2 / 28
+#: How much wider than the solo screen's card the race's card may be.
+WIDEN = 1.3
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,15 @@ class LaneLayout:
     @property
     def border(self) -> int:
         return max(3, self.header.height // 12)
+
+    @property
+    def ring(self) -> int:
+        """The width of the ring around the bin a pad points at."""
+        return ring_width(self.header.height)
+
+
+def ring_width(header_height: int) -> int:
+    return max(3, header_height // 9)
 
 
 def lane_frames(area: pygame.Rect, teams: int, gap: int) -> list[pygame.Rect]:
@@ -89,11 +102,13 @@ def lane(frame: pygame.Rect, bins: int) -> LaneLayout:
         bins_room.height = body.height
     else:
         note = pygame.Rect(body.left, body.top, body.width, note_h)
-        card_room = pygame.Rect(body.left, note.bottom, body.width, round(body.height * 0.44))
+        card_room = pygame.Rect(body.left, note.bottom, body.width, round(body.height * 0.4))
         bins_room = pygame.Rect(body.left, card_room.bottom + pad, body.width, 0)
         bins_room.height = body.bottom - bins_room.top
     home = _card_in(card_room, pad)
-    rects, columns = bin_grid(bins_room, bins, pad)
+    # Room for the ring around the bin a pad points at.
+    reach = 2 * ring_width(head_h)
+    rects, columns = bin_grid(bins_room.inflate(-2 * reach, -2 * reach), bins, pad + reach)
     return LaneLayout(
         frame, header, animal, name, count, progress, note, card_room, home, tuple(rects), columns
     )
@@ -103,11 +118,13 @@ def _card_in(room: pygame.Rect, pad: int) -> pygame.Rect:
     """The largest card of the solo screen's shape that fits `room` with its shadow."""
     room = room.inflate(-2 * pad, -2 * pad)
     # The pile behind the card peeks out up and right by up to PILE_REACH of its height.
-    scale = min(
-        room.width / (looks.CARD_W * (1 + PILE_REACH)),
-        room.height / (looks.CARD_H * (1 + PILE_REACH)),
-    )
-    card = pygame.Rect(0, 0, int(looks.CARD_W * scale), int(looks.CARD_H * scale))
+    height = int(room.height / (1 + PILE_REACH))
+    width = int(min(room.width / (1 + PILE_REACH), height * looks.CARD_W / looks.CARD_H))
+    height = min(height, int(width * looks.CARD_H / looks.CARD_W))
+    # Wider than the solo card where the lane has room: long names ("žirnelių konservų
+    # skardinė") need the width more than the picture needs the height.
+    width = int(min(room.width / (1 + PILE_REACH), width * WIDEN))
+    card = pygame.Rect(0, 0, width, height)
     card.midbottom = (room.centerx, room.bottom)
     return card
 
@@ -120,7 +137,7 @@ def bin_grid(room: pygame.Rect, count: int, gap: int) -> tuple[list[pygame.Rect]
         rows = math.ceil(count / columns)
         cell_w = (room.width - (columns - 1) * gap) // columns
         cell_h = (room.height - (rows - 1) * gap) // rows
-        w = min(cell_w, int(cell_h * BIN_ASPECT))
+        w = min(cell_w, int(cell_h * BIN_ASPECT * WIDE_BIN))
         h = min(cell_h, int(w / BIN_ASPECT * 1.15))
         if best is None or w * h > best[1] * best[2]:
             best = (columns, w, h)

@@ -54,6 +54,7 @@ class RacePlay:
         self.lanes: list[race_layout.LaneLayout] = []
         self._drawn_item: list[pygame.Rect | None] = [None] * count
         self._note: list[str] = [""] * count
+        self._pending: list[pygame.Rect | None] = [None] * count
 
     def layout(self) -> None:
         """Lay out the lanes in the activity's area (again after a language change)."""
@@ -92,7 +93,7 @@ class RacePlay:
             old = lane.cursor
             if self.race.point_at(index, target):
                 for b in (old, target):
-                    self.ctx.invalidate(view.bin_dirty(self, index, b))
+                    self._dirty(index, view.bin_dirty(self, index, b))
             return True
         if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
             self._drop(index)
@@ -118,14 +119,14 @@ class RacePlay:
             )
             self._invalidate_lane_progress(index)
             if lane.finished:
-                self.ctx.invalidate(layout.frame)  # its place, the bins without its ring
+                self._dirty(index, layout.frame)  # its place, the bins without its ring
         else:
             self.ctx.play_sound("try-again")
             self.wrong_at[index] = self.time
             self.motions[index] = Motion("nudge", word, layout.home.center, bin_center, self.time)
         for hint in {hint_before, lane.round.hint} - {None}:
             assert hint is not None
-            self.ctx.invalidate(view.bin_dirty(self, index, lane.round.bin_index(hint)))
+            self._dirty(index, view.bin_dirty(self, index, lane.round.bin_index(hint)))
         self._invalidate_item(index)
 
     def _appear(self, index: int) -> None:
@@ -142,7 +143,7 @@ class RacePlay:
         self._invalidate_item(index)
         if motion.kind == "in" and motion.bin is not None:
             self.popped[index] = (motion.bin, self.time)
-            self.ctx.invalidate(view.bin_dirty(self, index, motion.bin))
+            self._dirty(index, view.bin_dirty(self, index, motion.bin))
             self._appear(index)
 
     # ----- time ----------------------------------------------------------------------
@@ -157,33 +158,47 @@ class RacePlay:
                     self._finish_motion(i)
             popped = self.popped[i]
             if popped is not None:
-                self.ctx.invalidate(view.bin_dirty(self, i, popped[0]))
+                self._dirty(i, view.bin_dirty(self, i, popped[0]))
                 if self.time - popped[1] >= view.POP_S:
                     self.popped[i] = None
             note = view.note_text(self, i)
             if note != self._note[i]:
                 self._note[i] = note
-                self.ctx.invalidate(self.lanes[i].note)
+                self._dirty(i, self.lanes[i].note)
+        self._flush()
         if not self.ended and self.race.over(self.time) and not any(self.motions):
             self.ended = True
             self.on_over()
 
     # ----- invalidation helpers ------------------------------------------------------
 
+    def _dirty(self, index: int, rect: pygame.Rect) -> None:
+        """Lane `index` must repaint `rect`: gathered, and handed to the shell at the end
+        of the frame's update as one rectangle per lane (the shell joins more than a few
+        rectangles into one, which would span the lanes between them)."""
+        rect = rect.clip(self.lanes[index].frame)
+        pending = self._pending[index]
+        self._pending[index] = rect if pending is None else pending.union(rect)
+
+    def _flush(self) -> None:
+        for rect in self._pending:
+            if rect is not None:
+                self.ctx.invalidate(rect)
+        self._pending = [None] * len(self.race)
+
     def _invalidate_item(self, index: int) -> None:
         rect = view.item_dirty(self, index)
         drawn = self._drawn_item[index]
         if drawn is not None:
-            self.ctx.invalidate(drawn)
+            self._dirty(index, drawn)
         if rect is not None:
-            self.ctx.invalidate(rect)
+            self._dirty(index, rect)
         self._drawn_item[index] = rect
 
     def _invalidate_lane_progress(self, index: int) -> None:
         layout = self.lanes[index]
-        self.ctx.invalidate(layout.progress.inflate(4, 4))
-        self.ctx.invalidate(layout.count)
-        self.ctx.invalidate(layout.table)
+        self._dirty(index, layout.progress.inflate(4, 4))
+        self._dirty(index, layout.count)
 
     # ----- drawing and scores -----------------------------------------------------------
 

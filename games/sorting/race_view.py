@@ -77,14 +77,15 @@ def bin_dirty(screen: RaceScreen, index: int, bin_index: int) -> pygame.Rect:
     """A bin with its ring and counter badge."""
     layout = screen.lanes[index]
     rect = layout.bins[bin_index]
-    reach = _ring_width(layout) * 2 + _badge_diameter(layout) // 2 + 2
+    reach = _ring_width(layout) * 2 + _badge_diameter(layout)  # the popping badge too
     return rect.inflate(2 * reach, 2 * reach).clip(layout.frame)
 
 
 def paint(screen: RaceScreen, surface: pygame.Surface) -> None:
     area = screen.ctx.area
-    surface.blit(draw.scene_background(surface.get_size()), area, area=area)
     clip = surface.get_clip()
+    if not any(layout.frame.contains(clip) for layout in screen.lanes):
+        surface.blit(draw.scene_background(surface.get_size()), area, area=area)
     for i, layout in enumerate(screen.lanes):
         if clip.colliderect(layout.frame):
             _paint_lane(screen, surface, i, screen.teams[i])
@@ -95,17 +96,8 @@ def _paint_lane(screen: RaceScreen, surface: pygame.Surface, index: int, team: T
     layout = screen.lanes[index]
     lane = screen.race.lanes[index]
     clip = surface.get_clip()
-    radius = max(8, layout.header.height // 3)
-    face = _cached(
-        screen,
-        ("lane", team.index, layout.frame.size),
-        lambda: draw.rounded_card(
-            layout.frame.size, radius, theme.lighten(team.color, 0.82), layout.border, team.color
-        ),
-    )
-    surface.blit(face, layout.frame)
+    surface.blit(_backdrop(screen, index, team), layout.frame)
     if clip.colliderect(layout.header):
-        surface.blit(_header(screen, index, team, radius), layout.header)
         if clip.colliderect(layout.count):
             total = len(lane.round.items)
             done = lane.round.index
@@ -127,23 +119,39 @@ def _paint_lane(screen: RaceScreen, surface: pygame.Surface, index: int, team: T
     _paint_item(screen, surface, index)
 
 
-def _header(screen: RaceScreen, index: int, team: Team, radius: int) -> pygame.Surface:
+def _backdrop(screen: RaceScreen, index: int, team: Team) -> pygame.Surface:
+    """What does not change in a lane, composed once into one opaque picture: the scene's
+    background behind it, the lane's face framed in the team's colour, the header with
+    the animal and name, and the bins (their rings and counters are drawn over it)."""
     layout = screen.lanes[index]
     ui = screen.ctx.ui
     name = team.name(screen.ctx.gettext)
+    frame = layout.frame
 
     def make() -> pygame.Surface:
-        header = draw.rounded_card(layout.header.size, radius, team.color).copy()
+        radius = max(8, layout.header.height // 3)
+        backdrop = pygame.Surface(frame.size)
+        scene = draw.scene_background((ui.metrics.width, ui.metrics.height))
+        backdrop.blit(scene, (0, 0), area=frame)
+        face = draw.rounded_card(
+            frame.size, radius, theme.lighten(team.color, 0.82), layout.border, team.color
+        )
+        backdrop.blit(face, (0, 0))
+        offset = pygame.Vector2(frame.topleft)
+        backdrop.blit(
+            draw.rounded_card(layout.header.size, radius, team.color), layout.header.move(-offset)
+        )
         animal = ui.images.emoji(team.animal, layout.animal.height)
-        offset = pygame.Vector2(layout.header.topleft)
-        header.blit(animal, animal.get_rect(center=layout.animal.center - offset))
+        backdrop.blit(animal, animal.get_rect(center=layout.animal.center - offset))
         text = ui.text.fit(
             name, layout.name.size, layout.name.height * 3 // 4, theme.INK, "bold", max_lines=1
         )
-        header.blit(text, text.get_rect(midleft=layout.name.move(-offset.x, -offset.y).midleft))
-        return header
+        backdrop.blit(text, text.get_rect(midleft=layout.name.move(-offset).midleft))
+        for b, rect in enumerate(layout.bins):
+            backdrop.blit(_bin_card(screen, index, b), rect.move(-offset))
+        return backdrop.convert() if pygame.display.get_surface() is not None else backdrop
 
-    return _cached(screen, ("header", team.index, layout.header.size, name), make)
+    return _cached(screen, ("backdrop", team.index, frame.size, name), make)
 
 
 def _paint_progress(surface: pygame.Surface, layout: LaneLayout, share: float, team: Team) -> None:
@@ -195,7 +203,7 @@ def finished_text(screen: RaceScreen, index: int) -> str:
 
 
 def _ring_width(layout: LaneLayout) -> int:
-    return max(3, layout.header.height // 9)
+    return layout.ring
 
 
 def _badge_diameter(layout: LaneLayout) -> int:
@@ -208,11 +216,41 @@ def _paint_bin(screen: RaceScreen, surface: pygame.Surface, index: int, b: int, 
     lane = screen.race.lanes[index]
     rect = layout.bins[b]
     bin_ = lane.round.bins[b]
-    radius = max(6, rect.height // 7)
+    radius = _bin_radius(rect)
+    width = _ring_width(layout)
+    hint = lane.round.hint
+    if hint is not None and lane.round.bin_index(hint) == b:
+        _ring(surface, rect, theme.GOOD, width, radius, gap=0)  # on its edge, inside
+    if b == lane.cursor and not lane.finished:
+        _ring(surface, rect, theme.darken(team.color, 0.25), width, radius, gap=width)
+    count = lane.round.counts[bin_.id]
+    if count:
+        diameter = _badge_diameter(layout)
+        popped = screen.popped[index]
+        if popped is not None and popped[0] == b:
+            t = (screen.time - popped[1]) / POP_S
+            if 0 <= t < 1:
+                diameter = round(diameter * (1 + 0.5 * math.sin(t * math.pi)))
+        badge = _cached(
+            screen, ("count", count, diameter), lambda: looks.counter(ui, count, diameter)
+        )
+        surface.blit(badge, badge.get_rect(center=(rect.right - width, rect.top + width)))
+
+
+def _bin_radius(rect: pygame.Rect) -> int:
+    return max(6, rect.height // 7)
+
+
+def _bin_card(screen: RaceScreen, index: int, b: int) -> pygame.Surface:
+    """A bin of the lane: its picture and its name, fitted."""
+    ui = screen.ctx.ui
+    rect = screen.lanes[index].bins[b]
+    bin_ = screen.race.lanes[index].round.bins[b]
 
     def make() -> pygame.Surface:
         color = theme.lighten(theme.TILE_COLORS[(b + 2) % len(theme.TILE_COLORS)], 0.2)
-        card = draw.rounded_card(rect.size, radius, color, max(2, rect.height // 40)).copy()
+        card = draw.rounded_card(rect.size, _bin_radius(rect), color, max(2, rect.height // 40))
+        card = card.copy()
         pad = max(3, rect.height // 16)
         picture = screen.ctx.picture(screen.pack, bin_.picture, int(rect.height * 0.55))
         card.blit(picture, picture.get_rect(midtop=(rect.width // 2, pad)))
@@ -229,25 +267,7 @@ def _paint_bin(screen: RaceScreen, surface: pygame.Surface, index: int, b: int, 
         card.blit(label, label.get_rect(center=(rect.width // 2, middle)))
         return card
 
-    surface.blit(_cached(screen, ("bin", bin_.id, rect.size), make), rect)
-    width = _ring_width(layout)
-    hint = lane.round.hint
-    if hint is not None and lane.round.bin_index(hint) == b:
-        _ring(surface, rect, theme.GOOD, width, radius, gap=3 * width)
-    if b == lane.cursor and not lane.finished:
-        _ring(surface, rect, theme.darken(team.color, 0.25), width, radius, gap=width)
-    count = lane.round.counts[bin_.id]
-    if count:
-        diameter = _badge_diameter(layout)
-        popped = screen.popped[index]
-        if popped is not None and popped[0] == b:
-            t = (screen.time - popped[1]) / POP_S
-            if 0 <= t < 1:
-                diameter = round(diameter * (1 + 0.5 * math.sin(t * math.pi)))
-        badge = _cached(
-            screen, ("count", count, diameter), lambda: looks.counter(ui, count, diameter)
-        )
-        surface.blit(badge, badge.get_rect(center=(rect.right - width, rect.top + width)))
+    return _cached(screen, ("bin", bin_.id, rect.size), make)
 
 
 def _ring(

@@ -337,3 +337,66 @@ def test_lanes_fit_without_overlap_or_overflow(
         assert all(screen.contains(b.rect) for b in kiosk.buttons())
         assert not game.race_board.colliderect(game.race_rule)
         assert all(not game.race_rule.colliderect(b.rect) for b in game.buttons.buttons)
+
+
+def _frame(kiosk: Harness) -> list[pygame.Rect]:
+    """One frame, returning the rectangles it repainted."""
+    kiosk.clock.advance(1 / 30)
+    return kiosk.app.step(1 / 30)
+
+
+def test_a_press_repaints_only_its_own_lane(pads: VirtualPads) -> None:
+    with _kiosk(Teams.from_pads([0, 1, 2]), size=(1920, 1080)) as kiosk:
+        plugged = [pads.plug() for _ in range(3)]
+        game = _open(kiosk, plugged)
+        kiosk.tap_button("level:2")
+        race = _race(game)
+        kiosk.wait(1.0)
+        assert _frame(kiosk) == []  # nothing moves: nothing is painted
+        assert game.race is not None
+        frame = game.race.lanes[1].frame
+        round_ = race.lanes[1].round
+        assert round_.current is not None
+        right = round_.bin_index(round_.current.bin)
+        wrong = (right + 1) % len(round_.bins)
+        painted: list[pygame.Rect] = []
+        for button in [RIGHT] * (wrong - race.lanes[1].cursor) + [A] + [RIGHT] * 2 + [A]:
+            plugged[1].set_button(button, True)
+            painted += _frame(kiosk)
+            plugged[1].set_button(button, False)
+            painted += _frame(kiosk)
+        for _ in range(30):
+            painted += _frame(kiosk)
+        assert race.lanes[1].round.index == 1 and race.lanes[1].round.wrong == 0
+        assert painted and all(frame.contains(rect) for rect in painted), painted
+        # All three teams press A in the same frame: each lane repaints on its own, no
+        # rectangle spans two lanes.
+        frames = [lane.frame for lane in game.race.lanes]
+        for pad in plugged:
+            pad.set_button(A, True)
+        painted = _frame(kiosk)
+        for pad in plugged:
+            pad.set_button(A, False)
+        for _ in range(30):
+            painted += _frame(kiosk)
+        assert [lane.round.index + lane.round.wrong for lane in race.lanes] == [1, 2, 1]
+        assert all(any(f.contains(rect) for f in frames) for rect in painted), painted
+
+
+def test_painting_piece_by_piece_matches_a_full_repaint(pads: VirtualPads) -> None:
+    with _kiosk(Teams.from_pads([0, 1, 2, 3]), size=(1366, 768), lang="en") as kiosk:
+        plugged = [pads.plug() for _ in range(4)]
+        game = _open(kiosk, plugged)
+        kiosk.tap_button("level:3")
+        race = _race(game)
+        for turn in range(5):
+            _sort(kiosk, race, plugged[0], 0, right=True)
+            _sort(kiosk, race, plugged[2], 2, right=turn % 2 == 0)
+            if turn < 2:
+                _sort(kiosk, race, plugged[3], 3, right=False)
+        _point_at(kiosk, race, plugged[1], 1, 2)
+        kiosk.wait(2.0)  # every animation and "Try again!" over
+        pieces = pygame.image.tobytes(kiosk.app.screen, "RGB")
+        kiosk.app.invalidate()
+        kiosk.app.render()
+        assert pygame.image.tobytes(kiosk.app.screen, "RGB") == pieces
