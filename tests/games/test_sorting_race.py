@@ -88,9 +88,15 @@ def _pad_choose(kiosk: Harness, pad: VirtualPad, group: ButtonGroup, button_id: 
         if focused is not None and focused.id == button_id:
             pad.press(A, kiosk.step)
             return
+        if focused is None:
+            pad.press(RIGHT, kiosk.step)  # the first press shows the ring
+            continue
         target = group.by_id(button_id).rect.center
-        here = focused.rect.center if focused is not None else (0, 0)
-        pad.press(RIGHT if target[0] > here[0] else LEFT, kiosk.step)
+        dx, dy = target[0] - focused.rect.centerx, target[1] - focused.rect.centery
+        if abs(dx) >= abs(dy):
+            pad.press(RIGHT if dx > 0 else LEFT, kiosk.step)
+        else:
+            pad.press(DOWN if dy > 0 else UP, kiosk.step)
     raise AssertionError(f"the d-pad never reached {button_id}")
 
 
@@ -145,8 +151,16 @@ def test_three_pads_race_a_round_and_careful_sorting_wins(pads: VirtualPads) -> 
     teams = Teams.from_pads([2, 0, 1])
     with _kiosk(teams) as kiosk:
         plugged = [pads.plug() for _ in range(3)]
-        game = _open(kiosk, plugged)
+        kiosk.step()
         fox, bear, frog = plugged[2], plugged[0], plugged[1]
+        kiosk.app.session.start_group(12, None, None, None)  # the librarian's part
+        assert kiosk.scene_name == "Launcher"
+        launcher = next(
+            g for g in kiosk.button_groups() if any(b.id == "tile:sorting" for b in g.buttons)
+        )
+        _pad_choose(kiosk, bear, launcher, "tile:sorting")  # from here on: pads only
+        game = kiosk.app.top.activity  # type: ignore[union-attr]
+        assert isinstance(game, SortItOut) and game.phase == "level"
         _pad_choose(kiosk, frog, game.buttons, "level:2")  # any pad picks the level
         race = _race(game)
         assert game.phase == "play" and len(race) == 3 and game.buttons.buttons == []
@@ -400,3 +414,25 @@ def test_painting_piece_by_piece_matches_a_full_repaint(pads: VirtualPads) -> No
         kiosk.app.invalidate()
         kiosk.app.render()
         assert pygame.image.tobytes(kiosk.app.screen, "RGB") == pieces
+
+
+def test_a_new_language_relabels_the_lanes_and_the_race_goes_on(pads: VirtualPads) -> None:
+    with _kiosk(Teams.from_pads([0, 1]), lang="en") as kiosk:
+        plugged = [pads.plug() for _ in range(2)]
+        game = _open(kiosk, plugged)
+        kiosk.tap_button("level:1")
+        race = _race(game)
+        _sort(kiosk, race, plugged[0], 0, right=True)
+        _point_at(kiosk, race, plugged[1], 1, 1)
+        kiosk.app.set_language("lt")
+        kiosk.step(2)
+        assert _race(game) is race and game.phase == "play"
+        assert race.lanes[0].round.index == 1 and race.lanes[1].cursor == 1
+        assert [s.name for s in game.team_scores() or []] == ["Lapių komanda", "Meškų komanda"]
+        for _ in range(5):
+            _sort(kiosk, race, plugged[0], 0, right=True)
+        for _ in range(6):
+            _sort(kiosk, race, plugged[1], 1, right=True)
+        kiosk.wait(1.0)
+        assert game.phase == "stars" and game.race_message() == "Laimi Lapių komanda!"
+        assert kiosk.app.ui.text.overflows == []
