@@ -47,7 +47,9 @@ TITLE = {"lv": "Šķiro!", "lt": "Rūšiuok!", "en": "Sort it out!"}
 
 
 class SortItOut(kit.RoundGame, Activity):
-    info = ActivityInfo(id="sorting", title=TITLE, icon="recycling", levels=len(LEVELS))
+    info = ActivityInfo(
+        id="sorting", title=TITLE, icon="recycling", levels=len(LEVELS), supports_teams=True
+    )
 
     def on_enter(self) -> None:
         self.flow: kit.RoundFlow[Pack] = kit.RoundFlow(self.ctx, len(LEVELS), self.layout_phase)

@@ -56,7 +56,7 @@ class LaneLayout:
 
 
 def ring_width(header_height: int) -> int:
-    return max(3, header_height // 9)
+    return max(4, header_height // 6)
 
 
 def lane_frames(area: pygame.Rect, teams: int, gap: int) -> list[pygame.Rect]:

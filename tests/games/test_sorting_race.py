@@ -409,7 +409,16 @@ def test_painting_piece_by_piece_matches_a_full_repaint(pads: VirtualPads) -> No
             if turn < 2:
                 _sort(kiosk, race, plugged[3], 3, right=False)
         _point_at(kiosk, race, plugged[1], 1, 2)
+        # Team Owl misses twice: from level 2 the right bin lights up.
+        owl = race.lanes[3].round
+        assert owl.current is not None
+        right = owl.bin_index(owl.current.bin)
+        for miss in (1, 2):
+            _point_at(kiosk, race, plugged[3], 3, (right + miss) % len(owl.bins))
+            _press(kiosk, race, plugged[3], A, 3)
+        assert owl.hint == owl.current.bin
         kiosk.wait(2.0)  # every animation and "Try again!" over
+        kiosk.screenshot(SHOTS / "four-teams-hint.png")
         pieces = pygame.image.tobytes(kiosk.app.screen, "RGB")
         kiosk.app.invalidate()
         kiosk.app.render()
