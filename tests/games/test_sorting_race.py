@@ -20,6 +20,7 @@ import pytest
 from games.sorting import SortItOut
 from games.sorting.race import CATCH_UP_S, SortingRace
 from games.sorting.race_layout import neighbour
+from games.sorting.race_view import note_text
 from kiosk.activities import RegisteredActivity
 from kiosk.api import ButtonGroup, Teams
 from kiosk.config import parse_config
@@ -226,8 +227,6 @@ def test_after_the_first_team_finishes_the_others_have_their_catch_up_time(
             _sort(kiosk, race, plugged[0], 0, right=True)
         assert game.race is not None
         kiosk.wait(CATCH_UP_S - 5)
-        from games.sorting.race_view import note_text
-
         assert note_text(game.race, 1) == "5 seconds left!"
         assert note_text(game.race, 0) == ""
         assert game.phase == "play"
