@@ -57,6 +57,8 @@ class SortItOut(kit.RoundGame, Activity):
         self.round: SortingRound | None = None
         #: The race being played (or just finished) when teams play with pads.
         self.race: RacePlay | None = None
+        #: Covered (a pad pulled out, "Are you still there?"): the race and its clock wait.
+        self.paused = False
         self.time = 0.0
         self.buttons = ButtonGroup(self.ctx.ui, self.ctx.invalidate)
         #: Speaker buttons of the play screen (the prompt, each bin).
@@ -330,7 +332,7 @@ class SortItOut(kit.RoundGame, Activity):
     def update(self, dt: float) -> None:
         self.time += dt
         if self.race is not None:
-            if self.phase == "play":
+            if self.phase == "play" and not self.paused:
                 self.race.update(dt)
             return
         if self.motion is not None:
@@ -343,6 +345,12 @@ class SortItOut(kit.RoundGame, Activity):
             self.ctx.invalidate(self._hint_rect(self.hint))
         if self.flow.celebrating(self.time):
             self.ctx.invalidate(self.banner.stars_rect(self.ctx.ui, self.ctx.area))
+
+    def on_pause(self) -> None:
+        self.paused = True
+
+    def on_resume(self) -> None:
+        self.paused = False
 
     # ----- invalidation helpers ------------------------------------------------------
 

@@ -444,3 +444,28 @@ def test_a_new_language_relabels_the_lanes_and_the_race_goes_on(pads: VirtualPad
         kiosk.wait(1.0)
         assert game.phase == "stars" and game.race_message() == "Laimi Lapių komanda!"
         assert kiosk.app.ui.text.overflows == []
+
+
+def test_a_pad_pulled_out_mid_race_holds_the_race_and_its_clock(pads: VirtualPads) -> None:
+    with _kiosk(Teams.from_pads([0, 1]), lang="en") as kiosk:
+        plugged = [pads.plug() for _ in range(2)]
+        game = _open(kiosk, plugged)
+        kiosk.tap_button("level:1")
+        race = _race(game)
+        for _ in range(6):
+            _sort(kiosk, race, plugged[0], 0, right=True)
+        kiosk.wait(10)
+        assert game.race is not None and note_text(game.race, 1) == "20 seconds left!"
+        plugged[1].unplug()
+        kiosk.step()
+        assert kiosk.scene_name == "PadMissing"
+        kiosk.wait(60)  # Team Bear looks for its pad: the race waits
+        assert game.phase == "play" and note_text(game.race, 1) == "20 seconds left!"
+        again = pads.plug()
+        kiosk.step(2)
+        assert kiosk.scene_name == "ActivityHost"
+        _sort(kiosk, race, again, 1, right=True)
+        assert race.lanes[1].round.index == 1
+        kiosk.wait(20)
+        assert game.phase == "stars"
+        assert [race.points(0), race.points(1)] == [7, 1]
