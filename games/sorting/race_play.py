@@ -1,7 +1,7 @@
 """Playing the race: each team's pad moves its own lane and nothing else. The d-pad or
 the stick chooses a bin (left/right along the row, up/down between rows; in a single
-row up/down step too), A drops the thing into it. Keys without a pad (the keyboard),
-pads of no team and pointers do nothing in the lanes.
+row up/down step too), A (or X) drops the thing into it. Keys without a pad (the
+keyboard), pads of no team and pointers do nothing in the lanes.
 
 What changes is invalidated lane by lane and piece by piece (a bin, the flying card, the
 note line), never the whole screen, so a library PC drawing in software keeps up."""
@@ -17,7 +17,7 @@ import games.sorting.race_layout as race_layout
 import games.sorting.race_view as view
 from games.sorting.motion import Motion
 from games.sorting.race import SortingRace
-from kiosk.api import ActivityContext, InputEvent, KeyEvent, Pack, Teams, TeamScore
+from kiosk.api import ActivityContext, InputEvent, KeyEvent, Pack, Teams, TeamScore, kit
 
 DIRECTIONS = {
     pygame.K_LEFT: "left",
@@ -95,7 +95,7 @@ class RacePlay:
                 for b in (old, target):
                     self._dirty(index, view.bin_dirty(self, index, b))
             return True
-        if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+        if kit.is_choose_key(event):  # A (and X, as everywhere a pad chooses)
             self._drop(index)
             return True
         return False

@@ -176,7 +176,10 @@ def test_three_pads_race_a_round_and_careful_sorting_wins(pads: VirtualPads) -> 
                 _sort(kiosk, race, frog, 2, right=True)
         assert race.finished == [1, 0] and game.phase == "play"
         assert race.catch_up_left(game.race.time) is not None  # type: ignore[union-attr]
-        _sort(kiosk, race, frog, 2, right=True)
+        round_ = race.lanes[2].round
+        assert round_.current is not None
+        _point_at(kiosk, race, frog, 2, round_.bin_index(round_.current.bin))
+        _press(kiosk, race, frog, pygame.CONTROLLER_BUTTON_X, 2)  # X drops too
         kiosk.wait(1.0)
         assert race.finished == [1, 0, 2]
         # Bear: 7 first tries + 2 bonus; Fox: 10 + 1; Frog: 10 + 0.
