@@ -6,8 +6,9 @@ Chromium and Firefox (WAV is taken too). It is hostile until checked (`voice_cli
 most `MAX_RECORDING_BYTES`, its container told by its first bytes (never by its name or
 the browser's word), its sound decoded by the ffmpeg that imageio-ffmpeg ships in its own
 process with a time limit, only from that container's demuxer and only when the stream is
-Opus, Vorbis or PCM, and at most `MAX_CLIP_SECONDS` of it. The decoded samples — plain
-numbers, nothing of the upload — are encoded afresh as Ogg Vorbis (the kiosk plays Ogg
+Opus, Vorbis or PCM, and at most `MAX_CLIP_SECONDS` of it. The quiet before and after the
+voice is cut (`trim_silence`), and the samples — plain numbers, nothing of the upload —
+are encoded afresh as Ogg Vorbis (the kiosk plays Ogg
 Vorbis and WAV, not Opus: docs/content.md), and the result passes the kiosk's own clip
 check (`kiosk.voice.clips.clip_info`: length, not silent) before the office keeps it.
 
@@ -29,7 +30,7 @@ from typing import Any
 
 from kiosk.errors import TelpaError
 from kiosk.packs.safety import PackFileError
-from kiosk.voice.clips import MAX_CLIP_SECONDS, clip_info
+from kiosk.voice.clips import MAX_CLIP_SECONDS, SILENT_PEAK, clip_info
 
 #: A recording as the browser sends it: 20 s of Opus is about 100 KB, of 48 kHz stereo
 #: 16-bit WAV 3.8 MB. Under the HTTPS proxy's 5 MB (docs/office.md), so the librarian gets
@@ -43,6 +44,10 @@ CLIP_RATE = 22050
 VORBIS_QUALITY = 4
 #: A recording shorter than this has nothing said in it (a click on Record then Stop).
 MIN_SECONDS = 0.3
+#: Quiet before and after the voice is cut (`trim_silence`) down to this margin; "quiet" is
+#: below this share of the recording's loudest moment.
+TRIM_MARGIN_S = 0.2
+TRIM_LEVEL = 0.05
 #: The containers a browser's MediaRecorder makes, by their first bytes → ffmpeg's demuxer.
 _CONTAINERS = (
     (b"\x1a\x45\xdf\xa3", "matroska"),  # WebM is Matroska
@@ -206,6 +211,22 @@ def encode_vorbis(samples: array[int]) -> bytes:
     return done.stdout
 
 
+def trim_silence(samples: array[int]) -> array[int]:
+    """The recording without the quiet before the voice starts and after it ends (the
+    moments between pressing Record and speaking, and speaking and pressing Stop), keeping
+    `TRIM_MARGIN_S` of each so no soft first or last sound is cut. A recording with no
+    sound above the threshold is left whole: the kiosk's check then calls it silent."""
+    if not samples:
+        return samples
+    loudest = max(max(samples), -min(samples))
+    threshold = max(int(SILENT_PEAK * 32768), int(loudest * TRIM_LEVEL))
+    loud = [i for i in range(0, len(samples), 64) if abs(samples[i]) >= threshold]
+    if not loud:
+        return samples
+    margin = int(TRIM_MARGIN_S * CLIP_RATE)
+    return samples[max(0, loud[0] - margin) : min(len(samples), loud[-1] + 64 + margin)]
+
+
 def voice_clip(data: bytes) -> VoiceClip:
     """The Ogg Vorbis clip the kiosk gets for the browser's recording `data`.
     Raises RecordingError (too large, not sound, damaged, too long, too short, silent)."""
@@ -216,7 +237,8 @@ def voice_clip(data: bytes) -> VoiceClip:
             N_("The recording is longer than %(s)d s; say just the text it belongs to."),
             s=int(MAX_CLIP_SECONDS),
         )
-    if seconds < MIN_SECONDS:
+    samples = trim_silence(samples)
+    if len(samples) / CLIP_RATE < MIN_SECONDS:
         raise RecordingError(N_("The recording has no sound in it; record it again."))
     ogg = encode_vorbis(samples)
     try:

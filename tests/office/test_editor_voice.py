@@ -25,12 +25,19 @@ from kiosk.fleet.store import ContentStore
 from kiosk.media.ffmpeg import ffmpeg_exe
 from kiosk.office.content_models import ContentFile, PackVersionFile
 from kiosk.office.content_store import read_file
-from kiosk.office.editor_voice import CLIP_RATE, MAX_RECORDING_BYTES, decode_recording
+from kiosk.office.editor_voice import (
+    CLIP_RATE,
+    MAX_RECORDING_BYTES,
+    TRIM_MARGIN_S,
+    decode_recording,
+)
 from kiosk.paths import APP_ROOT
+from kiosk.voice.cache import wav_bytes
 from kiosk.voice.clips import clip_info
 from tests.fleet.conftest import station_config
 from tests.office.test_dashboard import form_token
 from tests.office.test_pack_editor import LV_LT, editor, phone_photo, post_quiz  # noqa: F401
+from tests.voice.sounds import RATE, tone
 
 TONE_HZ = 440
 
@@ -111,6 +118,22 @@ def test_a_browser_recording_becomes_the_kiosks_ogg_vorbis_with_the_same_sound(
     files = stored_files(office_engine)
     assert upload(editor, recording(kind)).json()["clip"] == body["clip"]
     assert stored_files(office_engine) == files
+
+
+def test_the_quiet_before_and_after_the_voice_is_cut(
+    editor: httpx.Client,  # noqa: F811
+) -> None:
+    # Record pressed, a second before speaking; a second and a half before Stop.
+    quiet = bytes(2 * RATE)
+    spoken = wav_bytes(quiet + tone(1.0) + quiet + quiet[:RATE], RATE)
+    answer = upload(editor, spoken)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["seconds"] == pytest.approx(1.0 + 2 * TRIM_MARGIN_S, abs=0.02)
+    heard = decode_recording(editor.get(answer.json()["url"]).content)
+    loud = [i for i, s in enumerate(heard) if abs(s) > 200]
+    assert loud[0] / CLIP_RATE == pytest.approx(TRIM_MARGIN_S, abs=0.02)
+    assert (len(heard) - 1 - loud[-1]) / CLIP_RATE == pytest.approx(TRIM_MARGIN_S, abs=0.02)
+    assert crossings(heard[loud[0] : loud[-1] + 1]) == pytest.approx(TONE_HZ, abs=8)
 
 
 @pytest.mark.parametrize(
