@@ -4,6 +4,7 @@ is after their pad pressed, and the end screen with the winner.
 
 python scripts/screenshots_memory_teams.py --out DIR          # lv, lt, en × 1920×1080, 3840×2160
 python scripts/screenshots_memory_teams.py --out DIR --lang en --size 1920x1080
+python scripts/screenshots_memory_teams.py --docs  # docs/screenshots/memory-teams.png
 
 The three teams play with SDL virtual game controllers (kiosk.virtual_pads), the way the
 tests drive them; the group's teams are handed to the game as the group setup's
@@ -13,6 +14,8 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import shutil
+import tempfile
 from pathlib import Path
 
 import pygame
@@ -23,7 +26,10 @@ from kiosk.api import ActivityContext, Teams
 from kiosk.harness import Harness, use_headless_drivers
 from kiosk.virtual_pads import VirtualPad, VirtualPads
 
+ROOT = Path(__file__).resolve().parent.parent
 SIZES = [(1920, 1080), (3840, 2160)]
+#: The size of the documentation's screenshots (as scripts/screenshots.py makes them).
+DOCS_SIZE = (1366, 768)
 A = pygame.CONTROLLER_BUTTON_A
 RIGHT, LEFT = pygame.CONTROLLER_BUTTON_DPAD_RIGHT, pygame.CONTROLLER_BUTTON_DPAD_LEFT
 DOWN, UP = pygame.CONTROLLER_BUTTON_DPAD_DOWN, pygame.CONTROLLER_BUTTON_DPAD_UP
@@ -98,11 +104,20 @@ def shoot(out: Path, size: tuple[int, int], lang: str) -> list[Path]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--docs", action="store_true", help="docs/screenshots/memory-teams.png")
     parser.add_argument("--lang", choices=["lv", "lt", "en"], action="append")
     parser.add_argument("--size", action="append", help="WxH, e.g. 1920x1080")
     args = parser.parse_args()
     use_headless_drivers()
+    if args.docs:
+        with tempfile.TemporaryDirectory() as folder:
+            shot = shoot(Path(folder), DOCS_SIZE, "en")[0]
+            shutil.copyfile(shot, ROOT / "docs" / "screenshots" / "memory-teams.png")
+        print("docs/screenshots/memory-teams.png written")
+        return 0
+    if args.out is None:
+        parser.error("--out DIR (or --docs) is needed")
     sizes = [tuple(int(n) for n in s.split("x")) for s in args.size] if args.size else SIZES
     for lang in args.lang or ["lv", "lt", "en"]:
         for size in sizes:

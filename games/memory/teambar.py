@@ -61,7 +61,7 @@ def bar_layout(ctx: ActivityContext, area: pygame.Rect, teams: int) -> BarLayout
     bar = pygame.Rect(inner.left, area.top + m.px(12), inner.width, m.px(BAR_H))
     gap = m.px(14)
     # The marker gets the room its sentence needs; the chips share the rest.
-    marker_w = int(bar.width * (0.44 if teams <= 3 else 0.40))
+    marker_w = int(bar.width * (0.44 if teams <= 3 else 0.36))
     marker = pygame.Rect(bar.left, bar.top, marker_w, bar.height)
     room = bar.right - (marker.right + m.px(24))
     chip_w = (room - (teams - 1) * gap) // teams
@@ -139,12 +139,41 @@ class TeamBar:
         picture.blit(animal, animal.get_rect(midleft=(left, marker.centery)))
         spot = (left + animal.get_width() + m.px(12), marker.centery)
         picture.blit(words, words.get_rect(midleft=spot))
+        size = self._chip_text_size(layout.chips[0])
         for team, rect in zip(teams, layout.chips, strict=True):
-            self._chip(picture, local(rect), team, pairs[team.index], team.index == turn)
+            self._chip(picture, local(rect), team, pairs[team.index], team.index == turn, size)
         return picture
 
+    def _text_box(self, chip: pygame.Rect) -> pygame.Rect:
+        """Where a chip's "3 pairs" goes: right of the animal's place."""
+        m = self.ctx.ui.metrics
+        h = chip.height
+        left = chip.left + h // 6 + int(h * 0.66) + m.px(6)
+        return pygame.Rect(left, chip.top + h // 10, chip.right - h // 5 - left, int(h * 0.8))
+
+    def _chip_text_size(self, chip: pygame.Rect) -> int:
+        """One text size for every chip, whatever its count (up to a level's 10 pairs), so
+        the chips look alike and keep their size as the pairs are found."""
+        ui = self.ctx.ui
+        m = ui.metrics
+        width = self._text_box(chip).width
+        texts = [pairs_text(n, self.ctx) for n in range(11)]
+        size = m.font_size("heading")
+        while size > m.px(14):
+            font = ui.text.font(size, "bold")
+            if all(font.size(text)[0] <= width for text in texts):
+                break
+            size -= max(1, size // 20)
+        return size
+
     def _chip(
-        self, picture: pygame.Surface, rect: pygame.Rect, team: Team, pairs: int, active: bool
+        self,
+        picture: pygame.Surface,
+        rect: pygame.Rect,
+        team: Team,
+        pairs: int,
+        active: bool,
+        text_size: int,
     ) -> None:
         ui = self.ctx.ui
         m = ui.metrics
@@ -152,23 +181,23 @@ class TeamBar:
         fill = team.color if active else theme.lighten(team.color, 0.55)
         border = m.px(6) if active else m.px(2)
         picture.blit(draw.rounded_card(rect.size, h // 2, fill, border, theme.WHITE), rect)
-        animal = ui.images.emoji(team.animal, int(h * 0.72))
+        slot = int(h * 0.66)
+        animal = ui.images.emoji(team.animal, slot)
         if not active:
             animal = animal.copy()
             animal.fill((255, 255, 255, 150), special_flags=pygame.BLEND_RGBA_MULT)
-        picture.blit(animal, animal.get_rect(midleft=(rect.left + h // 4, rect.centery)))
-        text_left = rect.left + h // 4 + animal.get_width() + m.px(8)
+        picture.blit(animal, animal.get_rect(center=(rect.left + h // 6 + slot // 2, rect.centery)))
+        box = self._text_box(rect)
         words = ui.text.fit(
             pairs_text(pairs, self.ctx),
-            (rect.right - h // 4 - text_left, int(h * 0.8)),
-            m.font_size("heading"),
+            box.size,
+            text_size,
             theme.INK,
             weight="bold",
             max_lines=1,
             min_size=m.px(14),
         )
-        text_center = (text_left + rect.right - h // 4) // 2
-        picture.blit(words, words.get_rect(center=(text_center, rect.centery)))
+        picture.blit(words, words.get_rect(center=box.center))
         if active:
             # A pointer under the playing team's chip: the turn reads at a glance.
             tip = rect.bottom + m.px(12)
