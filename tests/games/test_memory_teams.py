@@ -341,4 +341,16 @@ def test_the_bar_and_the_cards_lay_out_without_overlap(
         _press(kiosk, bear, A)
         assert game.waiting
         kiosk.screenshot(SHOTS / f"{lang}-{len(teams)}-teams-{size[0]}x{size[1]}-wait.png")
+        # The end screen: the final score above the buttons, all on screen.
+        for first, second in Table(kiosk, game).unmatched():
+            kiosk.click(game.cards[first].rect.center)
+            kiosk.click(game.cards[second].rect.center)
+        assert game.phase == "stars" and game.final_rect is not None
+        kiosk.step(60)
+        kiosk.screenshot(SHOTS / f"{lang}-{len(teams)}-teams-{size[0]}x{size[1]}-end.png")
+        assert area.contains(game.final_rect)
+        for button in kiosk.buttons():
+            if button.id in ("again", "next"):
+                assert area.contains(button.rect)
+                assert not button.rect.colliderect(game.final_rect)
         assert kiosk.app.ui.text.overflows == [], kiosk.app.ui.text.overflows
