@@ -85,7 +85,9 @@ TITLE = {"lv": "Atmiņas spēle", "lt": "Atminties žaidimas", "en": "Memory pai
 
 
 class MemoryPairs(kit.RoundGame, Activity):
-    info = ActivityInfo(id="memory", title=TITLE, icon="joker", levels=len(LEVELS))
+    info = ActivityInfo(
+        id="memory", title=TITLE, icon="joker", levels=len(LEVELS), supports_teams=True
+    )
 
     def on_enter(self) -> None:
         self.round: MemoryRound | None = None
@@ -334,6 +336,9 @@ class MemoryPairs(kit.RoundGame, Activity):
         self.ctx.invalidate(self.bar.painted)
 
     def play_event(self, event: InputEvent) -> bool:
+        if self.playing is not None and isinstance(event, KeyEvent) and event.pad is not None:
+            if event.key == pygame.K_ESCAPE:
+                return True  # one child's B must not end every team's game (Home still does)
         if self.out_of_turn(event):
             assert isinstance(event, KeyEvent)
             if event.key not in PLAY_KEYS:
