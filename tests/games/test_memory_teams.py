@@ -354,3 +354,22 @@ def test_the_bar_and_the_cards_lay_out_without_overlap(
                 assert area.contains(button.rect)
                 assert not button.rect.colliderect(game.final_rect)
         assert kiosk.app.ui.text.overflows == [], kiosk.app.ui.text.overflows
+
+
+@pytest.mark.parametrize("kiosk", [_with_teams([0, 1])], indirect=True)
+def test_a_team_whose_pad_is_gone_plays_on_by_touch(kiosk: Harness, pads: VirtualPads) -> None:
+    fox, bear = _plug(kiosk, pads, 2)
+    game = _open_with_pad(kiosk, bear, level=1)
+    table = Table(kiosk, game)
+    table.miss(fox)
+    assert game.playing is not None and game.playing.animal == "bear"
+    bear.unplug()
+    kiosk.step()
+    assert kiosk.scene_name != "ActivityHost"  # the game waits for the pad
+    kiosk.tap_button("play-on")
+    first, second = table.unmatched()[0]
+    kiosk.touch(game.cards[first].rect.center)
+    kiosk.touch(game.cards[second].rect.center)
+    kiosk.step(10)
+    assert _standing(game) == [("Team Fox", 0), ("Team Bear", 1)]
+    assert game.playing.animal == "bear"
