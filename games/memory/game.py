@@ -294,13 +294,25 @@ class MemoryPairs(kit.RoundGame, Activity):
             self.ctx.say(card.face.text, card.face.flag or None)
 
     def won_message(self) -> str:
-        """The praise at the end: in turns, who won (or the tie), as the final score says."""
+        """The praise at the end: in turns, who won, as the final score says it (teams level
+        on the most pairs share the win; all level is a tie)."""
         if self.order is not None and self.teams is not None:
-            best = self.order.winners()
-            if len(best) > 1:
-                return self.ctx.gettext("It's a tie!")
-            name = self.teams[best[0]].name(self.ctx.gettext)
-            return self.ctx.gettext("%(team)s wins!") % {"team": name}
+            _ = self.ctx.gettext
+            names = [self.teams[i].name(_) for i in self.order.winners()]
+            if len(names) == len(self.teams):
+                return _("It's a tie!")
+            if len(names) == 1:
+                return _("%(team)s wins!") % {"team": names[0]}
+            if len(names) == 2:
+                return _("%(first)s and %(second)s share the win!") % {
+                    "first": names[0],
+                    "second": names[1],
+                }
+            return _("%(first)s, %(second)s and %(third)s share the win!") % {
+                "first": names[0],
+                "second": names[1],
+                "third": names[2],
+            }
         return self.ctx.ngettext(
             "Well done! You found all the pairs in %(n)d turn.",
             "Well done! You found all the pairs in %(n)d turns.",

@@ -373,3 +373,36 @@ def test_a_team_whose_pad_is_gone_plays_on_by_touch(kiosk: Harness, pads: Virtua
     kiosk.step(10)
     assert _standing(game) == [("Team Fox", 0), ("Team Bear", 1)]
     assert game.playing.animal == "bear"
+
+
+@pytest.mark.parametrize("kiosk", [_with_teams([0, 1, 2])], indirect=True)
+def test_teams_level_on_the_most_pairs_share_the_win(kiosk: Harness, pads: VirtualPads) -> None:
+    fox, bear, frog = _plug(kiosk, pads, 3)
+    game = _open_with_pad(kiosk, fox, level=2)
+    table = Table(kiosk, game)
+    table.pair(fox)
+    table.pair(fox)
+    table.miss(fox)
+    table.pair(bear)
+    table.miss(bear)
+    table.miss(frog)
+    table.pair(fox)
+    table.miss(fox)
+    table.pair(bear)
+    table.pair(bear)
+    assert game.phase == "stars"
+    assert _standing(game) == [("Team Fox", 3), ("Team Bear", 3), ("Team Frog", 0)]
+    assert game.won_message() == "Team Fox and Team Bear share the win!"
+
+
+@pytest.mark.parametrize("kiosk", [_with_teams([0, 1])], indirect=True)
+def test_a_pads_b_does_not_end_the_teams_game_but_home_and_escape_do(
+    kiosk: Harness, pads: VirtualPads
+) -> None:
+    fox, bear = _plug(kiosk, pads, 2)
+    game = _open_with_pad(kiosk, fox, level=1)
+    for pad in (fox, bear):  # the playing team's and another team's
+        _press(kiosk, pad, pygame.CONTROLLER_BUTTON_B)
+        assert kiosk.scene_name == "ActivityHost" and game.phase == "play"
+    kiosk.key(pygame.K_ESCAPE)
+    assert kiosk.scene_name == "Launcher"
