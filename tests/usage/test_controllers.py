@@ -158,7 +158,7 @@ def _everything(db_path: Path) -> dict[str, list[tuple[object, ...]]]:
 
 
 def test_migration_0002_upgrades_a_full_0001_database_in_place_and_loses_nothing(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
     data_dir = tmp_path / "data"
     db_path = database_path(data_dir)
@@ -173,7 +173,7 @@ def test_migration_0002_upgrades_a_full_0001_database_in_place_and_loses_nothing
     )
 
     assert main(["db", "--config", str(config_file), "upgrade"]) == 0
-    assert "schema revision 0002" in capsys.readouterr().out
+    assert "schema revision 0002" in capfd.readouterr().out
     assert head_revision() == "0002"
     assert query(db_path, "SELECT version_num FROM alembic_version") == [("0002",)]
     after = _everything(db_path)
