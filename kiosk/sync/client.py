@@ -6,6 +6,8 @@ shared with the office), so the kiosk and the office cannot disagree on the wire
 `push_pending(outbox, office, config)` sends every pending totals row in batches of
 `BATCH_ROWS` and marks what the office stored; `kiosk sync` and the background
 `SyncService` both use it. The body is also what `kiosk sync --export` writes to a file.
+Additions to v1 (docs/protocol.md, "Additions") go only to an office that announced them
+in its answers; `push_pending` keeps that handshake in step with the rows it marks.
 
 The site token is read from its file for every push (the librarian may replace the file
 at any time) and goes only into the ``Authorization`` header: never into a URL, a log
@@ -27,6 +29,10 @@ message that says what to do::
 
 Only `OfficeUnavailable` is retried soon (backoff with full jitter, `Backoff`); the others
 wait for the normal interval, because trying again at once cannot help.
+
+Over 500 lines because the push loop, the additions handshake and the 422 fallback must
+see the exact errors raised by the POST and the exact bodies built here; split apart, each
+half would need the other's internals.
 """
 
 from __future__ import annotations
@@ -479,7 +485,7 @@ def push_pending(
             for batch in outbox.batches(max_rows):
                 if not checked_in and _additions_in(batch) - outbox.office_accepts():
                     checked_in = True
-                    empty = build_batch_body(config, instance, PendingBatch(), now())
+                    empty = _body(config, instance, PendingBatch(), now(), ())
                     answer = office.post_totals(token, empty)
                     requeued += outbox.set_office_accepts(answer.accepts)
                 number += 1
@@ -533,13 +539,7 @@ def _send(
 ) -> ImportSummary:
     """POST one batch with the additions the office stores; see `push_pending`."""
     accepts = outbox.office_accepts()
-    try:
-        body = build_batch_body(config, instance, batch, now(), accepts)
-    except ValidationError as exc:
-        raise LocalDatabaseError(
-            f"the totals cannot be put in a sync body ({describe_validation_error(exc)}); "
-            "see the log and tell the coordinator"
-        ) from None
+    body = _body(config, instance, batch, now(), accepts)
     try:
         return office.post_totals(token, body, batch)
     except BatchRejected as exc:
@@ -553,5 +553,21 @@ def _send(
             exc,
         )
         outbox.set_office_accepts(())
-        plain = build_batch_body(config, instance, batch, now(), ())
+        plain = _body(config, instance, batch, now(), ())
         return office.post_totals(token, plain, batch)
+
+
+def _body(
+    config: Config,
+    instance: str,
+    batch: PendingBatch,
+    moment: datetime,
+    additions: Collection[str],
+) -> TotalsBatch:
+    try:
+        return build_batch_body(config, instance, batch, moment, additions)
+    except ValidationError as exc:
+        raise LocalDatabaseError(
+            f"the totals cannot be put in a sync body ({describe_validation_error(exc)}); "
+            "see the log and tell the coordinator"
+        ) from None
