@@ -5,6 +5,8 @@ migration 0002 without touching a single recorded value."""
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -12,7 +14,6 @@ import pytest
 from alembic import command
 from usage_helpers import NOW, OpenStore, fixed_clock, micros, query, riga_config
 
-from kiosk.cli import main
 from kiosk.sessions import RunEnded, RunStarted, SessionEnded, SessionManager, SessionStarted
 from kiosk.usage import Outbox, UsageStore
 from kiosk.usage.db import _alembic_config, database_path, head_revision, make_engine
@@ -158,7 +159,7 @@ def _everything(db_path: Path) -> dict[str, list[tuple[object, ...]]]:
 
 
 def test_migration_0002_upgrades_a_full_0001_database_in_place_and_loses_nothing(
-    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+    tmp_path: Path,
 ) -> None:
     data_dir = tmp_path / "data"
     db_path = database_path(data_dir)
@@ -172,8 +173,15 @@ def test_migration_0002_upgrades_a_full_0001_database_in_place_and_loses_nothing
         encoding="utf-8",
     )
 
-    assert main(["db", "--config", str(config_file), "upgrade"]) == 0
-    assert "schema revision 0002" in capfd.readouterr().out
+    upgraded = subprocess.run(
+        [sys.executable, "-m", "kiosk", "db", "--config", str(config_file), "upgrade"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert "is at schema revision 0002" in upgraded.stdout
     assert head_revision() == "0002"
     assert query(db_path, "SELECT version_num FROM alembic_version") == [("0002",)]
     after = _everything(db_path)
