@@ -1,6 +1,9 @@
 """The dashboard's pack pages: the packs and their versions (roll back, upload a pack zip)
-and the quiz editor (texts in lv / lt / en side by side, photos, the kiosk's own check and
-preview, publish to a library).
+and the editors — quiz, memory pairs, sorting, spelling words, jigsaw photos — at
+/packs/KIND (texts in lv / lt / en side by side, photos, the kiosk's own check and
+preview, publish to a library). One set of routes serves every editor: the kinds differ
+only in their draft (`kiosk.office.editor_draft` and one module per kind) and template;
+`kiosk.office.editor_library` lists them and reads a published pack back.
 
 Included by `kiosk.office.app.create_app` beside the dashboard, whose login, session and
 CSRF helpers every route here uses: pages depend on `require_coordinator`, every POST on
@@ -15,11 +18,11 @@ kept in memory for a few minutes (they are cheap to draw again)."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 import tempfile
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,12 +31,12 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, select
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from kiosk.office.auth import OfficeInputError
-from kiosk.office.content_models import ContentFile, PackAssignment, PackVersion, PackVersionFile
+from kiosk.office.content_models import PackAssignment, PackVersion
 from kiosk.office.content_store import publish_pack, read_file, rollback_pack
 from kiosk.office.dashboard import (
     Coordinator,
@@ -42,20 +45,29 @@ from kiosk.office.dashboard import (
     checked_form,
     request_language,
 )
-from kiosk.office.db import write_transaction
-from kiosk.office.editor_photos import PhotoError, quiz_picture
-from kiosk.office.editor_preview import PreviewError, render_question
-from kiosk.office.models import Site
-from kiosk.office.quiz_draft import (
+from kiosk.office.editor_draft import (
     GENERAL,
     LANGS,
-    MAX_QUESTIONS,
+    N_,
     SHA256,
-    QuizDraft,
-    blank_question,
+    Draft,
+    EditorKind,
+    FormProblem,
     check_draft,
-    draft_from_pack,
 )
+from kiosk.office.editor_library import (
+    KIND_NAMES,
+    KINDS,
+    games_of,
+    kind_of,
+    load_pack,
+    newest_files,
+    published_model,
+    store_photo,
+)
+from kiosk.office.editor_photos import PhotoError, fitted_picture
+from kiosk.office.editor_preview import PreviewError, render_preview
+from kiosk.office.models import Site
 from kiosk.office.uploads import MAX_TOTAL_BYTES, UploadError
 from kiosk.packs.safety import MAX_PICTURE_BYTES
 
@@ -65,10 +77,6 @@ router = APIRouter(include_in_schema=False)
 MAX_FORM_BYTES = MAX_TOTAL_BYTES
 #: Previews kept for the page to fetch (the newest; older ones are drawn again).
 PREVIEWS_KEPT = 32
-
-
-def N_(message: str) -> str:
-    return message
 
 
 LANGUAGE_NAMES = {"lv": N_("Latvian"), "lt": N_("Lithuanian"), "en": N_("English")}
@@ -116,6 +124,8 @@ class PackLine:
     versions: tuple[VersionLine, ...]
     #: The newest version was made in the editor, so the editor can open it.
     editable: bool
+    #: The games that use the newest version (msgids of `KIND_NAMES`).
+    games: tuple[str, ...] = ()
 
 
 def pack_lines(engine: Engine, texts: Texts) -> list[PackLine]:
@@ -144,6 +154,7 @@ def pack_lines(engine: Engine, texts: Texts) -> list[PackLine]:
                     for v in versions
                 ),
                 editable=versions[0].made_with == "editor",
+                games=games_of(published_model(engine, versions[0].id)),
             )
         )
     return lines
@@ -163,6 +174,8 @@ def _packs_page(request: Request, who: Any, status_code: int = 200, **context: A
         who=who,
         packs=pack_lines(engine, texts),
         sites=_sites(engine),
+        kinds=KINDS,
+        kind_names=KIND_NAMES,
         **context,
     )
 
@@ -253,18 +266,6 @@ async def upload(
 # --- photos and previews ------------------------------------------------------------------
 
 
-def store_photo(engine: Engine, data: bytes, now: datetime) -> str:
-    """Keep a processed photo in the content store; returns its sha256."""
-    sha = hashlib.sha256(data).hexdigest()
-    with write_transaction(engine) as conn:
-        if conn.execute(select(ContentFile.sha256).where(ContentFile.sha256 == sha)).first():
-            return sha
-        conn.execute(
-            insert(ContentFile).values(sha256=sha, size=len(data), data=data, created_at=now)
-        )
-    return sha
-
-
 @router.get("/packs/photo/{sha}.jpg")
 def photo(request: Request, sha: str, _who: Coordinator) -> Response:
     data = read_file(_engine(request), sha) if SHA256.match(sha) else None
@@ -291,13 +292,14 @@ def preview_png(request: Request, key: str, _who: Coordinator) -> Response:
     return Response(data, media_type="image/png", headers={"Cache-Control": "private"})
 
 
-# --- the quiz editor ----------------------------------------------------------------------
+# --- the editors ---------------------------------------------------------------------------
 
 
 def _editor(
     request: Request,
     who: Any,
-    draft: QuizDraft,
+    kind: EditorKind,
+    draft: Draft,
     status_code: int = 200,
     problems: dict[str, list[str]] | None = None,
     **context: Any,
@@ -305,9 +307,10 @@ def _editor(
     languages = draft.languages()
     return _render(
         request,
-        "quiz_editor.html",
+        kind.template,
         status_code,
         who=who,
+        kind=kind,
         draft=draft,
         langs=LANGS,
         language_names=LANGUAGE_NAMES,
@@ -317,147 +320,173 @@ def _editor(
         problems=problems or {},
         general=GENERAL,
         sites=_sites(_engine(request)),
-        max_questions=MAX_QUESTIONS,
+        max_rows=kind.max_rows,
         **context,
     )
 
 
-def load_draft(engine: Engine, pack_id: str) -> QuizDraft | None:
-    """The newest version of an editor-made pack, back in the form (None: not one)."""
-    from kiosk.packs.check import read_pack
-
-    with engine.connect() as conn:
-        version = conn.execute(
-            select(PackVersion.id, PackVersion.made_with)
-            .where(PackVersion.pack_id == pack_id)
-            .order_by(PackVersion.version.desc())
-            .limit(1)
-        ).first()
-        if version is None or version.made_with != "editor":
-            return None
-        files = {
-            row.path: row.sha256
-            for row in conn.execute(
-                select(PackVersionFile.path, PackVersionFile.sha256).where(
-                    PackVersionFile.version_id == version.id
-                )
-            )
-        }
-    with tempfile.TemporaryDirectory(prefix="telpa-edit-") as work:
-        folder = Path(work) / pack_id
-        for path, sha in files.items():
-            data = read_file(engine, sha)
-            if data is None:
-                return None
-            (folder / path).parent.mkdir(parents=True, exist_ok=True)
-            (folder / path).write_bytes(data)
-        pack, _problems = read_pack(folder)
-    return None if pack is None else draft_from_pack(pack, files)
-
-
-@router.get("/packs/quiz", response_class=HTMLResponse)
-def quiz_editor(request: Request, who: Coordinator) -> Response:
+@router.get("/packs/edit")
+def edit_pack(request: Request, _who: Coordinator) -> Response:
+    """The packs page's "Edit": the editor of the pack's kind, with the pack in it."""
     pack_id = request.query_params.get("pack", "")
-    draft = load_draft(_engine(request), pack_id) if pack_id else None
-    if draft is None:
-        draft = QuizDraft.new()
-    return _editor(request, who, draft)
+    found = load_pack(_engine(request), pack_id) if pack_id else None
+    if found is None:
+        return RedirectResponse("/packs", status_code=303)
+    kind = kind_of(found[0])
+    return RedirectResponse(f"/packs/{kind.name}?" + urlencode({"pack": pack_id}), status_code=303)
 
 
-@router.post("/packs/quiz", response_class=HTMLResponse, dependencies=[Depends(limit_body)])
-async def quiz_submit(
-    request: Request, who: Coordinator, form: Annotated[FormData, Depends(checked_form)]
-) -> Response:
-    engine = _engine(request)
-    texts = Texts(request_language(request))
-    draft = QuizDraft.from_form(form)
+def _editor_page(kind: EditorKind) -> Callable[..., Response]:
+    def page(request: Request, who: Coordinator) -> Response:
+        pack_id = request.query_params.get("pack", "")
+        found = load_pack(_engine(request), pack_id) if pack_id else None
+        if found is None:
+            return _editor(request, who, kind, kind.draft.new())
+        if kind_of(found[0]) is not kind:
+            query = urlencode({"pack": pack_id})
+            return RedirectResponse(f"/packs/{kind_of(found[0]).name}?{query}", status_code=303)
+        return _editor(request, who, kind, kind.draft.from_pack(*found))
+
+    return page
+
+
+def _editor_submit(kind: EditorKind) -> Callable[..., Awaitable[Response]]:
+    async def submit(
+        request: Request, who: Coordinator, form: Annotated[FormData, Depends(checked_form)]
+    ) -> Response:
+        texts = Texts(request_language(request))
+        try:
+            draft = kind.draft.from_form(form)
+        except FormProblem as problem:
+            message = (
+                texts.gettext(problem.message) % problem.values
+                if problem.values
+                else texts.gettext(problem.message)
+            )
+            return _editor(request, who, kind, kind.draft.new(), 422, {problem.field: [message]})
+        problems = await _take_photos(request, kind, draft, form)
+        action = str(form.get("action", "check"))
+        if action == "add":
+            if draft.row_count() < kind.max_rows:
+                draft.add_row()
+            return _editor(request, who, kind, draft, problems=problems)
+        if problems:
+            return _editor(request, who, kind, draft, 422, problems)
+        return await run_in_threadpool(_check_and_act, request, who, kind, draft, action, texts)
+
+    return submit
+
+
+async def _take_photos(
+    request: Request, kind: EditorKind, draft: Draft, form: FormData
+) -> dict[str, list[str]]:
+    """Process and store each photo uploaded with the form; their problems by field."""
     problems: dict[str, list[str]] = {}
-    for i, question in enumerate(draft.questions):
-        upload = form.get(f"q{i}_upload")
+    for prefix, row in draft.photo_slots():
+        upload = form.get(f"{prefix}_upload")
         if not isinstance(upload, UploadFile) or not upload.filename:
             continue
-        # One byte over the limit is enough for quiz_picture to say the file is too large.
+        # One byte over the limit is enough for fitted_picture to say the file is too large.
         data = await upload.read(MAX_PICTURE_BYTES + 1)
         try:
-            processed = await run_in_threadpool(quiz_picture, data, upload.filename)
+            processed = await run_in_threadpool(fitted_picture, data, upload.filename, kind.shape)
         except PhotoError as exc:
-            problems.setdefault(f"q{i}_upload", []).append(str(exc))
+            problems.setdefault(f"{prefix}_upload", []).append(str(exc))
             continue
-        question.photo = await run_in_threadpool(store_photo, engine, processed, _now(request))
-    action = str(form.get("action", "check"))
-    if action == "add" and len(draft.questions) < MAX_QUESTIONS:
-        draft.questions.append(blank_question())
-        return _editor(request, who, draft, problems=problems)
-    if problems:
-        return _editor(request, who, draft, 422, problems)
-    return await run_in_threadpool(_check_and_act, request, who, draft, action, texts)
+        row.photo = await run_in_threadpool(store_photo, _engine(request), processed, _now(request))
+    return problems
+
+
+for _kind in KINDS:
+    router.add_api_route(
+        f"/packs/{_kind.name}", _editor_page(_kind), methods=["GET"], response_class=HTMLResponse
+    )
+    router.add_api_route(
+        f"/packs/{_kind.name}",
+        _editor_submit(_kind),
+        methods=["POST"],
+        response_class=HTMLResponse,
+        dependencies=[Depends(limit_body)],
+    )
 
 
 def _check_and_act(
-    request: Request, who: Any, draft: QuizDraft, action: str, texts: Texts
+    request: Request, who: Any, kind: EditorKind, draft: Draft, action: str, texts: Texts
 ) -> Response:
     engine = _engine(request)
     with tempfile.TemporaryDirectory(prefix="telpa-editor-") as work:
-        written, problems = check_draft(draft, Path(work), lambda sha: read_file(engine, sha))
-        if problems:
-            return _editor(request, who, draft, 422, problems)
-        if action.startswith("preview-"):
-            return _preview(request, who, draft, action.removeprefix("preview-"), written.folder)
-        if action == "publish":
-            return _publish(request, who, draft, written.folder, texts)
-    return _editor(request, who, draft, checked=True)
-
-
-def _preview(request: Request, who: Any, draft: QuizDraft, wanted: str, folder: Path) -> Response:
-    index, _, lang = wanted.partition("-")
-    used = dict(draft.used_questions())
-    if not index.isdigit() or int(index) not in used:
-        message = Texts(request_language(request)).gettext(
-            "Write this question first: an empty question has nothing to preview."
+        written, problems = check_draft(
+            draft, Path(work), lambda sha: read_file(engine, sha), texts.gettext
         )
-        return _editor(request, who, draft, 422, {f"q{index[:3]}_preview": [message]})
+        if problems:
+            return _editor(request, who, kind, draft, 422, problems)
+        if action.startswith("preview-"):
+            wanted = action.removeprefix("preview-")
+            return _preview(request, who, kind, draft, wanted, written.folder)
+        if action == "publish":
+            return _publish(request, who, kind, draft, written.folder, texts)
+    return _editor(request, who, kind, draft, checked=True)
+
+
+def _preview(
+    request: Request, who: Any, kind: EditorKind, draft: Draft, wanted: str, folder: Path
+) -> Response:
+    index, _, lang = wanted.partition("-")
+    target = draft.preview_target(int(index)) if index.isdigit() else None
+    field = f"{draft.row_prefix}{index[:3]}_preview"
+    if target is None:
+        message = Texts(request_language(request)).gettext(
+            "Write this row first: an empty row has nothing to preview."
+        )
+        return _editor(request, who, kind, draft, 422, {field: [message]})
     shown_lang = lang if lang in draft.languages() else (draft.languages() or ["lv"])[0]
     try:
-        png = render_question(folder, f"q{int(index) + 1}", shown_lang)
+        png = render_preview(folder, target, shown_lang)
     except PreviewError as exc:
-        return _editor(request, who, draft, 500, {f"q{index}_preview": [str(exc)]})
+        return _editor(request, who, kind, draft, 500, {field: [str(exc)]})
     key = secrets.token_urlsafe(12)
     kept = _previews(request)
     kept[key] = png
     while len(kept) > PREVIEWS_KEPT:
         kept.popitem(last=False)
     return _editor(
-        request, who, draft, preview=(int(index), f"/packs/preview/{key}.png", shown_lang)
+        request, who, kind, draft, preview=(int(index), f"/packs/preview/{key}.png", shown_lang)
     )
 
 
-def _made_with(engine: Engine, pack_id: str) -> str | None:
-    with engine.connect() as conn:
-        return conn.execute(
-            select(PackVersion.made_with)
-            .where(PackVersion.pack_id == pack_id)
-            .order_by(PackVersion.version.desc())
-            .limit(1)
-        ).scalar()
-
-
-def _publish(request: Request, who: Any, draft: QuizDraft, folder: Path, texts: Texts) -> Response:
-    if _made_with(_engine(request), draft.pack_id) not in (None, "editor"):
-        # Publishing the quiz would replace a pack made by hand (its words, pairs…).
-        message = texts.gettext(
-            "A pack with this name was uploaded as a zip; the editor would replace it. "
-            "Choose another name."
-        )
-        return _editor(request, who, draft, 422, {"pack_id": [message]})
-    if draft.site not in {site for site, _ in _sites(_engine(request))}:
+def _publish(
+    request: Request, who: Any, kind: EditorKind, draft: Draft, folder: Path, texts: Texts
+) -> Response:
+    engine = _engine(request)
+    if newest_files(engine, draft.pack_id, editor_only=False) is not None:
+        existing = load_pack(engine, draft.pack_id)
+        if existing is None:
+            # Publishing would replace a pack made by hand (its words, pairs…).
+            message = texts.gettext(
+                "A pack with this name was uploaded as a zip; the editor would replace it. "
+                "Choose another name."
+            )
+            return _editor(request, who, kind, draft, 422, {"pack_id": [message]})
+        if kind_of(existing[0]) is not kind:
+            message = texts.gettext(
+                "A pack with this name is a %(kind)s pack; this one would replace it. "
+                "Choose another name."
+            ) % {"kind": texts.gettext(KIND_NAMES[kind_of(existing[0]).name])}
+            return _editor(request, who, kind, draft, 422, {"pack_id": [message]})
+    if draft.site not in {site for site, _ in _sites(engine)}:
         return _editor(
-            request, who, draft, 422, {"site": [texts.gettext("Choose the library to publish to.")]}
+            request,
+            who,
+            kind,
+            draft,
+            422,
+            {"site": [texts.gettext("Choose the library to publish to.")]},
         )
     try:
         published = publish_pack(
-            _engine(request), folder, [draft.site], made_with="editor", now=_now(request)
+            engine, folder, [draft.site], made_with="editor", now=_now(request)
         )
     except (UploadError, OfficeInputError) as exc:
-        return _editor(request, who, draft, 422, {GENERAL: str(exc).splitlines()})
+        return _editor(request, who, kind, draft, 422, {GENERAL: str(exc).splitlines()})
     query = urlencode({"published": published.pack_id, "version": published.version})
     return RedirectResponse("/packs?" + query, status_code=303)
