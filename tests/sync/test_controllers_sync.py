@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+import pygame
 import pytest
 from sqlalchemy import func, select
 from sync_helpers import (
@@ -242,3 +243,81 @@ def test_a_usb_file_carries_the_counts_and_the_online_sync_after_it_changes_noth
     sent = sum(len(batch) for batch, _s in result.batches)
     assert [(s.imported, s.updated, s.unchanged) for _b, s in result.batches] == [(0, 0, sent)]
     assert office.controller_totals(site_token) == kiosk_controller_totals(pc.db_path, pc.station)
+
+
+def test_three_pads_join_in_the_librarians_setup_and_the_count_reaches_the_office(
+    tmp_path: Path, office: OfficeServer, site_token: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The whole way through the real kiosk: three SDL virtual pads press A in the group
+    setup's Controllers step, the librarian ends the group from the panel, the session is
+    read back from SQLite with its count, and `kiosk sync` brings it to the office."""
+    from games.quiz import PictureQuiz
+    from kiosk.activities import RegisteredActivity
+    from kiosk.config import parse_config
+    from kiosk.harness import Harness
+    from kiosk.librarian.pin import set_pin
+    from kiosk.usage import UsageStore
+    from tests.conftest import RecordedSink
+    from tests.pads.team_helpers import (
+        PIN,
+        QUIZ_PACKS,
+        A,
+        controllers_step,
+        joined,
+        plug,
+        press,
+    )
+
+    folder = tmp_path / "station"
+    folder.mkdir()
+    (folder / "site-token.txt").write_text(site_token + "\n", encoding="utf-8")
+    data = folder / "data"
+    config_file = folder / "config.yaml"
+    config_file.write_text(
+        "site: {id: ludza, timezone: Europe/Riga}\nstation: {id: ludza-wb-1}\n"
+        f"storage: {{data_dir: '{data}'}}\ncontent:\n  folders: ['{QUIZ_PACKS}']\n"
+        f"sync: {{office_url: '{office.url}', token_file: site-token.txt}}\n",
+        encoding="utf-8",
+    )
+    config = parse_config(config_file.read_text(encoding="utf-8"), path=str(config_file))
+    set_pin(folder / "secrets.json", PIN)
+    store = UsageStore.open(data, config)
+    with Harness(
+        config,
+        sink=RecordedSink(store),
+        usage=store,
+        data_folder=data,
+        registered=[RegisteredActivity(PictureQuiz, "tests")],
+    ) as kiosk:
+        kiosk.app.packs.wait()
+        from kiosk.virtual_pads import VirtualPads
+
+        with VirtualPads() as pads:
+            fox, bear, frog = plug(kiosk, pads, 3)
+            step = controllers_step(kiosk)
+            for pad in (fox, bear, frog):
+                press(kiosk, pad, A)
+            assert len(joined(step)) == 3
+            kiosk.tap_button("controllers:start")
+            assert kiosk.scene_name == "Launcher"
+            kiosk.wait(90, dt=1.0)
+            kiosk.key(pygame.K_l, mod=pygame.KMOD_LCTRL | pygame.KMOD_LALT)
+            for digit in PIN:
+                kiosk.tap_button(f"pin:{digit}")
+            kiosk.tap_button("pin:ok")
+            kiosk.tap_button("panel:group-end")
+            assert kiosk.scene_name == "Attract"
+    assert store.flush(30)
+    store.close()
+
+    db_path = data / "usage.db"
+    with sqlite3.connect(db_path) as db:
+        assert db.execute("SELECT kind, controllers, end_reason FROM sessions").fetchall() == [
+            ("group", 3, "librarian")
+        ]
+    assert list(kiosk_controller_totals(db_path, "ludza-wb-1").values()) == [(1, 3)]
+
+    assert main(["sync", "--config", str(config_file)]) == 0
+    assert "Done: 1 row(s) sent in 1 batch(es)." in capsys.readouterr().out
+    assert _office_rows(office) == [("group", 1, 1, 3)]
+    assert office.controller_totals(site_token) == kiosk_controller_totals(db_path, "ludza-wb-1")
