@@ -90,6 +90,8 @@ COLUMN_TITLES = {
     "activity_runs": N_("Activity runs"),
     "completed_runs": N_("Completed runs"),
     "activity_hours": N_("Hours in activities"),
+    "sessions_with_controllers": N_("Sessions with controllers"),
+    "controllers": N_("Controllers"),
 }
 SESSION_KIND_NAMES = {"solo": N_("Solo"), "group": N_("Group")}
 #: The built-in activities' names (their launcher titles). The office does not import the
@@ -632,6 +634,14 @@ def usage_page(request: Request, who: Coordinator, filters: Filters) -> Response
         for row in report.rows
     ]
     total = [texts.measure(m, report.total.value(m)) for m in report.measures]
+    controller_figures = None
+    if "controllers" in report.measures:
+        controller_figures = texts.gettext(
+            "Sessions with game controllers: %(sessions)s · Controllers in them: %(controllers)s"
+        ) % {
+            "sessions": texts.number(report.total.value("sessions_with_controllers")),
+            "controllers": texts.number(report.total.value("controllers")),
+        }
     params = query.params()
     with engine.connect() as conn:
         sites = [(r.id, r.name) for r in conn.execute(select(Site.id, Site.name).order_by(Site.id))]
@@ -644,6 +654,7 @@ def usage_page(request: Request, who: Coordinator, filters: Filters) -> Response
         report=report,
         rows=rows,
         total=total,
+        controller_figures=controller_figures,
         chart=chart,
         titles=COLUMN_TITLES,
         sites=sites,

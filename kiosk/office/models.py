@@ -149,7 +149,8 @@ class Batch(Base):
 
 
 class SessionTotal(Base):
-    """Sessions, child visits and seconds of one local hour, kind and age band."""
+    """Sessions, child visits and seconds of one local hour, kind and age band, and how
+    many of the sessions were played with game controllers (with how many controllers)."""
 
     __tablename__ = "session_totals"
     __table_args__ = (
@@ -169,6 +170,11 @@ class SessionTotal(Base):
         CheckConstraint(
             "sessions >= 0 AND child_visits >= 0 AND seconds >= 0 AND rev >= 0", name="counts"
         ),
+        CheckConstraint(
+            "sessions_with_controllers >= 0 AND sessions_with_controllers <= sessions "
+            "AND controllers >= sessions_with_controllers",
+            name="controllers",
+        ),
         Index("ix_session_totals_date", "date"),
     )
 
@@ -185,6 +191,10 @@ class SessionTotal(Base):
     seconds: Mapped[int] = mapped_column(Integer)
     rev: Mapped[int] = mapped_column(BigInteger)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    #: Protocol addition "controllers": sessions played with game controllers and the sum
+    #: of their controllers; 0 from kiosks that do not send them (they had none).
+    sessions_with_controllers: Mapped[int] = mapped_column(Integer, server_default="0")
+    controllers: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
 class ActivityTotal(Base):
