@@ -3,11 +3,13 @@ and the quiz editor (texts in lv / lt / en side by side, photos, the kiosk's own
 preview, publish to a library).
 
 Included by `kiosk.office.app.create_app` beside the dashboard, whose login, session and
-CSRF helpers every route here uses: pages depend on `require_coordinator`, every POST on
-`checked_form`. Any signed-in coordinator may publish to any library (accounts with
-roles come with #18's first item). Publishing goes through
-`kiosk.office.content_store.publish_pack`, as ``kiosk office publish-pack`` does, so the
-stations get an editor's pack at their next sync exactly like an uploaded one.
+CSRF helpers every route here uses: pages depend on `CurrentUser` (any signed-in account),
+every POST on `checked_form`. Publishing and rolling back go through
+`kiosk.office.content_store` with the signed-in account as `by`, as ``kiosk office
+publish-pack`` does with the command line, so the stations get an editor's pack at their
+next sync exactly like an uploaded one, and a librarian's rules (her library's packs, to
+her library's stations: `kiosk.office.accounts`) hold whatever form a request comes from.
+A librarian sees only her library's packs and the packs her stations run.
 
 Photos are processed when they arrive (`kiosk.office.editor_photos`) and kept in the
 content-addressed file store at once, so the form carries only their sha256; previews are
@@ -22,6 +24,7 @@ import tempfile
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -32,11 +35,12 @@ from sqlalchemy import Engine, insert, select
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
+from kiosk.office.accounts import Actor, NotAllowed
 from kiosk.office.auth import OfficeInputError
 from kiosk.office.content_models import ContentFile, PackAssignment, PackVersion, PackVersionFile
-from kiosk.office.content_store import publish_pack, read_file, rollback_pack
+from kiosk.office.content_store import pack_owner, publish_pack, read_file, rollback_pack
 from kiosk.office.dashboard import (
-    Coordinator,
+    CurrentUser,
     Texts,
     _render,
     checked_form,
@@ -93,9 +97,14 @@ def limit_body(request: Request) -> None:
         )
 
 
-def _sites(engine: Engine) -> list[tuple[str, str]]:
+def _sites(engine: Engine, who: Actor | None = None) -> list[tuple[str, str]]:
+    """The libraries (id, name); with `who`, those it may publish to."""
     with engine.connect() as conn:
-        return [(r.id, r.name) for r in conn.execute(select(Site.id, Site.name).order_by(Site.id))]
+        return [
+            (r.id, r.name)
+            for r in conn.execute(select(Site.id, Site.name).order_by(Site.id))
+            if who is None or who.may_publish_to(r.id)
+        ]
 
 
 # --- the packs page -----------------------------------------------------------------------
@@ -108,6 +117,8 @@ class VersionLine:
     created_at: str
     total_bytes: int
     sites: tuple[str, ...]
+    #: The login that published it; "" from the command line.
+    published_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -116,9 +127,13 @@ class PackLine:
     versions: tuple[VersionLine, ...]
     #: The newest version was made in the editor, so the editor can open it.
     editable: bool
+    #: The signed-in account may publish and roll back this pack.
+    changeable: bool = True
 
 
-def pack_lines(engine: Engine, texts: Texts) -> list[PackLine]:
+def pack_lines(engine: Engine, texts: Texts, who: Actor) -> list[PackLine]:
+    """The packs `who` may see (a librarian: her library's and those her stations run),
+    each version with the libraries `who` may see that run it."""
     with engine.connect() as conn:
         running: dict[int, list[str]] = {}
         for row in conn.execute(select(PackAssignment.version_id, PackAssignment.site_id)):
@@ -130,6 +145,10 @@ def pack_lines(engine: Engine, texts: Texts) -> list[PackLine]:
             by_pack.setdefault(v.pack_id, []).append(v)
     lines = []
     for pack_id, versions in by_pack.items():
+        owner = versions[-1].owner_site_id  # the first version's
+        runs_here = any(who.may_see(site) for v in versions for site in running.get(v.id, []))
+        if not (who.is_coordinator or owner == who.site or runs_here):
+            continue
         lines.append(
             PackLine(
                 pack_id,
@@ -139,11 +158,13 @@ def pack_lines(engine: Engine, texts: Texts) -> list[PackLine]:
                         v.made_with,
                         texts.moment(_aware(v.created_at), "UTC"),
                         v.total_bytes,
-                        tuple(sorted(running.get(v.id, []))),
+                        tuple(sorted(s for s in running.get(v.id, []) if who.may_see(s))),
+                        v.published_by or "",
                     )
                     for v in versions
                 ),
-                editable=versions[0].made_with == "editor",
+                editable=versions[0].made_with == "editor" and who.may_change_pack(owner, True),
+                changeable=who.may_change_pack(owner, True),
             )
         )
     return lines
@@ -161,14 +182,15 @@ def _packs_page(request: Request, who: Any, status_code: int = 200, **context: A
         "packs.html",
         status_code,
         who=who,
-        packs=pack_lines(engine, texts),
-        sites=_sites(engine),
+        packs=pack_lines(engine, texts, who),
+        sites=_sites(engine, who),
         **context,
     )
 
 
-def _published_message(engine: Engine, texts: Texts, pack_id: str, version: int) -> str:
-    """The "fire-station version 3 is published to ludza…" line, from the database."""
+def _published_message(engine: Engine, texts: Texts, pack_id: str, version: int, who: Actor) -> str:
+    """The "fire-station version 3 is published to ludza…" line, from the database (only
+    the libraries `who` may see)."""
     with engine.connect() as conn:
         sites = list(
             conn.execute(
@@ -178,6 +200,7 @@ def _published_message(engine: Engine, texts: Texts, pack_id: str, version: int)
                 .order_by(PackAssignment.site_id)
             ).scalars()
         )
+    sites = [site for site in sites if who.may_see(site)]
     if not sites:
         return ""
     return texts.gettext(
@@ -187,25 +210,25 @@ def _published_message(engine: Engine, texts: Texts, pack_id: str, version: int)
 
 
 @router.get("/packs", response_class=HTMLResponse)
-def packs_page(request: Request, who: Coordinator) -> Response:
+def packs_page(request: Request, who: CurrentUser) -> Response:
     texts = Texts(request_language(request))
     done = ""
     pack_id = request.query_params.get("published", "")
     version = request.query_params.get("version", "")
     if pack_id and version.isdigit():
-        done = _published_message(_engine(request), texts, pack_id, int(version))
+        done = _published_message(_engine(request), texts, pack_id, int(version), who)
     return _packs_page(request, who, done=done)
 
 
 @router.post("/packs/rollback")
 def rollback(
-    request: Request, who: Coordinator, form: Annotated[FormData, Depends(checked_form)]
+    request: Request, who: CurrentUser, form: Annotated[FormData, Depends(checked_form)]
 ) -> Response:
     texts = Texts(request_language(request))
     pack_id = str(form.get("pack", ""))
     try:
         version = int(str(form.get("version", "")))
-        sites = rollback_pack(_engine(request), pack_id, version, None)
+        sites = rollback_pack(_engine(request), pack_id, version, None, by=who)
     except (ValueError, OfficeInputError) as exc:
         return _packs_page(request, who, 422, upload_problems=[str(exc)])
     message = texts.gettext(
@@ -223,7 +246,7 @@ def _safe_stem(filename: str) -> str:
 
 @router.post("/packs/upload", dependencies=[Depends(limit_body)])
 async def upload(
-    request: Request, who: Coordinator, form: Annotated[FormData, Depends(checked_form)]
+    request: Request, who: CurrentUser, form: Annotated[FormData, Depends(checked_form)]
 ) -> Response:
     texts = Texts(request_language(request))
     file = form.get("zip")
@@ -239,14 +262,14 @@ async def upload(
                 out.write(chunk)
         try:
             published = await run_in_threadpool(
-                publish_pack, _engine(request), target, [site], made_with="upload"
+                partial(publish_pack, by=who, made_with="upload"), _engine(request), target, [site]
             )
         except (UploadError, OfficeInputError) as exc:
             # Name the file as the coordinator chose it, not the office's temporary copy.
             shown = str(exc).replace(str(target), Path(file.filename).name)
             lines = [line.strip() for line in shown.splitlines() if line.strip()]
             return _packs_page(request, who, 422, upload_problems=lines)
-    message = _published_message(_engine(request), texts, published.pack_id, published.version)
+    message = _published_message(_engine(request), texts, published.pack_id, published.version, who)
     return _packs_page(request, who, done=message)
 
 
@@ -266,7 +289,7 @@ def store_photo(engine: Engine, data: bytes, now: datetime) -> str:
 
 
 @router.get("/packs/photo/{sha}.jpg")
-def photo(request: Request, sha: str, _who: Coordinator) -> Response:
+def photo(request: Request, sha: str, _who: CurrentUser) -> Response:
     data = read_file(_engine(request), sha) if SHA256.match(sha) else None
     if data is None:
         return Response("No such photo.\n", status_code=404, media_type="text/plain")
@@ -282,7 +305,7 @@ def _previews(request: Request) -> OrderedDict[str, bytes]:
 
 
 @router.get("/packs/preview/{key}.png")
-def preview_png(request: Request, key: str, _who: Coordinator) -> Response:
+def preview_png(request: Request, key: str, _who: CurrentUser) -> Response:
     data = _previews(request).get(key)
     if data is None:
         return Response(
@@ -316,10 +339,18 @@ def _editor(
         left_out=[lang for lang in LANGS if lang not in languages],
         problems=problems or {},
         general=GENERAL,
-        sites=_sites(_engine(request)),
+        sites=_sites(_engine(request), who),
         max_questions=MAX_QUESTIONS,
         **context,
     )
+
+
+def check_may_change(engine: Engine, who: Actor, pack_id: str) -> None:
+    """Raise NotAllowed when `who` may not publish versions of `pack_id` (a librarian and
+    another library's or the coordinators' pack): the editor does not even open it."""
+    with engine.connect() as conn:
+        exists, owner = pack_owner(conn, pack_id)
+    who.check_changes_pack(pack_id, owner, exists)
 
 
 def load_draft(engine: Engine, pack_id: str) -> QuizDraft | None:
@@ -356,8 +387,10 @@ def load_draft(engine: Engine, pack_id: str) -> QuizDraft | None:
 
 
 @router.get("/packs/quiz", response_class=HTMLResponse)
-def quiz_editor(request: Request, who: Coordinator) -> Response:
+def quiz_editor(request: Request, who: CurrentUser) -> Response:
     pack_id = request.query_params.get("pack", "")
+    if pack_id:
+        check_may_change(_engine(request), who, pack_id)
     draft = load_draft(_engine(request), pack_id) if pack_id else None
     if draft is None:
         draft = QuizDraft.new()
@@ -366,7 +399,7 @@ def quiz_editor(request: Request, who: Coordinator) -> Response:
 
 @router.post("/packs/quiz", response_class=HTMLResponse, dependencies=[Depends(limit_body)])
 async def quiz_submit(
-    request: Request, who: Coordinator, form: Annotated[FormData, Depends(checked_form)]
+    request: Request, who: CurrentUser, form: Annotated[FormData, Depends(checked_form)]
 ) -> Response:
     engine = _engine(request)
     texts = Texts(request_language(request))
@@ -449,15 +482,19 @@ def _publish(request: Request, who: Any, draft: QuizDraft, folder: Path, texts: 
             "Choose another name."
         )
         return _editor(request, who, draft, 422, {"pack_id": [message]})
-    if draft.site not in {site for site, _ in _sites(_engine(request))}:
+    if draft.site not in {site for site, _ in _sites(_engine(request), who)}:
         return _editor(
             request, who, draft, 422, {"site": [texts.gettext("Choose the library to publish to.")]}
         )
     try:
         published = publish_pack(
-            _engine(request), folder, [draft.site], made_with="editor", now=_now(request)
+            _engine(request), folder, [draft.site], by=who, made_with="editor", now=_now(request)
         )
     except (UploadError, OfficeInputError) as exc:
         return _editor(request, who, draft, 422, {GENERAL: str(exc).splitlines()})
+    except NotAllowed as refusal:
+        # Shown at the pack's name, the form kept: choosing another name is the way out.
+        message = texts.gettext(refusal.message) % refusal.values
+        return _editor(request, who, draft, 403, {"pack_id": [message]})
     query = urlencode({"published": published.pack_id, "version": published.version})
     return RedirectResponse("/packs?" + query, status_code=303)
