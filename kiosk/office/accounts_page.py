@@ -150,9 +150,8 @@ def remove(
         ended = remove_account(_engine(request), login)
     except AccountError as error:
         return _page(request, who, 422, problem=_problem(texts, error))
-    done = texts.ngettext(
-        "%(login)s is removed; %(count)d open session ended.",
-        "%(login)s is removed; %(count)d open sessions ended.",
-        ended,
-    ) % {"login": login, "count": ended}
+    done = texts.gettext("%(login)s is removed; open sessions ended: %(count)d.") % {
+        "login": login,
+        "count": ended,
+    }
     return _page(request, who, done=done)

@@ -21,11 +21,11 @@ import tempfile
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from kiosk.fleet.settings import OfficeSettings, flatten, merge_layers
@@ -354,6 +354,51 @@ def manifest(engine: Engine, site: str, station: str) -> tuple[dict[str, Any], s
 def manifest_etag(body: dict[str, Any]) -> str:
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":")).encode("utf-8")
     return '"' + hashlib.sha256(canonical).hexdigest()[:40] + '"'
+
+
+#: How long a file no pack version uses is kept: a photo uploaded in the editor is stored
+#: at once, before its pack is published, and only a form in the browser remembers it. A
+#: form cannot outlive its dashboard session (12 hours at most), so two days is plenty.
+UNPUBLISHED_FILES_KEPT = timedelta(days=2)
+
+
+def forget_unpublished_files(connection: Connection, now: datetime) -> int:
+    """Delete the files that no pack version uses and that were stored more than
+    `UNPUBLISHED_FILES_KEPT` ago (editor photos never published); how many went.
+    Run when the office starts and whenever the editor stores a photo."""
+    used = select(PackVersionFile.id).where(PackVersionFile.sha256 == ContentFile.sha256)
+    result = connection.execute(
+        delete(ContentFile).where(
+            ContentFile.created_at < now - UNPUBLISHED_FILES_KEPT, ~used.exists()
+        )
+    )
+    return int(result.rowcount or 0)
+
+
+def store_unpublished_file(engine: Engine, data: bytes, now: datetime) -> str:
+    """Keep a file that no version uses yet (an editor's photo); returns its sha256.
+    Files stored long ago and never published are forgotten on the way; a file stored
+    again counts from `now`."""
+    sha = hashlib.sha256(data).hexdigest()
+    with write_transaction(engine) as conn:
+        forget_unpublished_files(conn, now)
+        if conn.execute(select(ContentFile.sha256).where(ContentFile.sha256 == sha)).first():
+            conn.execute(
+                update(ContentFile).where(ContentFile.sha256 == sha).values(created_at=now)
+            )
+            return sha
+        conn.execute(
+            insert(ContentFile).values(sha256=sha, size=len(data), data=data, created_at=now)
+        )
+    return sha
+
+
+def check_may_change_pack(engine: Engine, who: Actor, pack_id: str) -> None:
+    """Raise NotAllowed when `who` may not publish versions of `pack_id` (a librarian and
+    another library's or the coordinators' pack)."""
+    with engine.connect() as conn:
+        exists, owner = pack_owner(conn, pack_id)
+    who.check_changes_pack(pack_id, owner, exists)
 
 
 def read_file(engine: Engine, sha256: str) -> bytes | None:

@@ -17,7 +17,6 @@ kept in memory for a few minutes (they are cheap to draw again)."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 import tempfile
@@ -31,14 +30,20 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, select
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from kiosk.office.accounts import Actor, NotAllowed
 from kiosk.office.auth import OfficeInputError
-from kiosk.office.content_models import ContentFile, PackAssignment, PackVersion, PackVersionFile
-from kiosk.office.content_store import pack_owner, publish_pack, read_file, rollback_pack
+from kiosk.office.content_models import PackAssignment, PackVersion, PackVersionFile
+from kiosk.office.content_store import (
+    check_may_change_pack,
+    publish_pack,
+    read_file,
+    rollback_pack,
+    store_unpublished_file,
+)
 from kiosk.office.dashboard import (
     CurrentUser,
     Texts,
@@ -46,7 +51,6 @@ from kiosk.office.dashboard import (
     checked_form,
     request_language,
 )
-from kiosk.office.db import write_transaction
 from kiosk.office.editor_photos import PhotoError, quiz_picture
 from kiosk.office.editor_preview import PreviewError, render_question
 from kiosk.office.models import Site
@@ -278,14 +282,7 @@ async def upload(
 
 def store_photo(engine: Engine, data: bytes, now: datetime) -> str:
     """Keep a processed photo in the content store; returns its sha256."""
-    sha = hashlib.sha256(data).hexdigest()
-    with write_transaction(engine) as conn:
-        if conn.execute(select(ContentFile.sha256).where(ContentFile.sha256 == sha)).first():
-            return sha
-        conn.execute(
-            insert(ContentFile).values(sha256=sha, size=len(data), data=data, created_at=now)
-        )
-    return sha
+    return store_unpublished_file(engine, data, now)
 
 
 @router.get("/packs/photo/{sha}.jpg")
@@ -345,14 +342,6 @@ def _editor(
     )
 
 
-def check_may_change(engine: Engine, who: Actor, pack_id: str) -> None:
-    """Raise NotAllowed when `who` may not publish versions of `pack_id` (a librarian and
-    another library's or the coordinators' pack): the editor does not even open it."""
-    with engine.connect() as conn:
-        exists, owner = pack_owner(conn, pack_id)
-    who.check_changes_pack(pack_id, owner, exists)
-
-
 def load_draft(engine: Engine, pack_id: str) -> QuizDraft | None:
     """The newest version of an editor-made pack, back in the form (None: not one)."""
     from kiosk.packs.check import read_pack
@@ -390,7 +379,7 @@ def load_draft(engine: Engine, pack_id: str) -> QuizDraft | None:
 def quiz_editor(request: Request, who: CurrentUser) -> Response:
     pack_id = request.query_params.get("pack", "")
     if pack_id:
-        check_may_change(_engine(request), who, pack_id)
+        check_may_change_pack(_engine(request), who, pack_id)
     draft = load_draft(_engine(request), pack_id) if pack_id else None
     if draft is None:
         draft = QuizDraft.new()
