@@ -10,11 +10,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import Engine, func, select, text
 
 from kiosk.fleet.settings import parse_settings
@@ -590,3 +593,45 @@ def test_a_coordinator_publishes_anywhere(office: httpx.Client, office_engine: E
         ("bomb", 1, None, COORDINATOR),
         ("bomb", 2, None, COORDINATOR),
     ]
+
+
+# --- every page, now and later ------------------------------------------------------------
+
+
+def _calls(dependant: Any) -> set[Any]:
+    found = {dependant.call}
+    for sub in dependant.dependencies:
+        found |= _calls(sub)
+    return found
+
+
+def test_every_dashboard_route_needs_an_account_and_every_post_its_csrf_token(
+    office_app: FastAPI,
+) -> None:
+    """A page added later (another pack editor…) cannot forget the login or the token: the
+    account it gets is the `Actor` whose rules the content store checks."""
+    from fastapi.routing import APIRoute
+
+    from kiosk.office import dashboard
+
+    def routes(container: Any) -> Iterator[Any]:
+        for route in container.routes:
+            # FastAPI 0.165 wraps an included router instead of copying its routes.
+            included = getattr(route, "original_router", None)
+            yield from routes(included) if included is not None else [route]
+
+    open_routes = {"/login", "/static/dashboard.css"}
+    checked = 0
+    for route in routes(office_app):
+        if not isinstance(route, APIRoute) or route.path.startswith("/api/"):
+            continue
+        if route.path in open_routes:
+            continue
+        calls = _calls(route.dependant)
+        assert calls & {dashboard.require_account, dashboard.require_account_for_download}, (
+            route.path
+        )
+        if "POST" in route.methods:
+            assert dashboard.checked_form in calls, route.path
+        checked += 1
+    assert checked >= 12
