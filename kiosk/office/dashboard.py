@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import dataclasses
 import hmac
+import json
 import math
 import secrets
 from collections.abc import Callable
@@ -787,7 +788,29 @@ def stations_page(request: Request, who: CurrentUser) -> Response:
                     ),
                 )
             )
-    return _render(request, "stations.html", who=who, stations=lines)
+    return _render(
+        request, "stations.html", who=who, stations=lines, settings=_office_settings(request, who)
+    )
+
+
+def _office_settings(request: Request, who: SignedIn) -> list[tuple[str, str, str, str]]:
+    """(library, station or "", key, value) of the settings the office sends, for the
+    libraries `who` may see (`kiosk office set-settings` sets them)."""
+    from kiosk.office.content_models import StationSettings
+
+    statement = (
+        select(Site.id, Site.name, StationSettings.station, StationSettings.settings_json)
+        .join(Site, Site.id == StationSettings.site_id)
+        .order_by(Site.name, StationSettings.station)
+    )
+    shown = []
+    with _engine(request).connect() as conn:
+        for row in conn.execute(statement):
+            if not who.may_see(row.id):
+                continue
+            for key, value in sorted(json.loads(row.settings_json).items()):
+                shown.append((row.name, row.station, key, json.dumps(value, ensure_ascii=False)))
+    return shown
 
 
 # --- downloads ----------------------------------------------------------------------------

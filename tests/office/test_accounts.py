@@ -231,10 +231,28 @@ def test_asking_for_another_librarys_figures_is_refused_with_the_reason(
     assert "Tas pieder citai bibliotēkai." in latvian.text
 
 
-def test_a_librarian_sees_only_her_librarys_stations(office: httpx.Client) -> None:
+def test_a_librarian_sees_only_her_librarys_stations_and_their_settings(
+    office: httpx.Client, office_url: str, tmp_path: Path
+) -> None:
+    for site, seconds in (("ludza", 120), ("rokiskis", 345)):
+        settings = tmp_path / f"{site}.yaml"
+        settings.write_text(f"session: {{idle_timeout_s: {seconds}}}\n", encoding="utf-8")
+        done = office_cli(office_url, "set-settings", "--site", site, str(settings))
+        assert done.returncode == 0, done.stderr
+    board = tmp_path / "board.yaml"
+    board.write_text("session: {age_picker: false}\n", encoding="utf-8")
+    done = office_cli(
+        office_url, "set-settings", "--site", "ludza", "--station", "ludza-wb-1", str(board)
+    )
+    assert done.returncode == 0, done.stderr
     log_in_as(office, LIBRARIAN)
     text_ = Page(office.get("/stations").text).all_text
     assert "ludza-pc-1" in text_ and "rokiskis-wb-1" not in text_
+    assert "every station session.idle_timeout_s 120" in text_
+    assert "ludza-wb-1 session.age_picker false" in text_
+    assert "345" not in text_ and "Rokiškio" not in text_
+    log_in_as(office, COORDINATOR)
+    assert "session.idle_timeout_s 345" in Page(office.get("/stations").text).all_text
 
 
 # --- the accounts page --------------------------------------------------------------------
