@@ -57,7 +57,7 @@ from kiosk.errors import TelpaError
 from kiosk.i18n import LANGUAGES, NATIVE_NAMES, load_catalog
 from kiosk.office import reports, sessions
 from kiosk.office.accounts import COORDINATORS_ONLY, NotAllowed
-from kiosk.office.models import Site, Station
+from kiosk.office.models import ActivityTotal, Site, Station
 from kiosk.office.sessions import SignedIn
 from kiosk.office.signing import LoginFormSigner
 
@@ -699,13 +699,28 @@ def usage_page(request: Request, who: CurrentUser, filters: Filters) -> Response
         chart=chart,
         titles=COLUMN_TITLES,
         sites=sites,
-        activities=[(a, texts.activity(a)) for a in reports.activities(engine)],
+        activities=[(a, texts.activity(a)) for a in _activities(engine, who)],
         session_kinds=SESSION_KIND_NAMES,
         age_bands=AGE_BAND_NAMES,
         dimensions=reports.DIMENSIONS,
         csv_url="/reports/usage.csv?" + urlencode(params),
         xlsx_url="/reports/usage.xlsx?" + urlencode({**params, "lang": texts.lang}),
     )
+
+
+def _activities(engine: Engine, who: SignedIn) -> list[str]:
+    """The activity filter's choices: every activity the office has seen, or for a
+    librarian those her library's stations ran (another library's add-ons stay its own)."""
+    if who.is_coordinator:
+        return reports.activities(engine)
+    statement = (
+        select(ActivityTotal.activity)
+        .where(ActivityTotal.site_id == who.site)
+        .distinct()
+        .order_by(ActivityTotal.activity)
+    )
+    with engine.connect() as conn:
+        return [str(value) for value in conn.execute(statement).scalars()]
 
 
 # --- station list -------------------------------------------------------------------------

@@ -203,6 +203,7 @@ def test_a_librarian_sees_only_her_librarys_figures_and_a_coordinator_all(
     assert "Rokiškio biblioteka" not in page.all_text
     assert "18" in page.total and "43" not in page.total  # Ludza's child visits, not all
     assert {bar["data-site"] for bar in page.bars} == {"ludza"}
+    assert 'value="words"' not in office.get("/").text  # only Rokiškis ran words
     assert "ilze · librarian of ludza" in page.all_text
     assert 'href="/accounts"' not in office.get("/").text
 
