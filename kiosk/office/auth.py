@@ -316,10 +316,6 @@ def remove_account(engine: Engine, login: str) -> int:
     return ended
 
 
-#: `kiosk office remove-coordinator`, from before librarians had accounts.
-remove_coordinator = remove_account
-
-
 @dataclass(frozen=True)
 class AccountLine:
     login: str

@@ -30,6 +30,7 @@ def corner_button(
         icon=icon,
         on_press=on_press,
         round=True,
+        starts_focus=False,  # a child's first press of a key or pad never means "leave"
     )
 
 
