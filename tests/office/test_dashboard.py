@@ -320,12 +320,12 @@ def test_session_survives_a_deleted_coordinator_only_until_the_next_click(
 ) -> None:
     from sqlalchemy import delete
 
-    from kiosk.office.models import Coordinator
+    from kiosk.office.models import Account
 
     log_in(office)
     assert office.get("/").status_code == 200
     with office_engine.begin() as conn:
-        conn.execute(delete(Coordinator).where(Coordinator.login == LOGIN))
+        conn.execute(delete(Account).where(Account.login == LOGIN))
     assert office.get("/").status_code == 303
 
 
