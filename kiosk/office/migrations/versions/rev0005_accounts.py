@@ -1,7 +1,7 @@
 """Accounts with a role: coordinators become accounts, librarians join them; who published.
 
-Revision ID: office0004
-Revises: office0003
+Revision ID: office0005
+Revises: office0004
 Create Date: 2026-12-06
 
 ``coordinators`` becomes ``accounts`` with a ``role`` (coordinator | librarian) and, for a
@@ -19,8 +19,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "office0004"
-down_revision: str | None = "office0003"
+revision: str = "office0005"
+down_revision: str | None = "office0004"
 branch_labels: str | None = None
 depends_on: str | None = None
 
