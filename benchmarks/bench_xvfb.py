@@ -345,7 +345,7 @@ def measure(subject: str, setup: Setup, start_only: bool = False) -> Run:
     )
     try:
         settle_s = 4.0 if setup.quick else 6.0
-        run.first_pixels_s, run.complete_s, _ = watch_first_screen(screen, started, settle_s)
+        run.first_pixels_s, run.complete_s, attract = watch_first_screen(screen, started, settle_s)
         run.rss_mb, run.pss_mb = tree_memory_mb(process.pid)
         if start_only:
             return run
@@ -356,10 +356,15 @@ def measure(subject: str, setup: Setup, start_only: bool = False) -> Run:
         if subject == "kiosk":
             keys(xvfb.display, "Return")  # attract → launcher (the bench config skips ages)
             time.sleep(2)
+            launcher = screen.grab()
             run.cpu_pct["launcher"] = cpu_over(process.pid, setup.window_s)
             keys(xvfb.display, "Tab", "Return")  # the first tile: Memory pairs
             time.sleep(2)
+            game = screen.grab()
             run.cpu_pct["game waiting"] = cpu_over(process.pid, setup.window_s)
+            for name, picture, other in (("launcher", launcher, attract), ("game", game, launcher)):
+                if changed_fraction(picture, other) < 0.05:
+                    print(f"  (!) the {name} screen was not reached: its CPU is not what it says")
             keys(xvfb.display, "ctrl+alt+l", *PIN, "Return")
             time.sleep(2)
             run.cpu_pct["panel"] = cpu_over(process.pid, setup.window_s)

@@ -82,7 +82,7 @@ class RacePlay:
             return False
         team = self.teams.of_pad(event.pad)
         if team is None:
-            return False
+            return True  # a pad that did not join plays no lane, and B never ends the race
         index = team.index
         lane, layout = self.race.lanes[index], self.lanes[index]
         if event.key in DIRECTIONS:
@@ -98,7 +98,9 @@ class RacePlay:
         if kit.is_choose_key(event):  # A (and X, as everywhere a pad chooses)
             self._drop(index)
             return True
-        return False
+        # B (or any other button) on one team's pad never ends the race for all the teams;
+        # the keyboard's Escape and the Home button still do.
+        return True
 
     def _drop(self, index: int) -> None:
         lane = self.race.lanes[index]

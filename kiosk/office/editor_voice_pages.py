@@ -16,21 +16,18 @@ route depends on the signed-in account, the POST on `checked_form`, after
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
-from kiosk.office.content_models import ContentFile
-from kiosk.office.content_store import read_file
+from kiosk.office.content_store import read_file, store_unpublished_file
 from kiosk.office.dashboard import Coordinator, Texts, checked_form, request_language
-from kiosk.office.db import write_transaction
 from kiosk.office.editor_voice import (
     MAX_RECORDING_BYTES,
     N_,
@@ -67,18 +64,6 @@ def limit_recording(request: Request) -> None:
         raise HTTPException(413, _message(request, too_large()))
 
 
-def store_clip(engine: Engine, data: bytes, now: datetime) -> str:
-    """Keep a converted clip in the content store (once); returns its sha256."""
-    sha = hashlib.sha256(data).hexdigest()
-    with write_transaction(engine) as conn:
-        if conn.execute(select(ContentFile.sha256).where(ContentFile.sha256 == sha)).first():
-            return sha
-        conn.execute(
-            insert(ContentFile).values(sha256=sha, size=len(data), data=data, created_at=now)
-        )
-    return sha
-
-
 @router.post("/packs/voice", dependencies=[Depends(limit_recording)])
 async def upload_recording(
     request: Request, _who: Coordinator, form: Annotated[FormData, Depends(checked_form)]
@@ -93,7 +78,8 @@ async def upload_recording(
     except RecordingError as exc:
         return _problem(request, exc)
     now: datetime = request.app.state.clock()
-    sha = await run_in_threadpool(store_clip, _engine(request), clip.data, now)
+    # Kept like an editor's photo: forgotten after a while unless a published pack uses it.
+    sha = await run_in_threadpool(store_unpublished_file, _engine(request), clip.data, now)
     return JSONResponse(
         {"clip": sha, "seconds": round(clip.seconds, 2), "url": f"/packs/voice/{sha}.ogg"}
     )

@@ -1,9 +1,9 @@
-"""Issue #18's scenario end to end: in Debian's headless Chromium a coordinator (librarian
-accounts with a library of their own are not in the office yet) publishing for Ludza logs
-in to the real office (uvicorn on loopback; SQLite, and PostgreSQL when
-$TELPA_TEST_POSTGRES_URL is set), uploads five photos, writes a five-question quiz in
-Latvian and Lithuanian, records the first question's Latvian voice with Chromium's fake
-microphone (it hears a 440 Hz tone from a file), keeps it and publishes to Ludza. A
+"""Issue #18's scenario end to end: in Debian's headless Chromium a librarian of Ludza (made
+with ``kiosk office add-user ilze --role librarian --site ludza``) logs in to the real
+office (uvicorn on loopback; SQLite, and PostgreSQL when $TELPA_TEST_POSTGRES_URL is
+set), uploads five photos, writes a five-question quiz in Latvian and Lithuanian, records
+the first question's Latvian voice with Chromium's fake microphone (it hears a 440 Hz tone
+from a file), keeps it and publishes to Ludza, the only library she may publish to. A
 Ludza kiosk in the headless harness, in the middle of a child's visit, syncs; the new
 pack shows at its next attract screen; a scripted child plays it (the recorded voice reads
 the first question, not the synthetic one); the usage totals of that quiz arrive back in
@@ -26,7 +26,6 @@ from kiosk.config import Config, load_config
 from kiosk.fleet.client import sync_content
 from kiosk.fleet.store import ContentStore
 from kiosk.harness import Harness
-from kiosk.office.auth import create_coordinator
 from kiosk.office.content_models import PackVersionFile
 from kiosk.office.content_store import read_file
 from kiosk.office.editor_voice import CLIP_RATE, decode_recording
@@ -34,6 +33,7 @@ from kiosk.office.models import ActivityTotal
 from kiosk.usage import UsageStore
 from kiosk.usage.stats import run_db_upgrade
 from tests.fleet.conftest import station_config
+from tests.office.test_cli import office as office_cli
 from tests.office.test_dashboard_browser import CHROMIUM, CHROMIUM_ARGS
 from tests.office.test_editor_voice import TONE_HZ, crossings
 from tests.office.test_pack_editor import LV_LT, phone_photo
@@ -88,7 +88,9 @@ def _write_the_quiz_and_record_a_voice(page: Page, office: str, tmp_path: Path, 
     page.click("text=New quiz")
     page.wait_for_url(office + "/packs/quiz")
     page.fill("#pack_id", PACK)
-    page.select_option("#site", "ludza")
+    # A librarian publishes to her own library only.
+    assert page.locator("#site option").count() == 1
+    assert page.locator("#site option[value=ludza]").count() == 1
     page.fill("#title_lv", "Ekskursija uz ugunsdzēsēju depo")
     page.fill("#title_lt", "Ekskursija į gaisrinę")
     for i, (prompt_lv, prompt_lt, right_lv, right_lt) in enumerate(LV_LT):
@@ -162,15 +164,20 @@ def _the_child_plays_the_quiz(kiosk: Harness) -> None:
     assert kiosk.scene_name == "Attract"
 
 
-def test_a_quiz_made_with_a_voice_for_ludza_reaches_only_ludzas_kiosk_which_plays_it(
+def test_a_ludza_librarian_makes_a_quiz_with_a_voice_and_only_ludzas_kiosk_plays_it(
     tmp_path: Path,
     office_server: str,
     office_engine: Engine,
+    office_db: str,
     site_token: str,
     other_site_token: str,
 ) -> None:
     out = DOCS_SCREENSHOTS if os.environ.get("TELPA_DOCS_SCREENSHOTS") == "1" else tmp_path
-    create_coordinator(office_engine, LOGIN, PASSWORD)
+    added = office_cli(
+        office_db, "add-user", LOGIN, "--role", "librarian", "--site", "ludza",
+        stdin=PASSWORD + "\n",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
     ludza = _station(tmp_path, "ludza", "ludza-pc-1", office_server, site_token)
     rokiskis = _station(tmp_path, "rokiskis", "rokiskis-pc-1", office_server, other_site_token)
     data = _data(tmp_path, "ludza-pc-1")

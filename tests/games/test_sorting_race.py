@@ -259,6 +259,20 @@ def test_the_keyboard_and_a_pad_of_no_team_move_no_lane(pads: VirtualPads) -> No
         assert game.phase == "play"
 
 
+def test_b_on_a_pad_never_ends_the_race_for_every_team(pads: VirtualPads) -> None:
+    with _kiosk(Teams.from_pads([0, 1])) as kiosk:
+        plugged = [pads.plug() for _ in range(3)]
+        game = _open(kiosk, plugged)
+        kiosk.tap_button("level:1")
+        for pad in plugged:  # two teams' pads and one that did not join
+            pad.press(pygame.CONTROLLER_BUTTON_B, kiosk.step)
+            pad.press(pygame.CONTROLLER_BUTTON_BACK, kiosk.step)
+        assert kiosk.scene_name == "ActivityHost"
+        assert game.phase == "play" and game.race is not None
+        kiosk.key(pygame.K_ESCAPE)  # the librarian's keyboard still leaves
+        assert kiosk.scene_name == "Launcher"
+
+
 def test_when_the_group_time_runs_out_mid_race_its_scores_show(pads: VirtualPads) -> None:
     with _kiosk(Teams.from_pads([0, 1])) as kiosk:
         plugged = [pads.plug() for _ in range(2)]
