@@ -172,16 +172,24 @@ def parse_settings(text: str, path: str = "settings.yaml") -> OfficeSettings:
     return _consistent(settings, path)
 
 
-def _consistent(settings: OfficeSettings, path: str) -> OfficeSettings:
+def default_language_offered(settings: OfficeSettings) -> bool:
+    """The rule across keys: a default language given with the languages offered is one of
+    them (the settings file and the office's Settings page both ask it)."""
     languages = settings.languages
-    if (
-        languages is not None
-        and languages.available
-        and languages.default
-        and languages.default not in languages.available
-    ):
+    return (
+        languages is None
+        or not languages.available
+        or not languages.default
+        or languages.default in languages.available
+    )
+
+
+def _consistent(settings: OfficeSettings, path: str) -> OfficeSettings:
+    if not default_language_offered(settings):
+        assert settings.languages is not None
         raise SettingsError(
-            f"{path}: languages.default: {languages.default!r} is not in languages.available"
+            f"{path}: languages.default: {settings.languages.default!r} is not in "
+            "languages.available"
         )
     return settings
 
