@@ -344,7 +344,8 @@ def save_settings(
     site = str(form.get("site", ""))
     station = str(form.get("station", "")) or None
     engine = _engine(request)
-    _check_site(who, site, _sites(engine, who))
+    sites = _sites(engine, who)
+    _check_site(who, site, sites)
     library, overridden = _layers(engine, site)
     activities = _activities(library, overridden.get(station or "", {}))
     state = state_from_form(form, activities)
@@ -372,7 +373,7 @@ def save_settings(
         done = texts.gettext(
             "Saved for every station of %(site)s. Each station takes the new settings at its "
             "next sync with the office and applies them at its next attract screen."
-        ) % {"site": site}
+        ) % {"site": dict(sites)[site]}
     else:
         done = texts.gettext(
             "Saved for the station %(station)s. It takes the new settings at its next sync "
