@@ -18,8 +18,9 @@ or for one of its stations as an override of the library's.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
@@ -48,7 +49,7 @@ from kiosk.office.dashboard import (
     checked_form,
     request_language,
 )
-from kiosk.office.models import Site, Station
+from kiosk.office.models import ID_PATTERN, Site, Station
 from kiosk.office.sessions import SignedIn
 
 router = APIRouter(include_in_schema=False)
@@ -83,7 +84,8 @@ PROBLEMS = {
 OTHER_PROBLEM = N_("This value cannot be used: %(detail)s")
 ORDER_PROBLEM = N_("Write a whole number for the place in the order, or leave it empty.")
 DEFAULT_PROBLEM = N_("The default language must be one of the languages offered.")
-GROUP_MINUTES = GroupSettings.model_fields["minutes"].annotation.__args__[0].__args__  # type: ignore[union-attr]
+#: The timer choices of the group form, as the model allows them.
+GROUP_MINUTES = get_args(get_args(GroupSettings.model_fields["minutes"].annotation)[0])
 
 
 @dataclass
@@ -244,12 +246,16 @@ def _sites(engine: Engine, who: SignedIn) -> list[tuple[str, str]]:
         return [(r.id, r.name) for r in rows if who.may_publish_to(r.id)]
 
 
-def _check_site(who: SignedIn, site: str, sites: list[tuple[str, str]]) -> None:
+def _check_site(
+    who: SignedIn, site: str, sites: list[tuple[str, str]], station: str | None
+) -> None:
     """403 for another library's librarian (NotAllowed, the refused page), 404 for a
-    library the office does not know."""
+    library the office does not know or a station id no station can have."""
     who.check_publishes_to([site])
     if site not in dict(sites):
         raise HTTPException(404, f"There is no library {site!r} at this office.")
+    if station is not None and not re.fullmatch(ID_PATTERN, station):
+        raise HTTPException(404, f"{station!r} is not a station id (e.g. ludza-wb-1).")
 
 
 def _stations(engine: Engine, site: str, overridden: dict[str, dict[str, Any]]) -> list[str]:
@@ -275,7 +281,7 @@ def _shown(texts: Texts, key: str, value: Any) -> str:
         return ", ".join(texts.activity(a) for a in value) or "–"
     if key == "languages.available" or key == "languages.default":
         values = value if isinstance(value, list) else [value]
-        return ", ".join(NATIVE_NAMES.get(code, code) for code in values)
+        return ", ".join(NATIVE_NAMES.get(code) or str(code) for code in values)
     if key == "opening_hours":
         return "; ".join(
             f"{texts.gettext(DAY_NAMES[day])} {value.get(day, 'closed')}" for day in DAYS
@@ -301,7 +307,7 @@ def _page(
     if site is None:
         site = who.site if who.site else (sites[0][0] if sites else None)
     if site is not None:
-        _check_site(who, site, sites)
+        _check_site(who, site, sites, station)
     library, overridden = _layers(engine, site) if site else ({}, {})
     own = overridden.get(station, {}) if station else {}
     effective, _sources = merge_layers(library, own)
@@ -345,7 +351,7 @@ def save_settings(
     station = str(form.get("station", "")) or None
     engine = _engine(request)
     sites = _sites(engine, who)
-    _check_site(who, site, sites)
+    _check_site(who, site, sites, station)
     library, overridden = _layers(engine, site)
     activities = _activities(library, overridden.get(station or "", {}))
     state = state_from_form(form, activities)

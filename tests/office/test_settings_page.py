@@ -214,3 +214,19 @@ def test_a_post_without_the_forms_token_changes_nothing(
     assert snapshot_tables(office_engine) == before
     office.cookies.clear()
     assert office.get("/settings", follow_redirects=False).status_code in (302, 303, 307)
+
+
+def test_a_station_id_no_station_can_have_is_refused(
+    office: httpx.Client, office_engine: Engine
+) -> None:
+    log_in_as(office, COORDINATOR)
+    before = snapshot_tables(office_engine)
+    assert office.get("/settings", params={"site": "ludza", "station": "../x"}).status_code == 404
+    assert office.get("/settings", params={"site": "nowhere"}).status_code == 404
+    token = form_token(office.get("/settings").text)
+    answer = office.post(
+        "/settings",
+        data={"csrf_token": token, "site": "ludza", "station": "no such!", "idle_timeout_s": "60"},
+    )
+    assert answer.status_code == 404
+    assert snapshot_tables(office_engine) == before
