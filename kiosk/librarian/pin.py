@@ -97,8 +97,8 @@ def _keep_access(existing: Path, replacement: Path) -> None:
     """Give `replacement` the owner, group and mode of the `existing` secrets file, so a new
     PIN keeps the `chgrp telpa` / `chmod 640` IT staff gave the old one (docs/folders.md).
     The owner is kept only where this account may (root); the group where it belongs to
-    it. Execute and special bits are never copied. Nothing to keep on Windows, where the
-    folder's ACL applies."""
+    it. Never readable by others, as `kiosk setup` treats the token file. Nothing to keep
+    on Windows, where the folder's ACL applies."""
     if os.name != "posix":
         return
     try:
@@ -112,7 +112,7 @@ def _keep_access(existing: Path, replacement: Path) -> None:
             os.chown(replacement, -1, old.st_gid)
         except PermissionError:
             pass  # not this account's group: the file stays owner-only
-    os.chmod(replacement, stat.S_IMODE(old.st_mode) & 0o666)
+    os.chmod(replacement, (stat.S_IMODE(old.st_mode) & 0o660) | 0o600)
 
 
 class PinCheck:
