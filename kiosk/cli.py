@@ -328,7 +328,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         log.exception("the kiosk stopped unexpectedly")
         print(f"kiosk: stopped unexpectedly; details are in {log_path}", file=sys.stderr)
         return 1
-    _leave_now(0)
+    # Status 0 is the librarian's "Exit to desktop" only. A signal's end is 128 + its
+    # number, as a shell reports it: the supervisor restarts a shell stopped by a signal
+    # it did not forward itself (kiosk.supervisor).
+    _leave_now(128 + app.stop_signal if app.stop_signal else 0)
 
 
 def _show_first_frame(args: argparse.Namespace) -> FirstFrame | None:
