@@ -64,7 +64,8 @@ def is_embedded_demo(config: Config) -> bool:
 
 def set_pin(path: Path, pin: str) -> None:
     """Store a new PIN (4–8 digits, not an easy guess) as a salted hash: owner-only
-    permissions for a new file, the old file's owner, group and mode when it replaces one. Raises PinError with a sentence that says why and what to choose."""
+    permissions for a new file, the old file's owner, group and mode when it replaces one.
+    Raises PinError with a sentence that says why and what to choose."""
     problem = weakness(pin)
     if problem is not None:
         raise PinError(problem)
