@@ -25,14 +25,8 @@ import pytest
 from kiosk import __version__
 from kiosk.media import ExportJob, probe
 from tests.media.conftest import FILM_FPS, FILM_FRAMES, make_film
-from tests.test_package import (
-    CHECKOUT,
-    Station,
-    _free_port,
-    _snapshot,
-    _usage,
-    _wait_for_health,
-)
+from tests.served_office import serve_office
+from tests.test_package import CHECKOUT, Station, _snapshot, _usage
 
 # A long end-to-end run: it builds the standalone bundle with PyInstaller (about three
 # minutes of CPU). `pytest -m slow` and CI run it.
@@ -272,25 +266,8 @@ def test_the_bundled_kiosk_run_supervises_its_shell_and_stops_cleanly(
 def served(station: BundledStation) -> Iterator[tuple[str, str]]:
     """The bundle's own office on loopback: (url, site token)."""
     office_db = f"sqlite:///{station.root / 'office.db'}"
-    added = station.kiosk("office", "add-site", "ludza", "--name", "Ludza", "--db", office_db)
-    assert added.returncode == 0, added.stderr
-    (token,) = [line.strip() for line in added.stdout.splitlines() if line.startswith("    ")]
-    port = _free_port()
-    server = subprocess.Popen(
-        [str(station.program), "office", "serve", "--db", office_db, "--port", str(port)],
-        cwd=station.elsewhere,
-        env=station.env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for_health(url, server)
-        yield url, token
-    finally:
-        server.terminate()
-        server.communicate(timeout=30)
+    with serve_office(station, office_db, lambda *args: [str(station.program), *args]) as served:
+        yield served
 
 
 def test_the_bundled_office_serves_and_a_station_set_up_with_the_bundle_syncs_to_it(
