@@ -192,16 +192,16 @@ def test_keyboard_alone_reaches_a_game_and_back(kiosk: Harness) -> None:
 
 
 @pytest.mark.parametrize("first_key", [pygame.K_TAB, pygame.K_DOWN, pygame.K_RIGHT])
-def test_a_first_key_press_on_the_launcher_never_focuses_bye(first_key: int) -> None:
+def test_a_first_key_press_on_the_launcher_focuses_an_activity(first_key: int) -> None:
     # A child's first press of a key or a pad's d-pad, then A, plays; it never ends the visit.
     with Harness(make_config("session:\n  age_picker: false\n")) as kiosk:
         kiosk.key(pygame.K_RETURN)
         assert kiosk.scene_name == "Launcher"
         kiosk.key(first_key)
         focused = kiosk.button_groups()[0].focused
-        assert focused is not None and focused.id != "bye"
+        assert focused is not None and focused.id.startswith("tile:")
         kiosk.key(pygame.K_RETURN)
-        assert kiosk.scene_name in ("Launcher", "ActivityHost")
+        assert kiosk.scene_name == "ActivityHost"
         assert kiosk.app.sessions.current is not None
 
 

@@ -4,16 +4,14 @@ back as the kiosk reads it, and the photos the editors keep in the content store
 
 from __future__ import annotations
 
-import hashlib
 import tempfile
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, select
 
-from kiosk.office.content_models import ContentFile, PackVersion, PackVersionFile
-from kiosk.office.content_store import read_file
-from kiosk.office.db import write_transaction
+from kiosk.office.content_models import PackVersion, PackVersionFile
+from kiosk.office.content_store import read_file, store_unpublished_file
 from kiosk.office.editor_draft import N_, EditorKind
 from kiosk.office.editor_jigsaw import JIGSAW, MAX_PHOTOS, JigsawDraft
 from kiosk.office.editor_memory import MAX_PAIRS, MemoryDraft
@@ -57,15 +55,9 @@ def kind_of(pack: Pack) -> EditorKind:
 
 
 def store_photo(engine: Engine, data: bytes, now: datetime) -> str:
-    """Keep a processed photo in the content store; returns its sha256."""
-    sha = hashlib.sha256(data).hexdigest()
-    with write_transaction(engine) as conn:
-        if conn.execute(select(ContentFile.sha256).where(ContentFile.sha256 == sha)).first():
-            return sha
-        conn.execute(
-            insert(ContentFile).values(sha256=sha, size=len(data), data=data, created_at=now)
-        )
-    return sha
+    """Keep a processed photo in the content store; returns its sha256. Photos never
+    published are forgotten after a while (`store_unpublished_file`)."""
+    return store_unpublished_file(engine, data, now)
 
 
 def newest_files(engine: Engine, pack_id: str, editor_only: bool) -> dict[str, str] | None:

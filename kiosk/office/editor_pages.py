@@ -6,11 +6,13 @@ only in their draft (`kiosk.office.editor_draft` and one module per kind) and te
 `kiosk.office.editor_library` lists them and reads a published pack back.
 
 Included by `kiosk.office.app.create_app` beside the dashboard, whose login, session and
-CSRF helpers every route here uses: pages depend on `require_coordinator`, every POST on
-`checked_form`. Any signed-in coordinator may publish to any library (accounts with
-roles come with #18's first item). Publishing goes through
-`kiosk.office.content_store.publish_pack`, as ``kiosk office publish-pack`` does, so the
-stations get an editor's pack at their next sync exactly like an uploaded one.
+CSRF helpers every route here uses: pages depend on `CurrentUser` (any signed-in account),
+every POST on `checked_form`. Publishing and rolling back go through
+`kiosk.office.content_store` with the signed-in account as `by`, as ``kiosk office
+publish-pack`` does with the command line, so the stations get an editor's pack at their
+next sync exactly like an uploaded one, and a librarian's rules (her library's packs, to
+her library's stations: `kiosk.office.accounts`) hold whatever form a request comes from.
+A librarian sees only her library's packs and the packs her stations run.
 
 Photos are processed when they arrive (`kiosk.office.editor_photos`) and kept in the
 content-addressed file store at once, so the form carries only their sha256; previews are
@@ -23,8 +25,8 @@ import secrets
 import tempfile
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -35,11 +37,12 @@ from sqlalchemy import Engine, select
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
+from kiosk.office.accounts import Actor, NotAllowed
 from kiosk.office.auth import OfficeInputError
 from kiosk.office.content_models import PackAssignment, PackVersion
-from kiosk.office.content_store import publish_pack, read_file, rollback_pack
+from kiosk.office.content_store import check_may_change_pack, publish_pack, read_file, rollback_pack
 from kiosk.office.dashboard import (
-    Coordinator,
+    CurrentUser,
     Texts,
     _render,
     checked_form,
@@ -58,16 +61,15 @@ from kiosk.office.editor_draft import (
 from kiosk.office.editor_library import (
     KIND_NAMES,
     KINDS,
-    games_of,
     kind_of,
     load_pack,
     newest_files,
-    published_model,
     store_photo,
 )
 from kiosk.office.editor_photos import PhotoError, fitted_picture
 from kiosk.office.editor_preview import PreviewError, render_preview
 from kiosk.office.models import Site
+from kiosk.office.pack_list import pack_lines
 from kiosk.office.uploads import MAX_TOTAL_BYTES, UploadError
 from kiosk.packs.safety import MAX_PICTURE_BYTES
 
@@ -101,67 +103,14 @@ def limit_body(request: Request) -> None:
         )
 
 
-def _sites(engine: Engine) -> list[tuple[str, str]]:
+def _sites(engine: Engine, who: Actor | None = None) -> list[tuple[str, str]]:
+    """The libraries (id, name); with `who`, those it may publish to."""
     with engine.connect() as conn:
-        return [(r.id, r.name) for r in conn.execute(select(Site.id, Site.name).order_by(Site.id))]
+        rows = conn.execute(select(Site.id, Site.name).order_by(Site.id))
+        return [(r.id, r.name) for r in rows if who is None or who.may_publish_to(r.id)]
 
 
 # --- the packs page -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class VersionLine:
-    version: int
-    made_with: str
-    created_at: str
-    total_bytes: int
-    sites: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class PackLine:
-    pack_id: str
-    versions: tuple[VersionLine, ...]
-    #: The newest version was made in the editor, so the editor can open it.
-    editable: bool
-    #: The games that use the newest version (msgids of `KIND_NAMES`).
-    games: tuple[str, ...] = ()
-
-
-def pack_lines(engine: Engine, texts: Texts) -> list[PackLine]:
-    with engine.connect() as conn:
-        running: dict[int, list[str]] = {}
-        for row in conn.execute(select(PackAssignment.version_id, PackAssignment.site_id)):
-            running.setdefault(row.version_id, []).append(row.site_id)
-        by_pack: dict[str, list[Any]] = {}
-        for v in conn.execute(
-            select(PackVersion).order_by(PackVersion.pack_id, PackVersion.version.desc())
-        ):
-            by_pack.setdefault(v.pack_id, []).append(v)
-    lines = []
-    for pack_id, versions in by_pack.items():
-        lines.append(
-            PackLine(
-                pack_id,
-                tuple(
-                    VersionLine(
-                        v.version,
-                        v.made_with,
-                        texts.moment(_aware(v.created_at), "UTC"),
-                        v.total_bytes,
-                        tuple(sorted(running.get(v.id, []))),
-                    )
-                    for v in versions
-                ),
-                editable=versions[0].made_with == "editor",
-                games=games_of(published_model(engine, versions[0].id)),
-            )
-        )
-    return lines
-
-
-def _aware(when: datetime) -> datetime:
-    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 def _packs_page(request: Request, who: Any, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -172,16 +121,17 @@ def _packs_page(request: Request, who: Any, status_code: int = 200, **context: A
         "packs.html",
         status_code,
         who=who,
-        packs=pack_lines(engine, texts),
-        sites=_sites(engine),
+        packs=pack_lines(engine, texts, who),
+        sites=_sites(engine, who),
         kinds=KINDS,
         kind_names=KIND_NAMES,
         **context,
     )
 
 
-def _published_message(engine: Engine, texts: Texts, pack_id: str, version: int) -> str:
-    """The "fire-station version 3 is published to ludza…" line, from the database."""
+def _published_message(engine: Engine, texts: Texts, pack_id: str, version: int, who: Actor) -> str:
+    """The "fire-station version 3 is published to ludza…" line, from the database (the
+    libraries `who` may see)."""
     with engine.connect() as conn:
         sites = list(
             conn.execute(
@@ -191,6 +141,7 @@ def _published_message(engine: Engine, texts: Texts, pack_id: str, version: int)
                 .order_by(PackAssignment.site_id)
             ).scalars()
         )
+    sites = [site for site in sites if who.may_see(site)]
     if not sites:
         return ""
     return texts.gettext(
@@ -200,25 +151,25 @@ def _published_message(engine: Engine, texts: Texts, pack_id: str, version: int)
 
 
 @router.get("/packs", response_class=HTMLResponse)
-def packs_page(request: Request, who: Coordinator) -> Response:
+def packs_page(request: Request, who: CurrentUser) -> Response:
     texts = Texts(request_language(request))
     done = ""
     pack_id = request.query_params.get("published", "")
     version = request.query_params.get("version", "")
     if pack_id and version.isdigit():
-        done = _published_message(_engine(request), texts, pack_id, int(version))
+        done = _published_message(_engine(request), texts, pack_id, int(version), who)
     return _packs_page(request, who, done=done)
 
 
 @router.post("/packs/rollback")
 def rollback(
-    request: Request, who: Coordinator, form: Annotated[FormData, Depends(checked_form)]
+    request: Request, who: CurrentUser, form: Annotated[FormData, Depends(checked_form)]
 ) -> Response:
     texts = Texts(request_language(request))
     pack_id = str(form.get("pack", ""))
     try:
         version = int(str(form.get("version", "")))
-        sites = rollback_pack(_engine(request), pack_id, version, None)
+        sites = rollback_pack(_engine(request), pack_id, version, None, by=who)
     except (ValueError, OfficeInputError) as exc:
         return _packs_page(request, who, 422, upload_problems=[str(exc)])
     message = texts.gettext(
@@ -236,7 +187,7 @@ def _safe_stem(filename: str) -> str:
 
 @router.post("/packs/upload", dependencies=[Depends(limit_body)])
 async def upload(
-    request: Request, who: Coordinator, form: Annotated[FormData, Depends(checked_form)]
+    request: Request, who: CurrentUser, form: Annotated[FormData, Depends(checked_form)]
 ) -> Response:
     texts = Texts(request_language(request))
     file = form.get("zip")
@@ -252,14 +203,14 @@ async def upload(
                 out.write(chunk)
         try:
             published = await run_in_threadpool(
-                publish_pack, _engine(request), target, [site], made_with="upload"
+                partial(publish_pack, by=who, made_with="upload"), _engine(request), target, [site]
             )
         except (UploadError, OfficeInputError) as exc:
             # Name the file as the coordinator chose it, not the office's temporary copy.
             shown = str(exc).replace(str(target), Path(file.filename).name)
             lines = [line.strip() for line in shown.splitlines() if line.strip()]
             return _packs_page(request, who, 422, upload_problems=lines)
-    message = _published_message(_engine(request), texts, published.pack_id, published.version)
+    message = _published_message(_engine(request), texts, published.pack_id, published.version, who)
     return _packs_page(request, who, done=message)
 
 
@@ -267,7 +218,7 @@ async def upload(
 
 
 @router.get("/packs/photo/{sha}.jpg")
-def photo(request: Request, sha: str, _who: Coordinator) -> Response:
+def photo(request: Request, sha: str, _who: CurrentUser) -> Response:
     data = read_file(_engine(request), sha) if SHA256.match(sha) else None
     if data is None:
         return Response("No such photo.\n", status_code=404, media_type="text/plain")
@@ -283,7 +234,7 @@ def _previews(request: Request) -> OrderedDict[str, bytes]:
 
 
 @router.get("/packs/preview/{key}.png")
-def preview_png(request: Request, key: str, _who: Coordinator) -> Response:
+def preview_png(request: Request, key: str, _who: CurrentUser) -> Response:
     data = _previews(request).get(key)
     if data is None:
         return Response(
@@ -319,16 +270,17 @@ def _editor(
         left_out=[lang for lang in LANGS if lang not in languages],
         problems=problems or {},
         general=GENERAL,
-        sites=_sites(_engine(request)),
+        sites=_sites(_engine(request), who),
         max_rows=kind.max_rows,
         **context,
     )
 
 
 @router.get("/packs/edit")
-def edit_pack(request: Request, _who: Coordinator) -> Response:
+def edit_pack(request: Request, who: CurrentUser) -> Response:
     """The packs page's "Edit": the editor of the pack's kind, with the pack in it."""
     pack_id = request.query_params.get("pack", "")
+    check_may_change_pack(_engine(request), who, pack_id)
     found = load_pack(_engine(request), pack_id) if pack_id else None
     if found is None:
         return RedirectResponse("/packs", status_code=303)
@@ -337,8 +289,10 @@ def edit_pack(request: Request, _who: Coordinator) -> Response:
 
 
 def _editor_page(kind: EditorKind) -> Callable[..., Response]:
-    def page(request: Request, who: Coordinator) -> Response:
+    def page(request: Request, who: CurrentUser) -> Response:
         pack_id = request.query_params.get("pack", "")
+        if pack_id:
+            check_may_change_pack(_engine(request), who, pack_id)
         found = load_pack(_engine(request), pack_id) if pack_id else None
         if found is None:
             return _editor(request, who, kind, kind.draft.new())
@@ -352,7 +306,7 @@ def _editor_page(kind: EditorKind) -> Callable[..., Response]:
 
 def _editor_submit(kind: EditorKind) -> Callable[..., Awaitable[Response]]:
     async def submit(
-        request: Request, who: Coordinator, form: Annotated[FormData, Depends(checked_form)]
+        request: Request, who: CurrentUser, form: Annotated[FormData, Depends(checked_form)]
     ) -> Response:
         texts = Texts(request_language(request))
         try:
@@ -473,7 +427,7 @@ def _publish(
                 "Choose another name."
             ) % {"kind": texts.gettext(KIND_NAMES[kind_of(existing[0]).name])}
             return _editor(request, who, kind, draft, 422, {"pack_id": [message]})
-    if draft.site not in {site for site, _ in _sites(engine)}:
+    if draft.site not in {site for site, _ in _sites(engine, who)}:
         return _editor(
             request,
             who,
@@ -484,9 +438,13 @@ def _publish(
         )
     try:
         published = publish_pack(
-            engine, folder, [draft.site], made_with="editor", now=_now(request)
+            engine, folder, [draft.site], by=who, made_with="editor", now=_now(request)
         )
     except (UploadError, OfficeInputError) as exc:
         return _editor(request, who, kind, draft, 422, {GENERAL: str(exc).splitlines()})
+    except NotAllowed as refusal:
+        # Shown at the pack's name, the form kept: choosing another name is the way out.
+        message = texts.gettext(refusal.message) % refusal.values
+        return _editor(request, who, kind, draft, 403, {"pack_id": [message]})
     query = urlencode({"published": published.pack_id, "version": published.version})
     return RedirectResponse("/packs?" + query, status_code=303)

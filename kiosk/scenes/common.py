@@ -55,6 +55,7 @@ def language_buttons(
                 icon=FLAG_EMOJI[lang],
                 on_press=partial(on_pick, lang),
                 round=True,
+                starts_focus=False,  # the first key press starts on the screen's own choices
             )
         )
         x += diameter + gap
