@@ -104,8 +104,12 @@ class Supervisor:
             self.process = subprocess.Popen(self.child)
             log.info("kiosk shell started (pid %d)", self.process.pid)
             status = self.process.wait()
-            if self.stopping or status == 0:
-                log.info("kiosk shell ended (status %d); supervision ends", status)
+            if self.stopping:
+                # 128 + the signal: the shell took the stop and shut down in order.
+                log.info("kiosk shell stopped as asked (status %d); supervision ends", status)
+                return 0
+            if status == 0:
+                log.info("kiosk shell ended (status 0); supervision ends")
                 return 0
             if status == REFUSED:
                 # A bad config or a broken installation: restarting cannot help.
