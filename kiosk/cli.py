@@ -155,7 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--pin-stdin the token is the first line of standard input and the PIN the second. "
         "The token and the PIN are never printed.",
     )
-    from kiosk.setup_station import add_setup_arguments
+    from kiosk.setup_arguments import add_setup_arguments
 
     add_setup_arguments(setup)
 
