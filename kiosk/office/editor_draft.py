@@ -33,9 +33,9 @@ from typing import Any, ClassVar, Protocol
 from kiosk.errors import TelpaError
 from kiosk.office.editor_photos import PictureShape
 from kiosk.office.editor_voice import AUDIO_FOLDER, voices_from_form, voices_from_pack, write_audio
+from kiosk.office.uploads import comes_with_telpa
 from kiosk.packs.check import PACK_FILE, Problem, read_pack
 from kiosk.packs.models import ID_PATTERN, Language, Pack
-from kiosk.paths import CONTENT
 
 LANGS = ("lv", "lt", "en")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -388,9 +388,7 @@ def check_draft(
     """Write the draft under `root` and check it exactly as `kiosk content check` does;
     returns the folder and the problems by form field (empty: the kiosk can show it)."""
     written = write_pack(draft, root, photo)
-    if (CONTENT / draft.pack_id / PACK_FILE).is_file():
-        # A station reads the packs that come with Telpa first and leaves a second pack of
-        # the same name out.
+    if comes_with_telpa(draft.pack_id):
         message = gettext("A pack called %(pack)s comes with Telpa; choose another name.")
         return written, {"pack_id": [message % {"pack": draft.pack_id}]}
     photo_problems: dict[str, list[str]] = {}

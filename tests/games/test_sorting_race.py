@@ -181,6 +181,26 @@ def test_a_tie_when_the_first_to_finish_made_one_mistake(pads: VirtualPads) -> N
         kiosk.screenshot(SHOTS / "tie.png")
 
 
+def test_two_teams_level_on_the_most_points_share_the_win(pads: VirtualPads) -> None:
+    with _kiosk(Teams.from_pads([0, 1, 2]), lang="en") as kiosk:
+        plugged = [pads.plug() for _ in range(3)]
+        game = _open(kiosk, plugged)
+        _pad_choose(kiosk, plugged[0], game.buttons, "level:1")
+        race = _race(game)
+        for turn in range(6):
+            _sort(kiosk, race, plugged[0], 0, right=turn != 2)
+        for _ in range(6):
+            _sort(kiosk, race, plugged[1], 1, right=True)
+        for turn in range(6):
+            _sort(kiosk, race, plugged[2], 2, right=turn != 4)
+        kiosk.wait(1.0)
+        # Fox: 5 first tries + 2 bonus; Bear: 6 + 1; Frog: 5 + 0. The same rule as the
+        # final score cards: the two on top share the win, it is no tie for all.
+        assert [race.points(i) for i in range(3)] == [7, 7, 5]
+        assert game.phase == "stars"
+        assert game.race_message() == "Team Fox and Team Bear share the win!"
+
+
 def test_after_the_first_team_finishes_the_others_have_their_catch_up_time(
     pads: VirtualPads,
 ) -> None:
