@@ -49,6 +49,7 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 from kiosk.config import Config
 from kiosk.fleet.client import sync_content
+from kiosk.office.accounts import COMMAND_LINE
 from kiosk.office.auth import create_site
 from kiosk.office.content_store import publish_pack
 from kiosk.office.db import make_engine, upgrade
@@ -209,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
         token = create_site(engine, "ludza", "Ludza", "Europe/Riga")
         total = 0
         for folder in make_packs(root / "packs", args.megabytes):
-            total += publish_pack(engine, folder, ["ludza"]).total_bytes
+            total += publish_pack(engine, folder, ["ludza"], by=COMMAND_LINE).total_bytes
         engine.dispose()
         with office(db_url) as (base, pid):
             stations = [station_config(root, base, token, n) for n in range(args.kiosks)]

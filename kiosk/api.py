@@ -39,6 +39,7 @@ from kiosk.packs.models import Answer, Bin, Pack, Picture, Question, Sorting, So
 from kiosk.teams import Team, Teams
 from kiosk.ui import draw, theme
 from kiosk.ui.keyboard import OnScreenKeyboard
+from kiosk.ui.pad_glyph import pad_button
 from kiosk.ui.scoreboard import TeamScore, final_scores
 from kiosk.ui.theme import Metrics
 from kiosk.ui.widgets import (
@@ -86,6 +87,7 @@ __all__ = [
     "Word",
     "draw",
     "final_scores",
+    "pad_button",
     "round_end_buttons",
     "theme",
     "VisitCreations",

@@ -15,6 +15,7 @@ import contextlib
 import logging
 import os
 import re
+import signal
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -31,6 +32,7 @@ from kiosk.usage import add_stats_arguments, disk_trouble
 
 if TYPE_CHECKING:
     from kiosk.config import Config
+    from kiosk.first_frame import FirstFrame
 
 log = logging.getLogger("kiosk")
 
@@ -64,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     # repeated crashes); people never need these.
     run.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     run.add_argument("--out-of-order", action="store_true", help=argparse.SUPPRESS)
+    # ...and tells it the data folder and config file it found, so the shell's first
+    # frame (kiosk.first_frame) needs not look for them again.
+    run.add_argument("--first-frame", nargs=2, metavar=("FOLDER", "CONFIG"), help=argparse.SUPPRESS)
 
     monkey = commands.add_parser("monkey", help="drive the real shell headless with random input")
     monkey.add_argument("--events", type=int, required=True, help="how many random inputs")
@@ -195,8 +200,18 @@ def _data_dir(config: Config) -> Path:
     return folder
 
 
-def _child_command(args: argparse.Namespace, out_of_order: bool = False) -> list[str]:
-    command = [sys.executable, "-m", "kiosk", "run", "--child"]
+_CHILD = (sys.executable, "-m", "kiosk", "run", "--child")
+
+
+def _child_command(
+    args: argparse.Namespace,
+    out_of_order: bool = False,
+    first_frame: tuple[Path, Path] | None = None,
+) -> list[str]:
+    command = list(_CHILD)
+    if first_frame is not None and not out_of_order:
+        # First, where kiosk/__main__.py looks for it; what follows is the rest.
+        command += ["--first-frame", str(first_frame[0]), str(first_frame[1])]
     if args.config:
         command += ["--config", str(Path(args.config).resolve())]
     if args.windowed:
@@ -217,7 +232,7 @@ def _supervise(args: argparse.Namespace, setup_logging: Callable[..., Path]) -> 
     says what is wrong (exit 2, which the supervisor passes on without retrying) — so the
     first screen is not kept waiting for a second validation, and this process, which
     lives all day, never holds pydantic or the config models."""
-    from kiosk.configfile import supervisor_data_dir
+    from kiosk.configfile import ConfigError, find_config, supervisor_data_dir
     from kiosk.supervisor import Supervisor
 
     folder = supervisor_data_dir(args.config)
@@ -228,7 +243,15 @@ def _supervise(args: argparse.Namespace, setup_logging: Callable[..., Path]) -> 
             folder = None  # the shell will say why it cannot write there
     if folder is None:  # not Python's last-resort handler either: the shell's line is enough
         logging.getLogger().addHandler(logging.NullHandler())
-    return Supervisor(_child_command(args), _child_command(args, out_of_order=True)).run()
+    first_frame = None
+    try:
+        if folder is not None:
+            first_frame = (folder, find_config(args.config).path)
+    except ConfigError:
+        pass  # the shell says what is wrong
+    return Supervisor(
+        _child_command(args, first_frame=first_frame), _child_command(args, out_of_order=True)
+    ).run()
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -244,6 +267,13 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     if not args.child:
         return _supervise(args, setup_logging)
+    # A SIGTERM (a shutdown, the supervisor) while the shell starts is kept for the shell,
+    # which then ends cleanly as soon as it can.
+    early_signals: list[int] = []
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda signum, _frame: early_signals.append(signum))
+    # The last attract screen at once, before the config, fonts and database are read.
+    first_frame = None if args.out_of_order else _show_first_frame(args)
     from kiosk.config import load_config
 
     config = load_config(args.config)
@@ -260,6 +290,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     limit_heap_growth()
     log.info("Telpa %s starting; data folder %s", __version__, folder)
+    if first_frame is not None and first_frame.shown:
+        log.info("the last attract screen is shown while the kiosk starts")
     try:
         driver = open_display()
     except NoDisplay as exc:
@@ -283,7 +315,10 @@ def cmd_run(args: argparse.Namespace) -> int:
             usage=store,
             data_folder=folder,
             handle_signals=True,
+            first_frame=first_frame,
         )
+        if early_signals:
+            app.stop(early_signals[0])
         if args.out_of_order:
             from kiosk.routes import OutOfOrder
 
@@ -294,6 +329,24 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"kiosk: stopped unexpectedly; details are in {log_path}", file=sys.stderr)
         return 1
     _leave_now(0)
+
+
+def _show_first_frame(args: argparse.Namespace) -> FirstFrame | None:
+    """Show the picture of the last attract screen if it still holds (kiosk.first_frame)."""
+    from kiosk import first_frame
+
+    if args.first_frame:  # shown by kiosk/__main__.py with what the supervisor found
+        return first_frame.taken_early()
+    from kiosk.configfile import ConfigError, find_config, supervisor_data_dir
+
+    # The same command line as the supervisor's child gets, after its --first-frame.
+    command_line = _child_command(args)[len(_CHILD) :]
+
+    try:
+        config_file = find_config(args.config).path
+    except ConfigError:
+        return None  # load_config says what is wrong
+    return first_frame.show(supervisor_data_dir(args.config), config_file, command_line)
 
 
 def _leave_now(status: int) -> NoReturn:

@@ -22,6 +22,7 @@ import pygame
 from kiosk.activities import RegisteredActivity
 from kiosk.api import Activity
 from kiosk.config import Config
+from kiosk.first_frame import FirstFrame
 from kiosk.sessions import MemoryUsageSink, UsageReader, UsageSink
 from kiosk.shell import App, FakeClock, create_app
 from kiosk.ui.widgets import Button, ButtonGroup
@@ -47,6 +48,7 @@ class Harness:
         seed: int = 1,
         kiosk_mode: bool = True,
         data_folder: Path | None = None,
+        first_frame: FirstFrame | None = None,
     ) -> None:
         use_headless_drivers()
         self.clock = FakeClock()
@@ -68,6 +70,7 @@ class Harness:
             registered=registered,
             seed=seed,
             data_folder=data_folder,
+            first_frame=first_frame,
         )
         self.app.start()
 

@@ -16,6 +16,13 @@ that does not know it yet keeps its rows pending (nothing is lost) until the off
 upgraded. A *response* (`TotalsResponse`, `Counts`, `ConflictEntry`, `ErrorBody`) ignores
 unknown fields: the office may add to its answers without breaking a single kiosk.
 
+**Additions.** Optional fields added to v1 come in named *additions* (`ADDITIONS`). An
+office lists the additions it stores in the ``accepts`` of every answer 200; a kiosk puts
+an addition's fields in a body only after its office has listed it (`build_batch`'s
+`additions`), so a new kiosk keeps delivering to an old office. An addition's fields
+default to 0, which is also what an absent field means, and are left out of a body when
+they are 0 (`TotalsBatch.wire`): a body without them is exactly a v1 body.
+
 These models decide only what rejects a batch whole (422): a missing or unknown field, a
 field of the wrong JSON type (``"14"`` or ``14.0`` for an hour, ``true`` for a count), a
 date that is not ``YYYY-MM-DD``, a ``sent_at`` without a UTC offset. Values of the right
@@ -29,9 +36,10 @@ from __future__ import annotations
 import functools
 import re
 import uuid
+from collections.abc import Collection
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -66,6 +74,16 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
 #: Activity ids (the kiosk's entry-point names): lowercase letters, digits, '_' and '-',
 #: never starting with a character a spreadsheet reads as a formula (= + - @).
 ACTIVITY_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+#: The additions to v1 this module knows (docs/protocol.md, "Additions"), each with the
+#: row fields it adds. "controllers": a session row's sessions played with game
+#: controllers and the sum of their controllers (1-4 each).
+CONTROLLERS = "controllers"
+ADDITIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    CONTROLLERS: {SESSION_TABLE: ("sessions_with_controllers", "controllers")},
+}
+#: Game controllers one session can have (the group setup's teams).
+MAX_CONTROLLERS = 4
+
 #: App versions as kiosks send them (PEP 440 and semantic versions alike: 0.1.0,
 #: 1.2.0rc1, 1.0.0+ludza.2); the first character is a letter or digit.
 APP_VERSION_PATTERN = r"^[0-9A-Za-z][0-9A-Za-z.+_-]{0,31}$"
@@ -199,6 +217,10 @@ class SessionTotalRow(_Request):
     child_visits: StrictInt
     seconds: StrictInt
     rev: StrictInt
+    #: Addition "controllers": sessions of the row played with game controllers, and the
+    #: sum of their controllers. Absent means 0 (every kiosk before the addition).
+    sessions_with_controllers: StrictInt = 0
+    controllers: StrictInt = 0
 
     def describe(self) -> str:
         """The row's key in plain words, for conflict lines: ``2026-11-25 14:00 9-11 group``."""
@@ -244,8 +266,35 @@ class TotalsBatch(_Request):
     activity_totals: list[ActivityTotalRow]
 
     def wire(self) -> dict[str, Any]:
-        """The body as JSON-ready values, field names as on the wire."""
-        return self.model_dump(mode="json", by_alias=True)
+        """The body as JSON-ready values, field names as on the wire. Addition fields
+        that are 0 are left out (the only fields with a default): the same body then
+        reaches an office that does not know them."""
+        return self.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+
+    def carries(self, addition: str) -> bool:
+        """Whether a row of this body holds a (non-zero) field of `addition`."""
+        for table, names in ADDITIONS[addition].items():
+            rows: list[SessionTotalRow] | list[ActivityTotalRow] = getattr(self, table)
+            if any(getattr(row, name) for row in rows for name in names):
+                return True
+        return False
+
+
+_Row = TypeVar("_Row", SessionTotalRow, ActivityTotalRow)
+
+
+def without_additions(row: _Row, keep: Collection[str]) -> _Row:
+    """`row` with the fields of every addition not in `keep` set to 0 (left out on the
+    wire)."""
+    table = SESSION_TABLE if isinstance(row, SessionTotalRow) else ACTIVITY_TABLE
+    cleared = {
+        name: 0
+        for addition, fields in ADDITIONS.items()
+        if addition not in keep
+        for name in fields.get(table, ())
+        if getattr(row, name)
+    }
+    return row.model_copy(update=cleared) if cleared else row
 
 
 def build_batch(
@@ -259,9 +308,15 @@ def build_batch(
     session_totals: list[SessionTotalRow],
     activity_totals: list[ActivityTotalRow],
     batch_id: str | None = None,
+    additions: Collection[str] = tuple(ADDITIONS),
 ) -> TotalsBatch:
     """A batch with a fresh ``batch_id`` (unless given); the header is validated, the rows
-    are the models the caller already built. Raises pydantic.ValidationError."""
+    are the models the caller already built. Only the fields of `additions` (the ones the
+    office listed in ``accepts``; default: all) stay in the rows. Raises
+    pydantic.ValidationError."""
+    if set(additions) != set(ADDITIONS):
+        session_totals = [without_additions(r, additions) for r in session_totals]
+        activity_totals = [without_additions(r, additions) for r in activity_totals]
     return TotalsBatch.model_validate(
         {
             "schema": SCHEMA_VERSION,
@@ -316,6 +371,9 @@ class TotalsResponse(_Response):
     conflicts: list[ConflictEntry] = []
     server_time: str = ""
     clock_skew_s: int | None = None
+    #: The additions to v1 this office stores (`ADDITIONS`); an office from before
+    #: additions existed sends none.
+    accepts: list[str] = []
 
 
 class ErrorBody(_Response):

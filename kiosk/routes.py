@@ -76,6 +76,17 @@ class GroupSetup:
 
 
 @dataclass(frozen=True)
+class ControllersStep:
+    """The group setup's last step: teams join with their game controllers. It carries
+    the librarian's choices so far, and starts the session with them."""
+
+    headcount: int
+    age_band: str | None
+    activity: str | None
+    minutes: int | None
+
+
+@dataclass(frozen=True)
 class Creations:
     """The librarian reviews the children's creations."""
 
@@ -109,6 +120,7 @@ Route = (
     | PinPad
     | Panel
     | GroupSetup
+    | ControllersStep
     | Creations
     | VoiceClips
     | Showtime

@@ -13,7 +13,7 @@ Only a number leaves the kiosk: the session's record says how many controllers p
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from kiosk.ui.theme import TILE_COLORS, Color
@@ -39,6 +39,17 @@ def _team_names(gettext: Callable[[str], str]) -> dict[str, str]:
     }
 
 
+def _unplugged(gettext: Callable[[str], str]) -> dict[str, str]:
+    # One whole sentence per team: Latvian and Lithuanian need the team's name in the
+    # genitive here ("Pūču komandas pults…"), which a name put into a pattern would miss.
+    return {
+        "fox": gettext("Team Fox's controller is unplugged."),
+        "bear": gettext("Team Bear's controller is unplugged."),
+        "frog": gettext("Team Frog's controller is unplugged."),
+        "owl": gettext("Team Owl's controller is unplugged."),
+    }
+
+
 @dataclass(frozen=True)
 class Team:
     """One team: its place in joining order (0–3), the pad slot it plays with (0–3, see
@@ -52,6 +63,10 @@ class Team:
     def name(self, gettext: Callable[[str], str]) -> str:
         """ "Team Fox" in the current language."""
         return _team_names(gettext)[self.animal]
+
+    def unplugged(self, gettext: Callable[[str], str]) -> str:
+        """ "Team Fox's controller is unplugged." in the current language."""
+        return _unplugged(gettext)[self.animal]
 
 
 @dataclass(frozen=True)
@@ -71,6 +86,23 @@ class Teams:
                 for index, (pad, (color, animal)) in enumerate(zip(pads, LOOKS, strict=False))
             )
         )
+
+    @classmethod
+    def from_places(cls, places: Sequence[int | None]) -> Teams:
+        """Teams for the Controllers step's four places (Fox, Bear, Frog, Owl), each the pad
+        that holds it or None. A team keeps its look when a team before it leaves: pads
+        at places [0, None, 2] are Team Fox and Team Frog (indices 0 and 1)."""
+        if len(places) > MAX_TEAMS:
+            raise ValueError(f"at most {MAX_TEAMS} places, not {list(places)}")
+        held = [pad for pad in places if pad is not None]
+        if len(set(held)) != len(held):
+            raise ValueError(f"a pad holds two places: {list(places)}")
+        teams: list[Team] = []
+        for place, pad in enumerate(places):
+            if pad is not None:
+                color, animal = LOOKS[place]
+                teams.append(Team(len(teams), pad, color, animal))
+        return cls(tuple(teams))
 
     def of_pad(self, pad: int | None) -> Team | None:
         """The team playing with pad slot `pad`; None for the keyboard or a pad that did not

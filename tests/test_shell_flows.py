@@ -179,8 +179,7 @@ def test_window_close_quits_the_windowed_developer_mode(kiosk: Harness) -> None:
 def test_keyboard_alone_reaches_a_game_and_back(kiosk: Harness) -> None:
     kiosk.key(pygame.K_RETURN)
     assert kiosk.scene_name == "AgePicker"
-    kiosk.key(pygame.K_TAB)  # focus: the Bye button
-    kiosk.key(pygame.K_RIGHT)  # → first age band
+    kiosk.key(pygame.K_TAB)  # focus: the first age band (never Bye: that leaves)
     kiosk.key(pygame.K_RETURN)
     assert kiosk.scene_name == "Launcher"
     assert kiosk.sink.of_type(SessionChanged)[0].age_band == "6-8"  # type: ignore[union-attr]
@@ -190,6 +189,20 @@ def test_keyboard_alone_reaches_a_game_and_back(kiosk: Harness) -> None:
     assert kiosk.scene_name == "ActivityHost"
     kiosk.key(pygame.K_ESCAPE)
     assert kiosk.scene_name == "Launcher"
+
+
+@pytest.mark.parametrize("first_key", [pygame.K_TAB, pygame.K_DOWN, pygame.K_RIGHT])
+def test_a_first_key_press_on_the_launcher_focuses_an_activity(first_key: int) -> None:
+    # A child's first press of a key or a pad's d-pad, then A, plays; it never ends the visit.
+    with Harness(make_config("session:\n  age_picker: false\n")) as kiosk:
+        kiosk.key(pygame.K_RETURN)
+        assert kiosk.scene_name == "Launcher"
+        kiosk.key(first_key)
+        focused = kiosk.button_groups()[0].focused
+        assert focused is not None and focused.id.startswith("tile:")
+        kiosk.key(pygame.K_RETURN)
+        assert kiosk.scene_name == "ActivityHost"
+        assert kiosk.app.sessions.current is not None
 
 
 def test_age_picker_can_be_switched_off() -> None:

@@ -6,11 +6,19 @@ that match. A round ends with stars for how few turns it took (the score, 1–3)
 "Play again" or "Next level". Pointer and keyboard both play it: arrows move the blue
 ring, Enter or Space turns the card.
 
-The rules live in rules.py, the cards' looks in looks.py; this is the control: it lays
-out each phase of the kit's `RoundFlow` and turns input into moves."""
+Memory in turns: when 2–4 teams joined the group session with game controllers
+(`ctx.session.teams`), they take turns. A bar above the cards says whose turn it is and
+counts each team's pairs; only the playing team's pad moves the ring (in its colour) and
+turns cards — another team's pad gets a gentle "wait" in the bar — while touch and the
+keyboard act for the playing team. A pair keeps the turn, a miss passes it (turns.py).
+The round ends with the teams' final score instead of the stars.
+
+The rules live in rules.py and turns.py, the looks in looks.py and teambar.py; this is
+the control: it lays out each phase of the kit's `RoundFlow` and turns input into moves."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import partial
 
 import pygame
@@ -18,13 +26,19 @@ import pygame
 from games.memory.decks import Face, Topic, deal, topics
 from games.memory.looks import CardLooks, grid_picture, topic_picture
 from games.memory.rules import LEVELS, Card, MemoryRound, stars_for
+from games.memory.teambar import BarLayout, TeamBar, bar_layout
+from games.memory.turns import TurnOrder
 from kiosk.api import (
     Activity,
     ActivityInfo,
     ButtonGroup,
     InputEvent,
+    KeyEvent,
     PointerEvent,
+    Team,
+    TeamScore,
     draw,
+    final_scores,
     kit,
     theme,
 )
@@ -33,6 +47,12 @@ __all__ = ["LEVELS", "MemoryPairs", "PlacedCard", "stars_for"]
 
 FLIP_S = 0.22
 MISMATCH_SHOW_S = 0.9
+#: How long the bar reminds another team's pad whose turn it is.
+WAIT_S = 2.0
+#: The keys a pad out of turn is reminded about (what would move the ring or turn a card).
+PLAY_KEYS = (*kit.ARROWS, *kit.CHOOSE_KEYS, pygame.K_TAB)
+#: The teams' final score, then the buttons, in layout units (as the quiz's).
+FINAL_H, FINAL_GAP = 380, 24
 
 
 class PlacedCard:
@@ -65,7 +85,9 @@ TITLE = {"lv": "Atmiņas spēle", "lt": "Atminties žaidimas", "en": "Memory pai
 
 
 class MemoryPairs(kit.RoundGame, Activity):
-    info = ActivityInfo(id="memory", title=TITLE, icon="joker", levels=len(LEVELS))
+    info = ActivityInfo(
+        id="memory", title=TITLE, icon="joker", levels=len(LEVELS), supports_teams=True
+    )
 
     def on_enter(self) -> None:
         self.round: MemoryRound | None = None
@@ -78,6 +100,18 @@ class MemoryPairs(kit.RoundGame, Activity):
         self.banner = kit.StarsBanner()
         self.buttons = ButtonGroup(self.ctx.ui, self.ctx.invalidate)
         self.flow: kit.RoundFlow[Topic] = kit.RoundFlow(self.ctx, len(LEVELS), self.layout_phase)
+        teams = self.ctx.session.teams
+        #: The teams playing in turns; None for a solo child or a group without pads.
+        self.teams: list[Team] | None = (
+            list(teams) if teams is not None and len(teams) > 1 else None
+        )
+        self.order: TurnOrder | None = None
+        self.bar: BarLayout | None = None
+        self.team_bar = TeamBar(self.ctx)
+        self.wait_until: float | None = None
+        self.order_first: int | None = None
+        self.final_rect: pygame.Rect | None = None
+        self._final: tuple[object, pygame.Surface] | None = None
         self.flow.offer(topics(self.ctx, needed=LEVELS[0][0]))
 
     # ----- what tests and the kit read -----------------------------------------------
@@ -95,11 +129,42 @@ class MemoryPairs(kit.RoundGame, Activity):
     def focus(self) -> int:
         return self.grid.index
 
+    @property
+    def playing(self) -> Team | None:
+        """The team whose turn it is (in turns only)."""
+        if self.teams is None or self.order is None:
+            return None
+        return self.teams[self.order.turn]
+
+    @property
+    def waiting(self) -> bool:
+        """Whether the bar is reminding another team's pad whose turn it is."""
+        return self.wait_until is not None
+
+    def team_scores(self) -> Sequence[TeamScore] | None:
+        """Each team's pairs, while a round in turns is under way or just over."""
+        if self.teams is None or self.order is None or self.phase not in ("play", "stars"):
+            return None
+        pairs = self.order.pairs
+        gettext = self.ctx.gettext
+        return [TeamScore(t.name(gettext), t.animal, t.color, pairs[t.index]) for t in self.teams]
+
     # ----- layout --------------------------------------------------------------------
 
     def layout_stars(self) -> None:
-        y = self.banner.layout(self.ctx.ui, self.ctx.area)
         ctx = self.ctx
+        if self.order is not None:
+            # the teams' final score instead of the stars, above the buttons
+            m = ctx.ui.metrics
+            top = ctx.area.top + max(
+                m.px(12), (ctx.area.height - m.px(FINAL_H + FINAL_GAP + 120)) // 2
+            )
+            width = min(ctx.area.width - 2 * m.margin, m.px(1100))
+            self.final_rect = pygame.Rect(0, top, width, m.px(FINAL_H))
+            self.final_rect.centerx = ctx.area.centerx
+            y = self.final_rect.bottom + m.px(FINAL_GAP)
+        else:
+            y = self.banner.layout(ctx.ui, ctx.area)
         buttons = kit.end_buttons(
             ctx.ui, ctx.area, ctx.gettext, y, self.level, len(LEVELS), self.start
         )
@@ -161,6 +226,15 @@ class MemoryPairs(kit.RoundGame, Activity):
         deck = deal(topic, pairs, self.ctx, self.ctx.random)
         m = self.ctx.ui.metrics
         area = self.ctx.area.inflate(-2 * m.margin, -2 * m.margin)
+        self.order, self.bar, self.wait_until = None, None, None
+        if self.teams is not None:
+            # A new round in turns: the team after the one that began the last begins.
+            first = 0 if self.order_first is None else (self.order_first + 1) % len(self.teams)
+            self.order_first = first
+            self.order = TurnOrder(len(self.teams), turn=first)
+            self.bar = bar_layout(self.ctx, self.ctx.area, len(self.teams))
+            area = self.bar.cards.inflate(-2 * m.margin, 0)
+            area.height -= m.margin
         gap = m.px(18)
         side = min(
             (area.width - (cols - 1) * gap) // cols, (area.height - (rows - 1) * gap) // rows
@@ -200,6 +274,10 @@ class MemoryPairs(kit.RoundGame, Activity):
         self._say_card(placed.card)
         if turned in ("pair", "won"):
             self.ctx.play_sound("good")
+        if self.order is not None and self.bar is not None:
+            self.order.played(turned)
+            self.wait_until = None
+            self.ctx.invalidate(self.bar.painted)
         if turned == "won":
             self.flow.finish(self.round.stars, self.round.stars, self.time)
             self.ctx.say(self.won_message())  # the praise, read out by itself
@@ -216,6 +294,25 @@ class MemoryPairs(kit.RoundGame, Activity):
             self.ctx.say(card.face.text, card.face.flag or None)
 
     def won_message(self) -> str:
+        """The praise at the end: in turns, who won, as the final score says it (teams level
+        on the most pairs share the win; all level is a tie)."""
+        if self.order is not None and self.teams is not None:
+            _ = self.ctx.gettext
+            names = [self.teams[i].name(_) for i in self.order.winners()]
+            if len(names) == len(self.teams):
+                return _("It's a tie!")
+            if len(names) == 1:
+                return _("%(team)s wins!") % {"team": names[0]}
+            if len(names) == 2:
+                return _("%(first)s and %(second)s share the win!") % {
+                    "first": names[0],
+                    "second": names[1],
+                }
+            return _("%(first)s, %(second)s and %(third)s share the win!") % {
+                "first": names[0],
+                "second": names[1],
+                "third": names[2],
+            }
         return self.ctx.ngettext(
             "Well done! You found all the pairs in %(n)d turn.",
             "Well done! You found all the pairs in %(n)d turns.",
@@ -234,7 +331,32 @@ class MemoryPairs(kit.RoundGame, Activity):
         m = self.ctx.ui.metrics
         self.ctx.invalidate(card.rect.inflate(m.px(30), m.px(30)))
 
+    def out_of_turn(self, event: InputEvent) -> bool:
+        """Whether `event` comes from a pad whose team is not playing now (a pad that did
+        not join counts as another team's). Touch and the keyboard act for the playing
+        team."""
+        playing = self.playing
+        if playing is None or not isinstance(event, KeyEvent) or event.pad is None:
+            return False
+        return event.pad != playing.pad
+
+    def _remind(self) -> None:
+        """Another team's pad pressed: the bar says whose turn it is, for a moment. No
+        sound — nobody did anything wrong."""
+        assert self.bar is not None
+        self.wait_until = self.time + WAIT_S
+        self.ctx.invalidate(self.bar.painted)
+
     def play_event(self, event: InputEvent) -> bool:
+        if self.playing is not None and isinstance(event, KeyEvent) and event.pad is not None:
+            if event.key == pygame.K_ESCAPE:
+                return True  # one child's B must not end every team's game (Home still does)
+        if self.out_of_turn(event):
+            assert isinstance(event, KeyEvent)
+            if event.key not in PLAY_KEYS:
+                return False
+            self._remind()
+            return True
         if isinstance(event, PointerEvent) and event.kind == "down":
             index = self._card_at(event.pos)
             if index is not None:
@@ -268,6 +390,10 @@ class MemoryPairs(kit.RoundGame, Activity):
                 self._invalidate_card(card)
         if self.hide_at is not None and self.time >= self.hide_at:
             self._hide_open()
+        if self.wait_until is not None and self.time >= self.wait_until:
+            self.wait_until = None
+            if self.bar is not None:
+                self.ctx.invalidate(self.bar.painted)
         if self.flow.celebrating(self.time):
             self.ctx.invalidate(self.banner.stars_rect(self.ctx.ui, self.ctx.area))
 
@@ -287,6 +413,12 @@ class MemoryPairs(kit.RoundGame, Activity):
             kit.draw_heading(surface, ui, area, heading, self.choose_top)
         elif self.phase == "play":
             clip = surface.get_clip()
+            playing = self.playing
+            if self.bar is not None and self.order is not None and self.teams is not None:
+                if clip.colliderect(self.bar.painted):
+                    turn = self.order.turn
+                    pairs = self.order.pairs
+                    self.team_bar.draw(surface, self.bar, self.teams, pairs, turn, self.waiting)
             reach = m.px(30)  # shadow and focus ring reach past the card
             for i, card in enumerate(self.cards):
                 if clip.colliderect(card.rect.inflate(reach, reach)):
@@ -299,8 +431,20 @@ class MemoryPairs(kit.RoundGame, Activity):
                         card.matched,
                         card.flip,
                         focused,
+                        playing.color if playing is not None else None,
                     )
+        elif self.phase == "stars" and self.final_rect is not None and self.order is not None:
+            self._draw_final(surface, self.final_rect)
         elif self.phase == "stars":
             appear = self.flow.appear(self.time)
             self.banner.draw(surface, ui, area, self.stars, appear, self.won_message())
         self.buttons.draw(surface)
+
+    def _draw_final(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        """The teams' final score: a card per team, the winner or the tie, praise for all."""
+        teams = self.team_scores() or []
+        key = (tuple(t.points for t in teams), self.ctx.lang, rect.size)
+        if self._final is None or self._final[0] != key:
+            board = final_scores(self.ctx.ui, rect.size, teams, self.ctx.gettext, self.ctx.ngettext)
+            self._final = (key, board)
+        surface.blit(self._final[1], rect)

@@ -140,8 +140,10 @@ class CardLooks:
         matched: bool,
         flip: float | None,
         focused: bool,
+        ring: theme.Color | None = None,
     ) -> None:
-        """One card at `rect`; `flip` (0..1) is a running flip's progress."""
+        """One card at `rect`; `flip` (0..1) is a running flip's progress. The focus ring
+        is blue, or `ring` (the playing team's colour, in turns) edged with ink."""
         m = self.ctx.ui.metrics
         radius = m.px(20)
         # The flip: the card narrows to an edge, then opens showing the other side.
@@ -164,11 +166,15 @@ class CardLooks:
             image = pygame.transform.smoothscale(image, (width, rect.height))
             surface.blit(image, image.get_rect(center=rect.center))
         if focused:
-            ring = m.px(6)
-            pygame.draw.rect(
-                surface,
-                theme.FOCUS,
-                rect.inflate(2 * ring + 4, 2 * ring + 4),
-                width=ring,
-                border_radius=radius + ring,
-            )
+            width = m.px(6)
+            outer = rect.inflate(2 * width + 4, 2 * width + 4)
+            color = theme.FOCUS if ring is None else ring
+            pygame.draw.rect(surface, color, outer, width=width, border_radius=radius + width)
+            if ring is not None:
+                # A pale team colour needs an edge to stand out on the cards and the floor.
+                edge = max(1, m.px(2))
+                pygame.draw.rect(
+                    surface, theme.INK, outer, width=edge, border_radius=radius + width
+                )
+                inner = outer.inflate(-2 * width + 2 * edge, -2 * width + 2 * edge)
+                pygame.draw.rect(surface, theme.INK, inner, width=edge, border_radius=radius)

@@ -9,7 +9,12 @@ share. In a librarian's group session two teams (fox and bear) answer in turn: a
 the top shows their points and, between them, whose turn it is ("Team Fox's turn", in the
 team's colour with its picture). The end is a final score screen naming the winner or a
 tie and praising both teams; the shell shows the same scores if the group's time runs out
-mid-round (`team_scores`)."""
+mid-round (`team_scores`).
+
+When 2–4 teams joined with game controllers (`ctx.session.teams`), the quiz plays in
+buzzer mode instead: every team sees the question, the first to press A answers
+(games/quiz/buzzer.py has the rules, games/quiz/buzzing.py the pads), and the bar at the
+top shows every team's points."""
 
 from __future__ import annotations
 
@@ -18,6 +23,8 @@ from functools import partial
 
 import pygame
 
+from games.quiz.buzzer import BuzzerRound, BuzzOutcome
+from games.quiz.buzzing import Buzzing, sound_of
 from games.quiz.pieces import (
     ANSWER_BORDERS,
     TEAMS,
@@ -54,11 +61,16 @@ class PictureQuiz(kit.RoundGame, Activity):
     def on_enter(self) -> None:
         self.flow: kit.RoundFlow[Pack] = kit.RoundFlow(self.ctx, len(LEVELS), self.layout_phase)
         self.banner = kit.StarsBanner(gap_above_stars=12, message_height=110, gap_above_buttons=24)
+        teams = self.ctx.session.teams
+        #: Buzzer mode: 2–4 teams joined with pads in the group setup.
+        self.buzzing = Buzzing(self, teams) if teams is not None and 2 <= len(teams) <= 4 else None
+        #: The group plays in teams: by turns (no pads), or with the buzzer.
         self.teams = self.ctx.session.kind == "group"
         self.round: QuizRound | None = None
         self.feedback: Outcome | None = None
         self.feedback_at = 0.0
         self.time = 0.0
+        self.paused = False
         self.buttons = ButtonGroup(self.ctx.ui, self.ctx.invalidate)
         # Set by the layout of each screen:
         self.title_rect = self.dots_rect = self.prompt_rect = pygame.Rect(0, 0, 0, 0)
@@ -91,10 +103,20 @@ class PictureQuiz(kit.RoundGame, Activity):
             return self.ctx.gettext("Team Fox's turn")
         return self.ctx.gettext("Team Bear's turn")
 
+    @property
+    def buzzer(self) -> BuzzerRound | None:
+        return self.buzzing.round if self.buzzing is not None else None
+
     def team_scores(self) -> Sequence[TeamScore] | None:
-        """Both teams' points while a team round is under way or just over."""
+        """The teams' points while a team round is under way or just over."""
         if not self.teams or self.round is None or self.phase not in ("play", "stars"):
             return None
+        if self.buzzing is not None and self.buzzer is not None:
+            _ = self.ctx.gettext
+            return [
+                TeamScore(team.name(_), team.animal, team.color, self.buzzer.points[team.index])
+                for team in self.buzzing.teams
+            ]
         names = self.team_names()
         return [
             TeamScore(names[team], picture, color, self.round.team_scores[team])
@@ -113,7 +135,10 @@ class PictureQuiz(kit.RoundGame, Activity):
     def start(self, level: int) -> None:
         """A new round of the chosen topic at `level` (1-based)."""
         assert self.pack is not None
-        self.round = QuizRound.new(self.pack, level, self.ctx.random, self.teams)
+        turns = self.teams and self.buzzing is None
+        self.round = QuizRound.new(self.pack, level, self.ctx.random, turns)
+        if self.buzzing is not None:
+            self.buzzing.round = BuzzerRound(self.round, len(self.buzzing.teams))
         self.feedback = None
         self.flow.begin(level)
         self.ctx.set_score(0)
@@ -127,6 +152,9 @@ class PictureQuiz(kit.RoundGame, Activity):
             return
         asked = quiz.current
         if asked.done or index in asked.tried:
+            return
+        if self.buzzing is not None:
+            self._buzzer_outcome(self.buzzing.choose(index))
             return
         self.feedback = quiz.answer(index)
         self.feedback_at = self.time
@@ -143,11 +171,34 @@ class PictureQuiz(kit.RoundGame, Activity):
                 i for i, b in enumerate(self.buttons.buttons) if b.enabled
             )
 
+    def _buzzer_outcome(self, outcome: BuzzOutcome | None) -> None:
+        """An answer chosen or the time run out in buzzer mode: sound, score, screen."""
+        buzzer = self.buzzer
+        if buzzer is None or outcome is None:
+            return
+        self.ctx.play_sound(sound_of(outcome))
+        self.ctx.set_score(buzzer.right_answers)
+        self.feedback_at = self.time
+        self.feedback = None
+        if buzzer.current.done:
+            self.feedback = "right" if outcome == "right" else "shown"
+        self.layout_phase()
+        if buzzer.current.done:
+            self.buttons.focus_index = self.buttons.buttons.index(self.buttons.by_id("next"))
+
     def next_question(self) -> None:
         quiz = self.round
         if quiz is None or not quiz.current.done:
             return
         self.feedback = None
+        buzzer = self.buzzer
+        if buzzer is not None:
+            if buzzer.advance():
+                self.layout_phase()
+                self._read_question()
+                return
+            self.flow.finish(buzzer.stars, buzzer.right_answers, self.time)
+            return
         if quiz.advance():
             self.layout_phase()
             self._read_question()
@@ -379,6 +430,9 @@ class PictureQuiz(kit.RoundGame, Activity):
                 )
             )
         self.buttons.set_buttons(buttons + [b for b in speakers if b is not None])
+        buzzer = self.buzzer
+        if buzzer is not None and buzzer.phase == "open":
+            self.buttons.focus_index = None  # no highlight until a team buzzes
 
     def layout_stars(self) -> None:
         ctx = self.ctx
@@ -407,8 +461,23 @@ class PictureQuiz(kit.RoundGame, Activity):
 
     # ----- time ----------------------------------------------------------------------
 
+    def on_pause(self) -> None:
+        # Under "a controller is unplugged" the game waits: the answering team's time too.
+        self.paused = True
+
+    def on_resume(self) -> None:
+        self.paused = False
+
     def update(self, dt: float) -> None:
+        if self.paused:
+            return
         self.time += dt
+        if self.buzzing is not None and self.phase == "play":
+            late = self.buzzing.tick()
+            if late is not None:
+                self._buzzer_outcome(late)
+            elif self.buzzing.answering is not None:
+                self.ctx.invalidate(self.view.countdown_rect())
         since = self.time - self.feedback_at
         if self.phase == "play" and self.feedback is not None and since < POP_S + 0.1:
             self.ctx.invalidate(self.view.badge_rect())
@@ -416,6 +485,8 @@ class PictureQuiz(kit.RoundGame, Activity):
             self.ctx.invalidate(self.view.celebration_rect())
 
     def handle_event(self, event: InputEvent) -> bool:
+        if self.buzzing is not None and self.phase == "play":
+            return self.buzzing.handle(event)
         return self.buttons.handle(event)
 
     def draw(self, surface: pygame.Surface) -> None:

@@ -9,6 +9,9 @@ from typing import Protocol
 
 import pygame
 
+from games.quiz.buzzer import ANSWER_S
+from games.quiz.buzzer_view import buzzer_bar, status_panel, time_bar
+from games.quiz.buzzing import Buzzing
 from games.quiz.pieces import DotState, progress_dots, team_bar
 from games.quiz.rounds import Outcome, QuizRound
 from kiosk.api import ActivityContext, ButtonGroup, Pack, TeamScore, draw, final_scores, kit, theme
@@ -26,6 +29,7 @@ class QuizScreen(Protocol):
     round: QuizRound | None
     buttons: ButtonGroup
     teams: bool
+    buzzing: Buzzing | None
     feedback: Outcome | None
     feedback_at: float
     time: float
@@ -103,6 +107,14 @@ class QuizView:
         rect.center = (button.rect.right - m.px(10), button.rect.top + m.px(10))
         return rect.inflate(m.px(20), m.px(20))
 
+    def countdown_rect(self) -> pygame.Rect:
+        """The answering team's time bar, along the bottom of the panel under the answers."""
+        m = self.ctx.ui.metrics
+        rect = self.game.feedback_rect
+        return pygame.Rect(
+            rect.left + m.px(126), rect.bottom - m.px(30), rect.width - m.px(126 + 30), m.px(16)
+        )
+
     def celebration_rect(self) -> pygame.Rect:
         if self.game.teams:
             return self.final_score_rect()
@@ -141,6 +153,20 @@ class QuizView:
 
     def team_bar_surface(self, rect: pygame.Rect) -> pygame.Surface:
         assert self.game.round is not None
+        buzzing = self.game.buzzing
+        if buzzing is not None and buzzing.round is not None:
+            looks = buzzing.looks()
+            points = list(buzzing.round.points)
+            played = buzzing.round
+            # The team answering stands out, and after a right answer the one that scored.
+            answering = played.answering
+            if answering is None and played.last == "right":
+                answering = played.last_team
+            tried = list(played.tried)
+            key: tuple[object, ...] = ("buzzer", tuple(points), answering, tuple(tried), rect.size)
+            return self.cached(
+                key, lambda: buzzer_bar(self.ctx.ui, rect.size, looks, points, answering, tried)
+            )
         scores = list(self.game.round.team_scores)
         turn = self.game.round.current.team or 0
         text = self.game.turn_text(turn)
@@ -230,15 +256,35 @@ class QuizView:
                 rect.size,
             )
             surface.blit(self.cached(key, lambda: self._picture_card(rect.size, picture_id)), rect)
-        if self.game.feedback is not None and clip.colliderect(self.game.feedback_rect):
+        if self.game.buzzing is not None and self.game.feedback is None:
+            self._draw_buzzer_status(surface, self.game.buzzing)
+        elif self.game.feedback is not None and clip.colliderect(self.game.feedback_rect):
             key = (
                 "feedback",
                 asked.question.id,
                 self.game.feedback,
+                self.game.buzzing.headline() if self.game.buzzing else None,
                 self.ctx.lang,
                 self.game.feedback_rect.size,
             )
             surface.blit(self.cached(key, self._feedback_panel), self.game.feedback_rect)
+
+    def _draw_buzzer_status(self, surface: pygame.Surface, buzzing: Buzzing) -> None:
+        """Who may buzz, or who answers and how long it has left."""
+        rect = self.game.feedback_rect
+        if not surface.get_clip().colliderect(rect):
+            return
+        team = buzzing.answering
+        look = (team.color, team.animal) if team is not None else None
+        text = buzzing.status()
+        key = ("buzz-status", text, look, rect.size)
+        surface.blit(
+            self.cached(key, lambda: status_panel(self.ctx.ui, rect.size, text, look)), rect
+        )
+        if team is not None and buzzing.round is not None:
+            bar = self.countdown_rect()
+            share = buzzing.round.time_left(self.game.time) / ANSWER_S
+            surface.blit(time_bar(self.ctx.ui, bar.size, share, team.color), bar)
 
     def _picture_card(self, size: tuple[int, int], picture_id: str) -> pygame.Surface:
         assert self.game.pack is not None
@@ -261,7 +307,8 @@ class QuizView:
         text_right = w - (m.px(230 + 24) if asked.done else m.px(20))
         if self.game.feedback == "right":
             color, icon = theme.lighten(theme.GOOD, 0.8), "check-mark-button"
-            headline = self.ctx.gettext("Yes, that's right!")
+            team_point = self.game.buzzing.headline() if self.game.buzzing else None
+            headline = team_point or self.ctx.gettext("Yes, that's right!")
         elif self.game.feedback == "try-again":
             color, icon = theme.lighten(theme.ACCENT, 0.8), "thinking-face"
             headline = self.ctx.gettext("Not this one. Try again!")

@@ -5,10 +5,15 @@ things, 3 and 10, or all bins and 14), and sorts one thing at a time: drag it in
 tap it and then a bin, or choose a bin with arrows/Tab and press Enter. A right bin takes
 the thing in and counts it; a wrong one sends it gently back, and from level 2 a hand
 points at the right bin after the second wrong try. The score is the number of things
-sorted right at the first try; stars at the end."""
+sorted right at the first try; stars at the end.
+
+In a group session where 2–4 teams joined with game controllers, a round is a race
+instead (race.py, race_play.py): one lane per team, the same things for all, each team
+sorting with its own pad; the end screen names the winning team."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 import pygame
@@ -16,6 +21,8 @@ import pygame
 import games.sorting.layout as layout
 import games.sorting.painting as painting
 from games.sorting.motion import Carry, Motion
+from games.sorting.race import SortingRace
+from games.sorting.race_play import RacePlay
 from games.sorting.rules import LEVELS, SortingRound, deal
 from kiosk.api import (
     Activity,
@@ -25,6 +32,8 @@ from kiosk.api import (
     KeyEvent,
     Pack,
     PointerEvent,
+    Teams,
+    TeamScore,
     Word,
     kit,
 )
@@ -38,12 +47,18 @@ TITLE = {"lv": "Šķiro!", "lt": "Rūšiuok!", "en": "Sort it out!"}
 
 
 class SortItOut(kit.RoundGame, Activity):
-    info = ActivityInfo(id="sorting", title=TITLE, icon="recycling", levels=len(LEVELS))
+    info = ActivityInfo(
+        id="sorting", title=TITLE, icon="recycling", levels=len(LEVELS), supports_teams=True
+    )
 
     def on_enter(self) -> None:
         self.flow: kit.RoundFlow[Pack] = kit.RoundFlow(self.ctx, len(LEVELS), self.layout_phase)
         self.banner = kit.StarsBanner()
         self.round: SortingRound | None = None
+        #: The race being played (or just finished) when teams play with pads.
+        self.race: RacePlay | None = None
+        #: Covered (a pad pulled out, "Are you still there?"): the race and its clock wait.
+        self.paused = False
         self.time = 0.0
         self.buttons = ButtonGroup(self.ctx.ui, self.ctx.invalidate)
         #: Speaker buttons of the play screen (the prompt, each bin).
@@ -60,6 +75,8 @@ class SortItOut(kit.RoundGame, Activity):
         self.popped: tuple[int, float] | None = None
         # Set by the layout of each screen:
         self.title_rect = self.prompt_rect = self.home = pygame.Rect(0, 0, 0, 0)
+        #: The race's end screen: the teams' score cards and the line on how they count.
+        self.race_board = self.race_rule = pygame.Rect(0, 0, 0, 0)
         #: Composed pictures of this round (cards, badges), see painting.py.
         self.looks: dict[tuple[object, ...], pygame.Surface] = {}
         self._drawn_item: pygame.Rect | None = None
@@ -67,7 +84,7 @@ class SortItOut(kit.RoundGame, Activity):
 
     def show_topics(self) -> None:
         """Start over: the topic picker, or the level picker when there is one topic."""
-        self.round = None
+        self.round = self.race = None
         self.flow.offer(self.ctx.packs_with("sorting"))
 
     @property
@@ -95,10 +112,16 @@ class SortItOut(kit.RoundGame, Activity):
         layout.levels(self)
 
     def layout_play(self) -> None:
-        layout.play(self)
+        if self.race is not None:
+            self.race.layout()
+        else:
+            layout.play(self)
 
     def layout_stars(self) -> None:
-        layout.won(self)
+        if self.race is not None:
+            layout.race_won(self)
+        else:
+            layout.won(self)
 
     # ----- the round -----------------------------------------------------------------
 
@@ -106,6 +129,11 @@ class SortItOut(kit.RoundGame, Activity):
         """Deal a new round of the chosen topic at `level` (1-based)."""
         assert self.pack is not None
         bins, items = deal(self.pack, level, self.ctx.random)
+        teams = self.racing_teams()
+        if teams is not None:
+            self._start_race(level, SortingRace.deal(self.pack, level, bins, items, len(teams)))
+            return
+        self.race = None
         self.round = SortingRound(self.pack, level, bins, items)
         self.carry = self.motion = None
         self.selected = False
@@ -117,6 +145,42 @@ class SortItOut(kit.RoundGame, Activity):
         self.flow.show()
         self.buttons.focus_index = None  # the ring shows once the keyboard is used
         self._appear()
+
+    def racing_teams(self) -> Teams | None:
+        """The teams that race, when 2–4 joined with pads; None for the solo game."""
+        teams = self.ctx.session.teams
+        return teams if teams is not None and 2 <= len(teams) <= 4 else None
+
+    def _start_race(self, level: int, race: SortingRace) -> None:
+        assert self.pack is not None
+        teams = self.racing_teams()
+        assert teams is not None
+        self.round = None
+        self.looks.clear()
+        self.race = RacePlay(self.ctx, self.pack, race, teams, self._race_over)
+        self.flow.begin(level)
+        self.ctx.set_score(0)
+        self.flow.show()
+        self.race.start()
+
+    def _race_over(self) -> None:
+        assert self.race is not None
+        best = max(score.points for score in self.race.team_scores())
+        self.flow.finish(0, best, self.time)
+        self.ctx.say(self.race_message())
+
+    def race_message(self) -> str:
+        """Who won the race (or that it is a tie), read out at its end."""
+        assert self.race is not None
+        scores = self.race.team_scores()
+        best = max(score.points for score in scores)
+        top = [score for score in scores if score.points == best]
+        if len(top) > 1:
+            return self.ctx.gettext("It's a tie!")
+        return self.ctx.gettext("%(team)s wins!") % {"team": top[0].name}
+
+    def team_scores(self) -> Sequence[TeamScore] | None:
+        return self.race.team_scores() if self.race is not None else None
 
     def _appear(self) -> None:
         word = self.round.current_word if self.round else None
@@ -193,6 +257,8 @@ class SortItOut(kit.RoundGame, Activity):
     # ----- input ---------------------------------------------------------------------
 
     def handle_event(self, event: InputEvent) -> bool:
+        if self.race is not None and self.phase == "play":
+            return self.race.handle_event(event)
         if self.phase == "play":
             if isinstance(event, PointerEvent) and self._handle_carry(event):
                 return True
@@ -265,6 +331,10 @@ class SortItOut(kit.RoundGame, Activity):
 
     def update(self, dt: float) -> None:
         self.time += dt
+        if self.race is not None:
+            if self.phase == "play" and not self.paused:
+                self.race.update(dt)
+            return
         if self.motion is not None:
             self._invalidate_item()
             if self.motion.finished(self.time):
@@ -275,6 +345,12 @@ class SortItOut(kit.RoundGame, Activity):
             self.ctx.invalidate(self._hint_rect(self.hint))
         if self.flow.celebrating(self.time):
             self.ctx.invalidate(self.banner.stars_rect(self.ctx.ui, self.ctx.area))
+
+    def on_pause(self) -> None:
+        self.paused = True
+
+    def on_resume(self) -> None:
+        self.paused = False
 
     # ----- invalidation helpers ------------------------------------------------------
 
@@ -316,7 +392,12 @@ class SortItOut(kit.RoundGame, Activity):
     # ----- drawing -------------------------------------------------------------------
 
     def draw(self, surface: pygame.Surface) -> None:
-        painting.paint(self, surface)
+        if self.race is not None and self.phase == "play":
+            self.race.draw(surface)
+        elif self.race is not None and self.phase == "stars":
+            painting.paint_race_won(self, surface)
+        else:
+            painting.paint(self, surface)
 
     def item_word(self) -> Word | None:
         """The thing on the table now (or flying), for tests and painting."""

@@ -124,3 +124,25 @@ def won(game: SortingScreen) -> None:
     )
     game.buttons.set_buttons(buttons)
     game.buttons.focus_index = len(buttons) - 1
+
+
+def race_won(game: SortingScreen) -> None:
+    """The race's end: the teams' score cards (with who won), how points count, and the
+    buttons to race again."""
+    ctx = game.ctx
+    m = ctx.ui.metrics
+    area = ctx.area
+    button_h = m.px(120)
+    y = area.bottom - m.px(30) - button_h
+    other = kit.other_topic_button(ctx.gettext("Other topic"), game.show_topics)
+    before = [other] if game.flow.many_topics else []
+    buttons = kit.end_buttons(
+        ctx.ui, ctx.area, ctx.gettext, y, game.level, len(LEVELS), game.start, before
+    )
+    game.buttons.set_buttons(buttons)
+    game.buttons.focus_index = buttons.index(next(b for b in buttons if b.id == "again"))
+    width = area.width - 2 * m.margin
+    game.race_rule = pygame.Rect(area.left + m.margin, y - m.px(90), width, m.px(70))
+    top = area.top + m.px(30)
+    bottom = game.race_rule.top - m.px(16)
+    game.race_board = pygame.Rect(area.left + m.margin, top, width, bottom - top)

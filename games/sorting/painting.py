@@ -9,7 +9,7 @@ import pygame
 
 import games.sorting.looks as looks
 from games.sorting.screen import SortingScreen
-from kiosk.api import Word, draw, kit, theme
+from kiosk.api import Word, draw, final_scores, kit, theme
 
 #: At most this many cards show in the pile behind the current one.
 PILE_SHOWN = 3
@@ -206,3 +206,36 @@ def _paint_won(game: SortingScreen, surface: pygame.Surface) -> None:
     ui = game.ctx.ui
     appear = game.flow.appear(game.time)
     game.banner.draw(surface, ui, game.ctx.area, game.stars, appear, game.won_message())
+
+
+def paint_race_won(game: SortingScreen, surface: pygame.Surface) -> None:
+    """The race's end screen (see layout.race_won)."""
+    ctx = game.ctx
+    area = ctx.area
+    surface.blit(draw.scene_background(surface.get_size()), area, area=area)
+    assert game.race is not None
+    clip = surface.get_clip()
+    board = game.race_board
+    if clip.colliderect(board):
+        scores = game.race.team_scores()
+        key = ("race-board", board.size, tuple(s.points for s in scores))
+        picture = _cached(
+            game,
+            key,
+            lambda: final_scores(ctx.ui, board.size, scores, ctx.gettext, ctx.ngettext),
+        )
+        surface.blit(picture, board)
+    rule = game.race_rule
+    if clip.colliderect(rule):
+        text = ctx.ui.text.fit(
+            ctx.gettext(
+                "A point for each thing sorted right at the first try, and a bonus point "
+                "for each team you beat to the finish."
+            ),
+            rule.size,
+            ctx.ui.metrics.font_size("body"),
+            theme.INK_SOFT,
+            max_lines=2,
+        )
+        surface.blit(text, text.get_rect(center=rule.center))
+    game.buttons.draw(surface)

@@ -8,6 +8,7 @@ from typing import Protocol
 import pygame
 
 from games.sorting.motion import Carry, Motion
+from games.sorting.race_play import RacePlay
 from games.sorting.rules import SortingRound
 from kiosk.api import ActivityContext, ButtonGroup, Pack, Word, kit
 
@@ -17,6 +18,11 @@ class SortingScreen(Protocol):
     flow: kit.RoundFlow[Pack]
     banner: kit.StarsBanner
     round: SortingRound | None
+    #: The race being played (or just finished) when teams play with pads.
+    race: RacePlay | None
+    #: The race's end screen: the teams' score cards and the line on how they count.
+    race_board: pygame.Rect
+    race_rule: pygame.Rect
     buttons: ButtonGroup
     speakers: ButtonGroup
     #: Composed pictures of this round (cards, badges), see painting.py.

@@ -230,14 +230,15 @@ class Creation:
                 if self._queued.get(rel, (0,))[0] == ticket:
                     del self._queued[rel]
 
-    def forget_files(self, folder: str, keep: Collection[str]) -> None:
-        """Remove the PNGs in the subfolder `folder` that `keep` (relative paths) does not
-        name, after everything queued before is written."""
+    def forget_files(self, folder: str, keep: Collection[str], pattern: str = "*.png") -> None:
+        """Remove the files matching `pattern` (PNGs unless told) in the subfolder `folder`
+        that `keep` (relative paths) does not name, after everything queued before is
+        written."""
         root = self.path(folder)
 
         def forget() -> None:
             if root.is_dir():
-                for path in root.glob("*.png"):
+                for path in root.glob(pattern):
                     if f"{folder}/{path.name}" not in keep:
                         path.unlink(missing_ok=True)
 

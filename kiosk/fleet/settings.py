@@ -21,7 +21,7 @@ applies, and the kiosk imports it on its sync thread and at the attract screen."
 from __future__ import annotations
 
 import re
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -239,3 +239,19 @@ def is_open(hours: dict[str, str] | None, now: datetime, timezone: str) -> bool:
         return False
     moment = local.time().replace(tzinfo=None)
     return any(start <= moment and (end is None or moment < end) for start, end in _spans(text))
+
+
+def next_change(
+    hours: dict[str, str] | None, now: datetime, timezone: str, within_days: int = 8
+) -> datetime | None:
+    """The first minute after `now` at which `is_open` changes (the room opens or closes),
+    or None when it never changes (no hours, or the same all week)."""
+    if not hours:
+        return None
+    start = now.replace(second=0, microsecond=0)
+    was_open = is_open(hours, now, timezone)
+    for minute in range(1, within_days * 24 * 60 + 1):
+        moment = start + timedelta(minutes=minute)
+        if is_open(hours, moment, timezone) != was_open:
+            return moment
+    return None

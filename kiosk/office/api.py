@@ -234,7 +234,16 @@ def read_totals(
         (
             "session_totals",
             SessionTotal.__table__,
-            ("session_kind", "age_band", "sessions", "child_visits", "seconds", "rev"),
+            (
+                "session_kind",
+                "age_band",
+                "sessions",
+                "child_visits",
+                "seconds",
+                "sessions_with_controllers",
+                "controllers",
+                "rev",
+            ),
         ),
         (
             "activity_totals",

@@ -38,7 +38,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kiosk import __version__
 from kiosk.office import api, content
 from kiosk.office.api import ApiRefused, error_response, read_totals, site_from_token
-from kiosk.office.db import make_engine, upgrade_engine
+from kiosk.office.content_store import forget_unpublished_files
+from kiosk.office.db import make_engine, upgrade_engine, write_transaction
 from kiosk.office.security import SECURITY_HEADERS, SecurityHeaders
 from kiosk.protocol import ErrorCode, describe_location
 
@@ -62,6 +63,8 @@ def create_app(db_url: str, *, clock: Callable[[], datetime] | None = None) -> F
     `clock` (aware UTC "now"; default the system clock) lets tests stand near midnight."""
     engine = make_engine(db_url)
     upgrade_engine(engine)
+    with write_transaction(engine) as connection:
+        forget_unpublished_files(connection, (clock or _system_clock)())
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -90,6 +93,7 @@ def create_app(db_url: str, *, clock: Callable[[], datetime] | None = None) -> F
 
         dashboard.install(app)
         app.include_router(importlib.import_module("kiosk.office.editor_pages").router)
+        app.include_router(importlib.import_module("kiosk.office.accounts_page").router)
     return app
 
 

@@ -1,4 +1,4 @@
-"""Site tokens and coordinator passwords: how they are made, stored and checked.
+"""Site tokens and dashboard accounts: how they are made, stored and checked.
 
 **Site tokens** are 256 random bits (``secrets.token_urlsafe(32)``, 43 characters), shown
 once by `kiosk office add-site` and stored only as their sha256 (hex). A slow, salted hash
@@ -7,12 +7,18 @@ space, with or without a salt — and a plain digest lets the office find the si
 with one indexed lookup instead of trying every site's hash. The found hash is compared
 again in constant time.
 
-**Coordinator passwords** are chosen by people, so they get a slow, salted hash:
+**Account passwords** (coordinators' and librarians') are chosen by people, so they get a
+slow, salted hash:
 ``hashlib.scrypt`` (n=2**14, r=8, p=1, 16-byte random salt, 32-byte key), stored as
 ``scrypt$n$r$p$salt_hex$key_hex`` so the cost can be raised later without breaking old
 hashes. At least `MIN_PASSWORD_LENGTH` characters. A new password (`set_password`) and
-removing a coordinator (`remove_coordinator`) end that coordinator's dashboard sessions
+removing an account (`remove_account`) end that account's dashboard sessions
 (`kiosk.office.sessions`).
+
+**Accounts** have a role (`kiosk.office.accounts`): a coordinator (every library, the
+accounts) or a librarian of one library. `create_account` refuses an existing login, an
+unknown library and a coordinator given a library; `remove_account` refuses to remove the
+last coordinator, so the office can never be left without someone who manages accounts.
 """
 
 from __future__ import annotations
@@ -22,12 +28,15 @@ import hmac
 import re
 import secrets
 import zoneinfo
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, select
+from sqlalchemy import Connection, Engine, delete, func, select
 
 from kiosk.errors import TelpaError
 from kiosk.office.db import write_transaction
-from kiosk.office.models import ID_PATTERN, Coordinator, Site, utc_now
+from kiosk.office.models import COORDINATOR, ID_PATTERN, LIBRARIAN, ROLES, Account, Site, utc_now
 from kiosk.office.sessions import clear_login_throttle, end_sessions_of
 
 MIN_PASSWORD_LENGTH = 10
@@ -39,6 +48,18 @@ class OfficeInputError(TelpaError, ValueError):
     """A value given to an office command is not acceptable; the message says why."""
 
     code = "office_input"
+
+
+class AccountError(OfficeInputError):
+    """An account cannot be added, changed or removed as asked; `reason` says which rule
+    (the dashboard shows a translated sentence for it), `values` its details."""
+
+    code = "office_account"
+
+    def __init__(self, reason: str, message: str, **values: Any) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.values = values
 
 
 def new_token() -> str:
@@ -152,22 +173,25 @@ def site_for_token(engine: Engine, token: str) -> str | None:
 
 def _check_login(login: str) -> None:
     if not re.fullmatch(_LOGIN_PATTERN, login):
-        raise OfficeInputError(
-            f"login {login!r}: use 1-64 letters, digits and . _ @ -, starting with a letter "
-            "or digit"
+        raise AccountError(
+            "login_pattern",
+            f"login {login[:80]!r}: use 1-64 letters, digits and . _ @ -, starting with a "
+            "letter or digit",
         )
 
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise OfficeInputError(
-            f"the password has {len(password)} characters; use at least {MIN_PASSWORD_LENGTH}"
+        raise AccountError(
+            "short_password",
+            f"the password has {len(password)} characters; use at least {MIN_PASSWORD_LENGTH}",
+            minimum=MIN_PASSWORD_LENGTH,
         )
 
 
 def create_coordinator(engine: Engine, login: str, password: str) -> None:
-    """Add a dashboard login, or set a new password for an existing one (which ends its
-    sessions, as `set_password` does).
+    """Add a coordinator, or set a new password for an existing login (which ends its
+    sessions, as `set_password` does) — `kiosk office add-coordinator`.
 
     Raises OfficeInputError for a bad login or a password shorter than
     MIN_PASSWORD_LENGTH."""
@@ -175,24 +199,76 @@ def create_coordinator(engine: Engine, login: str, password: str) -> None:
     _check_password(password)
     hashed = hash_password(password)
     with write_transaction(engine) as connection:
-        exists = connection.execute(
-            select(Coordinator.login).where(Coordinator.login == login)
-        ).scalar()
-        table = Coordinator.__table__
-        if exists is None:
-            connection.execute(
-                table.insert().values(  # type: ignore[attr-defined]
-                    login=login, password_hash=hashed, created_at=utc_now()
-                )
-            )
+        if _account(connection, login) is None:
+            _insert_account(connection, login, hashed, COORDINATOR, None)
         else:
             _replace_password(connection, login, hashed)
 
 
+def create_account(
+    engine: Engine, login: str, password: str, role: str, site: str | None = None
+) -> None:
+    """Add a login with its role: a coordinator (no `site`) or the librarian of `site`.
+
+    Raises OfficeInputError for a bad or existing login, an unknown role, a librarian
+    without a known library, a coordinator given one, or a short password; nothing is
+    stored then."""
+    _check_login(login)
+    if role not in ROLES:
+        raise AccountError("role", f"role {role[:40]!r}: use coordinator or librarian")
+    if role == COORDINATOR and site:
+        raise AccountError(
+            "site_for_coordinator",
+            "a coordinator works with every library; leave out --site (or use "
+            "--role librarian for one library)",
+        )
+    if role == LIBRARIAN and not site:
+        raise AccountError(
+            "needs_site",
+            "a librarian belongs to one library: give its id with --site, e.g. --site ludza",
+        )
+    _check_password(password)
+    hashed = hash_password(password)
+    with write_transaction(engine) as connection:
+        existing = _account(connection, login)
+        if existing is not None:
+            raise AccountError(
+                "login_taken",
+                f"the login {login!r} already exists ({_describe(existing.role, existing.site_id)})"
+                f"; choose another login, or give it a new password with "
+                f"`kiosk office set-password {login}`",
+                login=login,
+            )
+        if site is not None:
+            known = list(connection.execute(select(Site.id).order_by(Site.id)).scalars())
+            if site not in known:
+                raise AccountError(
+                    "unknown_site",
+                    f"there is no library {site[:40]!r} at this office (known: "
+                    f"{', '.join(known) or 'none'}); add it first with "
+                    "`kiosk office add-site`",
+                )
+        _insert_account(connection, login, hashed, role, site)
+
+
+def _describe(role: str, site: str | None) -> str:
+    return f"the librarian of {site}" if role == LIBRARIAN else "a coordinator"
+
+
+def _insert_account(
+    connection: Connection, login: str, hashed: str, role: str, site: str | None
+) -> None:
+    connection.execute(
+        Account.__table__.insert().values(  # type: ignore[attr-defined]
+            login=login, password_hash=hashed, role=role, site_id=site, created_at=utc_now()
+        )
+    )
+
+
 def _replace_password(connection: Connection, login: str, hashed: str) -> int:
     connection.execute(
-        Coordinator.__table__.update()  # type: ignore[attr-defined]
-        .where(Coordinator.login == login)
+        Account.__table__.update()  # type: ignore[attr-defined]
+        .where(Account.login == login)
         .values(password_hash=hashed)
     )
     clear_login_throttle(connection, login)
@@ -200,48 +276,85 @@ def _replace_password(connection: Connection, login: str, hashed: str) -> int:
 
 
 def set_password(engine: Engine, login: str, password: str) -> int:
-    """Give an existing coordinator a new password, end all their dashboard sessions and
-    lift a login block on their name; return how many sessions ended.
+    """Give an existing account a new password, end all its dashboard sessions and lift a
+    login block on its name; return how many sessions ended.
 
     Raises OfficeInputError for an unknown login or a short password."""
     _check_password(password)
     hashed = hash_password(password)
     with write_transaction(engine) as connection:
-        if not _coordinator_exists(connection, login):
-            raise OfficeInputError(_unknown_login(login))
+        if _account(connection, login) is None:
+            raise _unknown_login(login)
         return _replace_password(connection, login, hashed)
 
 
-def remove_coordinator(engine: Engine, login: str) -> int:
-    """Delete a coordinator and end their sessions; return how many sessions ended.
+def remove_account(engine: Engine, login: str) -> int:
+    """Delete an account and end its sessions; return how many sessions ended.
 
-    Raises OfficeInputError for an unknown login."""
+    Raises OfficeInputError for an unknown login and for the last coordinator (nothing is
+    removed then)."""
     with write_transaction(engine) as connection:
-        if not _coordinator_exists(connection, login):
-            raise OfficeInputError(_unknown_login(login))
+        found = _account(connection, login)
+        if found is None:
+            raise _unknown_login(login)
+        if found.role == COORDINATOR:
+            # Counted inside the write transaction: two removals at once cannot both pass.
+            coordinators = connection.execute(
+                select(func.count()).select_from(Account).where(Account.role == COORDINATOR)
+            ).scalar_one()
+            if coordinators <= 1:
+                raise AccountError(
+                    "last_coordinator",
+                    f"{login!r} is the last coordinator, and the office needs one to manage "
+                    "the accounts: add another coordinator first (`kiosk office add-user "
+                    "LOGIN --role coordinator`); nothing was removed",
+                    login=login,
+                )
         ended = end_sessions_of(connection, login)
         clear_login_throttle(connection, login)
-        connection.execute(delete(Coordinator).where(Coordinator.login == login))
+        connection.execute(delete(Account).where(Account.login == login))
     return ended
 
 
-def _coordinator_exists(connection: Connection, login: str) -> bool:
-    found = connection.execute(select(Coordinator.login).where(Coordinator.login == login))
-    return found.first() is not None
+@dataclass(frozen=True)
+class AccountLine:
+    login: str
+    role: str
+    site: str | None
+    created_at: datetime
 
 
-def _unknown_login(login: str) -> str:
-    return (
-        f"there is no coordinator {login[:64]!r}; `kiosk office add-coordinator {login[:64]}` "
-        "adds one"
+def list_accounts(engine: Engine) -> list[AccountLine]:
+    """Every account: coordinators first, then librarians by library, each by login."""
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(Account.login, Account.role, Account.site_id, Account.created_at).order_by(
+                Account.role, Account.site_id, Account.login
+            )
+        ).all()
+    return [AccountLine(r.login, r.role, r.site_id, r.created_at) for r in rows]
+
+
+def _account(connection: Connection, login: str) -> Any:
+    return connection.execute(
+        select(Account.role, Account.site_id).where(Account.login == login)
+    ).first()
+
+
+def _unknown_login(login: str) -> AccountError:
+    return AccountError(
+        "unknown_login",
+        f"there is no account {login[:64]!r}; `kiosk office add-user {login[:64]} --role "
+        "coordinator` (or `--role librarian --site ID`) adds one",
+        login=login[:64],
     )
 
 
-def check_coordinator(engine: Engine, login: str, password: str) -> bool:
+def check_account(engine: Engine, login: str, password: str) -> bool:
     """Whether `login` exists and `password` is its password."""
     with engine.connect() as connection:
         stored = connection.execute(
-            select(Coordinator.password_hash).where(Coordinator.login == login)
+            select(Account.password_hash).where(Account.login == login)
         ).scalar()
     if stored is None:
         # Spend the same time as a real check, so timing does not tell which logins exist.

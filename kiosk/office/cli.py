@@ -57,21 +57,35 @@ def add_office_arguments(office: argparse.ArgumentParser) -> None:
         help="give an existing site a new token (the old one stops working)",
     )
 
+    add_user = commands.add_parser(
+        "add-user",
+        help="add a dashboard login: a coordinator, or the librarian of one library "
+        "(password from stdin)",
+    )
+    add_user.add_argument("login", metavar="LOGIN")
+    add_user.add_argument("--role", required=True, choices=["coordinator", "librarian"])
+    add_user.add_argument("--site", metavar="ID", help="the librarian's library")
+
     add_coordinator = commands.add_parser(
-        "add-coordinator", help="add a dashboard login (password from stdin)"
+        "add-coordinator",
+        help="add a coordinator, or give an existing login a new password (from stdin)",
     )
     add_coordinator.add_argument("login", metavar="LOGIN")
 
     set_password = commands.add_parser(
         "set-password",
-        help="give a coordinator a new password (from stdin); ends their dashboard sessions",
+        help="give a login a new password (from stdin); ends its dashboard sessions",
     )
     set_password.add_argument("login", metavar="LOGIN")
 
-    remove_coordinator = commands.add_parser(
-        "remove-coordinator", help="delete a dashboard login and end its sessions"
+    remove_user = commands.add_parser(
+        "remove-user",
+        aliases=["remove-coordinator"],
+        help="delete a dashboard login and end its sessions (never the last coordinator)",
     )
-    remove_coordinator.add_argument("login", metavar="LOGIN")
+    remove_user.add_argument("login", metavar="LOGIN")
+
+    list_users = commands.add_parser("list-users", help="every dashboard login and its role")
 
     imp = commands.add_parser("import", help="import USB bundles written by `kiosk sync --export`")
     imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
@@ -90,9 +104,11 @@ def add_office_arguments(office: argparse.ArgumentParser) -> None:
         *content_commands,
         serve,
         add_site,
+        add_user,
         add_coordinator,
         set_password,
-        remove_coordinator,
+        remove_user,
+        list_users,
         imp,
         export,
     ):
@@ -128,9 +144,12 @@ def run_office(args: argparse.Namespace) -> int:
     handlers = {
         "serve": _serve,
         "add-site": _add_site,
+        "add-user": _add_user,
         "add-coordinator": _add_coordinator,
         "set-password": _set_password,
-        "remove-coordinator": _remove_coordinator,
+        "remove-user": _remove_user,
+        "remove-coordinator": _remove_user,
+        "list-users": _list_users,
         "import": _import_files,
         "export": _export,
         **content_handlers(),
@@ -221,25 +240,51 @@ def _add_coordinator(url: str, args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_user(url: str, args: argparse.Namespace) -> int:
+    from kiosk.office.auth import create_account
+
+    password = _read_password()
+    with upgraded(url) as engine:
+        create_account(engine, args.login, password, args.role, args.site)
+    if args.role == "librarian":
+        print(
+            f"{args.login} can now log in to the dashboard as the librarian of {args.site}: "
+            f"{args.site}'s figures, stations and packs only."
+        )
+    else:
+        print(f"{args.login} can now log in to the dashboard as a coordinator.")
+    return 0
+
+
 def _set_password(url: str, args: argparse.Namespace) -> int:
     from kiosk.office.auth import set_password
 
     password = _read_password()
     with upgraded(url) as engine:
         ended = set_password(engine, args.login, password)
-    print(
-        f"Coordinator {args.login} has a new password; "
-        f"{ended} dashboard session(s) of theirs ended."
-    )
+    print(f"{args.login} has a new password; {ended} dashboard session(s) of theirs ended.")
     return 0
 
 
-def _remove_coordinator(url: str, args: argparse.Namespace) -> int:
-    from kiosk.office.auth import remove_coordinator
+def _remove_user(url: str, args: argparse.Namespace) -> int:
+    from kiosk.office.auth import remove_account
 
     with upgraded(url) as engine:
-        ended = remove_coordinator(engine, args.login)
-    print(f"Coordinator {args.login} is removed; {ended} dashboard session(s) of theirs ended.")
+        ended = remove_account(engine, args.login)
+    print(f"{args.login} is removed; {ended} dashboard session(s) of theirs ended.")
+    return 0
+
+
+def _list_users(url: str, args: argparse.Namespace) -> int:
+    from kiosk.office.auth import list_accounts
+
+    with upgraded(url) as engine:
+        accounts = list_accounts(engine)
+    if not accounts:
+        print("No login yet; add one with `kiosk office add-user LOGIN --role coordinator`.")
+    for account in accounts:
+        role = f"librarian of {account.site}" if account.site else "coordinator"
+        print(f"{account.login}  {role}  since {account.created_at:%Y-%m-%d}")
     return 0
 
 

@@ -3,7 +3,11 @@
 The parser needs nothing but argparse (so `kiosk --help` stays light); each command
 imports the database layers when it runs. Bad input (a pack with problems, a hostile zip,
 an unknown site, a settings file with an IT-only key) is printed as ``kiosk office: …``
-with exit 2 and changes nothing."""
+with exit 2 and changes nothing.
+
+These commands act as `kiosk.office.accounts.COMMAND_LINE` (a coordinator: whoever runs
+them on the office PC can read the database anyway); `list-packs` shows who published each
+version ("command line" for these)."""
 
 from __future__ import annotations
 
@@ -57,13 +61,16 @@ def _input_error(exc: Exception) -> Exception:
 
 
 def _publish(url: str, args: argparse.Namespace) -> int:
+    from kiosk.office.accounts import COMMAND_LINE
     from kiosk.office.content_store import publish_pack
     from kiosk.office.db import upgraded
     from kiosk.office.uploads import UploadError
 
     with upgraded(url) as engine:
         try:
-            published = publish_pack(engine, args.source, None if args.all else args.site)
+            published = publish_pack(
+                engine, args.source, None if args.all else args.site, by=COMMAND_LINE
+            )
         except UploadError as exc:
             raise _input_error(exc) from None
     print(
@@ -76,12 +83,17 @@ def _publish(url: str, args: argparse.Namespace) -> int:
 
 
 def _rollback(url: str, args: argparse.Namespace) -> int:
+    from kiosk.office.accounts import COMMAND_LINE
     from kiosk.office.content_store import rollback_pack
     from kiosk.office.db import upgraded
 
     with upgraded(url) as engine:
         sites = rollback_pack(
-            engine, args.pack, args.version, None if args.all or not args.site else args.site
+            engine,
+            args.pack,
+            args.version,
+            None if args.all or not args.site else args.site,
+            by=COMMAND_LINE,
         )
     print(
         f"Pack {args.pack} is back at version {args.version} for "
@@ -102,13 +114,15 @@ def _list(url: str, args: argparse.Namespace) -> int:
         sites = ", ".join(row["sites"]) or "-"
         print(
             f"{row['pack']}  v{row['version']}  {row['bytes']:,} bytes  "
-            f"{row['created_at']:%Y-%m-%d %H:%M} UTC  runs at: {sites}"
+            f"{row['created_at']:%Y-%m-%d %H:%M} UTC  "
+            f"by: {row['published_by'] or 'command line'}  runs at: {sites}"
         )
     return 0
 
 
 def _set_settings(url: str, args: argparse.Namespace) -> int:
     from kiosk.fleet.settings import SettingsError, parse_settings
+    from kiosk.office.accounts import COMMAND_LINE
     from kiosk.office.content_store import set_settings
     from kiosk.office.db import upgraded
 
@@ -121,7 +135,7 @@ def _set_settings(url: str, args: argparse.Namespace) -> int:
     except SettingsError as exc:
         raise _input_error(exc) from None
     with upgraded(url) as engine:
-        flat = set_settings(engine, args.site, args.station, settings)
+        flat = set_settings(engine, args.site, args.station, settings, by=COMMAND_LINE)
     who = (
         f"station {args.station} of {args.site}"
         if args.station

@@ -5,9 +5,10 @@ other tables (one schema, one module); named here for the code that works with c
 - `ContentFile`: a file of any pack version, stored once by its sha256 (content-addressed:
   two versions that share a photo share its row).
 - `PackVersion`: one publish of one pack; versions of a pack count 1, 2, 3 … and are never
-  changed. `owner_site_id` is the library that owns it (None: the coordinator's, for any
-  library) and `made_with` how it was made ("upload" from the CLI today; the web editor
-  will add "editor"), so the editor can later make versions owned by a site.
+  changed. `owner_site_id` is the library that owns the pack (None: the coordinators', for
+  any library; a librarian's packs are her library's), `made_with` how it was made
+  ("upload" or "editor") and `published_by` the login that published it (None: the
+  command line).
 - `PackVersionFile`: a version's files by path.
 - `PackAssignment`: which version of a pack a site's stations run. Publishing assigns the
   new version; rolling back assigns an older one again.

@@ -5,7 +5,12 @@ Every publish stores a new `PackVersion` (files content-addressed by sha256, eac
 once however many versions share it) and assigns it to the chosen sites. Rolling back
 assigns an older version again. The manifest of a station is computed from those rows;
 its ETag is the sha256 of its canonical JSON, so it changes exactly when what the station
-should run changes (docs/protocol.md, "Content and settings")."""
+should run changes (docs/protocol.md, "Content and settings").
+
+Everything that changes what stations run takes `by`, the `kiosk.office.accounts.Actor`
+asking (a signed-in account, or `COMMAND_LINE`), and checks its rules inside the same
+transaction before writing: a librarian publishes, rolls back and sets settings only for
+her own library and only her library's packs (`NotAllowed`, nothing changed)."""
 
 from __future__ import annotations
 
@@ -16,14 +21,15 @@ import tempfile
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from kiosk.fleet.settings import OfficeSettings, flatten, merge_layers
+from kiosk.office.accounts import Actor
 from kiosk.office.auth import OfficeInputError
 from kiosk.office.content_models import (
     ContentFile,
@@ -76,28 +82,44 @@ def publish_pack(
     source: Path,
     sites: Sequence[str] | None,
     *,
-    owner_site: str | None = None,
+    by: Actor,
     made_with: str = "upload",
     now: datetime | None = None,
 ) -> Published:
     """Check the pack folder or zip at `source`, store it as the pack's next version and
-    assign it to `sites` (None: every site). Raises UploadError or OfficeInputError, having
-    changed nothing."""
+    assign it to `sites` (None: every site), recording `by` as who published it.
+    Raises UploadError, OfficeInputError or NotAllowed, having changed nothing."""
+    by.check_publishes_to(None if sites is None else list(sites))
     with tempfile.TemporaryDirectory(prefix="telpa-upload-") as work:
         checked = check_upload(source, Path(work))
-        return _store(engine, checked, sites, owner_site, made_with, now or _now())
+        return _store(engine, checked, sites, by, made_with, now or _now())
+
+
+def pack_owner(connection: Connection, pack_id: str) -> tuple[bool, str | None]:
+    """(whether the pack has a version, the library that owns it — None: the
+    coordinators'). The owner is that of its first version."""
+    first = connection.execute(
+        select(PackVersion.owner_site_id)
+        .where(PackVersion.pack_id == pack_id)
+        .order_by(PackVersion.version)
+        .limit(1)
+    ).first()
+    return (first is not None, None if first is None else first.owner_site_id)
 
 
 def _store(
     engine: Engine,
     checked: CheckedPack,
     wanted: Sequence[str] | None,
-    owner_site: str | None,
+    by: Actor,
     made_with: str,
     now: datetime,
 ) -> Published:
     with write_transaction(engine) as connection:
         sites = _sites(connection, wanted)
+        exists, owner = pack_owner(connection, checked.pack_id)
+        by.check_changes_pack(checked.pack_id, owner, exists)
+        owner_site = owner if exists else by.owner_for_new_pack()
         have = {
             row.sha256
             for row in connection.execute(
@@ -131,6 +153,7 @@ def _store(
                 version=version,
                 owner_site_id=owner_site,
                 made_with=made_with,
+                published_by=by.login,
                 content_sha256=checked.content_sha256(),
                 total_bytes=checked.total_bytes,
                 created_at=now,
@@ -168,10 +191,18 @@ def _assign(
 
 
 def rollback_pack(
-    engine: Engine, pack_id: str, version: int, sites: Sequence[str] | None
+    engine: Engine, pack_id: str, version: int, sites: Sequence[str] | None, *, by: Actor
 ) -> tuple[str, ...]:
-    """Make `sites` (None: every site that has the pack) run `version` of the pack again."""
+    """Make `sites` (None: every site that has the pack; for a librarian, her library)
+    run `version` of the pack again. Raises OfficeInputError or NotAllowed, having changed
+    nothing."""
+    if sites is None and not by.is_coordinator:
+        sites = [by.site or ""]
+    by.check_publishes_to(None if sites is None else list(sites))
     with write_transaction(engine) as connection:
+        exists, owner = pack_owner(connection, pack_id)
+        if exists:
+            by.check_changes_pack(pack_id, owner, exists)
         found = connection.execute(
             select(PackVersion.id).where(
                 PackVersion.pack_id == pack_id, PackVersion.version == version
@@ -203,33 +234,41 @@ def rollback_pack(
 
 
 def list_packs(engine: Engine) -> list[dict[str, Any]]:
-    """Every version of every pack, with the sites that run it."""
+    """Every version of every pack, with the sites that run it, who published it
+    (None: the command line) and the library that owns the pack (None: the coordinators)."""
     with Session(engine) as db:
         running: dict[int, list[str]] = {}
         for assignment in db.scalars(select(PackAssignment)):
             running.setdefault(assignment.version_id, []).append(assignment.site_id)
-        return [
-            {
-                "pack": v.pack_id,
-                "version": v.version,
-                "bytes": v.total_bytes,
-                "created_at": v.created_at,
-                "sites": sorted(running.get(v.id, [])),
-            }
-            for v in db.scalars(
-                select(PackVersion).order_by(PackVersion.pack_id, PackVersion.version)
+        owners: dict[str, str | None] = {}
+        rows = []
+        for v in db.scalars(select(PackVersion).order_by(PackVersion.pack_id, PackVersion.version)):
+            owners.setdefault(v.pack_id, v.owner_site_id)
+            rows.append(
+                {
+                    "pack": v.pack_id,
+                    "version": v.version,
+                    "bytes": v.total_bytes,
+                    "created_at": v.created_at,
+                    "sites": sorted(running.get(v.id, [])),
+                    "made_with": v.made_with,
+                    "published_by": v.published_by,
+                    "owner": owners[v.pack_id],
+                }
             )
-        ]
+        return rows
 
 
 # ----- settings ---------------------------------------------------------------------------
 
 
 def set_settings(
-    engine: Engine, site: str, station: str | None, settings: OfficeSettings
+    engine: Engine, site: str, station: str | None, settings: OfficeSettings, *, by: Actor
 ) -> dict[str, Any]:
     """Store `settings` for a whole site (station None) or one station; returns them flat.
-    A file with no keys removes that level's settings."""
+    A file with no keys removes that level's settings. Raises OfficeInputError or
+    NotAllowed (a librarian's other library), having changed nothing."""
+    by.check_publishes_to([site])
     if station is not None and not re.fullmatch(ID_PATTERN, station):
         raise OfficeInputError(f"station {station!r}: use the station's id, e.g. ludza-wb-1")
     flat = flatten(settings)
@@ -315,6 +354,51 @@ def manifest(engine: Engine, site: str, station: str) -> tuple[dict[str, Any], s
 def manifest_etag(body: dict[str, Any]) -> str:
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":")).encode("utf-8")
     return '"' + hashlib.sha256(canonical).hexdigest()[:40] + '"'
+
+
+#: How long a file no pack version uses is kept: a photo uploaded in the editor is stored
+#: at once, before its pack is published, and only a form in the browser remembers it. A
+#: form cannot outlive its dashboard session (12 hours at most), so two days is plenty.
+UNPUBLISHED_FILES_KEPT = timedelta(days=2)
+
+
+def forget_unpublished_files(connection: Connection, now: datetime) -> int:
+    """Delete the files that no pack version uses and that were stored more than
+    `UNPUBLISHED_FILES_KEPT` ago (editor photos never published); how many went.
+    Run when the office starts and whenever the editor stores a photo."""
+    used = select(PackVersionFile.id).where(PackVersionFile.sha256 == ContentFile.sha256)
+    result = connection.execute(
+        delete(ContentFile).where(
+            ContentFile.created_at < now - UNPUBLISHED_FILES_KEPT, ~used.exists()
+        )
+    )
+    return int(result.rowcount or 0)
+
+
+def store_unpublished_file(engine: Engine, data: bytes, now: datetime) -> str:
+    """Keep a file that no version uses yet (an editor's photo); returns its sha256.
+    Files stored long ago and never published are forgotten on the way; a file stored
+    again counts from `now`."""
+    sha = hashlib.sha256(data).hexdigest()
+    with write_transaction(engine) as conn:
+        forget_unpublished_files(conn, now)
+        if conn.execute(select(ContentFile.sha256).where(ContentFile.sha256 == sha)).first():
+            conn.execute(
+                update(ContentFile).where(ContentFile.sha256 == sha).values(created_at=now)
+            )
+            return sha
+        conn.execute(
+            insert(ContentFile).values(sha256=sha, size=len(data), data=data, created_at=now)
+        )
+    return sha
+
+
+def check_may_change_pack(engine: Engine, who: Actor, pack_id: str) -> None:
+    """Raise NotAllowed when `who` may not publish versions of `pack_id` (a librarian and
+    another library's or the coordinators' pack)."""
+    with engine.connect() as conn:
+        exists, owner = pack_owner(conn, pack_id)
+    who.check_changes_pack(pack_id, owner, exists)
 
 
 def read_file(engine: Engine, sha256: str) -> bytes | None:

@@ -1,5 +1,5 @@
-"""The coordinators' web dashboard (DESIGN §1, §4): login, usage totals as a chart and a
-table with filters, the station list, and the CSV/XLSX downloads of exactly what is shown.
+"""The office's web dashboard (DESIGN §1, §4): login, usage totals as a chart and a table
+with filters, the station list, and the CSV/XLSX downloads of exactly what is shown.
 
 Server-rendered HTML (Jinja2) with one local stylesheet and no JavaScript, so it works
 offline on the office LAN. `kiosk.office.app.create_app` calls `install` (the routes and
@@ -8,9 +8,13 @@ the handlers of what the dependencies raise); the engine is `request.app.state.e
 
 Sessions are server-side (`kiosk.office.sessions`): the cookie ``telpa_office_session``
 holds a random id, HttpOnly, SameSite=Strict, Secure when the request came over HTTPS
-(directly or through the proxy's ``X-Forwarded-Proto``). Pages depend on
-`require_coordinator`, downloads on `require_coordinator_for_download`. Logins are
-throttled per name and per address. Every form that changes something is a POST carrying
+(directly or through the proxy's ``X-Forwarded-Proto``). Pages depend on `require_account`
+(the route parameter type `CurrentUser`), downloads on `require_account_for_download`,
+pages for coordinators only on `require_coordinator_role` (`CoordinatorOnly`). The
+signed-in account is an `kiosk.office.accounts.Actor`: a librarian's figures, downloads
+and stations are those of her library (`may_see`); asking for another library's is a
+`NotAllowed`, answered 403 with its reason on a page. Logins are throttled per name and
+per address, the same for both roles. Every form that changes something is a POST carrying
 a CSRF token: the session's own (`checked_form`), or for the login form, before there is
 a session, a fresh signature of the nonce in the ``telpa_office_login`` cookie
 (`login_form`, `kiosk.office.signing`). The usage filters are a GET form read into
@@ -26,7 +30,9 @@ its authentication and CSRF check; the queries, sessions and security live elsew
 
 from __future__ import annotations
 
+import dataclasses
 import hmac
+import json
 import math
 import secrets
 from collections.abc import Callable
@@ -50,7 +56,8 @@ from starlette.datastructures import FormData
 from kiosk.errors import TelpaError
 from kiosk.i18n import LANGUAGES, NATIVE_NAMES, load_catalog
 from kiosk.office import reports, sessions
-from kiosk.office.models import Site, Station
+from kiosk.office.accounts import COORDINATORS_ONLY, NotAllowed
+from kiosk.office.models import ActivityTotal, Site, Station
 from kiosk.office.sessions import SignedIn
 from kiosk.office.signing import LoginFormSigner
 
@@ -90,6 +97,8 @@ COLUMN_TITLES = {
     "activity_runs": N_("Activity runs"),
     "completed_runs": N_("Completed runs"),
     "activity_hours": N_("Hours in activities"),
+    "sessions_with_controllers": N_("Sessions with controllers"),
+    "controllers": N_("Controllers"),
 }
 SESSION_KIND_NAMES = {"solo": N_("Solo"), "group": N_("Group")}
 #: The built-in activities' names (their launcher titles). The office does not import the
@@ -293,37 +302,53 @@ class FormRejected(TelpaError):
 
 
 def signed_in(request: Request) -> SignedIn | None:
-    """The coordinator whose live session the request's cookie names, if any."""
+    """The account whose live session the request's cookie names, if any."""
     return sessions.find_session(
         _engine(request), request.cookies.get(SESSION_COOKIE), _now(request)
     )
 
 
-def require_coordinator(request: Request) -> SignedIn:
-    """Dependency of every dashboard page: the signed-in coordinator, or to the login."""
+def require_account(request: Request) -> SignedIn:
+    """Dependency of every dashboard page: the signed-in account (coordinator or
+    librarian), or to the login."""
     found = signed_in(request)
     if found is None:
         raise LoginRequired(download=False)
     return found
 
 
-def require_coordinator_for_download(request: Request) -> SignedIn:
-    """Dependency of the CSV/XLSX downloads: the signed-in coordinator, or 401."""
+def require_account_for_download(request: Request) -> SignedIn:
+    """Dependency of the CSV/XLSX downloads: the signed-in account, or 401."""
     found = signed_in(request)
     if found is None:
         raise LoginRequired(download=True)
     return found
 
 
-#: A route parameter for the signed-in coordinator (a page's dependency).
-Coordinator = Annotated[SignedIn, Depends(require_coordinator)]
+#: A route parameter for the signed-in account (a page's dependency); its `may_see`,
+#: `may_publish_to` … say what it may do.
+CurrentUser = Annotated[SignedIn, Depends(require_account)]
+#: The name the pack pages import: any signed-in account, librarians too (what each may
+#: change is checked by the content store).
+Coordinator = CurrentUser
+
+
+def require_coordinator_role(who: CurrentUser) -> SignedIn:
+    """Dependency of the pages for coordinators only (accounts): a librarian gets 403."""
+    if not who.is_coordinator:
+        raise NotAllowed(COORDINATORS_ONLY, site=who.site or "")
+    return who
+
+
+#: A route parameter for a signed-in coordinator.
+CoordinatorOnly = Annotated[SignedIn, Depends(require_coordinator_role)]
 
 
 def _same_token(given: object, expected: str) -> bool:
     return bool(expected) and hmac.compare_digest(str(given or "").encode(), expected.encode())
 
 
-async def checked_form(request: Request, who: Coordinator) -> FormData:
+async def checked_form(request: Request, who: CurrentUser) -> FormData:
     """Dependency of a signed-in POST: its form, after checking the session's CSRF token."""
     form = await request.form()
     if not _same_token(form.get("csrf_token"), who.csrf_token):
@@ -395,6 +420,10 @@ def install(app: FastAPI) -> None:
             )
         return _to_login(request)
 
+    @app.exception_handler(NotAllowed)
+    async def _not_allowed(request: Request, exc: NotAllowed) -> Response:
+        return refused_page(request, exc)
+
     @app.exception_handler(FormRejected)
     async def _form_rejected(request: Request, exc: FormRejected) -> Response:
         if request.url.path == "/login":
@@ -429,8 +458,18 @@ async def login_submit(
     return await run_in_threadpool(_finish_login, request, login, password, target)
 
 
+def refused_page(request: Request, refusal: NotAllowed) -> Response:
+    """403: what the account may not do, in the page's language (plain text for a
+    download link)."""
+    texts = Texts(request_language(request))
+    message = texts.gettext(refusal.message) % refusal.values
+    if request.url.path.startswith("/reports/"):
+        return PlainTextResponse(message + "\n", status_code=403)
+    return _render(request, "refused.html", 403, who=signed_in(request), message=message)
+
+
 def _finish_login(request: Request, login: str, password: str, target: str) -> Response:
-    from kiosk.office.auth import check_coordinator
+    from kiosk.office.auth import check_account
 
     engine = _engine(request)
     now = _now(request)
@@ -441,7 +480,7 @@ def _finish_login(request: Request, login: str, password: str, target: str) -> R
         response = _login_page(request, 429, next=target, login_value=login, wait_seconds=wait)
         response.headers["Retry-After"] = str(wait)
         return response
-    if not login or not password or not check_coordinator(engine, login, password):
+    if not login or not password or not check_account(engine, login, password):
         return _login_page(request, 401, next=target, login_value=login, failed=True)
     sessions.login_succeeded(engine, login, address)
     session_id, _who = sessions.start_session(engine, login, now)
@@ -599,8 +638,18 @@ def _cell_text(dimension: str, value: Any, report: reports.UsageReport, texts: T
     return str(value)
 
 
+def scoped(query: reports.UsageQuery, who: SignedIn) -> reports.UsageQuery:
+    """The report `who` may see: a librarian's is always her library's (asking for
+    another library raises NotAllowed)."""
+    if query.site is not None:
+        who.check_sees(query.site)
+    if who.is_coordinator:
+        return query
+    return dataclasses.replace(query, site=who.site)
+
+
 @router.get("/", response_class=HTMLResponse)
-def usage_page(request: Request, who: Coordinator, filters: Filters) -> Response:
+def usage_page(request: Request, who: CurrentUser, filters: Filters) -> Response:
     engine = _engine(request)
     texts = Texts(request_language(request))
     error = None
@@ -609,6 +658,7 @@ def usage_page(request: Request, who: Coordinator, filters: Filters) -> Response
     except reports.ReportError as problem:
         error = texts.gettext(REPORT_ERRORS.get(problem.code, REPORT_ERRORS["report_bad_request"]))
         query = reports.UsageQuery()
+    query = scoped(query, who)
     report = reports.run_report(engine, query)
     chart_query = reports.UsageQuery(
         date_from=query.date_from,
@@ -632,9 +682,21 @@ def usage_page(request: Request, who: Coordinator, filters: Filters) -> Response
         for row in report.rows
     ]
     total = [texts.measure(m, report.total.value(m)) for m in report.measures]
+    controller_figures = None
+    if "controllers" in report.measures:
+        controller_figures = texts.gettext(
+            "Sessions with game controllers: %(sessions)s · Controllers in them: %(controllers)s"
+        ) % {
+            "sessions": texts.number(report.total.value("sessions_with_controllers")),
+            "controllers": texts.number(report.total.value("controllers")),
+        }
     params = query.params()
     with engine.connect() as conn:
-        sites = [(r.id, r.name) for r in conn.execute(select(Site.id, Site.name).order_by(Site.id))]
+        sites = [
+            (r.id, r.name)
+            for r in conn.execute(select(Site.id, Site.name).order_by(Site.id))
+            if who.may_see(r.id)
+        ]
     return _render(
         request,
         "usage.html",
@@ -644,16 +706,32 @@ def usage_page(request: Request, who: Coordinator, filters: Filters) -> Response
         report=report,
         rows=rows,
         total=total,
+        controller_figures=controller_figures,
         chart=chart,
         titles=COLUMN_TITLES,
         sites=sites,
-        activities=[(a, texts.activity(a)) for a in reports.activities(engine)],
+        activities=[(a, texts.activity(a)) for a in _activities(engine, who)],
         session_kinds=SESSION_KIND_NAMES,
         age_bands=AGE_BAND_NAMES,
         dimensions=reports.DIMENSIONS,
         csv_url="/reports/usage.csv?" + urlencode(params),
         xlsx_url="/reports/usage.xlsx?" + urlencode({**params, "lang": texts.lang}),
     )
+
+
+def _activities(engine: Engine, who: SignedIn) -> list[str]:
+    """The activity filter's choices: every activity the office has seen, or for a
+    librarian those her library's stations ran (another library's add-ons stay its own)."""
+    if who.is_coordinator:
+        return reports.activities(engine)
+    statement = (
+        select(ActivityTotal.activity)
+        .where(ActivityTotal.site_id == who.site)
+        .distinct()
+        .order_by(ActivityTotal.activity)
+    )
+    with engine.connect() as conn:
+        return [str(value) for value in conn.execute(statement).scalars()]
 
 
 # --- station list -------------------------------------------------------------------------
@@ -685,7 +763,7 @@ def _skew_text(seconds: int, texts: Texts) -> str:
 
 
 @router.get("/stations", response_class=HTMLResponse)
-def stations_page(request: Request, who: Coordinator) -> Response:
+def stations_page(request: Request, who: CurrentUser) -> Response:
     texts = Texts(request_language(request))
     now = _now(request)
     statement = (
@@ -709,6 +787,8 @@ def stations_page(request: Request, who: Coordinator) -> Response:
     reports = station_reports(_engine(request))
     with _engine(request).connect() as conn:
         for row in conn.execute(statement):
+            if not who.may_see(row.site_id):
+                continue
             report = reports.get((row.site_id, row.station), {})
             synced = row.last_sync_at
             if synced.tzinfo is None:
@@ -734,7 +814,29 @@ def stations_page(request: Request, who: Coordinator) -> Response:
                     ),
                 )
             )
-    return _render(request, "stations.html", who=who, stations=lines)
+    return _render(
+        request, "stations.html", who=who, stations=lines, settings=_office_settings(request, who)
+    )
+
+
+def _office_settings(request: Request, who: SignedIn) -> list[tuple[str, str, str, str]]:
+    """(library, station or "", key, value) of the settings the office sends, for the
+    libraries `who` may see (`kiosk office set-settings` sets them)."""
+    from kiosk.office.content_models import StationSettings
+
+    statement = (
+        select(Site.id, Site.name, StationSettings.station, StationSettings.settings_json)
+        .join(Site, Site.id == StationSettings.site_id)
+        .order_by(Site.name, StationSettings.station)
+    )
+    shown = []
+    with _engine(request).connect() as conn:
+        for row in conn.execute(statement):
+            if not who.may_see(row.id):
+                continue
+            for key, value in sorted(json.loads(row.settings_json).items()):
+                shown.append((row.name, row.station, key, json.dumps(value, ensure_ascii=False)))
+    return shown
 
 
 # --- downloads ----------------------------------------------------------------------------
@@ -742,6 +844,7 @@ def stations_page(request: Request, who: Coordinator) -> Response:
 
 def _download(
     request: Request,
+    who: SignedIn,
     filters: reports.ReportParams,
     build: Callable[[reports.UsageReport, Texts], bytes],
     suffix: str,
@@ -750,6 +853,7 @@ def _download(
         query = filters.to_query()
     except reports.ReportError as problem:
         return PlainTextResponse(f"Bad report request: {problem}\n", status_code=400)
+    query = scoped(query, who)
     report = reports.run_report(_engine(request), query)
     name = "telpa-usage"
     if query.date_from or query.date_to:
@@ -765,14 +869,18 @@ def _download(
     )
 
 
-@router.get("/reports/usage.csv", dependencies=[Depends(require_coordinator_for_download)])
-def usage_csv(request: Request, filters: Filters) -> Response:
-    return _download(request, filters, lambda report, _texts: reports.csv_bytes(report), "csv")
+#: A route parameter for the signed-in account of a download.
+DownloadUser = Annotated[SignedIn, Depends(require_account_for_download)]
 
 
-@router.get("/reports/usage.xlsx", dependencies=[Depends(require_coordinator_for_download)])
-def usage_xlsx(request: Request, filters: Filters) -> Response:
+@router.get("/reports/usage.csv")
+def usage_csv(request: Request, who: DownloadUser, filters: Filters) -> Response:
+    return _download(request, who, filters, lambda report, _texts: reports.csv_bytes(report), "csv")
+
+
+@router.get("/reports/usage.xlsx")
+def usage_xlsx(request: Request, who: DownloadUser, filters: Filters) -> Response:
     def build(report: reports.UsageReport, texts: Texts) -> bytes:
         return reports.xlsx_bytes(report, lambda name: texts.gettext(COLUMN_TITLES[name]))
 
-    return _download(request, filters, build, "xlsx")
+    return _download(request, who, filters, build, "xlsx")

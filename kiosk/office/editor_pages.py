@@ -1,13 +1,18 @@
 """The dashboard's pack pages: the packs and their versions (roll back, upload a pack zip)
-and the quiz editor (texts in lv / lt / en side by side, photos, the kiosk's own check and
-preview, publish to a library).
+and the editors — quiz, memory pairs, sorting, spelling words, jigsaw photos — at
+/packs/KIND (texts in lv / lt / en side by side, photos, the kiosk's own check and
+preview, publish to a library). One set of routes serves every editor: the kinds differ
+only in their draft (`kiosk.office.editor_draft` and one module per kind) and template;
+`kiosk.office.editor_library` lists them and reads a published pack back.
 
 Included by `kiosk.office.app.create_app` beside the dashboard, whose login, session and
-CSRF helpers every route here uses: pages depend on `require_coordinator`, every POST on
-`checked_form`. Any signed-in coordinator may publish to any library (accounts with
-roles come with #18's first item). Publishing goes through
-`kiosk.office.content_store.publish_pack`, as ``kiosk office publish-pack`` does, so the
-stations get an editor's pack at their next sync exactly like an uploaded one.
+CSRF helpers every route here uses: pages depend on `CurrentUser` (any signed-in account),
+every POST on `checked_form`. Publishing and rolling back go through
+`kiosk.office.content_store` with the signed-in account as `by`, as ``kiosk office
+publish-pack`` does with the command line, so the stations get an editor's pack at their
+next sync exactly like an uploaded one, and a librarian's rules (her library's packs, to
+her library's stations: `kiosk.office.accounts`) hold whatever form a request comes from.
+A librarian sees only her library's packs and the packs her stations run.
 
 Photos are processed when they arrive (`kiosk.office.editor_photos`) and kept in the
 content-addressed file store at once, so the form carries only their sha256; previews are
@@ -15,47 +20,56 @@ kept in memory for a few minutes (they are cheap to draw again)."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 import tempfile
 from collections import OrderedDict
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, select
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
+from kiosk.office.accounts import Actor, NotAllowed
 from kiosk.office.auth import OfficeInputError
-from kiosk.office.content_models import ContentFile, PackAssignment, PackVersion, PackVersionFile
-from kiosk.office.content_store import publish_pack, read_file, rollback_pack
+from kiosk.office.content_models import PackAssignment, PackVersion
+from kiosk.office.content_store import check_may_change_pack, publish_pack, read_file, rollback_pack
 from kiosk.office.dashboard import (
-    Coordinator,
+    CurrentUser,
     Texts,
     _render,
     checked_form,
     request_language,
 )
-from kiosk.office.db import write_transaction
-from kiosk.office.editor_photos import PhotoError, quiz_picture
-from kiosk.office.editor_preview import PreviewError, render_question
-from kiosk.office.models import Site
-from kiosk.office.quiz_draft import (
+from kiosk.office.editor_draft import (
     GENERAL,
     LANGS,
-    MAX_QUESTIONS,
+    N_,
     SHA256,
-    QuizDraft,
-    blank_question,
+    Draft,
+    EditorKind,
+    FormProblem,
     check_draft,
-    draft_from_pack,
 )
+from kiosk.office.editor_library import (
+    KIND_NAMES,
+    KINDS,
+    kind_of,
+    load_pack,
+    newest_files,
+    store_photo,
+)
+from kiosk.office.editor_photos import PhotoError, fitted_picture
+from kiosk.office.editor_preview import PreviewError, render_preview
+from kiosk.office.models import Site
+from kiosk.office.pack_list import pack_lines
 from kiosk.office.uploads import MAX_TOTAL_BYTES, UploadError
 from kiosk.packs.safety import MAX_PICTURE_BYTES
 
@@ -65,10 +79,6 @@ router = APIRouter(include_in_schema=False)
 MAX_FORM_BYTES = MAX_TOTAL_BYTES
 #: Previews kept for the page to fetch (the newest; older ones are drawn again).
 PREVIEWS_KEPT = 32
-
-
-def N_(message: str) -> str:
-    return message
 
 
 LANGUAGE_NAMES = {"lv": N_("Latvian"), "lt": N_("Lithuanian"), "en": N_("English")}
@@ -93,64 +103,14 @@ def limit_body(request: Request) -> None:
         )
 
 
-def _sites(engine: Engine) -> list[tuple[str, str]]:
+def _sites(engine: Engine, who: Actor | None = None) -> list[tuple[str, str]]:
+    """The libraries (id, name); with `who`, those it may publish to."""
     with engine.connect() as conn:
-        return [(r.id, r.name) for r in conn.execute(select(Site.id, Site.name).order_by(Site.id))]
+        rows = conn.execute(select(Site.id, Site.name).order_by(Site.id))
+        return [(r.id, r.name) for r in rows if who is None or who.may_publish_to(r.id)]
 
 
 # --- the packs page -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class VersionLine:
-    version: int
-    made_with: str
-    created_at: str
-    total_bytes: int
-    sites: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class PackLine:
-    pack_id: str
-    versions: tuple[VersionLine, ...]
-    #: The newest version was made in the editor, so the editor can open it.
-    editable: bool
-
-
-def pack_lines(engine: Engine, texts: Texts) -> list[PackLine]:
-    with engine.connect() as conn:
-        running: dict[int, list[str]] = {}
-        for row in conn.execute(select(PackAssignment.version_id, PackAssignment.site_id)):
-            running.setdefault(row.version_id, []).append(row.site_id)
-        by_pack: dict[str, list[Any]] = {}
-        for v in conn.execute(
-            select(PackVersion).order_by(PackVersion.pack_id, PackVersion.version.desc())
-        ):
-            by_pack.setdefault(v.pack_id, []).append(v)
-    lines = []
-    for pack_id, versions in by_pack.items():
-        lines.append(
-            PackLine(
-                pack_id,
-                tuple(
-                    VersionLine(
-                        v.version,
-                        v.made_with,
-                        texts.moment(_aware(v.created_at), "UTC"),
-                        v.total_bytes,
-                        tuple(sorted(running.get(v.id, []))),
-                    )
-                    for v in versions
-                ),
-                editable=versions[0].made_with == "editor",
-            )
-        )
-    return lines
-
-
-def _aware(when: datetime) -> datetime:
-    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 def _packs_page(request: Request, who: Any, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -161,14 +121,17 @@ def _packs_page(request: Request, who: Any, status_code: int = 200, **context: A
         "packs.html",
         status_code,
         who=who,
-        packs=pack_lines(engine, texts),
-        sites=_sites(engine),
+        packs=pack_lines(engine, texts, who),
+        sites=_sites(engine, who),
+        kinds=KINDS,
+        kind_names=KIND_NAMES,
         **context,
     )
 
 
-def _published_message(engine: Engine, texts: Texts, pack_id: str, version: int) -> str:
-    """The "fire-station version 3 is published to ludza…" line, from the database."""
+def _published_message(engine: Engine, texts: Texts, pack_id: str, version: int, who: Actor) -> str:
+    """The "fire-station version 3 is published to ludza…" line, from the database (the
+    libraries `who` may see)."""
     with engine.connect() as conn:
         sites = list(
             conn.execute(
@@ -178,6 +141,7 @@ def _published_message(engine: Engine, texts: Texts, pack_id: str, version: int)
                 .order_by(PackAssignment.site_id)
             ).scalars()
         )
+    sites = [site for site in sites if who.may_see(site)]
     if not sites:
         return ""
     return texts.gettext(
@@ -187,25 +151,25 @@ def _published_message(engine: Engine, texts: Texts, pack_id: str, version: int)
 
 
 @router.get("/packs", response_class=HTMLResponse)
-def packs_page(request: Request, who: Coordinator) -> Response:
+def packs_page(request: Request, who: CurrentUser) -> Response:
     texts = Texts(request_language(request))
     done = ""
     pack_id = request.query_params.get("published", "")
     version = request.query_params.get("version", "")
     if pack_id and version.isdigit():
-        done = _published_message(_engine(request), texts, pack_id, int(version))
+        done = _published_message(_engine(request), texts, pack_id, int(version), who)
     return _packs_page(request, who, done=done)
 
 
 @router.post("/packs/rollback")
 def rollback(
-    request: Request, who: Coordinator, form: Annotated[FormData, Depends(checked_form)]
+    request: Request, who: CurrentUser, form: Annotated[FormData, Depends(checked_form)]
 ) -> Response:
     texts = Texts(request_language(request))
     pack_id = str(form.get("pack", ""))
     try:
         version = int(str(form.get("version", "")))
-        sites = rollback_pack(_engine(request), pack_id, version, None)
+        sites = rollback_pack(_engine(request), pack_id, version, None, by=who)
     except (ValueError, OfficeInputError) as exc:
         return _packs_page(request, who, 422, upload_problems=[str(exc)])
     message = texts.gettext(
@@ -223,7 +187,7 @@ def _safe_stem(filename: str) -> str:
 
 @router.post("/packs/upload", dependencies=[Depends(limit_body)])
 async def upload(
-    request: Request, who: Coordinator, form: Annotated[FormData, Depends(checked_form)]
+    request: Request, who: CurrentUser, form: Annotated[FormData, Depends(checked_form)]
 ) -> Response:
     texts = Texts(request_language(request))
     file = form.get("zip")
@@ -239,34 +203,22 @@ async def upload(
                 out.write(chunk)
         try:
             published = await run_in_threadpool(
-                publish_pack, _engine(request), target, [site], made_with="upload"
+                partial(publish_pack, by=who, made_with="upload"), _engine(request), target, [site]
             )
         except (UploadError, OfficeInputError) as exc:
             # Name the file as the coordinator chose it, not the office's temporary copy.
             shown = str(exc).replace(str(target), Path(file.filename).name)
             lines = [line.strip() for line in shown.splitlines() if line.strip()]
             return _packs_page(request, who, 422, upload_problems=lines)
-    message = _published_message(_engine(request), texts, published.pack_id, published.version)
+    message = _published_message(_engine(request), texts, published.pack_id, published.version, who)
     return _packs_page(request, who, done=message)
 
 
 # --- photos and previews ------------------------------------------------------------------
 
 
-def store_photo(engine: Engine, data: bytes, now: datetime) -> str:
-    """Keep a processed photo in the content store; returns its sha256."""
-    sha = hashlib.sha256(data).hexdigest()
-    with write_transaction(engine) as conn:
-        if conn.execute(select(ContentFile.sha256).where(ContentFile.sha256 == sha)).first():
-            return sha
-        conn.execute(
-            insert(ContentFile).values(sha256=sha, size=len(data), data=data, created_at=now)
-        )
-    return sha
-
-
 @router.get("/packs/photo/{sha}.jpg")
-def photo(request: Request, sha: str, _who: Coordinator) -> Response:
+def photo(request: Request, sha: str, _who: CurrentUser) -> Response:
     data = read_file(_engine(request), sha) if SHA256.match(sha) else None
     if data is None:
         return Response("No such photo.\n", status_code=404, media_type="text/plain")
@@ -282,7 +234,7 @@ def _previews(request: Request) -> OrderedDict[str, bytes]:
 
 
 @router.get("/packs/preview/{key}.png")
-def preview_png(request: Request, key: str, _who: Coordinator) -> Response:
+def preview_png(request: Request, key: str, _who: CurrentUser) -> Response:
     data = _previews(request).get(key)
     if data is None:
         return Response(
@@ -291,13 +243,14 @@ def preview_png(request: Request, key: str, _who: Coordinator) -> Response:
     return Response(data, media_type="image/png", headers={"Cache-Control": "private"})
 
 
-# --- the quiz editor ----------------------------------------------------------------------
+# --- the editors ---------------------------------------------------------------------------
 
 
 def _editor(
     request: Request,
     who: Any,
-    draft: QuizDraft,
+    kind: EditorKind,
+    draft: Draft,
     status_code: int = 200,
     problems: dict[str, list[str]] | None = None,
     **context: Any,
@@ -305,9 +258,10 @@ def _editor(
     languages = draft.languages()
     return _render(
         request,
-        "quiz_editor.html",
+        kind.template,
         status_code,
         who=who,
+        kind=kind,
         draft=draft,
         langs=LANGS,
         language_names=LANGUAGE_NAMES,
@@ -316,148 +270,181 @@ def _editor(
         left_out=[lang for lang in LANGS if lang not in languages],
         problems=problems or {},
         general=GENERAL,
-        sites=_sites(_engine(request)),
-        max_questions=MAX_QUESTIONS,
+        sites=_sites(_engine(request), who),
+        max_rows=kind.max_rows,
         **context,
     )
 
 
-def load_draft(engine: Engine, pack_id: str) -> QuizDraft | None:
-    """The newest version of an editor-made pack, back in the form (None: not one)."""
-    from kiosk.packs.check import read_pack
-
-    with engine.connect() as conn:
-        version = conn.execute(
-            select(PackVersion.id, PackVersion.made_with)
-            .where(PackVersion.pack_id == pack_id)
-            .order_by(PackVersion.version.desc())
-            .limit(1)
-        ).first()
-        if version is None or version.made_with != "editor":
-            return None
-        files = {
-            row.path: row.sha256
-            for row in conn.execute(
-                select(PackVersionFile.path, PackVersionFile.sha256).where(
-                    PackVersionFile.version_id == version.id
-                )
-            )
-        }
-    with tempfile.TemporaryDirectory(prefix="telpa-edit-") as work:
-        folder = Path(work) / pack_id
-        for path, sha in files.items():
-            data = read_file(engine, sha)
-            if data is None:
-                return None
-            (folder / path).parent.mkdir(parents=True, exist_ok=True)
-            (folder / path).write_bytes(data)
-        pack, _problems = read_pack(folder)
-    return None if pack is None else draft_from_pack(pack, files)
-
-
-@router.get("/packs/quiz", response_class=HTMLResponse)
-def quiz_editor(request: Request, who: Coordinator) -> Response:
+@router.get("/packs/edit")
+def edit_pack(request: Request, who: CurrentUser) -> Response:
+    """The packs page's "Edit": the editor of the pack's kind, with the pack in it."""
     pack_id = request.query_params.get("pack", "")
-    draft = load_draft(_engine(request), pack_id) if pack_id else None
-    if draft is None:
-        draft = QuizDraft.new()
-    return _editor(request, who, draft)
+    check_may_change_pack(_engine(request), who, pack_id)
+    found = load_pack(_engine(request), pack_id) if pack_id else None
+    if found is None:
+        return RedirectResponse("/packs", status_code=303)
+    kind = kind_of(found[0])
+    return RedirectResponse(f"/packs/{kind.name}?" + urlencode({"pack": pack_id}), status_code=303)
 
 
-@router.post("/packs/quiz", response_class=HTMLResponse, dependencies=[Depends(limit_body)])
-async def quiz_submit(
-    request: Request, who: Coordinator, form: Annotated[FormData, Depends(checked_form)]
-) -> Response:
-    engine = _engine(request)
-    texts = Texts(request_language(request))
-    draft = QuizDraft.from_form(form)
+def _editor_page(kind: EditorKind) -> Callable[..., Response]:
+    def page(request: Request, who: CurrentUser) -> Response:
+        pack_id = request.query_params.get("pack", "")
+        if pack_id:
+            check_may_change_pack(_engine(request), who, pack_id)
+        found = load_pack(_engine(request), pack_id) if pack_id else None
+        if found is None:
+            return _editor(request, who, kind, kind.draft.new())
+        if kind_of(found[0]) is not kind:
+            query = urlencode({"pack": pack_id})
+            return RedirectResponse(f"/packs/{kind_of(found[0]).name}?{query}", status_code=303)
+        return _editor(request, who, kind, kind.draft.from_pack(*found))
+
+    return page
+
+
+def _editor_submit(kind: EditorKind) -> Callable[..., Awaitable[Response]]:
+    async def submit(
+        request: Request, who: CurrentUser, form: Annotated[FormData, Depends(checked_form)]
+    ) -> Response:
+        texts = Texts(request_language(request))
+        try:
+            draft = kind.draft.from_form(form)
+        except FormProblem as problem:
+            message = (
+                texts.gettext(problem.message) % problem.values
+                if problem.values
+                else texts.gettext(problem.message)
+            )
+            return _editor(request, who, kind, kind.draft.new(), 422, {problem.field: [message]})
+        problems = await _take_photos(request, kind, draft, form)
+        action = str(form.get("action", "check"))
+        if action == "add":
+            if draft.row_count() < kind.max_rows:
+                draft.add_row()
+            return _editor(request, who, kind, draft, problems=problems)
+        if problems:
+            return _editor(request, who, kind, draft, 422, problems)
+        return await run_in_threadpool(_check_and_act, request, who, kind, draft, action, texts)
+
+    return submit
+
+
+async def _take_photos(
+    request: Request, kind: EditorKind, draft: Draft, form: FormData
+) -> dict[str, list[str]]:
+    """Process and store each photo uploaded with the form; their problems by field."""
     problems: dict[str, list[str]] = {}
-    for i, question in enumerate(draft.questions):
-        upload = form.get(f"q{i}_upload")
+    for prefix, row in draft.photo_slots():
+        upload = form.get(f"{prefix}_upload")
         if not isinstance(upload, UploadFile) or not upload.filename:
             continue
-        # One byte over the limit is enough for quiz_picture to say the file is too large.
+        # One byte over the limit is enough for fitted_picture to say the file is too large.
         data = await upload.read(MAX_PICTURE_BYTES + 1)
         try:
-            processed = await run_in_threadpool(quiz_picture, data, upload.filename)
+            processed = await run_in_threadpool(fitted_picture, data, upload.filename, kind.shape)
         except PhotoError as exc:
-            problems.setdefault(f"q{i}_upload", []).append(str(exc))
+            problems.setdefault(f"{prefix}_upload", []).append(str(exc))
             continue
-        question.photo = await run_in_threadpool(store_photo, engine, processed, _now(request))
-    action = str(form.get("action", "check"))
-    if action == "add" and len(draft.questions) < MAX_QUESTIONS:
-        draft.questions.append(blank_question())
-        return _editor(request, who, draft, problems=problems)
-    if problems:
-        return _editor(request, who, draft, 422, problems)
-    return await run_in_threadpool(_check_and_act, request, who, draft, action, texts)
+        row.photo = await run_in_threadpool(store_photo, _engine(request), processed, _now(request))
+    return problems
+
+
+for _kind in KINDS:
+    router.add_api_route(
+        f"/packs/{_kind.name}", _editor_page(_kind), methods=["GET"], response_class=HTMLResponse
+    )
+    router.add_api_route(
+        f"/packs/{_kind.name}",
+        _editor_submit(_kind),
+        methods=["POST"],
+        response_class=HTMLResponse,
+        dependencies=[Depends(limit_body)],
+    )
 
 
 def _check_and_act(
-    request: Request, who: Any, draft: QuizDraft, action: str, texts: Texts
+    request: Request, who: Any, kind: EditorKind, draft: Draft, action: str, texts: Texts
 ) -> Response:
     engine = _engine(request)
     with tempfile.TemporaryDirectory(prefix="telpa-editor-") as work:
-        written, problems = check_draft(draft, Path(work), lambda sha: read_file(engine, sha))
-        if problems:
-            return _editor(request, who, draft, 422, problems)
-        if action.startswith("preview-"):
-            return _preview(request, who, draft, action.removeprefix("preview-"), written.folder)
-        if action == "publish":
-            return _publish(request, who, draft, written.folder, texts)
-    return _editor(request, who, draft, checked=True)
-
-
-def _preview(request: Request, who: Any, draft: QuizDraft, wanted: str, folder: Path) -> Response:
-    index, _, lang = wanted.partition("-")
-    used = dict(draft.used_questions())
-    if not index.isdigit() or int(index) not in used:
-        message = Texts(request_language(request)).gettext(
-            "Write this question first: an empty question has nothing to preview."
+        written, problems = check_draft(
+            draft, Path(work), lambda sha: read_file(engine, sha), texts.gettext
         )
-        return _editor(request, who, draft, 422, {f"q{index[:3]}_preview": [message]})
+        if problems:
+            return _editor(request, who, kind, draft, 422, problems)
+        if action.startswith("preview-"):
+            wanted = action.removeprefix("preview-")
+            return _preview(request, who, kind, draft, wanted, written.folder)
+        if action == "publish":
+            return _publish(request, who, kind, draft, written.folder, texts)
+    return _editor(request, who, kind, draft, checked=True)
+
+
+def _preview(
+    request: Request, who: Any, kind: EditorKind, draft: Draft, wanted: str, folder: Path
+) -> Response:
+    index, _, lang = wanted.partition("-")
+    target = draft.preview_target(int(index)) if index.isdigit() else None
+    field = f"{draft.row_prefix}{index[:3]}_preview"
+    if target is None:
+        message = Texts(request_language(request)).gettext(
+            "Write this row first: an empty row has nothing to preview."
+        )
+        return _editor(request, who, kind, draft, 422, {field: [message]})
     shown_lang = lang if lang in draft.languages() else (draft.languages() or ["lv"])[0]
     try:
-        png = render_question(folder, f"q{int(index) + 1}", shown_lang)
+        png = render_preview(folder, target, shown_lang)
     except PreviewError as exc:
-        return _editor(request, who, draft, 500, {f"q{index}_preview": [str(exc)]})
+        return _editor(request, who, kind, draft, 500, {field: [str(exc)]})
     key = secrets.token_urlsafe(12)
     kept = _previews(request)
     kept[key] = png
     while len(kept) > PREVIEWS_KEPT:
         kept.popitem(last=False)
     return _editor(
-        request, who, draft, preview=(int(index), f"/packs/preview/{key}.png", shown_lang)
+        request, who, kind, draft, preview=(int(index), f"/packs/preview/{key}.png", shown_lang)
     )
 
 
-def _made_with(engine: Engine, pack_id: str) -> str | None:
-    with engine.connect() as conn:
-        return conn.execute(
-            select(PackVersion.made_with)
-            .where(PackVersion.pack_id == pack_id)
-            .order_by(PackVersion.version.desc())
-            .limit(1)
-        ).scalar()
-
-
-def _publish(request: Request, who: Any, draft: QuizDraft, folder: Path, texts: Texts) -> Response:
-    if _made_with(_engine(request), draft.pack_id) not in (None, "editor"):
-        # Publishing the quiz would replace a pack made by hand (its words, pairs…).
-        message = texts.gettext(
-            "A pack with this name was uploaded as a zip; the editor would replace it. "
-            "Choose another name."
-        )
-        return _editor(request, who, draft, 422, {"pack_id": [message]})
-    if draft.site not in {site for site, _ in _sites(_engine(request))}:
+def _publish(
+    request: Request, who: Any, kind: EditorKind, draft: Draft, folder: Path, texts: Texts
+) -> Response:
+    engine = _engine(request)
+    if newest_files(engine, draft.pack_id, editor_only=False) is not None:
+        existing = load_pack(engine, draft.pack_id)
+        if existing is None:
+            # Publishing would replace a pack made by hand (its words, pairs…).
+            message = texts.gettext(
+                "A pack with this name was uploaded as a zip; the editor would replace it. "
+                "Choose another name."
+            )
+            return _editor(request, who, kind, draft, 422, {"pack_id": [message]})
+        if kind_of(existing[0]) is not kind:
+            message = texts.gettext(
+                "A pack with this name is a %(kind)s pack; this one would replace it. "
+                "Choose another name."
+            ) % {"kind": texts.gettext(KIND_NAMES[kind_of(existing[0]).name])}
+            return _editor(request, who, kind, draft, 422, {"pack_id": [message]})
+    if draft.site not in {site for site, _ in _sites(engine, who)}:
         return _editor(
-            request, who, draft, 422, {"site": [texts.gettext("Choose the library to publish to.")]}
+            request,
+            who,
+            kind,
+            draft,
+            422,
+            {"site": [texts.gettext("Choose the library to publish to.")]},
         )
     try:
         published = publish_pack(
-            _engine(request), folder, [draft.site], made_with="editor", now=_now(request)
+            engine, folder, [draft.site], by=who, made_with="editor", now=_now(request)
         )
     except (UploadError, OfficeInputError) as exc:
-        return _editor(request, who, draft, 422, {GENERAL: str(exc).splitlines()})
+        return _editor(request, who, kind, draft, 422, {GENERAL: str(exc).splitlines()})
+    except NotAllowed as refusal:
+        # Shown at the pack's name, the form kept: choosing another name is the way out.
+        message = texts.gettext(refusal.message) % refusal.values
+        return _editor(request, who, kind, draft, 403, {"pack_id": [message]})
     query = urlencode({"published": published.pack_id, "version": published.version})
     return RedirectResponse("/packs?" + query, status_code=303)

@@ -3,14 +3,16 @@
 An upload is hostile until checked: it is opened with the kiosk's own picture rules
 (`kiosk.packs.safety.decode_picture`: at most `MAX_PICTURE_BYTES` on disk, the pixel
 budget read from the header before anything is decoded, only PNG/JPEG/WebP/BMP), turned
-upright by its EXIF orientation, centre-cropped to a square and resized to
-`QUIZ_PICTURE_SIDE`, then re-encoded as a fresh JPEG. Nothing of the original file is kept:
-no EXIF, so no GPS position, camera serial or time of the photo leaves the office."""
+upright by its EXIF orientation, centre-cropped to the shape the game shows it in (a
+`PictureShape`: a square card, or the jigsaw's landscape board) and resized to its size,
+then re-encoded as a fresh JPEG. Nothing of the original file is kept: no EXIF, so no GPS
+position, camera serial or time of the photo leaves the office."""
 
 from __future__ import annotations
 
 import io
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
@@ -32,9 +34,23 @@ class PhotoError(TelpaError):
     code = "editor_photo"
 
 
-def quiz_picture(data: bytes, filename: str) -> bytes:
-    """The JPEG the kiosk gets for the uploaded photo `data`: upright, a centred square of
-    `QUIZ_PICTURE_SIDE` pixels (smaller photos are not enlarged), no metadata.
+@dataclass(frozen=True)
+class PictureShape:
+    """What a game shows a photo in: `width`×`height` pixels at most (the photo is cropped
+    to that ratio, never enlarged), and refused when its short side is under `min_side`."""
+
+    width: int
+    height: int
+    min_side: int = 1
+
+
+#: A quiz question's, a memory card's, a sorting item's or a word's picture: a square.
+SQUARE = PictureShape(QUIZ_PICTURE_SIDE, QUIZ_PICTURE_SIDE)
+
+
+def fitted_picture(data: bytes, filename: str, shape: PictureShape) -> bytes:
+    """The JPEG the kiosk gets for the uploaded photo `data`: upright, the largest centred
+    part of `shape`'s ratio, scaled down to `shape`'s size, no metadata.
     Raises PhotoError saying what is wrong and what to do."""
     shown = Path(filename).name[:80] or "the photo"
     if not data:
@@ -51,14 +67,21 @@ def quiz_picture(data: bytes, filename: str) -> bytes:
         except PackFileError as exc:
             raise PhotoError(f"{shown}: {str(exc).replace(repr('upload'), 'the photo')}") from None
     with image:
-        side = min(image.size)
-        left = (image.width - side) // 2
-        top = (image.height - side) // 2
-        square = image.crop((left, top, left + side, top + side))
-    if side > QUIZ_PICTURE_SIDE:
-        square = square.resize((QUIZ_PICTURE_SIDE, QUIZ_PICTURE_SIDE), Image.Resampling.LANCZOS)
-    flat = Image.new("RGB", square.size, (255, 255, 255))
-    flat.paste(square, mask=square.getchannel("A"))
+        if min(image.size) < shape.min_side:
+            raise PhotoError(
+                f"{shown}: the photo is {image.width}×{image.height} pixels; this game needs "
+                f"at least {shape.min_side} on the short side — send a larger copy"
+            )
+        # The largest centred part of the shape's ratio.
+        width = min(image.width, image.height * shape.width // shape.height)
+        height = min(image.height, image.width * shape.height // shape.width)
+        left = (image.width - width) // 2
+        top = (image.height - height) // 2
+        part = image.crop((left, top, left + width, top + height))
+    if width > shape.width:
+        part = part.resize((shape.width, shape.height), Image.Resampling.LANCZOS)
+    flat = Image.new("RGB", part.size, (255, 255, 255))
+    flat.paste(part, mask=part.getchannel("A"))
     out = io.BytesIO()
     # A new image saved without `exif=`: Pillow writes no metadata at all.
     flat.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)

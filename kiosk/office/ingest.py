@@ -50,6 +50,9 @@ rules (DESIGN §4), used by ``POST /api/v1/totals`` and by ``kiosk office import
        longest local hour; a real child needs far longer than a second per session or run.
      * ``child_visits`` between ``sessions`` and 60 × ``sessions`` (a headcount is 1-60,
        DESIGN §1), and equal to ``sessions`` for solo sessions (headcount 1).
+     * addition "controllers": ``sessions_with_controllers`` ≤ ``sessions``, and
+       ``controllers`` between ``sessions_with_controllers`` and 4 × that (1-4 pads a
+       session).
      * ``rev`` ≤ 2^53 − 1 (`MAX_REV`), the largest integer every JSON reader keeps exact.
 
    - ``DUPLICATE_KEY``: a second row with the same key in one batch (the first one counts).
@@ -106,7 +109,9 @@ from kiosk.office.models import (
 )
 from kiosk.protocol import (
     ACTIVITY_TABLE,
+    ADDITIONS,
     MAX_BODY_BYTES,
+    MAX_CONTROLLERS,
     MAX_ROWS,
     SCHEMA_VERSION,
     SESSION_TABLE,
@@ -128,7 +133,11 @@ MAX_STARTS = 7200
 MAX_HEADCOUNT = 60
 MAX_REV = 2**53 - 1
 _MAX_SKEW = 2**31 - 1
-_LIMITS = {"seconds": MAX_SECONDS, "child_visits": MAX_STARTS * MAX_HEADCOUNT}
+_LIMITS = {
+    "seconds": MAX_SECONDS,
+    "child_visits": MAX_STARTS * MAX_HEADCOUNT,
+    "controllers": MAX_STARTS * MAX_CONTROLLERS,
+}
 
 Response = dict[str, Any]
 
@@ -161,7 +170,7 @@ _SESSION = _TableSpec(
     SESSION_TABLE,
     SessionTotal.__table__,  # type: ignore[arg-type]
     ("date", "hour", "session_kind", "age_band"),
-    ("sessions", "child_visits", "seconds"),
+    ("sessions", "child_visits", "seconds", "sessions_with_controllers", "controllers"),
 )
 _ACTIVITY = _TableSpec(
     ACTIVITY_TABLE,
@@ -353,6 +362,7 @@ def _store(engine: Engine, batch: TotalsBatch, digest: str, now: datetime) -> tu
             "conflicts": outcome.conflicts,
             "server_time": now.isoformat(),
             "clock_skew_s": skew,
+            "accepts": sorted(ADDITIONS),
         }
         connection.execute(
             Batch.__table__.insert().values(  # type: ignore[attr-defined]
@@ -439,7 +449,13 @@ def _session_values(
         index,
         row.hour,
         row.session_kind,
-        (("sessions", row.sessions), ("child_visits", row.child_visits), ("seconds", row.seconds)),
+        (
+            ("sessions", row.sessions),
+            ("child_visits", row.child_visits),
+            ("seconds", row.seconds),
+            ("sessions_with_controllers", row.sessions_with_controllers),
+            ("controllers", row.controllers),
+        ),
         row.rev,
     )
     band = NO_AGE_BAND if row.age_band is None else row.age_band
@@ -459,6 +475,8 @@ def _session_values(
                 f"{row.session_kind} session(s) (expected {low}"
                 + (f"-{high})" if high != low else ")"),
             )
+    if problem is None:
+        problem = _controllers_problem(where, row)
     if problem is not None:
         outcome.conflict(SESSION_TABLE, index, *problem)
         return None
@@ -470,8 +488,30 @@ def _session_values(
         "sessions": row.sessions,
         "child_visits": row.child_visits,
         "seconds": row.seconds,
+        "sessions_with_controllers": row.sessions_with_controllers,
+        "controllers": row.controllers,
         "rev": row.rev,
     }
+
+
+def _controllers_problem(where: str, row: SessionTotalRow) -> tuple[str, str] | None:
+    """Addition "controllers": no more sessions with controllers than sessions, and 1 to
+    `MAX_CONTROLLERS` controllers for each of them."""
+    played = row.sessions_with_controllers
+    if played > row.sessions:
+        return (
+            ConflictCode.ABSURD_COUNT,
+            f"{where}.sessions_with_controllers: {played} is more than the row's "
+            f"{row.sessions} session(s)",
+        )
+    low, high = played, played * MAX_CONTROLLERS
+    if not low <= row.controllers <= high:
+        return (
+            ConflictCode.ABSURD_COUNT,
+            f"{where}.controllers: {row.controllers} does not fit {played} session(s) with "
+            f"controllers (expected {low}" + (f"-{high})" if high != low else ")"),
+        )
+    return None
 
 
 def _activity_values(

@@ -14,7 +14,7 @@ One schema for SQLite and PostgreSQL. Choices worth knowing:
 - Check constraints repeat the row rules that are facts rather than judgement (hour 0-23,
   known kinds and bands, no negative counts), so a bug in the code cannot store such a row.
   The softer "absurd value" bounds live only in `kiosk.office.ingest`.
-- Site tokens and coordinator passwords are stored hashed only (see `kiosk.office.auth`).
+- Site tokens and account passwords are stored hashed only (see `kiosk.office.auth`).
 """
 
 from __future__ import annotations
@@ -123,14 +123,34 @@ class Station(Base):
     conflicts_total: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Coordinator(Base):
-    """A dashboard login at the project office."""
+ROLES = ("coordinator", "librarian")
+COORDINATOR = "coordinator"
+LIBRARIAN = "librarian"
 
-    __tablename__ = "coordinators"
+
+class Account(Base):
+    """A dashboard login at the project office, with its role (see `kiosk.office.accounts`).
+
+    A *coordinator* sees and changes everything, accounts included; a *librarian* belongs to
+    one library (`site_id`) and sees and changes only what is that library's. The database
+    refuses a librarian without a library and a coordinator with one."""
+
+    __tablename__ = "accounts"
+    __table_args__ = (
+        CheckConstraint("role IN ('coordinator', 'librarian')", name="role"),
+        CheckConstraint(
+            "(role = 'coordinator' AND site_id IS NULL) "
+            "OR (role = 'librarian' AND site_id IS NOT NULL)",
+            name="site_by_role",
+        ),
+    )
 
     login: Mapped[str] = mapped_column(String(64), primary_key=True)
     #: "scrypt$n$r$p$salt_hex$hash_hex" (see kiosk.office.auth).
     password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    #: The librarian's library; None for a coordinator.
+    site_id: Mapped[str | None] = mapped_column(ForeignKey("sites.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
@@ -149,7 +169,8 @@ class Batch(Base):
 
 
 class SessionTotal(Base):
-    """Sessions, child visits and seconds of one local hour, kind and age band."""
+    """Sessions, child visits and seconds of one local hour, kind and age band, and how
+    many of the sessions were played with game controllers (with how many controllers)."""
 
     __tablename__ = "session_totals"
     __table_args__ = (
@@ -169,6 +190,11 @@ class SessionTotal(Base):
         CheckConstraint(
             "sessions >= 0 AND child_visits >= 0 AND seconds >= 0 AND rev >= 0", name="counts"
         ),
+        CheckConstraint(
+            "sessions_with_controllers >= 0 AND sessions_with_controllers <= sessions "
+            "AND controllers >= sessions_with_controllers",
+            name="controllers",
+        ),
         Index("ix_session_totals_date", "date"),
     )
 
@@ -185,6 +211,10 @@ class SessionTotal(Base):
     seconds: Mapped[int] = mapped_column(Integer)
     rev: Mapped[int] = mapped_column(BigInteger)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    #: Protocol addition "controllers": sessions played with game controllers and the sum
+    #: of their controllers; 0 from kiosks that do not send them (they had none).
+    sessions_with_controllers: Mapped[int] = mapped_column(Integer, server_default="0")
+    controllers: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
 class ActivityTotal(Base):
@@ -228,18 +258,18 @@ class ActivityTotal(Base):
 
 
 class DashboardSession(Base):
-    """A coordinator's login in one browser (see `kiosk.office.sessions`).
+    """A login (coordinator or librarian) in one browser (see `kiosk.office.sessions`).
 
     The browser's cookie holds a random id; only its sha256 is stored, so a copy of the
     database (a backup) holds nothing that opens the dashboard. Logging out, a new password
-    and removing the coordinator delete the rows, which ends those sessions at once."""
+    and removing the account delete the rows, which ends those sessions at once."""
 
     __tablename__ = "dashboard_sessions"
     __table_args__ = (Index("ix_dashboard_sessions_login", "login"),)
 
     #: sha256 hex of the cookie's session id.
     id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    login: Mapped[str] = mapped_column(ForeignKey("coordinators.login", ondelete="CASCADE"))
+    login: Mapped[str] = mapped_column(ForeignKey("accounts.login", ondelete="CASCADE"))
     #: The token every form of this session carries (compared on each POST).
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -276,9 +306,9 @@ class Setting(Base):
 # - `ContentFile`: a file of any pack version, stored once by its sha256 (content-addressed:
 #  two versions that share a photo share its row).
 # - `PackVersion`: one publish of one pack; versions of a pack count 1, 2, 3 … and are never
-#  changed. `owner_site_id` is the library that owns it (None: the coordinator's, for any
-#  library) and `made_with` how it was made ("upload" from the CLI today; the web editor
-#  will add "editor"), so the editor can later make versions owned by a site.
+#  changed. `owner_site_id` is the library that owns the pack (None: the coordinators', for
+#  any library; a librarian's packs are her library's, see `kiosk.office.accounts`),
+#  `made_with` how it was made ("upload" or "editor") and `published_by` who published it.
 # - `PackVersionFile`: a version's files by path.
 # - `PackAssignment`: which version of a pack a site's stations run. Publishing assigns the
 #  new version; rolling back assigns an older one again.
@@ -306,6 +336,9 @@ class PackVersion(Base):
     version: Mapped[int] = mapped_column(Integer)
     owner_site_id: Mapped[str | None] = mapped_column(ForeignKey("sites.id"), nullable=True)
     made_with: Mapped[str] = mapped_column(String(16))
+    #: The login that published it from the dashboard; None: from the command line.
+    #: Not a foreign key: the history keeps the name after the account is removed.
+    published_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     #: sha256 of the sorted "path sha256" lines: equal for equal contents.
     content_sha256: Mapped[str] = mapped_column(String(64))
     total_bytes: Mapped[int] = mapped_column(BigInteger)

@@ -3,8 +3,9 @@ downloads and `kiosk office export` (DESIGN §4, §5).
 
 The kiosks send two kinds of totals, and they cannot be mixed freely:
 
-- *visit measures* (sessions, child visits, hours of use) come from `session_totals`, which
-  know the age band but not the activity;
+- *visit measures* (sessions, child visits, hours of use, and the sessions played with game
+  controllers and their controllers) come from `session_totals`, which know the age band
+  but not the activity;
 - *activity measures* (activity runs, completed runs, hours in activities) come from
   `activity_totals`, which know the activity but not the age band.
 
@@ -65,6 +66,9 @@ DIMENSIONS: tuple[str, ...] = (
 
 VISIT_MEASURES = ("sessions", "child_visits", "hours_of_use")
 ACTIVITY_MEASURES = ("activity_runs", "completed_runs", "activity_hours")
+#: Visit measures too (from `session_totals`), added later: they come last, so the columns
+#: scripts already read keep their places.
+CONTROLLER_MEASURES = ("sessions_with_controllers", "controllers")
 
 DEFAULT_GROUP_BY = ("site", "month")
 
@@ -142,8 +146,8 @@ class UsageQuery:
         if self.by_activity:
             return ACTIVITY_MEASURES
         if self.by_age_band:
-            return VISIT_MEASURES
-        return VISIT_MEASURES + ACTIVITY_MEASURES
+            return VISIT_MEASURES + CONTROLLER_MEASURES
+        return VISIT_MEASURES + ACTIVITY_MEASURES + CONTROLLER_MEASURES
 
     @property
     def dimensions(self) -> tuple[str, ...]:
@@ -382,6 +386,8 @@ def run_report(engine: Engine, query: UsageQuery) -> UsageReport:
             "sessions": s.sessions,
             "child_visits": s.child_visits,
             "session_seconds": s.seconds,
+            "sessions_with_controllers": s.sessions_with_controllers,
+            "controllers": s.controllers,
         }
         _collect(engine, query, dims, _SESSION_TOTALS, visit_sums, rows, total)
     if set(measures) & set(ACTIVITY_MEASURES):

@@ -3,9 +3,11 @@
 **Sessions.** A good login makes a random session id (256 bits) that only the browser's
 cookie holds; the database keeps its sha256 (`DashboardSession`), so neither a backup nor
 a look at the database opens the dashboard, and there is no signing key to steal. A session
-ends when the coordinator logs out, after `IDLE_TIMEOUT` without a request, `LIFETIME` after
-the login whatever happens, when the coordinator's password is set again and when the
-coordinator is removed (`end_sessions_of`). Every session also has a random CSRF token
+ends when its account logs out, after `IDLE_TIMEOUT` without a request, `LIFETIME` after
+the login whatever happens, when the account's password is set again and when the
+account is removed (`end_sessions_of`). Coordinators and librarians have the same
+sessions and the same throttling; a session carries its account's role and library
+(`SignedIn`, an `kiosk.office.accounts.Actor`). Every session also has a random CSRF token
 that each of its forms carries.
 
 **Throttling.** Failed logins are counted per login name and per client address
@@ -16,7 +18,7 @@ refused without looking at the password — a right one too, so guessing cannot 
 block. An attempt is counted *before* the password is checked (`begin_attempt`), so
 parallel guesses cannot slip past the count either; a good login then clears the counts of
 its name and address (`login_succeeded`). Counts are forgotten `FORGET_AFTER` the last
-failure; `kiosk office set-password` and `remove-coordinator` clear the name's count.
+failure; `kiosk office set-password` and `remove-user` clear the name's count.
 
 All functions take "now" (aware UTC) from the caller: the app's clock, a test's clock.
 """
@@ -33,8 +35,9 @@ from typing import Any
 from sqlalchemy import Connection, Engine, and_, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from kiosk.office.accounts import Actor
 from kiosk.office.db import is_sqlite, write_transaction
-from kiosk.office.models import DashboardSession, LoginThrottle
+from kiosk.office.models import Account, DashboardSession, LoginThrottle
 
 LIFETIME = timedelta(hours=12)
 IDLE_TIMEOUT = timedelta(hours=2)
@@ -51,9 +54,10 @@ ADDRESS_SCOPE = "address"
 _KEY_LENGTH = 64
 
 
-@dataclass(frozen=True)
-class SignedIn:
-    """The coordinator behind a request's session cookie."""
+@dataclass(frozen=True, kw_only=True)
+class SignedIn(Actor):
+    """The account behind a request's session cookie, with its role and library (read
+    from the account at every request, so a removed account is out at once)."""
 
     login: str
     csrf_token: str
@@ -65,12 +69,21 @@ def session_hash(session_id: str) -> str:
 
 
 def start_session(engine: Engine, login: str, now: datetime) -> tuple[str, SignedIn]:
-    """A new session for `login`: the id for the cookie (shown nowhere else) and the
-    session. Sessions that have expired are swept away on the way."""
+    """A new session for `login` (an existing account): the id for the cookie (shown
+    nowhere else) and the session. Sessions that have expired are swept away on the way."""
     session_id = secrets.token_urlsafe(32)
-    signed_in = SignedIn(login, secrets.token_urlsafe(32), session_hash(session_id))
     with write_transaction(engine) as connection:
         _sweep(connection, now)
+        account = connection.execute(
+            select(Account.role, Account.site_id).where(Account.login == login)
+        ).one()
+        signed_in = SignedIn(
+            role=account.role,
+            site=account.site_id,
+            login=login,
+            csrf_token=secrets.token_urlsafe(32),
+            id_hash=session_hash(session_id),
+        )
         connection.execute(
             DashboardSession.__table__.insert().values(  # type: ignore[attr-defined]
                 id_hash=signed_in.id_hash,
@@ -96,7 +109,11 @@ def find_session(engine: Engine, session_id: str | None, now: datetime) -> Signe
                 DashboardSession.csrf_token,
                 DashboardSession.last_seen_at,
                 DashboardSession.expires_at,
-            ).where(DashboardSession.id_hash == id_hash)
+                Account.role,
+                Account.site_id,
+            )
+            .join(Account, Account.login == DashboardSession.login)
+            .where(DashboardSession.id_hash == id_hash)
         ).first()
     if row is None:
         return None
@@ -110,7 +127,9 @@ def find_session(engine: Engine, session_id: str | None, now: datetime) -> Signe
                 .where(DashboardSession.id_hash == id_hash)
                 .values(last_seen_at=now)
             )
-    return SignedIn(row.login, row.csrf_token, id_hash)
+    return SignedIn(
+        role=row.role, site=row.site_id, login=row.login, csrf_token=row.csrf_token, id_hash=id_hash
+    )
 
 
 def end_session(engine: Engine, session_id: str) -> None:

@@ -61,10 +61,12 @@ class ActivityHost(Scene):
         self.layout()
         shell = self.shell
         session = shell.sessions.current
+        group = session is not None and session.kind == "group"
         info = SessionInfo(
             kind=session.kind if session else "solo",
             headcount=session.headcount if session else 1,
             age_band=session.age_band if session else None,
+            teams=shell.session.teams if group else None,
         )
         translator = shell.services.translator
         self.ctx = ActivityContext(
@@ -180,7 +182,11 @@ class ActivityHost(Scene):
         # Tab and Enter belong to the activity.
         if isinstance(event, PointerEvent) and self.bar_buttons.handle(event):
             return True
-        if is_back_key(event):
+        # When teams play with pads, a child's B goes to the game first: a team game that
+        # takes it keeps one press from ending every team's game (Escape on the keyboard
+        # and the Home button still leave).
+        team_pad = self.ctx.session.teams is not None and getattr(event, "pad", None) is not None
+        if is_back_key(event) and not team_pad:
             self.go_home()
             return True
         result = False
@@ -190,6 +196,9 @@ class ActivityHost(Scene):
             result = bool(self._call(lambda a: a.handle_event(event)))
 
         self._guard(deliver)
+        if not result and is_back_key(event) and not self.failed:
+            self.go_home()
+            return True
         return result
 
     def update(self, dt: float) -> None:

@@ -18,10 +18,12 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from kiosk.librarian.access import GroupClock
+    from kiosk.pads import Pads
     from kiosk.routes import Route
     from kiosk.services import Services
     from kiosk.sessions import SessionEndReason, SessionManager, UsageReader
     from kiosk.sync.service import SyncService
+    from kiosk.teams import Teams
     from kiosk.usage.stats import RecentUsage
 
 
@@ -35,14 +37,21 @@ class SessionControl(Protocol):
     launcher_activity: str | None
     #: Why the session is ending while the scenes close (idle, home…); None otherwise.
     ending: str | None
+    #: The teams of a group session that joined with game controllers; None otherwise.
+    teams: Teams | None
 
     def end_session(self, reason: SessionEndReason) -> None:
         """End the current session (and its open run) and return to the attract screen."""
 
     def start_group(
-        self, headcount: int, age_band: str | None, activity: str | None, minutes: int | None
+        self,
+        headcount: int,
+        age_band: str | None,
+        activity: str | None,
+        minutes: int | None,
+        teams: Teams | None = None,
     ) -> None:
-        """Start a librarian's group session."""
+        """Start a librarian's group session (with the teams that joined with pads)."""
 
     def group_home(self) -> None:
         """In a group session: back to the group's fixed activity or a fresh launcher."""
@@ -88,6 +97,10 @@ class Shell(Protocol):
 
     @property
     def desk(self) -> Desk: ...
+
+    @property
+    def pads(self) -> Pads:
+        """The game controllers plugged in (the Controllers step reads them)."""
 
     def go(self, route: Route) -> None:
         """Replace the whole stack with the scene for `route`."""

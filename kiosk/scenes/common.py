@@ -30,6 +30,7 @@ def corner_button(
         icon=icon,
         on_press=on_press,
         round=True,
+        starts_focus=False,  # a child's first press of a key or pad never means "leave"
     )
 
 
@@ -54,6 +55,7 @@ def language_buttons(
                 icon=FLAG_EMOJI[lang],
                 on_press=partial(on_pick, lang),
                 round=True,
+                starts_focus=False,  # the first key press starts on the screen's own choices
             )
         )
         x += diameter + gap

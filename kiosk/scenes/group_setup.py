@@ -2,7 +2,12 @@
 
 Big −/+ keys and a number pad for the headcount (1–60), chips for the rest, and Start.
 The timer row is the last one, under the number pad, so its ten choices (no timer, or
-1 to 60 minutes) get the whole width."""
+1 to 60 minutes) get the whole width.
+
+With game controllers plugged in, the button says Next and leads to the Controllers
+step (kiosk/scenes/controllers_step.py), where the teams join with their pads; without
+any, it starts the session straight away, and a line beside it says how to plug pads in
+for team games."""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from typing import Any
 
 import pygame
 
+from kiosk import routes
 from kiosk.input import InputEvent, KeyEvent
 from kiosk.scenes.base import Scene, Shell
 from kiosk.ui.theme import FOCUS, INK, NEUTRAL_COLOR, WHITE, YES_COLOR, lighten
@@ -35,6 +41,7 @@ class GroupSetup(Scene):
         self.age_band: str | None = defaults.get("age_band")
         self.minutes: int | None = defaults.get("minutes")
         self.activity: str | None = None
+        self._plugged = len(shell.pads.connected)
 
     def layout(self) -> None:
         m = self.ui.metrics
@@ -139,14 +146,16 @@ class GroupSetup(Scene):
             first_share=2.0,
         )
         bw, bh = m.px(260), m.px(96)
-        buttons.append(
-            Button(
-                "group:start",
-                pygame.Rect(w - bw - m.margin, h - bh - m.margin, bw, bh),
-                YES_COLOR,
-                label=self._("Start"),
-                on_press=self._start,
-            )
+        start = Button(
+            "group:start",
+            pygame.Rect(w - bw - m.margin, h - bh - m.margin, bw, bh),
+            YES_COLOR,
+            label=self._("Next") if self._plugged else self._("Start"),
+            on_press=self._start,
+        )
+        buttons.append(start)
+        self.pads_rect = pygame.Rect(
+            m.margin, start.rect.top, start.rect.left - m.px(30) - m.margin, bh
         )
         buttons.append(
             Button(
@@ -229,7 +238,32 @@ class GroupSetup(Scene):
         self.shell.invalidate()
 
     def _start(self) -> None:
+        if self.shell.pads.connected:
+            self.shell.push(
+                routes.ControllersStep(self.headcount, self.age_band, self.activity, self.minutes)
+            )
+            return
         self.shell.session.start_group(self.headcount, self.age_band, self.activity, self.minutes)
+
+    def pads_note(self) -> str:
+        """The line beside Start: the pads plugged in, or how to plug them in."""
+        if not self._plugged:
+            return self._(
+                "No game controllers are plugged in. To play in teams with them, plug them "
+                "in, then press Start."
+            )
+        return self.services.translator.ngettext(
+            "%(n)d game controller is plugged in: the teams join with it next.",
+            "%(n)d game controllers are plugged in: the teams join with them next.",
+            self._plugged,
+        ) % {"n": self._plugged}
+
+    def update(self, dt: float) -> None:
+        plugged = len(self.shell.pads.connected)
+        if plugged != self._plugged:
+            self._plugged = plugged
+            self.layout()  # Start or Next
+            self.shell.invalidate()
 
     def _back(self) -> None:
         self.shell.pop(self)
@@ -277,3 +311,12 @@ class GroupSetup(Scene):
             align="left",
         )
         surface.blit(caption, (m.margin + m.px(180), self.activity_caption_y))
+        note = self.ui.text.fit(
+            self.pads_note(),
+            self.pads_rect.size,
+            m.font_size("body"),
+            INK,
+            align="left",
+            max_lines=2,
+        )
+        surface.blit(note, note.get_rect(midleft=self.pads_rect.midleft))

@@ -4,7 +4,10 @@ The shell puts this overlay over the activity (which gets `on_pause`, like under
 still there?") when a pad goes while an activity is on screen. It closes by itself when a
 pad is plugged in again (it takes the missing pad's number, see `kiosk.pads`), or when
 someone chooses to play on without it — by touch, the keyboard or another pad's A.
-Everything else is held here: B on another pad does not leave the game meanwhile."""
+Everything else is held here: B on another pad does not leave the game meanwhile.
+
+When teams play with pads (the group setup's Controllers step), the card names the team
+whose pad is missing ("Team Owl's controller is unplugged.") instead of its number."""
 
 from __future__ import annotations
 
@@ -35,7 +38,14 @@ class PadMissing(Scene):
     def message(self) -> str:
         """What the card says: one line per pad that is missing, then what to do."""
         _, ngettext = self._, self.services.translator.ngettext
-        lines = [_("Controller %(n)d is unplugged.") % {"n": slot + 1} for slot in self.shown]
+        teams = self.shell.session.teams
+        lines = []
+        for slot in self.shown:
+            team = teams.of_pad(slot) if teams is not None else None
+            if team is not None:
+                lines.append(team.unplugged(_))
+            else:
+                lines.append(_("Controller %(n)d is unplugged.") % {"n": slot + 1})
         lines.append(
             ngettext(
                 "Plug it in again to play on.", "Plug them in again to play on.", len(self.shown)

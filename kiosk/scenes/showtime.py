@@ -5,8 +5,8 @@ The librarian opens it from the panel. It plays the creations made in the group 
 that runs now (the shell's creation store remembers them in memory); without a group, or
 when the group made none, everything saved today (the site's own day). Oldest first, each
 one after a title card ("A story: Our house", "A film", and when it was made), its
-pictures fullscreen for their seconds, with their sound — a film's and a story's
-narration — played to the end before the next picture comes.
+pictures fullscreen for their seconds, with their sound — a film frame's sound, a story's
+narration (each shot's ``audio``) — played to the end before the next picture comes.
 
 A tap, Enter or a pad's A/X pauses and shows the buttons (back, play, next, done); the
 right and left arrows (d-pad) skip to the next or the previous one; Escape or B ends it.

@@ -25,10 +25,12 @@ import pygame
 from kiosk import activities as activity_registry
 from kiosk import routes
 from kiosk.config import Config
+from kiosk.first_frame import FirstFrame, keep
 from kiosk.i18n import Translator
 from kiosk.input import InputEvent, InputTranslator
 from kiosk.scenes.base import Scene
 from kiosk.scenes.common import librarian_corner
+from kiosk.screen import WindowPlan, open_window
 from kiosk.services import (
     Services,
     build_services,
@@ -50,7 +52,7 @@ from kiosk.shell.overlays import (
 from kiosk.shell.scene_table import scene_classes
 from kiosk.shell.session import SessionController
 from kiosk.shell.stack import SceneStack
-from kiosk.shell.window import is_alt_f4, open_window
+from kiosk.shell.window import is_alt_f4
 from kiosk.ui.scoreboard import TeamScore
 from kiosk.ui.theme import Metrics
 
@@ -87,8 +89,11 @@ class App:
         seed: int | None = None,
         data_folder: Path | None = None,
         handle_signals: bool = False,
+        first_frame: FirstFrame | None = None,
     ) -> None:
         self.clock = clock
+        #: The picture of the attract screen for the next start (kiosk.first_frame).
+        self.first_frame = first_frame
         self.errors = 0
         self.running = False
         self._stop_requested = False
@@ -107,6 +112,7 @@ class App:
         config = self.office.config(config)
         self._pack_roots = pack_roots(config, data_folder)
         kiosk_mode = not windowed
+        self._window_plan = WindowPlan(kiosk_mode, fullscreen, size)
         self.screen = open_window(kiosk_mode, fullscreen, size)
         width, height = self.screen.get_size()
         #: Game controllers (kiosk.pads); their buttons arrive as keys through `input`.
@@ -337,11 +343,26 @@ class App:
         self.running = not self._stop_requested
         self.go(self.start_route)
         self.render()
+        self._keep_first_frame()
         self.services.packs.start()  # after the first frame: children see the screen at once
         start_creations_purge(self.services)
         from kiosk.sync.service import start_sync_service
 
         self.desk.sync = start_sync_service(self.config, self.data_folder, self.clock.wall)
+
+    def _keep_first_frame(self) -> None:
+        """Keep the live attract screen just drawn as the next start's first frame, when
+        this start could not show a picture that still held."""
+        frame = self.first_frame
+        if frame is None or frame.shown or not self.showing(routes.Attract):
+            return
+        from kiosk.fleet.settings import next_change
+
+        config = self.services.config
+        change = next_change(
+            self.office.settings.get("opening_hours"), self.clock.wall(), config.site.timezone
+        )
+        keep(frame, self.screen, self._window_plan, change.timestamp() if change else None)
 
     def _safely(self, call: Callable[[], object], where: str) -> None:
         try:
@@ -532,6 +553,7 @@ def create_app(
     seed: int | None = None,
     data_folder: Path | None = None,
     handle_signals: bool = False,
+    first_frame: FirstFrame | None = None,
 ) -> App:
     """Build a kiosk from a validated config. Nothing is global: build as many as needed
     (one at a time: SDL has one window per process).
@@ -557,4 +579,5 @@ def create_app(
         seed=seed,
         data_folder=data_folder,
         handle_signals=handle_signals,
+        first_frame=first_frame,
     )

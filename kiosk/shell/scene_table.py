@@ -12,6 +12,7 @@ def scene_classes() -> dict[type[routes.Route], type[Scene]]:
     from kiosk.scenes.activity_host import ActivityHost
     from kiosk.scenes.age_picker import AgePicker
     from kiosk.scenes.attract import Attract
+    from kiosk.scenes.controllers_step import ControllersStep
     from kiosk.scenes.creations import CreationsReview
     from kiosk.scenes.group_setup import GroupSetup
     from kiosk.scenes.idle_prompt import IdlePrompt
@@ -31,6 +32,7 @@ def scene_classes() -> dict[type[routes.Route], type[Scene]]:
         routes.VoiceClips: VoiceClips,
         routes.Creations: CreationsReview,
         routes.GroupSetup: GroupSetup,
+        routes.ControllersStep: ControllersStep,
         routes.TimeUp: TimeUp,
         routes.OutOfOrder: OutOfOrder,
         routes.Attract: Attract,

@@ -20,6 +20,7 @@ from kiosk.i18n import Translator
 from kiosk.input import InputEvent
 from kiosk.librarian.access import GroupClock, UnlockGesture
 from kiosk.sessions import SessionEndReason, SessionManager
+from kiosk.teams import Teams
 from kiosk.ui.scoreboard import TeamScore
 
 HEARTBEAT_S = 30.0
@@ -73,6 +74,9 @@ class SessionController:
         self.fixed_activity: str | None = None
         #: The activity the launcher opened last: Home returns to the page that holds it.
         self.launcher_activity: str | None = None
+        #: The group's teams with game controllers (the setup's Controllers step); every
+        #: activity of the session gets them as `ctx.session.teams`.
+        self.teams: Teams | None = None
         #: Why the session is ending while the scenes close (activities' on_session_end).
         self.ending: str | None = None
         #: The child's language while the PIN pad or panel shows the station's own.
@@ -102,6 +106,7 @@ class SessionController:
         self.group_clock = None
         self.fixed_activity = None
         self.launcher_activity = None
+        self.teams = None
 
     def end_session(self, reason: SessionEndReason) -> None:
         """End the current session (and its open run) and return to the attract screen."""
@@ -118,12 +123,26 @@ class SessionController:
             self.ending = None
 
     def start_group(
-        self, headcount: int, age_band: str | None, activity: str | None, minutes: int | None
+        self,
+        headcount: int,
+        age_band: str | None,
+        activity: str | None,
+        minutes: int | None,
+        teams: Teams | None = None,
     ) -> None:
-        """A librarian's group session: it replaces whatever session was open."""
+        """A librarian's group session: it replaces whatever session was open. `teams` are
+        the teams that joined with game controllers; the session's record keeps only how
+        many."""
         if self.sessions.current is not None:
             self.sessions.end_session("librarian")
-        self.sessions.start_session("group", headcount, age_band, self.translator.lang)
+        self.sessions.start_session(
+            "group",
+            headcount,
+            age_band,
+            self.translator.lang,
+            controllers=len(teams) if teams else None,
+        )
+        self.teams = teams if teams else None
         self.fixed_activity = activity
         self.launcher_activity = None
         self.group_clock = GroupClock(self._now() + minutes * 60) if minutes else None

@@ -1,16 +1,11 @@
-"""The kiosk's window: full screen, keyboard kept inside, window-close and Alt+F4 ignored."""
+"""The kiosk's window: Alt+F4 ignored. (The window itself is opened by kiosk.screen, which
+the first frame uses before the shell is imported.)"""
 
 from __future__ import annotations
-
-import logging
-import os
-import sys
 
 import pygame
 
 from kiosk.input import InputEvent, KeyEvent
-
-log = logging.getLogger(__name__)
 
 
 def is_alt_f4(event: InputEvent) -> bool:
@@ -19,35 +14,3 @@ def is_alt_f4(event: InputEvent) -> bool:
         and event.key == pygame.K_F4
         and bool(event.mod & pygame.KMOD_ALT)
     )
-
-
-def open_window(kiosk_mode: bool, fullscreen: bool, size: tuple[int, int] | None) -> pygame.Surface:
-    # SDL would turn SIGTERM into a window-close event, which kiosk mode ignores; the
-    # shell handles signals itself so a system shutdown still ends it cleanly.
-    os.environ.setdefault("SDL_NO_SIGNAL_HANDLERS", "1")
-    if sys.platform.startswith("linux"):
-        # SDL's default on X11 uploads the whole window into a texture and renders it
-        # at every update; without a GPU (software GL, Xvfb, thin PCs) that costs
-        # 7 ms a frame and ~15 % of a core on a still screen, and 110 MB more. The
-        # plain window surface sends only the changed rectangles (0.3 ms, ~1 %); see
-        # benchmarks/bench_xvfb.py. IT staff can set the variable to 1 to compare.
-        os.environ.setdefault("SDL_FRAMEBUFFER_ACCELERATION", "0")
-    pygame.display.init()
-    pygame.font.init()
-    if kiosk_mode:
-        # Alt+F4 must not close the kiosk on Windows either.
-        os.environ.setdefault("SDL_WINDOWS_NO_CLOSE_ON_ALT_F4", "1")
-    pygame.display.set_caption("Telpa")
-    if not fullscreen:
-        screen = pygame.display.set_mode(size or (1366, 768))
-    elif size is not None:
-        screen = pygame.display.set_mode(size, pygame.FULLSCREEN)
-    else:
-        screen = pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
-    if kiosk_mode and fullscreen:
-        # Alt+Tab and the Windows key stay inside the kiosk where SDL can do that.
-        try:
-            pygame.Window.from_display_module().grab_keyboard = True
-        except (AttributeError, pygame.error) as exc:
-            log.info("keyboard grab not available: %s", exc)
-    return screen

@@ -7,12 +7,20 @@ pick it, drag it to a new place, or use the buttons beside the strip to move, co
 hold (show it for 1–4 ticks) or delete it. Snail, turtle and rabbit pick 5, 8 or 12
 frames a second; the play button loops the film on the stage.
 
+The microphone beside the strip records a sound for the chosen frame, like the story
+maker's narration: 3-2-1, speak (a level meter shows it hears), stop, hear it back, or
+record again; the frame then shows for as long as its sound when the film plays here, in
+the MP4 and in Showtime. Without a microphone the studio says so once, with a picture,
+and the microphone button stays grey.
+
 Without a camera the stage says so with a picture, and the film is made from the child's
 drawings (this session only) and the content packs' pictures instead.
 
-This module is the control: buttons, input and time. The film and its files are
-`film_model`, the screen is `film_view`; the strip and the picker are shared with the
-story maker."""
+This module is the control: buttons, input and time. It is over 500 lines because each
+of its four screens (edit, pictures, sound, saved) has its own few buttons and actions,
+like the story maker's; the film and its files are `film_model`, the screen is
+`film_view`, the microphone and playback of a frame's sound `film_sound`; the strip and
+the picker are shared with the story maker."""
 
 from __future__ import annotations
 
@@ -24,8 +32,10 @@ from typing import Any, Literal
 import pygame
 
 from kiosk.api import ActivityInfo, Button, ButtonGroup, InputEvent, KeyEvent, PointerEvent, theme
+from kiosk.studio.common import Note
 from kiosk.studio.film_model import FRAME_SIZE, FULL_FRAMES_KEPT, Film, FilmFiles, Frame
-from kiosk.studio.film_view import FPS_CHOICES, PICK_COLUMNS, PICK_ROWS, FilmView
+from kiosk.studio.film_sound import MAX_SOUND_S, FilmSoundRecorder
+from kiosk.studio.film_view import FPS_CHOICES, PICK_COLUMNS, PICK_ROWS, RECORDING_RED, FilmView
 from kiosk.studio.picker import PickItem, pick_items, picked_picture, picker_leave_button
 from kiosk.studio.pictures import arrow_icon, copy_icon, fit_onto, opacity_icon, play_icon
 from kiosk.studio.stage import Countdown, draw_background, start_camera
@@ -42,7 +52,10 @@ PICKS_PER_PAGE = PICK_COLUMNS * PICK_ROWS
 CAPTURE_COLOR = (255, 112, 67)
 CHOSEN_COLOR = theme.lighten(theme.GOOD, 0.35)
 
-Mode = Literal["edit", "pick", "saved"]
+#: How long "No microphone here" stays over the studio after the sound button is tapped.
+NO_MICROPHONE_NOTE_S = 4.0
+
+Mode = Literal["edit", "pick", "sound", "saved"]
 
 
 TITLE = {"lv": "Animācijas studija", "lt": "Animacijos studija", "en": "Stop-motion studio"}
@@ -70,6 +83,9 @@ class StopMotion(StudioTool):
         self._live: pygame.Surface | None = None
         self._session_end: str | None = None
         self._items: list[PickItem] = []
+        self.recorder = FilmSoundRecorder(self.ctx)
+        self.no_microphone = False
+        self.note = Note(self.ctx, seconds=NO_MICROPHONE_NOTE_S, width=820)
         self.buttons = ButtonGroup(self.ctx.ui, self.ctx.invalidate)
         self.layout()
 
@@ -98,6 +114,10 @@ class StopMotion(StudioTool):
         self.layout()
 
     def on_exit(self) -> None:
+        # A recording cut by the end of the visit is dropped, never half kept.
+        self.recorder.drop()
+        self.countdown.stop()
+        self.recorder.stop_playing()
         if self.camera is not None:
             self.camera.stop()
             self.camera = None
@@ -114,6 +134,8 @@ class StopMotion(StudioTool):
             self.buttons.set_buttons(self._pick_buttons())
         elif self.mode == "saved":
             self.buttons.set_buttons(self._saved_buttons())
+        elif self.mode == "sound":
+            self.buttons.set_buttons(self._sound_buttons())
         else:
             self.buttons.set_buttons(self._tool_buttons() + self._strip_buttons())
         self.ctx.invalidate()
@@ -234,6 +256,13 @@ class StopMotion(StudioTool):
                 color=theme.TILE_COLORS[6],
                 label=f"×{hold}",
             ),
+            StripAction(
+                "frame-sound",
+                has and not self.no_microphone,
+                self.open_sound,
+                icon="studio-microphone",
+                color=CHOSEN_COLOR if has and film.frames[sel].sound else theme.WHITE,
+            ),
             StripAction("frame-delete", has, self.delete, icon="wastebasket"),
         ]
         for item in actions:
@@ -241,6 +270,121 @@ class StopMotion(StudioTool):
         return self.view.strip.buttons(
             len(film.frames), film.selected, self.select, self.scroll_strip, actions
         )
+
+    # ----- a frame's sound -------------------------------------------------------------
+
+    def open_sound(self) -> None:
+        """The sound recorder for the chosen frame (the microphone is looked for once)."""
+        if self.film.selected is None:
+            return
+        self.film.playing = False
+        self.countdown.stop()
+        self.recorder.stop_playing()
+        if not self.recorder.find_microphone():
+            # Said once, with a picture: the button then stays grey for this visit.
+            self.no_microphone = True
+            self.ctx.play_sound("try-again")
+            self.note.show(
+                self.ctx.gettext("No microphone here. Your film can still move!"),
+                icon="studio-microphone",
+            )
+            self.refresh()
+            return
+        self.mode = "sound"
+        self.refresh()
+
+    def start_sound_countdown(self) -> None:
+        if self.recorder.recording or self.countdown.running:
+            return
+        self.recorder.stop_playing()
+        self.countdown.start(COUNTDOWN_S)
+        self.refresh()
+
+    def _start_sound(self) -> None:
+        if self.mode != "sound" or self.film.selected is None:
+            return
+        if self.creation is None:
+            # A film made without a creation store (never in the kiosk) has nowhere to keep it.
+            self.ctx.play_sound("try-again")
+            return
+        if not self.recorder.start(self.creation, self.files.new_sound()):
+            self.ctx.play_sound("try-again")
+        self.refresh()
+
+    def stop_sound(self) -> None:
+        """The child's stop (or the longest sound reached): the frame gets the sound."""
+        if not self.recorder.recording:
+            self.countdown.stop()
+            self.refresh()
+            return
+        kept = self.recorder.stop()
+        if kept is None:
+            self.ctx.play_sound("try-again")
+        elif self.film.set_sound(*kept):
+            self._changed()
+        self.refresh()
+
+    def play_sound(self) -> None:
+        frame = self._chosen()
+        self.recorder.play(self.creation, frame.sound if frame is not None else None)
+
+    def delete_sound(self) -> None:
+        self.recorder.stop_playing()
+        if self.film.set_sound(None):
+            self._changed()
+        self.refresh()
+
+    def close_sound(self) -> None:
+        self.recorder.stop_playing()
+        self.mode = "edit"
+        self.refresh()
+
+    def _chosen(self) -> Frame | None:
+        film = self.film
+        return film.frames[film.selected] if film.selected is not None else None
+
+    def _sound_buttons(self) -> list[Button]:
+        rects = self.view.sound_rects()
+        busy = self.recorder.recording or self.countdown.running
+        frame = self._chosen()
+        has_sound = frame is not None and frame.sound is not None and not busy
+        size = rects["play"].width
+        return [
+            Button(
+                id="sound-stop" if busy else "sound-record",
+                rect=rects["record"],
+                color=theme.WHITE if busy else RECORDING_RED,
+                icon="stop-sign" if busy else "studio-microphone",
+                round=True,
+                on_press=self.stop_sound if busy else self.start_sound_countdown,
+            ),
+            Button(
+                id="sound-play",
+                rect=rects["play"],
+                color=theme.WHITE,
+                image=play_icon(size, False),
+                on_press=self.play_sound,
+                enabled=has_sound and bool(pygame.mixer.get_init()),
+            ),
+            Button(
+                id="sound-delete",
+                rect=rects["delete"],
+                color=theme.WHITE,
+                icon="wastebasket",
+                on_press=self.delete_sound,
+                enabled=has_sound,
+            ),
+            Button(
+                id="sound-done",
+                rect=rects["done"],
+                color=theme.YES_COLOR,
+                icon="check-mark-button",
+                label=self.ctx.gettext("Done"),
+                icon_share=0.5,
+                on_press=self.close_sound,
+                enabled=not busy,
+            ),
+        ]
 
     # ----- picking pictures ------------------------------------------------------------
 
@@ -357,7 +501,16 @@ class StopMotion(StudioTool):
 
     def toggle_play(self) -> None:
         self.film.toggle_play()
+        self._play_frame_sound()
         self.refresh()
+
+    def _play_frame_sound(self) -> None:
+        """While the film plays, each frame's sound starts as the frame shows."""
+        frame = self.film.playing_frame if self.film.playing else None
+        if frame is not None and frame.sound:
+            self.recorder.play(self.creation, frame.sound)
+        elif not self.film.playing:
+            self.recorder.stop_playing()
 
     def cycle_onion(self) -> None:
         self.film.cycle_onion()
@@ -404,7 +557,12 @@ class StopMotion(StudioTool):
         """Queue the film for the writer thread: nothing here waits on the disk."""
         if self.creation is None:
             return
-        self.files.save(self.film, state, new_thumb=state == "saved" or self._dirty)
+        self.files.save(
+            self.film,
+            state,
+            new_thumb=state == "saved" or self._dirty,
+            recording=self.recorder.recording_to,
+        )
         self._dirty = False
         self._last_save = self.time
 
@@ -463,11 +621,20 @@ class StopMotion(StudioTool):
         self.time += dt
         if self.camera is not None and self.mode == "edit" and not self.film.playing:
             self.follow_camera()
-        self.tick_countdown(dt, self.capture, self.stage)
+        self.note.update()
+        if self.mode == "sound":
+            self.tick_countdown(dt, self._start_sound, self.ctx.area)
+            if self.recorder.recording:
+                if self.recorder.seconds >= MAX_SOUND_S:
+                    self.stop_sound()
+                self.ctx.invalidate(self.view.column)
+        else:
+            self.tick_countdown(dt, self.capture, self.stage)
         if self.flash > 0:
             self.flash = max(0.0, self.flash - dt / 0.25)
             self.ctx.invalidate(self.stage)
         if self.film.advance_play(dt):
+            self._play_frame_sound()
             self.ctx.invalidate(self.stage)
         if self._dirty and self.time - self._last_save >= AUTOSAVE_S:
             self._save("draft")
@@ -482,10 +649,21 @@ class StopMotion(StudioTool):
         elif self.mode == "saved":
             view.draw_saved(surface, self.film)
         else:
+            # Recording a sound, the stage shows the chosen frame, not the camera.
+            camera, live = (None, None) if self.mode == "sound" else (self.camera, self._live)
             view.draw_stage(
-                surface, self.film, self.files, self.camera, self._live, self.countdown, self.flash
+                surface, self.film, self.files, camera, live, self.countdown, self.flash
             )
             view.draw_strip(surface, self.film)
+        if self.mode == "sound":
+            recorder = self.recorder
+            frame = self._chosen()
+            seconds = recorder.seconds if recorder.recording else 0.0
+            if not recorder.recording and frame is not None and frame.sound:
+                seconds = frame.sound_seconds
+            blink = recorder.recording and int(self.time * 2) % 2 == 0
+            view.draw_sound_panel(surface, recorder.level, seconds, blink)
         self.buttons.draw(surface)
         if self.mode == "edit":
             view.draw_strip_marks(surface, self.film, self.buttons.buttons, self._drag)
+        self.note.draw(surface)

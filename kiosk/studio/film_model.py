@@ -3,8 +3,11 @@ speed, the onion skin and the playback — and its files in the creation.
 
 Frames live on disk only (``frames/0001.png``… at 640×480 in the creation); memory holds a
 small thumbnail per frame and a few full frames for the stage, so a 100-frame film costs
-a few megabytes. The creation's data is ``{"fps", "frames": [{"file", "hold"}]}``; its
-timeline (one shot per frame, hold/fps seconds) is written at every save."""
+a few megabytes. A frame may carry a sound the child recorded (``sounds/NNN.wav``, the
+story's narration format): the frame then shows for as long as its sound, at least its
+hold. The creation's data is ``{"fps", "frames": [{"file", "hold"[, "sound",
+"sound_seconds"]}]}``; its timeline (one shot per frame, its seconds and its sound as the
+shot's ``audio``) is written at every save."""
 
 from __future__ import annotations
 
@@ -30,6 +33,9 @@ class Frame:
     file: str
     hold: int
     thumb: pygame.Surface
+    #: The frame's recorded sound (relative path in the creation) and its length.
+    sound: str | None = None
+    sound_seconds: float = 0.0
 
 
 @dataclass
@@ -52,7 +58,15 @@ class Film:
 
     @property
     def seconds(self) -> float:
-        return sum(f.hold for f in self.frames) / self.fps
+        return sum(self.shown_seconds(f) for f in self.frames)
+
+    def shown_seconds(self, frame: Frame) -> float:
+        """How long `frame` shows: its hold, or as long as its sound when that is longer."""
+        return max(frame.hold / self.fps, frame.sound_seconds if frame.sound else 0.0)
+
+    @property
+    def playing_frame(self) -> Frame | None:
+        return self.frames[self.play_index % len(self.frames)] if self.frames else None
 
     def insert(self, frame: Frame) -> int:
         """Put `frame` after the selected one (or last) and select it; returns where."""
@@ -105,12 +119,15 @@ class Film:
         if not self.playing or not self.frames:
             return False
         self.play_clock += dt
-        tick = 1 / self.fps
         moved = False
-        while self.play_clock >= self.frames[self.play_index].hold * tick:
-            self.play_clock -= self.frames[self.play_index].hold * tick
+        while self.play_clock >= self.shown_seconds(self.frames[self.play_index]):
+            self.play_clock -= self.shown_seconds(self.frames[self.play_index])
             self.play_index = (self.play_index + 1) % len(self.frames)
             moved = True
+            if self.frames[self.play_index].sound:
+                # Its sound starts now: the frame's time counts from here.
+                self.play_clock = 0.0
+                break
         return moved
 
     def cycle_onion(self) -> None:
@@ -120,8 +137,25 @@ class Film:
         i = ONION_ALPHAS.index(self.onion_alpha) if self.onion_alpha in ONION_ALPHAS else 0
         self.onion_alpha = ONION_ALPHAS[(i + 1) % len(ONION_ALPHAS)]
 
+    def set_sound(self, sound: str | None, seconds: float = 0.0) -> bool:
+        """Give the selected frame `sound` (None takes it away)."""
+        if self.selected is None:
+            return False
+        frame = self.frames[self.selected]
+        frame.sound, frame.sound_seconds = sound, seconds if sound else 0.0
+        return True
+
     def frames_data(self) -> list[dict[str, Any]]:
-        return [{"file": f.file, "hold": f.hold} for f in self.frames]
+        data: list[dict[str, Any]] = []
+        for f in self.frames:
+            entry: dict[str, Any] = {"file": f.file, "hold": f.hold}
+            if f.sound:
+                entry.update(sound=f.sound, sound_seconds=round(f.sound_seconds, 3))
+            data.append(entry)
+        return data
+
+    def sounds(self) -> set[str]:
+        return {f.sound for f in self.frames if f.sound}
 
 
 class FilmFiles:
@@ -133,11 +167,23 @@ class FilmFiles:
         self.creation: Creation | None = None
         self.full: OrderedDict[str, pygame.Surface] = OrderedDict()
         self._next_number = 1
+        self._next_sound = 1
+        #: Recordings made into this creation that may still be on disk.
+        self._sounds_made: set[str] = set()
 
     def reset(self) -> None:
         self.creation = None
         self.full.clear()
         self._next_number = 1
+        self._next_sound = 1
+        self._sounds_made = set()
+
+    def new_sound(self) -> str:
+        """A fresh name for a recording: a redo never overwrites the sound it may replace."""
+        rel = f"sounds/{self._next_sound:03d}.wav"
+        self._next_sound += 1
+        self._sounds_made.add(rel)
+        return rel
 
     def add(self, picture: pygame.Surface) -> Frame:
         """A new frame from a 640×480 `picture`, written (queued) into the creation."""
@@ -169,13 +215,23 @@ class FilmFiles:
             self._remember(file, picture)
         return picture
 
-    def save(self, film: Film, state: Literal["draft", "saved"], new_thumb: bool) -> None:
+    def save(
+        self,
+        film: Film,
+        state: Literal["draft", "saved"],
+        new_thumb: bool,
+        recording: str | None = None,
+    ) -> None:
+        """Queue creation.json (and the thumbnail) for the writer thread, and the removal
+        of the recordings no frame names any more (a redone, deleted or dropped sound) —
+        by name, so a recording started after this (or `recording`, running now) stays."""
         creation = self.creation
         if creation is None:
             return
         creation.data = {"fps": film.fps, "frames": film.frames_data()}
         creation.timeline = [
-            {"image": f.file, "seconds": f.hold / film.fps, "audio": None} for f in film.frames
+            {"image": f.file, "seconds": film.shown_seconds(f), "audio": f.sound}
+            for f in film.frames
         ]
         creation.pages = [f.file for f in film.frames]
         first = self.picture(film.frames[0].file) if film.frames else None
@@ -183,3 +239,6 @@ class FilmFiles:
         if state == "saved":
             # Frames the child deleted leave the folder when the film is saved.
             creation.forget_files("frames", {f.file for f in film.frames})
+        for rel in sorted(self._sounds_made - film.sounds() - {recording}):
+            creation.forget_files("sounds", (), pattern=rel.split("/", 1)[1])
+            self._sounds_made.discard(rel)

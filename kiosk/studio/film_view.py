@@ -21,7 +21,8 @@ FPS_CHOICES = ((5, "snail"), (8, "turtle"), (12, "rabbit"))
 #: narrow column instead.
 NARROW_AFTER_BAND = 120
 PICK_COLUMNS, PICK_ROWS = 4, 2
-STRIP = StripLook("frame", arrow=(56, 30), thumb=(130, 10), action=86, actions=5, next_gap=True)
+RECORDING_RED = (229, 57, 53)
+STRIP = StripLook("frame", arrow=(56, 30), thumb=(130, 10), action=86, actions=6, next_gap=True)
 
 
 class FilmView(StudioView):
@@ -101,6 +102,56 @@ class FilmView(StudioView):
         rects["add-picture"] = pygame.Rect(col.left, y, wide, row_h)
         rects["save"] = pygame.Rect(col.left + wide + gap, y, wide, row_h)
         return rects
+
+    # ----- a frame's sound -------------------------------------------------------------
+
+    def sound_rects(self) -> dict[str, pygame.Rect]:
+        """The sound recorder in the tool column: the big record/stop button, play and
+        delete beside it, the level meter under them and Done at the bottom."""
+        m = self.ctx.ui.metrics
+        col = self.column
+        gap = m.px(16)
+        big = min(m.px(170), col.width // 2)
+        small = min(m.px(110), (col.width - big - 2 * gap) // 2)
+        top = col.top + (big - small) // 2
+        done = pygame.Rect(0, 0, min(m.px(280), col.width), m.px(110))
+        done.bottomleft = (col.left, col.bottom)
+        meter_top = col.top + big + gap
+        return {
+            "record": pygame.Rect(col.left, col.top, big, big),
+            "play": pygame.Rect(col.left + big + gap, top, small, small),
+            "delete": pygame.Rect(col.left + big + small + 2 * gap, top, small, small),
+            "meter": pygame.Rect(col.left, meter_top, col.width, done.top - gap - meter_top),
+            "done": done,
+        }
+
+    def draw_sound_panel(
+        self, surface: pygame.Surface, level: float, seconds: float, blink: bool
+    ) -> None:
+        """The level meter and the seconds while recording (or of the frame's sound)."""
+        ui = self.ctx.ui
+        m = ui.metrics
+        box = self.sound_rects()["meter"]
+        if box.height < m.px(40):
+            return
+        bar = pygame.Rect(box.left, box.top, box.width, min(m.px(40), box.height // 2))
+        pygame.draw.rect(surface, theme.lighten(theme.INK_SOFT, 0.7), bar, border_radius=m.px(8))
+        if level > 0:
+            filled = bar.copy()
+            filled.width = max(m.px(8), int(bar.width * min(1.0, level)))
+            pygame.draw.rect(surface, theme.GOOD, filled, border_radius=m.px(8))
+        if seconds > 0:
+            label = ui.text.fit(
+                duration_text(seconds, self.ctx.lang, self.ctx.gettext, self.ctx.ngettext),
+                (box.width, box.bottom - bar.bottom - m.px(8)),
+                m.font_size("heading"),
+                theme.INK,
+                weight="bold",
+            )
+            surface.blit(label, label.get_rect(midtop=(box.centerx, bar.bottom + m.px(8))))
+        if blink:
+            dot = m.px(14)
+            pygame.draw.circle(surface, RECORDING_RED, (bar.right - dot, bar.centery), dot)
 
     # ----- the stage -------------------------------------------------------------------
 
@@ -222,7 +273,10 @@ class FilmView(StudioView):
         """Thumbnails with their hold badges, and the dragged frame under the finger."""
         ui = self.ctx.ui
         m = ui.metrics
+        note = ui.images.emoji("studio-microphone", m.px(34))
         for index, button in self.strip.draw_thumbs(surface, buttons, self._thumb(film)):
+            if film.frames[index].sound:
+                surface.blit(note, (button.rect.left + m.px(6), button.rect.top + m.px(6)))
             hold = film.frames[index].hold
             if hold > 1:
                 badge = ui.text.render(f"×{hold}", m.font_size("small"), theme.WHITE, "bold")

@@ -154,6 +154,12 @@ def _push(
             )
         return 2 if isinstance(error, TokenRejected | TokenFileError | NotSetUp) else 1
     assert not isinstance(error, OfficeUnavailable)
+    if result.requeued:
+        out.write(
+            "The office now stores new figures "
+            f"({', '.join(sorted(outbox.office_accepts()))}): {result.requeued} row(s) "
+            "were sent again with them.\n"
+        )
     summary = f"Done: {result.rows_sent} row(s) sent in {len(result.batches)} batch(es)"
     if result.conflicts:
         summary += f"; the office ignored {result.conflicts} (see the WARNING lines)"

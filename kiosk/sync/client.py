@@ -6,6 +6,8 @@ shared with the office), so the kiosk and the office cannot disagree on the wire
 `push_pending(outbox, office, config)` sends every pending totals row in batches of
 `BATCH_ROWS` and marks what the office stored; `kiosk sync` and the background
 `SyncService` both use it. The body is also what `kiosk sync --export` writes to a file.
+Additions to v1 (docs/protocol.md, "Additions") go only to an office that announced them
+in its answers; `push_pending` keeps that handshake in step with the rows it marks.
 
 The site token is read from its file for every push (the librarian may replace the file
 at any time) and goes only into the ``Authorization`` header: never into a URL, a log
@@ -27,6 +29,10 @@ message that says what to do::
 
 Only `OfficeUnavailable` is retried soon (backoff with full jitter, `Backoff`); the others
 wait for the normal interval, because trying again at once cannot help.
+
+Over 500 lines because the push loop, the additions handshake and the 422 fallback must
+see the exact errors raised by the POST and the exact bodies built here; split apart, each
+half would need the other's internals.
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ import random
 import re
 import ssl
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -52,9 +58,11 @@ from kiosk import __version__
 from kiosk.config import Config
 from kiosk.errors import TelpaError
 from kiosk.protocol import (
+    ADDITIONS,
     SCHEMA_VERSION,
     TOTALS_PATH,
     ErrorBody,
+    ErrorCode,
     TotalsBatch,
     TotalsResponse,
     build_batch,
@@ -130,6 +138,8 @@ class BatchRejected(SyncError):
 
     def __init__(self, status: int, detail: str) -> None:
         self.status = status
+        #: The office's error code (``INVALID_BODY`` …), or the HTTP reason without one.
+        self.detail = detail
         super().__init__(
             f"the office refused the totals (HTTP {status}: {detail}); tell the coordinator"
         )
@@ -214,14 +224,20 @@ def read_token(path: Path) -> str:
 
 
 def build_batch_body(
-    config: Config, db_instance_id: str, batch: PendingBatch, now: datetime
+    config: Config,
+    db_instance_id: str,
+    batch: PendingBatch,
+    now: datetime,
+    additions: Collection[str] = tuple(ADDITIONS),
 ) -> TotalsBatch:
-    """The protocol v1 body for `batch`, with a fresh batch_id, as the protocol's model.
+    """The protocol v1 body for `batch`, with a fresh batch_id, as the protocol's model,
+    carrying the fields of `additions` only (default: every addition, as in a USB file).
 
     Raises pydantic.ValidationError when the config or the database holds something v1
     cannot carry (`push_pending` reports it as `LocalDatabaseError`)."""
     zone = config.site.timezone
     return build_batch(
+        additions=additions,
         batch_id=str(uuid.uuid4()),
         site=config.site.id,
         station=config.station.id,
@@ -235,10 +251,14 @@ def build_batch_body(
 
 
 def build_body(
-    config: Config, db_instance_id: str, batch: PendingBatch, now: datetime
+    config: Config,
+    db_instance_id: str,
+    batch: PendingBatch,
+    now: datetime,
+    additions: Collection[str] = tuple(ADDITIONS),
 ) -> dict[str, Any]:
     """The protocol v1 body for `batch` as JSON-ready values (see `build_batch_body`)."""
-    return build_batch_body(config, db_instance_id, batch, now).wire()
+    return build_batch_body(config, db_instance_id, batch, now, additions).wire()
 
 
 def encode_body(body: TotalsBatch | dict[str, Any]) -> bytes:
@@ -275,6 +295,8 @@ class ImportSummary:
     ignored: int = 0
     conflicts: tuple[Conflict, ...] = ()
     clock_skew_s: int | None = None
+    #: The additions to protocol v1 the office stores (its answer's ``accepts``).
+    accepts: frozenset[str] = frozenset()
 
     @classmethod
     def from_response(cls, data: Any, batch: PendingBatch | None = None) -> ImportSummary:
@@ -302,6 +324,7 @@ class ImportSummary:
             ignored=counts.ignored,
             conflicts=tuple(conflicts),
             clock_skew_s=answer.clock_skew_s,
+            accepts=frozenset(answer.accepts),
         )
 
     def describe(self) -> str:
@@ -414,6 +437,9 @@ class PushResult:
 
     batches: list[tuple[PendingBatch, ImportSummary]] = field(default_factory=list)
     error: SyncError | None = None
+    #: Rows queued again because the office started storing an addition to v1 (they were
+    #: sent again in the same push unless an error stopped it).
+    requeued: int = 0
 
     @property
     def rows_sent(self) -> int:
@@ -438,34 +464,110 @@ def push_pending(
 ) -> PushResult:
     """Send every pending row, batch after batch; after each 200 mark the rows that were
     sent (rows the office ignored with a conflict count as sent: resending them cannot
-    change the answer). Stops at the first failure, keeping what was done."""
+    change the answer). Stops at the first failure, keeping what was done.
+
+    Additions to v1 (docs/protocol.md, "Additions") go only to an office that listed them
+    in ``accepts``. Before the first batch with numbers of an addition the office has not
+    listed, the kiosk checks in with an empty body (its answer says what the office
+    stores), so a row never goes out without numbers the office would have taken. When an
+    answer lists an addition for the first time, the rows that went out without its
+    numbers are queued again and sent once more in this push. When an office refuses
+    (422) a body that carried an addition — an office put back to an older version — the
+    kiosk forgets it and sends the batch again at once without it."""
     result = PushResult()
     try:
         token = read_token(token_path(config))
         instance = outbox.db_instance_id()
-        for number, batch in enumerate(outbox.batches(max_rows), start=1):
-            try:
-                body = build_batch_body(config, instance, batch, now())
-            except ValidationError as exc:
-                raise LocalDatabaseError(
-                    f"the totals cannot be put in a sync body ({describe_validation_error(exc)}); "
-                    "see the log and tell the coordinator"
-                ) from None
-            summary = office.post_totals(token, body, batch)
-            outbox.mark_synced(batch)
-            result.batches.append((batch, summary))
-            if summary.conflicts:
-                log.warning(
-                    "sync: the office ignored %d row(s) of batch %s: %s",
-                    len(summary.conflicts),
-                    summary.batch_id,
-                    "; ".join(c.describe() for c in summary.conflicts[:20]),
-                )
-            if on_batch is not None:
-                on_batch(number, batch, summary)
+        number = 0
+        checked_in = False
+        for _pass in range(2):
+            requeued = 0
+            for batch in outbox.batches(max_rows):
+                if not checked_in and _additions_in(batch) - outbox.office_accepts():
+                    checked_in = True
+                    empty = _body(config, instance, PendingBatch(), now(), ())
+                    answer = office.post_totals(token, empty)
+                    requeued += outbox.set_office_accepts(answer.accepts)
+                number += 1
+                summary = _send(outbox, office, config, token, instance, batch, now)
+                outbox.mark_synced(batch)
+                requeued += outbox.set_office_accepts(summary.accepts)
+                result.batches.append((batch, summary))
+                if summary.conflicts:
+                    log.warning(
+                        "sync: the office ignored %d row(s) of batch %s: %s",
+                        len(summary.conflicts),
+                        summary.batch_id,
+                        "; ".join(c.describe() for c in summary.conflicts[:20]),
+                    )
+                if on_batch is not None:
+                    on_batch(number, batch, summary)
+            result.requeued += requeued
+            if not requeued or not outbox.rows_waiting():
+                break
+            log.info(
+                "sync: the office now stores %s; %d row(s) go again with those numbers",
+                ", ".join(sorted(outbox.office_accepts())),
+                requeued,
+            )
     except SyncError as exc:
         result.error = exc
     except UsageStoreError as exc:
         log.warning("sync: %s", exc)
         result.error = LocalDatabaseError(str(exc))
     return result
+
+
+def _additions_in(batch: PendingBatch) -> frozenset[str]:
+    """The additions to v1 whose numbers some row of `batch` holds."""
+    return frozenset(
+        name
+        for name, tables in ADDITIONS.items()
+        for table, fields in tables.items()
+        if any(getattr(row.row, f) for row in batch.rows(table) for f in fields)
+    )
+
+
+def _send(
+    outbox: Outbox,
+    office: OfficeClient,
+    config: Config,
+    token: str,
+    instance: str,
+    batch: PendingBatch,
+    now: Callable[[], datetime],
+) -> ImportSummary:
+    """POST one batch with the additions the office stores; see `push_pending`."""
+    accepts = outbox.office_accepts()
+    body = _body(config, instance, batch, now(), accepts)
+    try:
+        return office.post_totals(token, body, batch)
+    except BatchRejected as exc:
+        carried = [name for name in sorted(accepts) if body.carries(name)]
+        if exc.detail != ErrorCode.INVALID_BODY or not carried:
+            raise
+        log.warning(
+            "sync: the office refused a body with %s (%s); it no longer stores them, so "
+            "the totals go without",
+            ", ".join(carried),
+            exc,
+        )
+        outbox.set_office_accepts(())
+        plain = _body(config, instance, batch, now(), ())
+        return office.post_totals(token, plain, batch)
+
+
+def _body(
+    config: Config,
+    instance: str,
+    batch: PendingBatch,
+    moment: datetime,
+    additions: Collection[str],
+) -> TotalsBatch:
+    try:
+        return build_batch_body(config, instance, batch, moment, additions)
+    except ValidationError as exc:
+        raise LocalDatabaseError(
+            f"the totals cannot be put in a sync body ({describe_validation_error(exc)}); "
+            "see the log and tell the coordinator"
+        ) from None

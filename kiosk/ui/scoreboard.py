@@ -2,6 +2,11 @@
 out: one card per team (its animal, name and points), a trophy for the winner, and a line
 that names the winner or the tie and praises every team.
 
+The tie rule: teams level on the most points share the win — each gets a trophy and the
+line names them together ("Team Fox and Team Owl share the win!"); when every team is
+level it is simply a tie. No tie-break question: the children have played the game they
+chose, and a shared win is the kind end of it.
+
 Games reach it through `kiosk.api` (`TeamScore`, `final_scores`); the shell's "time is up"
 screen draws the same picture from what the game reported, so a result is never lost."""
 
@@ -41,11 +46,35 @@ def verdict(
 ) -> tuple[str, str]:
     """(who won or "a tie", praise for every team), in the current language."""
     top = winners(teams)
-    if len(top) == 1 and len(teams) > 1:
-        headline = gettext("%(team)s wins!") % {"team": teams[top[0]].name}
-    else:
+    names = [teams[i].name for i in top]
+    if len(top) == len(teams):
         headline = gettext("It's a tie!")
+    elif len(top) == 1:
+        headline = gettext("%(team)s wins!") % {"team": names[0]}
+    elif len(top) == 2:
+        headline = gettext("%(first)s and %(second)s share the win!") % {
+            "first": names[0],
+            "second": names[1],
+        }
+    else:
+        headline = gettext("%(first)s, %(second)s and %(third)s share the win!") % {
+            "first": names[0],
+            "second": names[1],
+            "third": names[2],
+        }
     return headline, gettext("Well done, every team! You played together beautifully.")
+
+
+def card_rects(ui: UI, size: tuple[int, int], count: int) -> list[pygame.Rect]:
+    """Where `final_scores` puts the cards of `count` teams on a board of `size`: side by
+    side, centred, over the upper ~64 %."""
+    m = ui.metrics
+    w, h = size
+    gap = m.px(40)
+    cards_h = int(h * 0.64)
+    card_w = min(m.px(420), (w - (count - 1) * gap) // max(1, count))
+    left = (w - (count * card_w + (count - 1) * gap)) // 2
+    return [pygame.Rect(left + i * (card_w + gap), 0, card_w, cards_h) for i in range(count)]
 
 
 def final_scores(
@@ -63,13 +92,13 @@ def final_scores(
     board = pygame.Surface(size, pygame.SRCALPHA)
     if not teams:
         return board
-    top = set(winners(teams)) if len(winners(teams)) == 1 else set()
-    gap = m.px(40)
-    cards_h = int(h * 0.64)
-    card_w = min(m.px(420), (w - (len(teams) - 1) * gap) // len(teams))
-    left = (w - (len(teams) * card_w + (len(teams) - 1) * gap)) // 2
-    for i, team in enumerate(teams):
-        rect = pygame.Rect(left + i * (card_w + gap), 0, card_w, cards_h)
+    best = winners(teams)
+    # Shared winners each get a trophy; when every team is level nobody stands out.
+    top = set(best) if len(best) < len(teams) else set()
+    rects = card_rects(ui, size, len(teams))
+    cards_h = rects[0].height
+    for i, (team, rect) in enumerate(zip(teams, rects, strict=True)):
+        card_w = rect.width
         won = i in top
         card = draw.rounded_card(
             rect.size,

@@ -62,6 +62,9 @@ class Button:
     #: Whether Tab and the arrow keys stop on it (speaker buttons are for the pointer:
     #: they would sit in the way of the keys' path through a screen).
     focusable: bool = True
+    #: False for the corner's Home / Bye button: the first arrow, Tab or d-pad press on a
+    #: screen starts on the screen's own buttons, never on the way out of it.
+    starts_focus: bool = True
     pressed: bool = field(default=False, init=False)
     #: Shadow and face composed once per state (resting, pressed): one blit a frame.
     _looks: dict[bool, pygame.Surface] = field(default_factory=dict, init=False, repr=False)
@@ -293,12 +296,15 @@ class ButtonGroup:
     def _enabled_indices(self) -> list[int]:
         return [i for i, b in enumerate(self.buttons) if b.enabled and b.focusable]
 
+    def _first_focus(self, indices: list[int]) -> int:
+        return next((i for i in indices if self.buttons[i].starts_focus), indices[0])
+
     def _move_focus_linear(self, step: int) -> None:
         indices = self._enabled_indices()
         if not indices:
             return
         if self.focus_index not in indices:
-            self._set_focus(indices[0] if step > 0 else indices[-1])
+            self._set_focus(self._first_focus(indices) if step > 0 else indices[-1])
             return
         position = indices.index(self.focus_index)
         self._set_focus(indices[(position + step) % len(indices)])
@@ -309,7 +315,7 @@ class ButtonGroup:
             return
         current = self.focused
         if current is None:
-            self._set_focus(indices[0])
+            self._set_focus(self._first_focus(indices))
             return
         cx, cy = current.rect.center
         dx, dy = direction

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 #: The newest migration's revision. tests/usage/test_migrations.py holds it to Alembic's
 #: script folder, so a new migration cannot forget it. It lets a start with an up-to-date
 #: database skip loading Alembic at all (about 170 ms and 10 MB before the first frame).
-SCHEMA_HEAD = "0001"
+SCHEMA_HEAD = "0002"
 
 log = logging.getLogger(__name__)
 

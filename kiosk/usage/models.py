@@ -43,6 +43,9 @@ from sqlalchemy.types import TypeDecorator
 #: The age band of a session that has none, as stored in the totals tables.
 NO_AGE_BAND = "none"
 
+#: Game controllers one session can have (the group setup's teams; `sessions.controllers`).
+MAX_CONTROLLERS = 4
+
 #: kv keys (other parts, e.g. the sync client, add their own).
 KV_DB_INSTANCE_ID = "db_instance_id"
 KV_CREATED_AT = "created_at"
@@ -107,6 +110,7 @@ class UsageSession(Base):
     __table_args__ = (
         CheckConstraint("kind IN ('solo', 'group')", name="kind"),
         CheckConstraint("headcount >= 1", name="headcount"),
+        CheckConstraint(f"controllers BETWEEN 0 AND {MAX_CONTROLLERS}", name="controllers"),
         Index("ix_sessions_ended_at", "ended_at"),
     )
 
@@ -121,6 +125,9 @@ class UsageSession(Base):
     #: Last sign of life (heartbeat or run event); a crashed session ends here.
     last_heartbeat_at: Mapped[datetime] = mapped_column(UtcTimestamp)
     end_reason: Mapped[str | None] = mapped_column(String(12))
+    #: How many game controllers played (a group's teams, 1-4); NULL when none joined.
+    #: A number only: which pad or team is never recorded.
+    controllers: Mapped[int | None] = mapped_column(SmallInteger)
 
 
 class ActivityRun(Base):
@@ -143,7 +150,11 @@ class ActivityRun(Base):
 
 
 class SessionTotal(Base):
-    """Sessions counted in the local hour they started; seconds split over every hour."""
+    """Sessions counted in the local hour they started; seconds split over every hour.
+
+    `sessions_with_controllers` counts the sessions of the row played with at least one
+    game controller, `controllers` the sum of their controllers (a group with 3 pads adds
+    3), both in the hour the session started, like `sessions`."""
 
     __tablename__ = "session_totals"
     __table_args__ = (
@@ -162,6 +173,8 @@ class SessionTotal(Base):
     seconds: Mapped[int] = mapped_column(Integer, default=0)
     rev: Mapped[int] = mapped_column(Integer)
     synced_rev: Mapped[int] = mapped_column(Integer, default=0)
+    sessions_with_controllers: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    controllers: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ActivityTotal(Base):

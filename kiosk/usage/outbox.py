@@ -12,6 +12,9 @@ DESIGN §2 keeps the usage database to `kiosk.usage`; the office sync client
   (recorded for retention through `kiosk.usage.retention.mark_exported`);
 - `Outbox.read_state()` / `write_state()` — the sync status kept in the `kv` table, so
   the librarian panel can show the last success after a restart;
+- `Outbox.office_accepts()` / `set_office_accepts(names)` — the additions to protocol v1
+  the office last said it stores; when it starts storing one, the rows that went out
+  without that addition's numbers are queued again (see `set_office_accepts`);
 - `Outbox.rows_waiting()`.
 
 Rows come out as the protocol's own models (`kiosk.protocol.SessionTotalRow`,
@@ -26,7 +29,7 @@ runs.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -38,6 +41,7 @@ from sqlalchemy import Connection
 from sqlalchemy import exc as sa_exc
 
 from kiosk.protocol import (
+    ADDITIONS,
     ActivityTotalRow,
     SessionTotalRow,
     TotalRow,
@@ -59,6 +63,8 @@ _COLUMNS = {
         "sessions",
         "child_visits",
         "seconds",
+        "sessions_with_controllers",
+        "controllers",
     ),
     "activity_totals": (
         "date",
@@ -80,6 +86,8 @@ KV_LAST_SUCCESS = "sync.last_success_at"
 KV_LAST_ATTEMPT = "sync.last_attempt_at"
 KV_LAST_ERROR = "sync.last_error"
 KV_LAST_CONFLICTS = "sync.last_conflicts"
+#: The additions to protocol v1 the office said it stores (``accepts``), space-separated.
+KV_OFFICE_ACCEPTS = "sync.office_accepts"
 
 
 class NoUsageDatabase(UsageDatabaseError):
@@ -293,6 +301,33 @@ class Outbox:
         with self._errors(), self._writer.begin() as conn:
             mark_exported(conn, table_revs["session_totals"], table_revs["activity_totals"])
 
+    def office_accepts(self) -> frozenset[str]:
+        """The additions to protocol v1 the office said it stores (none until it said so)."""
+        with self._errors(), self._reader.connect() as conn:
+            return frozenset((_kv(conn, KV_OFFICE_ACCEPTS) or "").split())
+
+    def set_office_accepts(self, names: Collection[str]) -> int:
+        """Remember the additions the office stores (the ``accepts`` of its answer, or none
+        after it refused a body that carried one). For each addition it now stores and did
+        not before, the synced rows with numbers of that addition are queued again: they
+        may have gone out without them, and the same rev with the numbers replaces the
+        office's row (DESIGN §4: rev ≥ stored). Returns how many rows were queued."""
+        known = frozenset(name for name in names if name in ADDITIONS)
+        queued = 0
+        with self._errors(), self._writer.begin() as conn:
+            before = frozenset((_kv(conn, KV_OFFICE_ACCEPTS) or "").split())
+            if known == before:
+                return 0
+            for addition in sorted(known - before):
+                for table, fields in ADDITIONS[addition].items():
+                    nonzero = " OR ".join(f"{name} != 0" for name in fields)
+                    result = conn.exec_driver_sql(
+                        f"UPDATE {table} SET synced_rev = 0 WHERE synced_rev > 0 AND ({nonzero})"
+                    )
+                    queued += max(result.rowcount, 0)
+            _set_kv(conn, KV_OFFICE_ACCEPTS, " ".join(sorted(known)))
+        return queued
+
     def write_state(self, state: SyncState) -> None:
         values = {
             KV_LAST_SUCCESS: _micros_text(state.last_success_at),
@@ -311,6 +346,14 @@ class Outbox:
 
 def _micros_text(moment: datetime | None) -> str:
     return "" if moment is None else str(to_micros(moment))
+
+
+def _set_kv(conn: Connection, key: str, value: str) -> None:
+    conn.exec_driver_sql(
+        "INSERT INTO kv (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
 
 
 def _kv(conn: Connection, key: str) -> str | None:

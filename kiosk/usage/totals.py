@@ -2,7 +2,8 @@
 
 Rules (DESIGN §3):
 
-- A session counts in the local hour it started (`sessions` +1, `child_visits` +headcount);
+- A session counts in the local hour it started (`sessions` +1, `child_visits` +headcount,
+  and when game controllers played `sessions_with_controllers` +1, `controllers` +their number);
   its seconds are split at local hour boundaries over every hour it overlaps. Runs likewise
   (`runs`, `completed_runs` in the start hour, seconds split). Only ended rows count; a row
   starts counting when it ends (or is closed by crash recovery).
@@ -52,7 +53,8 @@ _TEMP_TABLES = (
     "CREATE TEMP TABLE IF NOT EXISTS tz_slice (id INTEGER PRIMARY KEY, lo INTEGER NOT NULL, "
     "hi INTEGER NOT NULL, day DATE NOT NULL, hour INTEGER NOT NULL, in_scope INTEGER NOT NULL)",
     "CREATE TEMP TABLE IF NOT EXISTS fresh_session_totals (day DATE, hour INTEGER, "
-    "session_kind TEXT, age_band TEXT, sessions INTEGER, child_visits INTEGER, seconds INTEGER)",
+    "session_kind TEXT, age_band TEXT, sessions INTEGER, child_visits INTEGER, seconds INTEGER, "
+    "sessions_with_controllers INTEGER, controllers INTEGER)",
     "CREATE TEMP TABLE IF NOT EXISTS fresh_activity_totals (day DATE, hour INTEGER, "
     "activity TEXT, session_kind TEXT, runs INTEGER, completed_runs INTEGER, seconds INTEGER)",
     # The zero-out step looks rows up by key; without these it is rows × rows.
@@ -95,12 +97,14 @@ SESSION_TOTALS = TotalsTable(
     name="session_totals",
     raw_table="sessions",
     keys=("session_kind", "age_band"),
-    values=("sessions", "child_visits", "seconds"),
+    values=("sessions", "child_visits", "seconds", "sessions_with_controllers", "controllers"),
     aggregate=f"""
 SELECT i.day, i.hour, r.kind, coalesce(r.age_band, '{NO_AGE_BAND}'),
        sum({_STARTS_HERE}),
        sum(CASE WHEN {_STARTS_HERE} THEN r.headcount ELSE 0 END),
-       {_SECONDS}
+       {_SECONDS},
+       sum({_STARTS_HERE} AND coalesce(r.controllers, 0) > 0),
+       sum(CASE WHEN {_STARTS_HERE} THEN coalesce(r.controllers, 0) ELSE 0 END)
 FROM sessions AS r {_SLICE_JOIN}
 WHERE r.ended_at IS NOT NULL AND +i.in_scope = 1 {{near}}
 GROUP BY i.day, i.hour, r.kind, coalesce(r.age_band, '{NO_AGE_BAND}')

@@ -29,7 +29,7 @@ from kiosk.sessions import (
     SessionStarted,
     UsageEvent,
 )
-from kiosk.usage.models import ActivityRun, UsageSession, to_micros
+from kiosk.usage.models import MAX_CONTROLLERS, ActivityRun, UsageSession, to_micros
 from kiosk.usage.retention import frozen_before
 from kiosk.usage.totals import ACTIVITY_TOTALS, SESSION_TOTALS, refresh_totals
 
@@ -50,6 +50,20 @@ def _utc(moment: datetime) -> datetime:
 
 def _age_band(value: str | None) -> str | None:
     return None if value in _NO_BAND else value
+
+
+def _controllers(value: int | None, session_id: str) -> int | None:
+    """The count as stored: 0-4 (the CHECK of ``sessions.controllers``), else not counted.
+    A wrong number from a caller must not cost the whole session its record."""
+    if value is None or 0 <= value <= MAX_CONTROLLERS:
+        return value
+    log.warning(
+        "usage: session %s started with %r controllers (0-%d); recorded without a count",
+        session_id,
+        value,
+        MAX_CONTROLLERS,
+    )
+    return None
 
 
 def _touched(started_at: datetime, ended_at: datetime) -> tuple[int, int]:
@@ -126,6 +140,7 @@ class EventWriter:
                 language=event.language,
                 started_at=at,
                 last_heartbeat_at=at,
+                controllers=_controllers(event.controllers, event.session_id),
             )
         )
 

@@ -66,7 +66,9 @@ def test_recording_from_the_disk_driver_writes_the_tone(tmp_path):
         assert (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) == (1, 2, RATE)
         samples = array("h", wav.readframes(wav.getnframes()))
     duration = len(samples) / RATE
-    assert abs(duration - record_s) <= 0.3
+    # As long as it was recording (never longer), at least the tone's part: the disk driver
+    # paces itself by the wall clock, so a loaded machine may record a little less.
+    assert 0.8 <= duration <= report["wall"] + 0.2
     assert duration == report["seconds"]
     # The tone, then the silence the driver gives once its file has ended.
     head = samples[: int(RATE * 0.8)]

@@ -50,7 +50,7 @@ STATION = "ludza-wb-1"
 TABLES = (
     "sites",
     "stations",
-    "coordinators",
+    "accounts",
     "batches",
     "session_totals",
     "activity_totals",

@@ -17,7 +17,7 @@ import httpx
 import pytest
 from sqlalchemy import Engine, text
 
-from kiosk.office.auth import check_coordinator, site_for_token, token_hash
+from kiosk.office.auth import check_account, site_for_token, token_hash
 from kiosk.office.db import make_engine
 from kiosk.paths import APP_ROOT
 from tests.office.conftest import (
@@ -123,13 +123,13 @@ def test_add_coordinator_reads_the_password_from_stdin_and_stores_a_salted_hash(
         assert password not in repr(snapshot_tables(engine))
         with engine.connect() as connection:
             hashes = connection.execute(
-                text("SELECT password_hash FROM coordinators ORDER BY login")
+                text("SELECT password_hash FROM accounts ORDER BY login")
             ).scalars()
             anna, maris = list(hashes)
         assert anna.startswith("scrypt$") and anna != maris  # salted
-        assert check_coordinator(engine, "anna", password)
-        assert not check_coordinator(engine, "anna", password + "!")
-        assert not check_coordinator(engine, "nobody", password)
+        assert check_account(engine, "anna", password)
+        assert not check_account(engine, "anna", password + "!")
+        assert not check_account(engine, "nobody", password)
     finally:
         engine.dispose()
 

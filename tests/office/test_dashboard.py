@@ -185,6 +185,8 @@ def test_usage_page_shows_library_by_month_with_hand_computed_numbers(
         "activity_runs",
         "completed_runs",
         "activity_hours",
+        "sessions_with_controllers",
+        "controllers",
     ]
     expected = [
         [SITES[site], datetime.strptime(month, "%Y-%m").strftime("%B %Y")]
@@ -192,7 +194,9 @@ def test_usage_page_shows_library_by_month_with_hand_computed_numbers(
         for (site, month), values in sorted(EXPECTED_SITE_MONTH.items())
     ]
     assert page.rows == expected
-    assert page.total == ["Total", "8", "43", "2.8", "12", "9", "2.1"]
+    assert page.total == ["Total", "8", "43", "2.8", "12", "9", "2.1", "1", "3"]
+    # The group figures: Rokiškis's group played with 3 controllers; Ludza's kiosk had none.
+    assert "Sessions with game controllers: 1 · Controllers in them: 3" in page.all_text
     bars = {(b["data-site"], b["data-month"]): int(b["data-value"]) for b in page.bars}
     assert bars == {
         ("ludza", "2026-10"): 15,
@@ -280,7 +284,8 @@ def test_language_comes_from_the_switcher_then_the_browser_then_latvian(
     remembered = office.get("/stations", headers={"Accept-Language": "lt"})
     assert "Last sync" in remembered.text
     page = Page(office.get("/?lang=lv").text)
-    assert page.total == ["Kopā", "8", "43", "2,8", "12", "9", "2,1"]
+    assert page.total == ["Kopā", "8", "43", "2,8", "12", "9", "2,1", "1", "3"]
+    assert "Sesijas ar spēļu pultīm: 1 · Pultis tajās: 3" in page.all_text
 
 
 def test_xlsx_header_is_in_the_dashboard_language(office: httpx.Client) -> None:
@@ -315,12 +320,12 @@ def test_session_survives_a_deleted_coordinator_only_until_the_next_click(
 ) -> None:
     from sqlalchemy import delete
 
-    from kiosk.office.models import Coordinator
+    from kiosk.office.models import Account
 
     log_in(office)
     assert office.get("/").status_code == 200
     with office_engine.begin() as conn:
-        conn.execute(delete(Coordinator).where(Coordinator.login == LOGIN))
+        conn.execute(delete(Account).where(Account.login == LOGIN))
     assert office.get("/").status_code == 303
 
 
@@ -347,12 +352,13 @@ def test_an_empty_office_shows_an_empty_table_and_no_chart(
     log_in(http)
     page = Page(http.get("/?lang=en").text)
     assert page.rows == [] and page.bars == []
-    assert page.total == ["Total", "0", "0", "0.0", "0", "0", "0.0"]
+    assert page.total == ["Total", "0", "0", "0.0", "0", "0", "0.0", "0", "0"]
     assert "No usage recorded for these filters." in page.all_text
     assert "No station has synced yet." in Page(http.get("/stations?lang=en").text).all_text
     lines = http.get(page.links["download-csv"]).content.decode("utf-8-sig").splitlines()
     assert lines == [
-        "site,month,sessions,child_visits,hours_of_use,activity_runs,completed_runs,activity_hours"
+        "site,month,sessions,child_visits,hours_of_use,activity_runs,completed_runs,activity_hours,"
+        "sessions_with_controllers,controllers"
     ]
 
 

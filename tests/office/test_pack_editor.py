@@ -204,24 +204,30 @@ def _problem(html: str, field: str) -> str:
     return found.group(1)
 
 
-def test_the_preview_is_the_question_drawn_by_the_kiosk(editor: httpx.Client) -> None:
-    page = post_quiz(editor, "preview-3-lt", files=photos())
+def kiosk_preview(http: httpx.Client, page: httpx.Response) -> list[tuple[int, Any]]:
+    """The colours (count, RGB) of the preview in the editor's `page`, checking it is the
+    kiosk's screen: a PNG of the preview's size with the kiosk's warm background and
+    pictures, not a blank or an error screen."""
     assert page.status_code == 200, page.text
     src = re.search(r'<img src="(/packs/preview/[^"]+\.png)"', page.text)
     assert src, "the preview is in the page"
-    png = editor.get(src.group(1))
+    png = http.get(src.group(1))
     assert png.status_code == 200 and png.headers["content-type"] == "image/png"
     with Image.open(io.BytesIO(png.content)) as image:
         assert image.size == (1366, 768)
-        # The kiosk's warm background, not a blank or an error screen.
         colours = image.convert("RGB").getcolors(maxcolors=1366 * 768)
     assert colours is not None and len(colours) > 200
+    return colours
+
+
+def test_the_preview_is_the_question_drawn_by_the_kiosk(editor: httpx.Client) -> None:
+    kiosk_preview(editor, post_quiz(editor, "preview-3-lt", files=photos()))
 
 
 def test_previewing_an_empty_question_says_to_write_it_first(editor: httpx.Client) -> None:
     page = post_quiz(editor, "preview-5-lv", count="6")
     assert page.status_code == 422
-    assert "Write this question first" in _problem(page.text, "q5_preview")
+    assert "Write this row first" in _problem(page.text, "q5_preview")
 
 
 def test_published_quiz_reaches_a_ludza_kiosk_which_checks_it_clean(

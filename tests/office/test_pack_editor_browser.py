@@ -53,18 +53,28 @@ def save_small(page: Page, path: Path, selector: str) -> None:
         image.convert("RGB").quantize(colors=64).save(path, optimize=True)
 
 
-def test_coordinator_writes_a_quiz_previews_it_and_publishes_it_to_ludza(
-    browser_page: Page, office_server: str, office_engine: Engine, tmp_path: Path
-) -> None:
-    out = DOCS_SCREENSHOTS if os.environ.get("TELPA_DOCS_SCREENSHOTS") == "1" else tmp_path
-    page = browser_page
+def open_new_editor(page: Page, office_server: str, link: str, kind: str) -> None:
+    """Log in on the packs page and follow its "New …" link to the editor of `kind`."""
     page.goto(office_server + "/packs")
     page.fill("#login", LOGIN)
     page.fill("#password", PASSWORD)
     page.click("form button[type=submit]")
     page.wait_for_url(office_server + "/packs")
-    page.click("text=New quiz")
-    page.wait_for_url(office_server + "/packs/quiz")
+    page.click(f"text={link}")
+    page.wait_for_url(office_server + f"/packs/{kind}")
+
+
+def screenshots_folder(tmp_path: Path) -> Path:
+    """docs/screenshots with $TELPA_DOCS_SCREENSHOTS=1, else the test's own folder."""
+    return DOCS_SCREENSHOTS if os.environ.get("TELPA_DOCS_SCREENSHOTS") == "1" else tmp_path
+
+
+def test_coordinator_writes_a_quiz_previews_it_and_publishes_it_to_ludza(
+    browser_page: Page, office_server: str, office_engine: Engine, tmp_path: Path
+) -> None:
+    out = screenshots_folder(tmp_path)
+    page = browser_page
+    open_new_editor(page, office_server, "New quiz", "quiz")
 
     for i in range(5):
         photo = tmp_path / f"IMG_{i}.jpg"

@@ -32,7 +32,15 @@ from tests.office.conftest import (
     snapshot_tables,
 )
 
-RESPONSE_KEYS = {"status", "batch_id", "counts", "conflicts", "server_time", "clock_skew_s"}
+RESPONSE_KEYS = {
+    "status",
+    "batch_id",
+    "counts",
+    "conflicts",
+    "server_time",
+    "clock_skew_s",
+    "accepts",
+}
 
 
 def stored(engine: Engine, table: str) -> list[dict[str, Any]]:
@@ -90,6 +98,7 @@ def test_first_batch_imports_every_row_and_answers_as_designed(
     assert answer["counts"] == counts(imported=4)
     assert answer["conflicts"] == []
     assert datetime.fromisoformat(answer["server_time"]).tzinfo is not None
+    assert answer["accepts"] == ["controllers"]  # the additions to v1 it stores
     sessions = stored(office_engine, "session_totals")
     assert [(r["age_band"], r["child_visits"], r["rev"]) for r in sessions] == [
         ("9-11", 23, 3),

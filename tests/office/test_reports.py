@@ -36,8 +36,17 @@ NOW = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
 
 
 def _session(
-    day: str, hour: int, kind: str, band: str | None, sessions: int, visits: int, secs: int
+    day: str,
+    hour: int,
+    kind: str,
+    band: str | None,
+    sessions: int,
+    visits: int,
+    secs: int,
+    **controllers: int,
 ) -> dict[str, Any]:
+    """A session row; `controllers` (sessions_with_controllers=, controllers=) is the
+    protocol addition, left out as an older kiosk leaves it out."""
     return {
         "date": day,
         "hour": hour,
@@ -47,6 +56,7 @@ def _session(
         "child_visits": visits,
         "seconds": secs,
         "rev": 1,
+        **controllers,
     }
 
 
@@ -111,17 +121,30 @@ SEED = [
         "rokiskis",
         "rokiskis-wb-1",
         "00000000-0000-4000-8000-00000000000c",
-        [_session("2026-11-20", 9, "group", "none", 1, 25, 2880)],
+        [
+            _session(
+                "2026-11-20",
+                9,
+                "group",
+                "none",
+                1,
+                25,
+                2880,
+                sessions_with_controllers=1,
+                controllers=3,
+            )
+        ],
         [_activity("2026-11-20", 9, "words", "group", 3, 3, 2400)],
     ),
 ]
 
 #: Library × month, worked out from SEED by hand:
-#: (sessions, child visits, hours of use, activity runs, completed runs, hours in activities)
+#: (sessions, child visits, hours of use, activity runs, completed runs, hours in activities,
+#: sessions with controllers, controllers)
 EXPECTED_SITE_MONTH = {
-    ("ludza", "2026-10"): (4, 15, 1.5, 6, 5, 1.0),  # 5400 s; 3600 s
-    ("ludza", "2026-11"): (3, 3, 0.5, 3, 1, 0.4),  # 1800 s; 1500 s = 0.4167 h
-    ("rokiskis", "2026-11"): (1, 25, 0.8, 3, 3, 0.7),  # 2880 s; 2400 s = 0.667 h
+    ("ludza", "2026-10"): (4, 15, 1.5, 6, 5, 1.0, 0, 0),  # 5400 s; 3600 s
+    ("ludza", "2026-11"): (3, 3, 0.5, 3, 1, 0.4, 0, 0),  # 1800 s; 1500 s = 0.4167 h
+    ("rokiskis", "2026-11"): (1, 25, 0.8, 3, 3, 0.7, 1, 3),  # 2880 s; 2400 s = 0.667 h
 }
 
 
@@ -164,10 +187,12 @@ def test_library_by_month_sums_every_db_instance(engine: Engine) -> None:
         "activity_runs",
         "completed_runs",
         "activity_hours",
+        "sessions_with_controllers",
+        "controllers",
     )
     assert _table(UsageQuery(group_by=("site", "month")), engine) == EXPECTED_SITE_MONTH
     total = report.total
-    assert [total.value(m) for m in report.measures] == [8, 43, 2.8, 12, 9, 2.1]
+    assert [total.value(m) for m in report.measures] == [8, 43, 2.8, 12, 9, 2.1, 1, 3]
 
 
 def test_grouping_by_activity_shows_only_activity_measures(engine: Engine) -> None:
@@ -187,14 +212,20 @@ def test_filtering_by_activity_shows_only_that_activitys_runs(engine: Engine) ->
 
 def test_age_band_shows_only_visit_measures(engine: Engine) -> None:
     query = UsageQuery(group_by=("age_band",))
-    assert query.measures == ("sessions", "child_visits", "hours_of_use")
+    assert query.measures == (
+        "sessions",
+        "child_visits",
+        "hours_of_use",
+        "sessions_with_controllers",
+        "controllers",
+    )
     assert _table(query, engine) == {
-        ("6-8",): (3, 3, 0.5),
-        ("9-11",): (1, 12, 1.0),
-        ("none",): (4, 28, 1.3),  # 1800 + 2880 s
+        ("6-8",): (3, 3, 0.5, 0, 0),
+        ("9-11",): (1, 12, 1.0, 0, 0),
+        ("none",): (4, 28, 1.3, 1, 3),  # 1800 + 2880 s
     }
     filtered = UsageQuery(age_band="none", session_kind="group", group_by=("site",))
-    assert _table(filtered, engine) == {("rokiskis",): (1, 25, 0.8)}
+    assert _table(filtered, engine) == {("rokiskis",): (1, 25, 0.8, 1, 3)}
 
 
 def test_filters_narrow_dates_library_and_kind(engine: Engine) -> None:
@@ -205,22 +236,22 @@ def test_filters_narrow_dates_library_and_kind(engine: Engine) -> None:
         session_kind="solo",
         group_by=("day", "hour"),
     )
-    assert _table(query, engine) == {("2026-11-02", 11): (3, 3, 0.5, 3, 1, 0.4)}
+    assert _table(query, engine) == {("2026-11-02", 11): (3, 3, 0.5, 3, 1, 0.4, 0, 0)}
 
 
 def test_station_rows_carry_their_library_and_years_bucket(engine: Engine) -> None:
     query = UsageQuery(group_by=("station", "year"))
     assert query.dimensions == ("site", "station", "year")
     assert _table(query, engine) == {
-        ("ludza", "ludza-pc-1", "2026"): (7, 18, 2.0, 9, 6, 1.4),
-        ("rokiskis", "rokiskis-wb-1", "2026"): (1, 25, 0.8, 3, 3, 0.7),
+        ("ludza", "ludza-pc-1", "2026"): (7, 18, 2.0, 9, 6, 1.4, 0, 0),
+        ("rokiskis", "rokiskis-wb-1", "2026"): (1, 25, 0.8, 3, 3, 0.7, 1, 3),
     }
 
 
 def test_hour_alone_groups_the_hour_of_day_across_dates(engine: Engine) -> None:
     table = _table(UsageQuery(group_by=("hour",)), engine)
     assert list(table) == [(9,), (10,), (11,), (14,)]
-    assert table[(11,)] == (3, 3, 0.5, 3, 1, 0.4)
+    assert table[(11,)] == (3, 3, 0.5, 3, 1, 0.4, 0, 0)
 
 
 @pytest.mark.parametrize(
@@ -258,7 +289,7 @@ def test_csv_has_a_bom_column_ids_and_the_report_rows(engine: Engine) -> None:
     lines = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert lines[0] == list(report.columns)
     assert lines[1:] == [[str(v) for v in record] for record in report.records()]
-    assert lines[3] == ["rokiskis", "2026-11", "1", "25", "0.8", "3", "3", "0.7"]
+    assert lines[3] == ["rokiskis", "2026-11", "1", "25", "0.8", "3", "3", "0.7", "1", "3"]
 
 
 def test_xlsx_has_numbers_a_bold_frozen_header_and_wide_columns(engine: Engine) -> None:
@@ -286,9 +317,9 @@ def test_export_writes_csv_to_stdout(engine: Engine, capsys: pytest.CaptureFixtu
     lines = list(csv.reader(io.StringIO(capsys.readouterr().out)))
     assert lines == [
         ["site", "month", "sessions", "child_visits", "hours_of_use", "activity_runs"]
-        + ["completed_runs", "activity_hours"],
-        ["ludza", "2026-11", "3", "3", "0.5", "3", "1", "0.4"],
-        ["rokiskis", "2026-11", "1", "25", "0.8", "3", "3", "0.7"],
+        + ["completed_runs", "activity_hours", "sessions_with_controllers", "controllers"],
+        ["ludza", "2026-11", "3", "3", "0.5", "3", "1", "0.4", "0", "0"],
+        ["rokiskis", "2026-11", "1", "25", "0.8", "3", "3", "0.7", "1", "3"],
     ]
 
 
@@ -310,8 +341,8 @@ def test_export_xlsx_to_a_file(engine: Engine, tmp_path: Path) -> None:
     sheet = load_workbook(out).active
     assert sheet is not None
     assert list(sheet.iter_rows(min_row=2, values_only=True)) == [
-        ("ludza", 7, 18, 2.0, 9, 6, 1.4),
-        ("rokiskis", 1, 25, 0.8, 3, 3, 0.7),
+        ("ludza", 7, 18, 2.0, 9, 6, 1.4, 0, 0),
+        ("rokiskis", 1, 25, 0.8, 3, 3, 0.7, 1, 3),
     ]
 
 
@@ -346,8 +377,8 @@ def test_kiosk_office_export_command_end_to_end(engine: Engine, office_url: str)
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[1:] == [
-        "ludza,7,18,2.0,9,6,1.4",
-        "rokiskis,1,25,0.8,3,3,0.7",
+        "ludza,7,18,2.0,9,6,1.4,0,0",
+        "rokiskis,1,25,0.8,3,3,0.7,1,3",
     ]
     refused = subprocess.run(
         [sys.executable, "-m", "kiosk", "office", "--db", office_url, "export", "--format", "xlsx"],

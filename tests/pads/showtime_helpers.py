@@ -58,3 +58,30 @@ def make_creation(
     creation.save("saved")
     creation.flush()
     return creation
+
+
+def tones_heard(raw: bytes, rate: int) -> list[int]:
+    """The steady tones heard, in order, as frequencies rounded to 10 Hz (from the zero
+    crossings of 1024-sample blocks). A tone counts once it holds for four blocks
+    (≈ 0.19 s), so the interface's short tap sounds (0.05 s) are not taken for one."""
+    samples = array("h")
+    samples.frombytes(raw[: len(raw) // 2 * 2])
+    block = 1024
+    estimates: list[int | None] = []
+    for start in range(0, len(samples) - block, block):
+        chunk = samples[start : start + block]
+        if max(abs(v) for v in chunk) < 3000:
+            estimates.append(None)
+            continue
+        crossings = sum(1 for a, b in zip(chunk, chunk[1:], strict=False) if (a < 0) != (b < 0))
+        estimates.append(int(round(crossings / 2 / (block / rate), -1)))
+    heard: list[int] = []
+    run: list[int] = []
+    for estimate in [*estimates, None]:
+        if estimate is not None and (not run or abs(estimate - run[0]) <= 20):
+            run.append(estimate)
+            continue
+        if len(run) >= 4:
+            heard.append(sorted(run)[len(run) // 2])
+        run = [estimate] if estimate is not None else []
+    return heard

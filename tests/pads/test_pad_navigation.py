@@ -25,8 +25,7 @@ def test_a_pad_alone_reaches_a_game_and_back(kiosk: Harness, pads: VirtualPads) 
     pad = _plug(kiosk, pads)
     pad.press(A, kiosk.step)
     assert kiosk.scene_name == "AgePicker"
-    pad.press(RB, kiosk.step)  # focus: the Bye button
-    pad.press(RIGHT, kiosk.step)  # → first age band
+    pad.press(RB, kiosk.step)  # focus: the first age band (never Bye: that leaves)
     pad.press(A, kiosk.step)
     assert kiosk.scene_name == "Launcher"
     assert kiosk.sink.of_type(SessionChanged)[0].age_band == "6-8"  # type: ignore[union-attr]

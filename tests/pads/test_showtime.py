@@ -19,7 +19,7 @@ from kiosk.harness import Harness
 from kiosk.librarian.pin import set_pin
 from kiosk.paths import APP_ROOT
 from kiosk.virtual_pads import VirtualPads
-from tests.pads.showtime_helpers import make_creation
+from tests.pads.showtime_helpers import make_creation, tones_heard
 
 PIN = "2468"
 
@@ -71,35 +71,6 @@ with Harness(config, data_folder=folder / "data", lang="en") as kiosk:
 """
 
 
-def _tones(raw: bytes, rate: int) -> list[int]:
-    """The steady tones heard, in order, as frequencies rounded to 10 Hz (from the zero
-    crossings of 1024-sample blocks). A tone counts once it holds for four blocks
-    (≈ 0.19 s), so the interface's short tap sounds (0.05 s) are not taken for one."""
-    from array import array
-
-    samples = array("h")
-    samples.frombytes(raw[: len(raw) // 2 * 2])
-    block = 1024
-    estimates: list[int | None] = []
-    for start in range(0, len(samples) - block, block):
-        chunk = samples[start : start + block]
-        if max(abs(v) for v in chunk) < 3000:
-            estimates.append(None)
-            continue
-        crossings = sum(1 for a, b in zip(chunk, chunk[1:], strict=False) if (a < 0) != (b < 0))
-        estimates.append(int(round(crossings / 2 / (block / rate), -1)))
-    heard: list[int] = []
-    run: list[int] = []
-    for estimate in [*estimates, None]:
-        if estimate is not None and (not run or abs(estimate - run[0]) <= 20):
-            run.append(estimate)
-            continue
-        if len(run) >= 4:
-            heard.append(sorted(run)[len(run) // 2])
-        run = [estimate] if estimate is not None else []
-    return heard
-
-
 def test_showtime_plays_the_groups_two_films_and_a_story_in_order_with_sound(
     tmp_path: Path,
 ) -> None:
@@ -127,7 +98,7 @@ def test_showtime_plays_the_groups_two_films_and_a_story_in_order_with_sound(
     assert report["scene"] == "Showtime"
     rate, _size, channels = report["mixer"]
     assert channels == 1
-    heard = _tones(speaker.read_bytes(), rate)
+    heard = tones_heard(speaker.read_bytes(), rate)
     assert [min((440, 660, 880, 1320), key=lambda f: abs(f - h)) for h in heard] == [440, 660, 880]
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import pytest
 from kiosk.activities import RegisteredActivity
 from kiosk.harness import Harness
 from kiosk.sessions import MemoryUsageSink, RunEnded
-from kiosk.studio.canvas import CANVAS_SIZE, UNDO_STEPS, Canvas
+from kiosk.studio.canvas import CANVAS_SIZE, UNDO_STEPS
 from kiosk.studio.drawing import BRUSH_SIZES, DrawingBoard
 
 RED = (229, 57, 53)
@@ -121,7 +120,7 @@ def test_two_fingers_draw_two_strokes_at_once_as_one_undo_step(kiosk: Harness) -
     assert pixel(board, 500, 100) == WHITE and pixel(board, 500, 600) == WHITE
 
 
-def test_fill_floods_only_the_enclosed_part_and_is_fast(kiosk: Harness) -> None:
+def test_fill_floods_only_the_enclosed_part(kiosk: Harness) -> None:
     board = open_board(kiosk)
     kiosk.tap_button("color:0")  # black
     kiosk.tap_button("size:1")
@@ -133,22 +132,7 @@ def test_fill_floods_only_the_enclosed_part_and_is_fast(kiosk: Harness) -> None:
     assert pixel(board, 5, 715) == YELLOW
     assert pixel(board, 1000, 300) == WHITE
     assert pixel(board, 640, 300) == (33, 33, 33)
-
-    # On a busy picture the fill still takes well under a frame's budget of 50 ms.
-    canvas = Canvas()
-    rng = __import__("random").Random(4)
-    canvas.begin()
-    for _ in range(300):
-        a = (rng.uniform(0, 1280), rng.uniform(0, 720))
-        b = (a[0] + rng.uniform(-200, 200), a[1] + rng.uniform(-200, 200))
-        canvas.line(a, b, (rng.randrange(256), 0, 0), rng.choice(BRUSH_SIZES))
-    canvas.end()
-    started = time.perf_counter()
-    canvas.begin()
-    canvas.fill((0, 0), (0, 0, 255))
-    canvas.end()
-    elapsed = time.perf_counter() - started
-    assert elapsed < 0.05, f"fill took {elapsed * 1000:.1f} ms"
+    # Its speed on a busy picture: benchmarks/bench_studio.py (never a timed test).
 
 
 def test_a_stamp_puts_a_pack_pictogram_on_the_picture(kiosk: Harness) -> None:

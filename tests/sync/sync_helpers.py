@@ -4,6 +4,7 @@ sides' totals read back for comparison."""
 
 from __future__ import annotations
 
+import json
 import socket
 import sqlite3
 import threading
@@ -22,24 +23,110 @@ import uvicorn
 from kiosk.config import Config, parse_config
 from kiosk.office.app import create_app
 from kiosk.office.auth import create_site
+from kiosk.protocol import TOTALS_PATH
 from kiosk.sessions import RunEnded, RunStarted, SessionEnded, SessionStarted
 from kiosk.usage import UsageStore
 
 SITE = "ludza"
 ZONE = "Europe/Riga"
 SESSION_VALUES = ("sessions", "child_visits", "seconds")
+CONTROLLER_VALUES = ("sessions_with_controllers", "controllers")
 ACTIVITY_VALUES = ("runs", "completed_runs", "seconds")
 
 Totals = dict[tuple[Any, ...], tuple[int, ...]]
+
+
+#: Session row fields of protocol v1 before any addition (an office of Telpa 0.1 knew these).
+V1_SESSION_FIELDS = frozenset(
+    ("date", "hour", "session_kind", "age_band", "sessions", "child_visits", "seconds", "rev")
+)
+
+
+class BeforeAdditions:
+    """The office app as an office from before the additions to v1 answers (ASGI
+    middleware around the real app): a session row with a field outside
+    `V1_SESSION_FIELDS` gets that office's refusal, 422 ``INVALID_BODY`` naming the field,
+    and nothing is stored; its answers 200 carry no ``accepts``."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.refused = 0
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or (scope["method"], scope["path"]) != ("POST", TOTALS_PATH):
+            await self.app(scope, receive, send)
+            return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        try:
+            rows = json.loads(body).get("session_totals", [])
+        except (ValueError, AttributeError):
+            rows = []
+        unknown = [
+            f"session_totals[{index}].{name}"
+            for index, row in enumerate(rows if isinstance(rows, list) else [])
+            if isinstance(row, dict)
+            for name in sorted(set(row) - V1_SESSION_FIELDS)
+        ]
+        if unknown:
+            self.refused += 1
+            message_text = "; ".join(
+                f"{where}: unknown field (protocol v1 has no such field here; a newer kiosk? "
+                "upgrade the office first)"
+                for where in unknown[:5]
+            )
+            await _send_json(send, 422, {"error": "INVALID_BODY", "message": message_text})
+            return
+        delivered = False
+
+        async def replay() -> dict[str, Any]:
+            nonlocal delivered
+            if delivered:
+                return {"type": "http.disconnect"}
+            delivered = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        answer: dict[str, Any] = {}
+        chunks: list[bytes] = []
+
+        async def capture(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                answer.update(message)
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+
+        await self.app(scope, replay, capture)
+        data = json.loads(b"".join(chunks))
+        data.pop("accepts", None)
+        await _send_json(send, answer["status"], data)
+
+
+async def _send_json(send: Any, status: int, data: Any) -> None:
+    content = json.dumps(data).encode()
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(content)).encode()),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": content})
 
 
 class OfficeServer:
     """The real office app (`kiosk.office.app.create_app`) under uvicorn on 127.0.0.1.
 
     The port is picked once and kept, so `stop()` then `start()` is an office that went
-    down and came back at the same address."""
+    down and came back at the same address. With `before_additions` set when it starts,
+    it answers as an office from before the additions to v1 (`BeforeAdditions`): set it,
+    or clear it, between `stop()` and `start()` to put an older office in its place or to
+    upgrade it."""
 
     def __init__(self, db_url: str) -> None:
+        self.before_additions = False
+        self.old_office: BeforeAdditions | None = None
         self.db_url = db_url
         probe = socket.socket()
         probe.bind(("127.0.0.1", 0))
@@ -60,9 +147,11 @@ class OfficeServer:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", self.port))
-        config = uvicorn.Config(
-            create_app(self.db_url), log_level="warning", lifespan="on", access_log=False
-        )
+        app: Any = create_app(self.db_url)
+        self.old_office = None
+        if self.before_additions:
+            app = self.old_office = BeforeAdditions(app)
+        config = uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False)
         server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
         thread.start()
@@ -99,6 +188,32 @@ class OfficeServer:
             _sum_rows(data["session_totals"], ("session_kind", "age_band"), SESSION_VALUES),
             _sum_rows(data["activity_totals"], ("activity", "session_kind"), ACTIVITY_VALUES),
         )
+
+    def controller_totals(self, token: str) -> Totals:
+        """Sessions with controllers and their controllers per session key, from
+        GET /api/v1/totals summed over db_instance_id (zero rows left out)."""
+        response = httpx.get(
+            f"{self.url}/api/v1/totals",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        )
+        assert response.status_code == 200, response.text
+        return _sum_rows(
+            response.json()["session_totals"], ("session_kind", "age_band"), CONTROLLER_VALUES
+        )
+
+
+def kiosk_controller_totals(db_path: Path, station: str) -> Totals:
+    """A kiosk's own controller counts, keyed like `OfficeServer.controller_totals`."""
+    connection = sqlite3.connect(db_path)
+    try:
+        rows = connection.execute(
+            "SELECT date, hour, session_kind, age_band, sessions_with_controllers, controllers "
+            "FROM session_totals"
+        ).fetchall()
+    finally:
+        connection.close()
+    return {(station, *r[:4]): tuple(r[4:]) for r in rows if any(r[4:])}
 
 
 def _sum_rows(rows: list[dict[str, Any]], keys: tuple[str, ...], values: tuple[str, ...]) -> Totals:
@@ -216,11 +331,23 @@ class Kiosk:
         headcount: int = 1,
         age_band: str | None = None,
         runs: tuple[tuple[str, str, int], ...] = (("memory", "completed", 300),),
+        controllers: int | None = None,
     ) -> None:
-        """One session starting at `start` with runs (activity, outcome, seconds) in a row."""
+        """One session starting at `start` with runs (activity, outcome, seconds) in a row,
+        played with `controllers` game controllers (None: no pad joined)."""
         session = str(uuid.uuid4())
         store = self.store
-        store.record(SessionStarted(session, kind, headcount, age_band, "lv", start))  # type: ignore[arg-type]
+        store.record(
+            SessionStarted(
+                session,
+                kind,  # type: ignore[arg-type]
+                headcount,
+                age_band,
+                "lv",
+                start,
+                controllers=controllers,
+            )
+        )
         moment = start + timedelta(seconds=5)
         for activity, outcome, seconds in runs:
             run = str(uuid.uuid4())

@@ -129,7 +129,7 @@ class _NewerKiosk(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         body = json.loads(request.read())
         for row in body["session_totals"]:
-            row["controllers"] = 2
+            row["noise_level"] = 2
         content = json.dumps(body).encode()
         headers = {k: v for k, v in request.headers.items() if k.lower() != "content-length"}
         forwarded = httpx.Request(request.method, request.url, headers=headers, content=content)

@@ -1,0 +1,232 @@
+"""The first screen at once (kiosk.first_frame): the shell keeps a picture of its live
+attract screen and shows it at the next start the moment its window opens — only while it
+still shows what the live screen will show, and never at the cost of a start."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pygame
+import pytest
+
+from kiosk import first_frame
+from kiosk.config import load_config
+from kiosk.fleet.settings import next_change
+from kiosk.harness import Harness
+from kiosk.paths import DEFAULT_CONFIG
+from kiosk.screen import WindowPlan
+
+SIZE = (640, 400)
+COMMAND_LINE = ["--size", "640x400"]
+
+
+def _config_file(tmp_path: Path, extra: str = "") -> Path:
+    path = tmp_path / "config.yaml"
+    path.write_text(DEFAULT_CONFIG.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    return path
+
+
+def _kept_by_a_start(tmp_path: Path, config_file: Path) -> first_frame.FirstFrame:
+    """A start of the shell (the harness) that keeps its attract screen."""
+    frame = first_frame.show(tmp_path / "data", config_file, COMMAND_LINE)
+    assert frame is not None and not frame.shown  # nothing kept yet
+    with Harness(load_config(config_file), size=SIZE, first_frame=frame) as kiosk:
+        assert kiosk.scene_name == "Attract"
+        _wait_for_writer()
+        live = kiosk.screenshot().copy()
+    assert frame.picture.exists() and frame.about.exists()
+    kept = pygame.image.load(str(frame.picture))
+    assert kept.get_size() == SIZE
+    assert _same_pixels(kept, live)
+    return frame
+
+
+def _wait_for_writer() -> None:
+    for thread in __import__("threading").enumerate():
+        if thread.name == "first-frame":
+            thread.join(10)
+
+
+def _same_pixels(a: pygame.Surface, b: pygame.Surface) -> bool:
+    return pygame.image.tobytes(a, "RGB") == pygame.image.tobytes(b, "RGB")
+
+
+def test_a_kept_attract_screen_is_shown_at_the_next_start(tmp_path: Path) -> None:
+    config_file = _config_file(tmp_path)
+    kept = _kept_by_a_start(tmp_path, config_file)
+    # Harness sizes are windows; the plan kept is the harness's own.
+    about = json.loads(kept.about.read_text(encoding="utf-8"))
+    assert about["plan"] == [True, False, list(SIZE)]
+    pygame.display.quit()
+
+    frame = first_frame.show(tmp_path / "data", config_file, COMMAND_LINE)
+    assert frame is not None and frame.shown
+    screen = pygame.display.get_surface()
+    assert screen is not None and screen.get_size() == SIZE
+    assert _same_pixels(screen, pygame.image.load(str(kept.picture)))
+    # The shell takes the same window, and keeps no new picture (this one still holds).
+    mtime = kept.picture.stat().st_mtime_ns
+    with Harness(load_config(config_file), size=SIZE, first_frame=frame) as kiosk:
+        assert kiosk.app.screen is screen
+        _wait_for_writer()
+    assert kept.picture.stat().st_mtime_ns == mtime
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        "config changed",
+        "office settings changed",
+        "other command line",
+        "opening hours changed since",
+        "picture damaged",
+        "picture missing",
+        "description garbage",
+        "other screen size",
+    ],
+)
+def test_a_picture_that_no_longer_holds_is_not_shown_and_is_replaced(
+    tmp_path: Path, spoil: str
+) -> None:
+    config_file = _config_file(tmp_path)
+    kept = _kept_by_a_start(tmp_path, config_file)
+    pygame.display.quit()
+    command_line, now, size = COMMAND_LINE, None, SIZE
+    about = json.loads(kept.about.read_text(encoding="utf-8"))
+    if spoil == "config changed":
+        config_file = _config_file(tmp_path, "# the library changed a setting\n")
+    elif spoil == "office settings changed":
+        office = tmp_path / "data" / first_frame.OFFICE_CURRENT
+        office.parent.mkdir(parents=True)
+        office.write_text('{"settings": {}}', encoding="utf-8")
+    elif spoil == "other command line":
+        command_line = ["--size", "640x400", "--lang", "lt"]
+    elif spoil == "opening hours changed since":
+        about["until"] = time.time() - 1
+        kept.about.write_text(json.dumps(about), encoding="utf-8")
+    elif spoil == "picture damaged":
+        data = kept.picture.read_bytes()
+        kept.picture.write_bytes(b"\0\xff" * 9 + data[18:200])
+    elif spoil == "picture missing":
+        kept.picture.unlink()
+    elif spoil == "description garbage":
+        kept.about.write_text("{not json", encoding="utf-8")
+    elif spoil == "other screen size":
+        about["plan"] = [True, False, [800, 600]]
+        kept.about.write_text(json.dumps(about), encoding="utf-8")
+        size = (800, 600)
+
+    frame = first_frame.show(tmp_path / "data", config_file, command_line, now=now)
+    assert frame is not None and not frame.shown
+    with Harness(load_config(config_file), size=size, first_frame=frame) as kiosk:
+        assert kiosk.scene_name == "Attract"
+        _wait_for_writer()
+        live = kiosk.screenshot().copy()
+    # The next start has a picture that holds again.
+    assert _same_pixels(pygame.image.load(str(frame.picture)), live)
+    assert json.loads(frame.about.read_text(encoding="utf-8"))["key"] == frame.key
+    pygame.display.quit()
+    again = first_frame.show(tmp_path / "data", config_file, command_line)
+    assert again is not None and again.shown
+
+
+def test_a_read_only_data_folder_costs_only_a_log_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    if os.geteuid() == 0:
+        blocker = tmp_path / "data" / first_frame.CACHE_DIR
+        blocker.parent.mkdir()
+        blocker.write_text("a file where the cache folder should be", encoding="utf-8")
+    else:
+        (tmp_path / "data").mkdir()
+        (tmp_path / "data").chmod(0o500)
+    frame = first_frame.FirstFrame(tmp_path / "data", "key")
+    screen = pygame.Surface(SIZE)
+    with caplog.at_level("INFO", logger="kiosk.first_frame"):
+        first_frame.keep(frame, screen, WindowPlan(True, True, None), None, wait=True)
+    assert "could not keep the attract screen for the next start" in caplog.text
+    again = first_frame.show(tmp_path / "data", None, [])  # the next start goes without it
+    assert again is not None and not again.shown
+
+
+def test_no_data_folder_no_picture() -> None:
+    assert first_frame.show(None, None, []) is None
+
+
+def test_the_picture_holds_until_the_room_opens_or_closes() -> None:
+    hours = {day: "10:00-18:00" for day in ("mon", "tue", "wed", "thu", "fri")}
+    sunday_morning = datetime(2026, 12, 6, 5, 0, tzinfo=UTC)  # 07:00 in Riga
+    change = next_change(hours, sunday_morning, "Europe/Riga")
+    assert change == datetime(2026, 12, 7, 8, 0, tzinfo=UTC)  # Monday 10:00 Riga
+    monday_noon = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+    assert next_change(hours, monday_noon, "Europe/Riga") == datetime(
+        2026, 12, 7, 16, 0, tzinfo=UTC
+    )
+    assert next_change(None, sunday_morning, "Europe/Riga") is None
+    assert next_change({"mon": "closed"}, sunday_morning, "Europe/Riga") is None
+
+
+def _run(tmp_path: Path, config_file: Path) -> subprocess.Popen[str]:
+    env = dict(
+        os.environ,
+        SDL_VIDEODRIVER="dummy",
+        SDL_AUDIODRIVER="dummy",
+        KIOSK_DATA_DIR=str(tmp_path / "data"),
+    )
+    return subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "run", "--size", "800x600", "--config", str(config_file)],
+        env=env,
+        text=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+def _wait_for(condition: object, what: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():  # type: ignore[operator]
+            return
+        time.sleep(0.1)  # polling a real process, not pacing a test clock
+    raise AssertionError(f"{what} never happened")
+
+
+def test_kiosk_run_keeps_its_attract_screen_and_shows_it_at_the_next_start(
+    tmp_path: Path,
+) -> None:
+    config_file = _config_file(tmp_path)
+    about = tmp_path / "data" / first_frame.CACHE_DIR / first_frame.ABOUT
+    log = tmp_path / "data" / "logs" / "kiosk.log"
+    shown = "the last attract screen is shown while the kiosk starts"
+
+    process = _run(tmp_path, config_file)
+    try:
+        _wait_for(about.exists, "keeping the attract screen")
+    finally:
+        _stop(process)
+    assert shown not in log.read_text(encoding="utf-8")
+
+    process = _run(tmp_path, config_file)
+    try:
+        _wait_for(lambda: log.read_text(encoding="utf-8").count("starting;") == 2, "2nd start")
+    finally:
+        _stop(process)
+    text = log.read_text(encoding="utf-8")
+    assert text.count(shown) == 1
+    assert "Traceback" not in text
