@@ -40,7 +40,7 @@ from kiosk.teams import Team, Teams
 from kiosk.ui import draw, theme
 from kiosk.ui.keyboard import OnScreenKeyboard
 from kiosk.ui.pad_glyph import pad_button
-from kiosk.ui.scoreboard import TeamScore, final_scores
+from kiosk.ui.scoreboard import ScoreUnit, TeamScore, final_scores, verdict, winners
 from kiosk.ui.theme import Metrics
 from kiosk.ui.widgets import (
     SPEAKER_SIZE,
@@ -87,6 +87,9 @@ __all__ = [
     "Word",
     "draw",
     "final_scores",
+    "ScoreUnit",
+    "verdict",
+    "winners",
     "pad_button",
     "round_end_buttons",
     "theme",

@@ -155,7 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--pin-stdin the token is the first line of standard input and the PIN the second. "
         "The token and the PIN are never printed.",
     )
-    from kiosk.setup_station import add_setup_arguments
+    from kiosk.setup_arguments import add_setup_arguments
 
     add_setup_arguments(setup)
 
@@ -328,7 +328,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         log.exception("the kiosk stopped unexpectedly")
         print(f"kiosk: stopped unexpectedly; details are in {log_path}", file=sys.stderr)
         return 1
-    _leave_now(0)
+    # Status 0 is the librarian's "Exit to desktop" only. A signal's end is 128 + its
+    # number, as a shell reports it: the supervisor restarts a shell stopped by a signal
+    # it did not forward itself (kiosk.supervisor).
+    _leave_now(128 + app.stop_signal if app.stop_signal else 0)
 
 
 def _show_first_frame(args: argparse.Namespace) -> FirstFrame | None:

@@ -480,6 +480,22 @@ def check_pin(station: Station) -> Finding:
     path = secrets_path(station.config.source)
     if PinCheck(path).is_set():
         return Finding("OK", label, _("set (%(path)s)") % {"path": path})
+    unreadable = _unreadable(path)
+    if unreadable is not None:
+        # The kiosk would not open the panel either, but "no PIN" would send IT staff
+        # to set a new one instead of fixing the file's permissions.
+        return Finding(
+            "FAIL",
+            label,
+            _("the file %(path)s is there but this account (%(user)s) cannot read it: %(why)s")
+            % {"path": path, "user": _account(), "why": unreadable},
+            _(
+                "Let the kiosk's account read it: on Linux sudo chgrp telpa %(path)s && "
+                "sudo chmod 640 %(path)s; on Windows give that account Read on the file "
+                "(docs/folders.md)."
+            )
+            % {"path": path},
+        )
     if station.embedded:
         return Finding(
             "WARN",
@@ -493,6 +509,27 @@ def check_pin(station: Station) -> Finding:
         _("none is set, so the librarian cannot open the panel"),
         _("Run kiosk set-pin (or kiosk setup)."),
     )
+
+
+def _unreadable(path: Path) -> str | None:
+    """Why a PIN file that exists cannot be read by this process; None when it is readable
+    or not there at all."""
+    try:
+        with open(path, "rb"):
+            return None
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return exc.strerror or str(exc)
+
+
+def _account() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid, no USERNAME on Windows
+        return str(os.getuid()) if hasattr(os, "getuid") else "?"
 
 
 def _office_ready(station: Station) -> bool:

@@ -18,7 +18,8 @@ The tree (the subclasses live next to the code that raises them)::
     │               BatchRejected, OfficeUnavailable, LocalDatabaseError
     ├── BatchRefused, ApiRefused, OfficeInputError,               kiosk.office.*
     │   OfficeDatabaseError, ReportError, LoginRequired, FormRejected,
-    │   OfficeCommandError, UploadError, PhotoError, PreviewError
+    │   OfficeCommandError, UploadError, PhotoError, PreviewError,
+    │   RecordingError
     ├── ContentError, SettingsError                               kiosk.fleet
     └── PackFileError, ActivityError, CreationError, ExportError, PinError,
         SpeechUnavailable, NoDisplay, VirtualPadsUnavailable,

@@ -1,10 +1,16 @@
 """`kiosk run` keeps the kiosk shell alive: if it dies, it is started again.
 
-The shell runs as a child process. A clean exit (status 0: the librarian's "Exit to
-desktop", or a system shutdown) ends supervision. Status 2 is the shell refusing to start
-over a bad config or a broken installation (its message says what to fix): restarting
-cannot help, so supervision ends with status 2. Any other end is a crash, logged, and the
-shell restarts at once — the usage store then closes the interrupted session as `crash`.
+The shell runs as a child process. Supervision ends when the supervisor itself is asked
+to stop (SIGTERM or SIGINT — a system shutdown, `systemctl stop`, Ctrl+C): it forwards the
+signal to the shell, remembers that it did, and whatever the shell's status then, starts
+none again. Otherwise it ends only on the shell's status 0, the librarian's "Exit to
+desktop". Status 2 is the shell refusing to start over a bad config or a broken
+installation (its message says what to fix): restarting cannot help, so supervision ends
+with status 2. Any other end is a crash, logged, and the shell restarts at once — the
+usage store then closes the interrupted session as `crash`. That includes a signal sent
+to the shell alone (an out-of-memory killer, an administrator's stray `kill`): the shell
+then ends cleanly with status 128 + the signal's number, never 0, so the room does not
+get a desktop just because someone stopped the shell rather than the kiosk.
 
 Crashes may heal (a driver comes back, a disk gets space again), so the supervisor never
 gives up on them; it backs off. After 5 crashes within a minute it shows the "out of
@@ -98,8 +104,12 @@ class Supervisor:
             self.process = subprocess.Popen(self.child)
             log.info("kiosk shell started (pid %d)", self.process.pid)
             status = self.process.wait()
-            if self.stopping or status == 0:
-                log.info("kiosk shell ended (status %d); supervision ends", status)
+            if self.stopping:
+                # 128 + the signal: the shell took the stop and shut down in order.
+                log.info("kiosk shell stopped as asked (status %d); supervision ends", status)
+                return 0
+            if status == 0:
+                log.info("kiosk shell ended (status 0); supervision ends")
                 return 0
             if status == REFUSED:
                 # A bad config or a broken installation: restarting cannot help.
@@ -113,7 +123,16 @@ class Supervisor:
             self.crashes.append(now)
             while self.crashes and now - self.crashes[0] > self.window_s:
                 self.crashes.popleft()
-            log.error("kiosk shell crashed (status %d); restarting it", status)
+            signum = -status if status < 0 else status - 128 if status > 128 else 0
+            if signum:
+                log.error(
+                    "kiosk shell ended by signal %d (status %d) though the supervisor was "
+                    "not asked to stop; restarting it",
+                    signum,
+                    status,
+                )
+            else:
+                log.error("kiosk shell crashed (status %d); restarting it", status)
             self.restarts += 1
             if len(self.crashes) >= self.max_crashes:
                 pause = self._next_pause_s

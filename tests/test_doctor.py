@@ -227,6 +227,39 @@ def test_a_station_without_a_pin_fails(station: Station) -> None:
     assert result.failures() == [result.line("Librarian PIN")]
 
 
+def _without_root_powers() -> list[str] | None:
+    """Root reads any file whatever its mode; run the doctor without the two capabilities
+    that let it (setpriv), so a mode-000 file is unreadable for real. None where that
+    cannot be done."""
+    if os.geteuid() != 0:
+        return []
+    caps = "-dac_override,-dac_read_search"
+    wrap = ["setpriv", f"--inh-caps={caps}", f"--bounding-set={caps}"]
+    try:
+        probe = subprocess.run([*wrap, "true"], capture_output=True, timeout=30)
+    except FileNotFoundError:
+        return None
+    return wrap if probe.returncode == 0 else None
+
+
+def test_a_pin_file_this_account_cannot_read_is_not_called_missing(station: Station) -> None:
+    wrap = _without_root_powers()
+    if wrap is None:
+        pytest.skip("cannot take root's power to read any file here (no setpriv)")
+    secrets = station.config.parent / "secrets.json"
+    secrets.chmod(0o000)
+    try:
+        result = station.doctor(wrap=wrap)
+    finally:
+        secrets.chmod(0o600)
+    line = result.line("Librarian PIN")
+    assert result.code == 1
+    assert line.startswith("FAIL"), line
+    assert "none is set" not in line
+    assert str(secrets) in line and "cannot read it" in line
+    assert "chgrp telpa" in line and "chmod 640" in line
+
+
 def test_a_clock_minutes_off_the_office_warns(station: Station) -> None:
     seven_minutes_ahead = datetime.now(UTC) + timedelta(minutes=7, seconds=10)
     shown = StringIO()

@@ -10,11 +10,9 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,6 +22,7 @@ import httpx
 import pytest
 
 from kiosk.paths import APP_ROOT
+from tests.served_office import serve_office
 
 # A long end-to-end run: it builds the wheel and installs it into fresh virtualenvs.
 # `pytest -m slow` and CI run it.
@@ -212,12 +211,6 @@ def kiosk_only(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> KioskOn
     return KioskOnly(station.venv, station.office_libraries(), station.kiosk("office", "serve"))
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
     """Every file under `folder` with its size and modification time."""
     return {
@@ -314,19 +307,6 @@ def office_db(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'office.db'}"
 
 
-def _wait_for_health(base: str, server: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{base}/api/v1/health", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        assert server.poll() is None, "kiosk office serve exited"
-        assert time.monotonic() < deadline, "kiosk office serve did not start"
-        time.sleep(0.1)  # waiting for another process to listen; no clock to drive
-
-
 @pytest.fixture
 def served(
     wheel: Path, kiosk_only: KioskOnly, office_db: str, tmp_path: Path
@@ -334,25 +314,8 @@ def served(
     """An installed Telpa with the office extra, serving on loopback: (station, url, token)."""
     station = Station(tmp_path / "pc", venv=kiosk_only.venv)
     station.pip("-c", str(CONSTRAINTS), f"{wheel}[office]")
-    added = station.kiosk("office", "add-site", "ludza", "--name", "Ludza", "--db", office_db)
-    assert added.returncode == 0, added.stderr
-    (token,) = [line.strip() for line in added.stdout.splitlines() if line.startswith("    ")]
-    port = _free_port()
-    server = subprocess.Popen(
-        station.audited_command("office", "serve", "--db", office_db, "--port", str(port)),
-        cwd=station.elsewhere,
-        env=station.env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for_health(url, server)
+    with serve_office(station, office_db, station.audited_command) as (url, token):
         yield station, url, token
-    finally:
-        server.terminate()
-        server.communicate(timeout=30)
     # The server's own audit report is complete once it has stopped.
     assert station.checkout_paths_opened() == []
 

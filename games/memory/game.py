@@ -41,6 +41,7 @@ from kiosk.api import (
     final_scores,
     kit,
     theme,
+    verdict,
 )
 
 __all__ = ["LEVELS", "MemoryPairs", "PlacedCard", "stars_for"]
@@ -147,7 +148,10 @@ class MemoryPairs(kit.RoundGame, Activity):
             return None
         pairs = self.order.pairs
         gettext = self.ctx.gettext
-        return [TeamScore(t.name(gettext), t.animal, t.color, pairs[t.index]) for t in self.teams]
+        return [
+            TeamScore(t.name(gettext), t.animal, t.color, pairs[t.index], unit="pairs")
+            for t in self.teams
+        ]
 
     # ----- layout --------------------------------------------------------------------
 
@@ -296,23 +300,9 @@ class MemoryPairs(kit.RoundGame, Activity):
     def won_message(self) -> str:
         """The praise at the end: in turns, who won, as the final score says it (teams level
         on the most pairs share the win; all level is a tie)."""
-        if self.order is not None and self.teams is not None:
-            _ = self.ctx.gettext
-            names = [self.teams[i].name(_) for i in self.order.winners()]
-            if len(names) == len(self.teams):
-                return _("It's a tie!")
-            if len(names) == 1:
-                return _("%(team)s wins!") % {"team": names[0]}
-            if len(names) == 2:
-                return _("%(first)s and %(second)s share the win!") % {
-                    "first": names[0],
-                    "second": names[1],
-                }
-            return _("%(first)s, %(second)s and %(third)s share the win!") % {
-                "first": names[0],
-                "second": names[1],
-                "third": names[2],
-            }
+        scores = self.team_scores()
+        if scores:
+            return verdict(scores, self.ctx.gettext)[0]
         return self.ctx.ngettext(
             "Well done! You found all the pairs in %(n)d turn.",
             "Well done! You found all the pairs in %(n)d turns.",

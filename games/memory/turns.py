@@ -37,8 +37,3 @@ class TurnOrder:
             self.turn = (self.turn + 1) % self.teams
             return True
         return False
-
-    def winners(self) -> list[int]:
-        """The teams with the most pairs (more than one for a tie)."""
-        best = max(self.pairs)
-        return [team for team, pairs in enumerate(self.pairs) if pairs == best]

@@ -36,6 +36,7 @@ from kiosk.api import (
     TeamScore,
     Word,
     kit,
+    verdict,
 )
 
 #: A press that moves less than this many units is a tap, not a drag.
@@ -172,12 +173,7 @@ class SortItOut(kit.RoundGame, Activity):
     def race_message(self) -> str:
         """Who won the race (or that it is a tie), read out at its end."""
         assert self.race is not None
-        scores = self.race.team_scores()
-        best = max(score.points for score in scores)
-        top = [score for score in scores if score.points == best]
-        if len(top) > 1:
-            return self.ctx.gettext("It's a tie!")
-        return self.ctx.gettext("%(team)s wins!") % {"team": top[0].name}
+        return verdict(self.race.team_scores(), self.ctx.gettext)[0]
 
     def team_scores(self) -> Sequence[TeamScore] | None:
         return self.race.team_scores() if self.race is not None else None

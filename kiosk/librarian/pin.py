@@ -17,6 +17,7 @@ import hmac
 import json
 import os
 import secrets
+import stat
 from datetime import datetime
 from pathlib import Path
 
@@ -62,8 +63,9 @@ def is_embedded_demo(config: Config) -> bool:
 
 
 def set_pin(path: Path, pin: str) -> None:
-    """Store a new PIN (4–8 digits, not an easy guess) as a salted hash, owner-only
-    permissions. Raises PinError with a sentence that says why and what to choose."""
+    """Store a new PIN (4–8 digits, not an easy guess) as a salted hash: owner-only
+    permissions for a new file, the old file's owner, group and mode when it replaces one.
+    Raises PinError with a sentence that says why and what to choose."""
     problem = weakness(pin)
     if problem is not None:
         raise PinError(problem)
@@ -83,12 +85,35 @@ def set_pin(path: Path, pin: str) -> None:
         with os.fdopen(descriptor, "w", encoding="utf-8") as file:
             json.dump(record, file)
         os.chmod(temporary, 0o600)
+        _keep_access(path, temporary)
         os.replace(temporary, path)
     except OSError as exc:
         raise PinError(
             f"Cannot write {path} ({exc.strerror}). Run this as a user who may write the "
             "config file's folder."
         ) from None
+
+
+def _keep_access(existing: Path, replacement: Path) -> None:
+    """Give `replacement` the owner, group and mode of the `existing` secrets file, so a new
+    PIN keeps the `chgrp telpa` / `chmod 640` IT staff gave the old one (docs/folders.md).
+    The owner is kept only where this account may (root); the group where it belongs to
+    it. Never readable by others, as `kiosk setup` treats the token file. Nothing to keep
+    on Windows, where the folder's ACL applies."""
+    if os.name != "posix":
+        return
+    try:
+        old = existing.stat()
+    except FileNotFoundError:
+        return
+    try:
+        os.chown(replacement, old.st_uid, old.st_gid)
+    except PermissionError:
+        try:
+            os.chown(replacement, -1, old.st_gid)
+        except PermissionError:
+            pass  # not this account's group: the file stays owner-only
+    os.chmod(replacement, (stat.S_IMODE(old.st_mode) & 0o660) | 0o600)
 
 
 class PinCheck:

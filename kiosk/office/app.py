@@ -93,6 +93,7 @@ def create_app(db_url: str, *, clock: Callable[[], datetime] | None = None) -> F
 
         dashboard.install(app)
         app.include_router(importlib.import_module("kiosk.office.editor_pages").router)
+        app.include_router(importlib.import_module("kiosk.office.editor_voice_pages").router)
         app.include_router(importlib.import_module("kiosk.office.accounts_page").router)
     return app
 

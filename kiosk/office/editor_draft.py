@@ -12,7 +12,8 @@ writes its own part of `pack.yaml`; everything else is here:
   text has it (the kiosk shows a pack only in the languages where all of its texts exist);
   the form marks each missing translation.
 - `write_pack`: the exact folder `kiosk content check` reads (docs/content.md), a
-  `pack.yaml` and ``images/``. While it writes, it notes which form field each line came
+  `pack.yaml`, ``images/`` and the voice clips recorded for its texts in ``audio/``
+  (`kiosk.office.editor_voice`). While it writes, it notes which form field each line came
   from, so every problem the kiosk's own check reports with a line is shown next to the
   field it is about (`place_problems`); a problem in a picture file goes to its upload.
 - `check_draft`: writes the draft and checks it with `kiosk.packs.check.read_pack`, the
@@ -31,9 +32,10 @@ from typing import Any, ClassVar, Protocol
 
 from kiosk.errors import TelpaError
 from kiosk.office.editor_photos import PictureShape
+from kiosk.office.editor_voice import AUDIO_FOLDER, voices_from_form, voices_from_pack, write_audio
+from kiosk.office.uploads import comes_with_telpa
 from kiosk.packs.check import PACK_FILE, Problem, read_pack
 from kiosk.packs.models import ID_PATTERN, Language, Pack
-from kiosk.paths import CONTENT
 
 LANGS = ("lv", "lt", "en")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -162,11 +164,15 @@ class Draft:
     pack_id: str = ""
     site: str = ""
     title: Texts = field(default_factory=blank_texts)
+    #: Voice clips kept for texts (`kiosk.office.editor_voice`): form field
+    #: ("q0_prompt_lv") → the clip's sha256.
+    voices: dict[str, str] = field(default_factory=dict)
 
     def read_common(self, form: Mapping[str, object]) -> None:
         self.pack_id = str(form.get("pack_id", "") or "").strip().lower()
         self.site = str(form.get("site", "") or "")
         self.title = texts_from(form, "title")
+        self.voices = voices_from_form(form)
 
     # --- what a kind provides ---------------------------------------------------------
 
@@ -256,6 +262,15 @@ class Draft:
         """(form field prefix, texts, required) of every text the pack would show."""
         return [("title", self.title, True), *self.row_groups()]
 
+    def text_fields(self) -> dict[str, str]:
+        """Form field ("q0_prompt_lv") → its text, for every text the pack would show."""
+        return {
+            f"{prefix}_{lang}": text
+            for prefix, texts, _required in self.text_groups()
+            for lang, text in texts.items()
+            if text
+        }
+
     def missing(self) -> set[str]:
         """Form fields ("q0_prompt_en") of the translations missing from texts that exist in
         another language (an empty optional text misses nothing)."""
@@ -320,7 +335,8 @@ class WrittenPack:
 
 def write_pack(draft: Draft, root: Path, photo: Callable[[str], bytes | None]) -> WrittenPack:
     """Write the draft as a pack folder under `root` (named by the pack id, so the check can
-    compare them); `photo(sha256)` gives a stored photo's bytes (None: not at the office)."""
+    compare them); `photo(sha256)` gives a stored photo's or voice clip's bytes (None: not at
+    the office)."""
     name = draft.pack_id if re.fullmatch(ID_PATTERN, draft.pack_id) else f"unnamed-{draft.kind}"
     folder = root / name
     (folder / "images").mkdir(parents=True)
@@ -342,6 +358,11 @@ def write_pack(draft: Draft, root: Path, photo: Callable[[str], bytes | None]) -
         out.add(f"  {picture}: {{file: images/{picture}.jpg}}", upload)
         images[picture] = upload
     draft.write_body(out, langs)
+    fields = draft.text_fields()
+    for line in write_audio(
+        folder, draft.voices, lambda name: fields.get(name, ""), langs, photo, quoted
+    ):
+        out.add(line.text, line.field)
     (folder / PACK_FILE).write_text("\n".join(out.lines) + "\n", encoding="utf-8")
     return WrittenPack(folder, out.fields, images)
 
@@ -355,6 +376,8 @@ def place_problems(written: WrittenPack, problems: list[Problem]) -> dict[str, l
             where = written.fields.get(problem.line, GENERAL)
         elif problem.path.parent.name == "images":
             where = written.images.get(problem.path.stem, GENERAL)
+        elif problem.path.parent.name == AUDIO_FOLDER:
+            where = problem.path.stem
         placed.setdefault(where, []).append(problem.message)
     return placed
 
@@ -365,9 +388,7 @@ def check_draft(
     """Write the draft under `root` and check it exactly as `kiosk content check` does;
     returns the folder and the problems by form field (empty: the kiosk can show it)."""
     written = write_pack(draft, root, photo)
-    if (CONTENT / draft.pack_id / PACK_FILE).is_file():
-        # A station reads the packs that come with Telpa first and leaves a second pack of
-        # the same name out.
+    if comes_with_telpa(draft.pack_id):
         message = gettext("A pack called %(pack)s comes with Telpa; choose another name.")
         return written, {"pack_id": [message % {"pack": draft.pack_id}]}
     photo_problems: dict[str, list[str]] = {}
@@ -401,6 +422,18 @@ class EditorKind:
     @property
     def template(self) -> str:
         return f"{self.name}_editor.html"
+
+
+def with_voices(draft: Draft, pack: Pack, files: Mapping[str, str]) -> Draft:
+    """`draft`, made from the published `pack`, with the pack's voice clips back at their
+    texts (`files` maps the pack's paths to their sha256)."""
+    fields = draft.text_fields()
+    draft.voices = voices_from_pack(
+        pack.audio,  # type: ignore[arg-type]
+        lambda lang, text: [f for f, t in fields.items() if f.endswith(f"_{lang}") and t == text],
+        files,
+    )
+    return draft
 
 
 def picture_file(pack: Pack, picture: str | None, files: Mapping[str, str]) -> str:

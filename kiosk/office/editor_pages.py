@@ -57,6 +57,7 @@ from kiosk.office.editor_draft import (
     EditorKind,
     FormProblem,
     check_draft,
+    with_voices,
 )
 from kiosk.office.editor_library import (
     KIND_NAMES,
@@ -299,7 +300,7 @@ def _editor_page(kind: EditorKind) -> Callable[..., Response]:
         if kind_of(found[0]) is not kind:
             query = urlencode({"pack": pack_id})
             return RedirectResponse(f"/packs/{kind_of(found[0]).name}?{query}", status_code=303)
-        return _editor(request, who, kind, kind.draft.from_pack(*found))
+        return _editor(request, who, kind, with_voices(kind.draft.from_pack(*found), *found))
 
     return page
 

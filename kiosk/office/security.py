@@ -1,8 +1,10 @@
 """Security headers on every response of the office (API, dashboard, downloads, errors).
 
-- ``Content-Security-Policy``: the dashboard uses no script, no inline style and nothing
-  from another origin (one local stylesheet, inline SVG with presentation attributes), so
-  the policy allows exactly that: ``default-src 'none'``, styles and images from the office
+- ``Content-Security-Policy``: the dashboard uses no inline script, no inline style and
+  nothing from another origin (one local stylesheet, inline SVG with presentation
+  attributes, and the editor's voice recorder, a script file of the office's own that
+  uploads to it and plays clips from it), so the policy allows exactly that:
+  ``default-src 'none'``, scripts, styles, images, sound and requests from the office
   itself, forms posting only to it, no ``<base>``, and ``frame-ancestors 'none'`` so no
   other site can frame the login page (clickjacking).
 - ``X-Frame-Options: DENY`` says the same to browsers that predate ``frame-ancestors``.
@@ -22,7 +24,8 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "media-src 'self'; connect-src 'self'; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'none'"
 )
 SECURITY_HEADERS = {

@@ -7,7 +7,8 @@ all, every name a plain path inside the folder (`kiosk.packs.safety.path_problem
 links, devices or other non-files (a zip can carry Unix modes). A folder is walked the same
 way, links refused. Then the pack is checked with exactly `kiosk content check`'s
 `read_pack(decode_clips=True)`: YAML aliases, pictures over the pixel budget, missing
-texts… — the same messages, one per line.
+texts… — the same messages, one per line. A pack whose id is one that comes with Telpa is
+refused too: every station would leave it out as a duplicate.
 
 `UploadError`'s message says what is wrong and what to do; nothing has been stored when it
 is raised (the caller stores only a `CheckedPack`)."""
@@ -25,6 +26,7 @@ from pathlib import Path, PurePosixPath
 from kiosk.errors import TelpaError
 from kiosk.packs.check import PACK_FILE, Problem, read_pack
 from kiosk.packs.safety import path_problem
+from kiosk.paths import CONTENT
 
 #: Files one pack may have (pictures and clips are each capped lower by the pack check).
 MAX_FILES = 1_000
@@ -197,6 +199,13 @@ def _shown(problem: Problem, folder: Path) -> str:
     )
 
 
+def comes_with_telpa(pack_id: str) -> bool:
+    """True when a pack of this id ships with Telpa (content/). Stations read those first and
+    leave a second pack of the same id out, so the office refuses to publish one: an
+    upload here, the web editors in `kiosk.office.editor_draft`."""
+    return (CONTENT / pack_id / PACK_FILE).is_file()
+
+
 def check_upload(source: Path, workdir: Path) -> CheckedPack:
     """Unpack (a zip) or copy (a folder) `source` into `workdir` and check it.
 
@@ -220,6 +229,12 @@ def check_upload(source: Path, workdir: Path) -> CheckedPack:
         raise UploadError(
             f"the pack has {len(problems)} problem(s); fix them (`kiosk content check` shows "
             f"the same) and publish again; nothing was published:\n{lines}"
+        )
+    if comes_with_telpa(pack.pack):
+        raise UploadError(
+            f"the pack's id {pack.pack!r} comes with Telpa: every station already has a pack "
+            "of that name and would leave this one out. Give yours another id (`pack:` in "
+            "pack.yaml, and its folder the same name) and publish again; nothing was published."
         )
     checked = []
     for relative, path in files:

@@ -97,6 +97,8 @@ class App:
         self.errors = 0
         self.running = False
         self._stop_requested = False
+        #: The signal that stopped the kiosk (0: none); `kiosk run` exits 128 + it.
+        self.stop_signal = 0
         if handle_signals:
             # Taken before the services are built: a SIGTERM during start-up (a shutdown,
             # the supervisor) still ends the kiosk cleanly instead of killing it.
@@ -490,6 +492,7 @@ class App:
     def stop(self, signum: int = 0, _frame: object = None) -> None:
         """End the main loop (SIGTERM, SIGINT); the open session ends as `shutdown`."""
         log.info("stopping on signal %s", signum)
+        self.stop_signal = signum
         self.running = False
         self._stop_requested = True
 

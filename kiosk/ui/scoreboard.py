@@ -7,29 +7,45 @@ line names them together ("Team Fox and Team Owl share the win!"); when every te
 level it is simply a tie. No tie-break question: the children have played the game they
 chose, and a shared win is the kind end of it.
 
-Games reach it through `kiosk.api` (`TeamScore`, `final_scores`); the shell's "time is up"
+Games reach it through `kiosk.api` (`TeamScore`, `final_scores`; `verdict` and `winners`
+so that a game saying who won out loud follows the same rule); the shell's "time is up"
 screen draws the same picture from what the game reported, so a result is never lost."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import pygame
 
 from kiosk.ui import draw, theme
 from kiosk.ui.widgets import UI
 
+#: What a team's score counts. The card says it in the language on screen when it is
+#: drawn, with that language's plural forms; a new unit gets its ngettext line in
+#: `score_text` (so the catalogs carry it).
+ScoreUnit = Literal["points", "pairs"]
+
 
 @dataclass(frozen=True)
 class TeamScore:
     """One team's standing: its name in the current language ("Team Fox"), its picture
-    (a bundled emoji name), its colour and its points."""
+    (a bundled emoji name), its colour and its points — counted in `unit` (Memory counts
+    pairs)."""
 
     name: str
     picture: str
     color: theme.Color
     points: int
+    unit: ScoreUnit = "points"
+
+
+def score_text(team: TeamScore, ngettext: Callable[[str, str, int], str]) -> str:
+    """The team's score in its unit, in the current language ("7 points", "3 pairs")."""
+    if team.unit == "pairs":
+        return ngettext("%(n)d pair", "%(n)d pairs", team.points) % {"n": team.points}
+    return ngettext("%(n)d point", "%(n)d points", team.points) % {"n": team.points}
 
 
 def winners(teams: Sequence[TeamScore]) -> list[int]:
@@ -126,7 +142,7 @@ def final_scores(
         name_top = rect.top + pad + picture_side + m.px(4)
         board.blit(name, name.get_rect(midtop=(rect.centerx, name_top)))
         points = ui.text.fit(
-            ngettext("%(n)d point", "%(n)d points", team.points) % {"n": team.points},
+            score_text(team, ngettext),
             (card_w - 2 * pad, rect.bottom - pad - (name_top + int(cards_h * 0.18))),
             m.font_size("title"),
             theme.INK,

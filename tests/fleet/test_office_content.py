@@ -230,6 +230,30 @@ def test_a_pack_with_problems_is_refused_with_the_checks_own_lines(
     assert _office(office_db, "publish-pack", str(folder), "--site", "nowhere") == 2
 
 
+def test_a_pack_named_like_one_that_comes_with_telpa_is_refused(
+    tmp_path: Path,
+    office_db: str,
+    office_engine: Engine,
+    site_token: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Every station reads the packs that come with Telpa first and would leave this one
+    out as a duplicate ("exists twice"): published, it would reach no child."""
+    folder = make_pack(tmp_path, "spelling")
+    upload = tmp_path / "spelling.zip"
+    with zipfile.ZipFile(upload, "w") as archive:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                archive.write(path, path.relative_to(tmp_path).as_posix())
+    before = _content_rows(office_engine)
+    for source in (folder, upload):
+        assert _office(office_db, "publish-pack", str(source), "--site", "ludza") == 2
+        message = capsys.readouterr().err
+        assert "'spelling' comes with Telpa" in message and "nothing was published" in message
+        assert "pack.yaml" in message  # where to change the name
+    assert _content_rows(office_engine) == before
+
+
 def test_settings_per_library_with_a_station_override_and_no_it_keys(
     tmp_path: Path,
     http: httpx.Client,

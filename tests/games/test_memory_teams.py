@@ -18,7 +18,7 @@ import pytest
 
 from games.memory.game import MemoryPairs
 from kiosk.activities import RegisteredActivity
-from kiosk.api import ActivityContext, Teams
+from kiosk.api import ActivityContext, Teams, final_scores, verdict
 from kiosk.harness import Harness
 from kiosk.sessions import RunEnded
 from kiosk.virtual_pads import VirtualPad, VirtualPads
@@ -393,6 +393,17 @@ def test_teams_level_on_the_most_pairs_share_the_win(kiosk: Harness, pads: Virtu
     assert game.phase == "stars"
     assert _standing(game) == [("Team Fox", 3), ("Team Bear", 3), ("Team Frog", 0)]
     assert game.won_message() == "Team Fox and Team Bear share the win!"
+    # The final score cards count pairs, not points, in the kiosk's plural forms.
+    asked: list[tuple[str, str, int]] = []
+
+    def ngettext(singular: str, plural: str, n: int) -> str:
+        asked.append((singular, plural, n))
+        return game.ctx.ngettext(singular, plural, n)
+
+    scores = game.team_scores() or []
+    final_scores(game.ctx.ui, (1200, 600), scores, game.ctx.gettext, ngettext)
+    assert asked == [("%(n)d pair", "%(n)d pairs", n) for n in (3, 3, 0)]
+    assert verdict(scores, game.ctx.gettext)[0] == game.won_message()
 
 
 @pytest.mark.parametrize("kiosk", [_with_teams([0, 1])], indirect=True)

@@ -14,15 +14,16 @@ from games.quiz import PictureQuiz
 from games.quiz.buzzer import ANSWER_S
 from kiosk import routes
 from kiosk.api import Answer, Question
-from kiosk.harness import Harness
 from kiosk.sessions import RunEnded, SessionStarted
 from kiosk.ui.scoreboard import card_rects, verdict
-from kiosk.virtual_pads import VirtualPad
+from tests.games.team_play import answer as _answer
+from tests.games.team_play import buzz as _buzz
+from tests.games.team_play import next_question as _next
+from tests.games.team_play import to_first_question as _to_first_question
 from tests.pads.team_helpers import (
     A,
     B,
     controllers_step,
-    pad_choose,
     plug,
     press,
     quiz_with_teams,
@@ -31,34 +32,6 @@ from tests.pads.team_helpers import (
 from tests.shots import shots
 
 SHOTS = shots("quiz-buzzer")
-
-
-def _to_first_question(kiosk: Harness, game: PictureQuiz, pad: VirtualPad) -> None:
-    """A pad picks the animals topic and the first level (5 questions, 3 answers each)."""
-    pad_choose(kiosk, pad, game.buttons, "topic:quiz-animals")
-    pad_choose(kiosk, pad, game.buttons, "level:1")
-    assert game.phase == "play" and game.buzzer is not None
-
-
-def _buzz(kiosk: Harness, pad: VirtualPad) -> None:
-    press(kiosk, pad, A)
-    kiosk.wait(0.6)  # a child looks at the answers before choosing
-
-
-def _answer(kiosk: Harness, game: PictureQuiz, pad: VirtualPad, right: bool) -> None:
-    asked = game.round.current  # type: ignore[union-attr]
-    if right:
-        choice = asked.right_index
-    else:
-        choice = next(
-            i for i in range(len(asked.answers)) if i != asked.right_index and i not in asked.tried
-        )
-    pad_choose(kiosk, pad, game.buttons, f"answer:{choice}")
-
-
-def _next(kiosk: Harness, pad: VirtualPad) -> None:
-    kiosk.wait(1.6)
-    press(kiosk, pad, A)
 
 
 def _points(game: PictureQuiz) -> list[int]:

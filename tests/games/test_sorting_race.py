@@ -18,7 +18,7 @@ import pygame
 import pytest
 
 from games.sorting import SortItOut
-from games.sorting.race import CATCH_UP_S, SortingRace
+from games.sorting.race import CATCH_UP_S
 from games.sorting.race_layout import neighbour
 from games.sorting.race_view import note_text
 from kiosk.activities import RegisteredActivity
@@ -27,6 +27,11 @@ from kiosk.config import parse_config
 from kiosk.harness import Harness
 from kiosk.sessions import RunEnded
 from kiosk.virtual_pads import VirtualPad, VirtualPads
+from tests.games.team_play import lane_press as _press
+from tests.games.team_play import lane_snapshot as _snapshot
+from tests.games.team_play import point_at as _point_at
+from tests.games.team_play import race_of as _race
+from tests.games.team_play import sort_one as _sort
 from tests.shots import shots
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sorting"
@@ -99,47 +104,6 @@ def _pad_choose(kiosk: Harness, pad: VirtualPad, group: ButtonGroup, button_id: 
         else:
             pad.press(DOWN if dy > 0 else UP, kiosk.step)
     raise AssertionError(f"the d-pad never reached {button_id}")
-
-
-def _race(game: SortItOut) -> SortingRace:
-    assert game.race is not None
-    return game.race.race
-
-
-def _snapshot(race: SortingRace, lane: int) -> tuple[int, int, int, int]:
-    chosen = race.lanes[lane]
-    return (chosen.cursor, chosen.round.index, chosen.round.wrong, chosen.round.first_try)
-
-
-def _press(kiosk: Harness, race: SortingRace, pad: VirtualPad, button: int, lane: int) -> None:
-    """A press on `pad`, checking that no other lane moved."""
-    others = {i: _snapshot(race, i) for i in range(len(race)) if i != lane}
-    pad.press(button, kiosk.step)
-    assert {i: _snapshot(race, i) for i in others} == others, "another lane moved"
-
-
-def _point_at(kiosk: Harness, race: SortingRace, pad: VirtualPad, lane: int, index: int) -> None:
-    for _ in range(len(race.lanes[lane].round.bins)):
-        if race.lanes[lane].cursor == index:
-            return
-        _press(kiosk, race, pad, RIGHT, lane)
-    assert race.lanes[lane].cursor == index
-
-
-def _sort(kiosk: Harness, race: SortingRace, pad: VirtualPad, lane: int, right: bool) -> None:
-    """The team of `lane` sorts its current thing: into the right bin, or first into a
-    wrong one (it stays in its hands) and then the right one."""
-    round_ = race.lanes[lane].round
-    assert round_.current is not None
-    target = round_.bin_index(round_.current.bin)
-    before = round_.index
-    if not right:
-        _point_at(kiosk, race, pad, lane, (target + 1) % len(round_.bins))
-        _press(kiosk, race, pad, A, lane)
-        assert round_.index == before and round_.wrong == 1  # "try again", same thing
-    _point_at(kiosk, race, pad, lane, target)
-    _press(kiosk, race, pad, A, lane)
-    assert round_.index == before + 1
 
 
 def _completed(kiosk: Harness) -> list[tuple[int | None, int | None]]:
@@ -215,6 +179,26 @@ def test_a_tie_when_the_first_to_finish_made_one_mistake(pads: VirtualPads) -> N
         assert [race.points(0), race.points(1)] == [6, 6]
         assert game.phase == "stars" and game.race_message() == "It's a tie!"
         kiosk.screenshot(SHOTS / "tie.png")
+
+
+def test_two_teams_level_on_the_most_points_share_the_win(pads: VirtualPads) -> None:
+    with _kiosk(Teams.from_pads([0, 1, 2]), lang="en") as kiosk:
+        plugged = [pads.plug() for _ in range(3)]
+        game = _open(kiosk, plugged)
+        _pad_choose(kiosk, plugged[0], game.buttons, "level:1")
+        race = _race(game)
+        for turn in range(6):
+            _sort(kiosk, race, plugged[0], 0, right=turn != 2)
+        for _ in range(6):
+            _sort(kiosk, race, plugged[1], 1, right=True)
+        for turn in range(6):
+            _sort(kiosk, race, plugged[2], 2, right=turn != 4)
+        kiosk.wait(1.0)
+        # Fox: 5 first tries + 2 bonus; Bear: 6 + 1; Frog: 5 + 0. The same rule as the
+        # final score cards: the two on top share the win, it is no tie for all.
+        assert [race.points(i) for i in range(3)] == [7, 7, 5]
+        assert game.phase == "stars"
+        assert game.race_message() == "Team Fox and Team Bear share the win!"
 
 
 def test_after_the_first_team_finishes_the_others_have_their_catch_up_time(

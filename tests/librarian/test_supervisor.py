@@ -269,6 +269,74 @@ def _has_sessions_table(db_path: Path) -> bool:
         return False
 
 
+def _wait_for_other_shell(supervisor: subprocess.Popen[str], log: Path, old: int | None) -> int:
+    """The pid of the supervisor's shell once it is one other than `old` and has opened
+    its display (its kiosk.log says so), so it handles signals as the running kiosk does."""
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        assert supervisor.poll() is None, f"supervision ended ({supervisor.returncode})"
+        shells = _children(supervisor.pid)
+        text = log.read_text(encoding="utf-8") if log.exists() else ""
+        opened = [line for line in text.splitlines() if "display: SDL video driver" in line]
+        if shells and shells[0] != old and len(opened) == (1 if old is None else 2):
+            return shells[0]
+        time.sleep(0.2)  # polling real processes
+    raise AssertionError("no (new) shell started")
+
+
+def test_a_sigterm_to_the_shell_alone_restarts_it_and_one_to_kiosk_run_stops_both(
+    tmp_path: Path,
+) -> None:
+    """An OOM killer's or an administrator's stray `kill` ends the shell, not the kiosk:
+    only a stop the supervisor forwarded (or the librarian's exit, status 0) ends it."""
+    data = tmp_path / "data"
+    env = dict(
+        os.environ,
+        SDL_VIDEODRIVER="dummy",
+        SDL_AUDIODRIVER="dummy",
+        PYGAME_HIDE_SUPPORT_PROMPT="1",
+        KIOSK_DATA_DIR=str(data),
+    )
+    supervisor = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "run", "--windowed", "--size", "800x600"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        first = _wait_for_other_shell(supervisor, data / "logs" / "kiosk.log", None)
+        os.kill(first, signal.SIGTERM)
+        second = _wait_for_other_shell(supervisor, data / "logs" / "kiosk.log", first)
+        assert second != first
+        supervisor.send_signal(signal.SIGTERM)
+        assert supervisor.wait(timeout=60) == 0
+        assert not Path(f"/proc/{second}").exists() or _is_zombie_or_gone(second)
+    finally:
+        if supervisor.poll() is None:
+            for pid in _children(supervisor.pid):
+                os.kill(pid, signal.SIGKILL)
+            supervisor.kill()
+            supervisor.wait()
+    log = (data / "logs" / "supervisor.log").read_text(encoding="utf-8")
+    assert "kiosk shell ended by signal 15 (status 143) though the supervisor was not" in log
+    assert log.rstrip().endswith("kiosk shell stopped as asked (status 143); supervision ends")
+
+
+def _is_zombie_or_gone(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1].startswith("Z")
+    except (FileNotFoundError, IndexError):
+        return True
+
+
+def test_the_librarians_exit_to_the_desktop_still_ends_supervision(tmp_path: Path) -> None:
+    log = tmp_path / "starts"
+    leave = [sys.executable, "-c", f"open({str(log)!r}, 'a').write('x')"]
+    assert Supervisor(leave).run() == 0
+    assert log.read_text() == "x"
+
+
 def test_the_supervisor_process_loads_no_pygame_and_no_database_libraries(
     tmp_path: Path,
 ) -> None:

@@ -384,6 +384,25 @@ def test_a_good_zip_upload_is_published(editor: httpx.Client, office_engine: Eng
     assert made_with == "upload"
 
 
+def test_a_zip_named_like_a_pack_that_comes_with_telpa_is_refused_next_to_the_upload(
+    editor: httpx.Client, office_engine: Engine
+) -> None:
+    token = form_token(editor.get("/packs").text)
+    spelling = GOOD_YAML.replace(b"pack: bomb", b"pack: spelling")
+    answer = editor.post(
+        "/packs/upload",
+        data={"csrf_token": token, "site": "ludza"},
+        files={"zip": ("spelling.zip", _zip({"pack.yaml": spelling}), "application/zip")},
+    )
+    assert answer.status_code == 422
+    alert = re.search(
+        r'<div class="error" role="alert" id="upload-problems">(.*?)</div>', answer.text, re.S
+    )
+    assert alert and "comes with Telpa" in alert.group(1), answer.text
+    with office_engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(PackVersion)).scalar() == 0
+
+
 def test_the_editor_does_not_replace_a_pack_uploaded_as_a_zip(
     editor: httpx.Client, office_engine: Engine
 ) -> None:

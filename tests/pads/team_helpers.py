@@ -3,7 +3,8 @@ quiz packs, and virtual pads; and the librarian's and the teams' moves on it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pygame
 from games.quiz import PictureQuiz
 from kiosk import routes
 from kiosk.activities import RegisteredActivity
-from kiosk.api import ButtonGroup
+from kiosk.api import Activity, ButtonGroup
 from kiosk.config import parse_config
 from kiosk.harness import Harness
 from kiosk.librarian.pin import set_pin
@@ -33,18 +34,25 @@ RIGHT = pygame.CONTROLLER_BUTTON_DPAD_RIGHT
 
 @contextmanager
 def team_station(
-    folder: Path, lang: str = "en", size: tuple[int, int] = (1366, 768)
+    folder: Path,
+    lang: str = "en",
+    size: tuple[int, int] = (1366, 768),
+    games: Sequence[type[Activity]] = (PictureQuiz,),
+    packs: Sequence[Path] = (QUIZ_PACKS,),
+    more_config: str = "",
 ) -> Iterator[tuple[Harness, VirtualPads]]:
-    """A kiosk (station language `lang`) offering only the quiz with the animals and fruit
-    test packs, and a set of virtual pads unplugged before the kiosk closes."""
-    config = parse_config(
-        f"languages:\n  default: {lang}\ncontent:\n  folders: [{QUIZ_PACKS}]\n",
-        path=str(folder / "config.yaml"),
-    )
+    """A kiosk (station language `lang`) offering only `games` (the quiz) with the packs
+    of the folders `packs` (the animals and fruit test quizzes), and a set of virtual pads
+    unplugged before the kiosk closes. Its config (plus `more_config`) is written to
+    `folder`/config.yaml, for the `kiosk` commands a test runs on the same station."""
+    folders = ", ".join(json.dumps(str(p)) for p in packs)
+    text = f"languages:\n  default: {lang}\ncontent:\n  folders: [{folders}]\n{more_config}"
+    (folder / "config.yaml").write_text(text, encoding="utf-8")
+    config = parse_config(text, path=str(folder / "config.yaml"))
     set_pin(folder / "secrets.json", PIN)
     data = folder / "data"
     store = UsageStore.open(data, config)
-    registered = [RegisteredActivity(PictureQuiz, "tests")]
+    registered = [RegisteredActivity(game, "tests") for game in games]
     with Harness(
         config,
         size=size,

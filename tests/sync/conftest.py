@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sync_helpers import Kiosk, MakeKiosk, OfficeServer
 
 from tests.office.conftest import office_url  # noqa: F401  (a fixture, used by `office`)
+from tests.sync.sync_helpers import Kiosk, MakeKiosk, OfficeServer
 
 
 @pytest.fixture

@@ -115,6 +115,13 @@ async def _send_json(send: Any, status: int, data: Any) -> None:
     await send({"type": "http.response.body", "body": content})
 
 
+def _loopback_socket(port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
+    return sock
+
+
 class OfficeServer:
     """The real office app (`kiosk.office.app.create_app`) under uvicorn on 127.0.0.1.
 
@@ -128,10 +135,10 @@ class OfficeServer:
         self.before_additions = False
         self.old_office: BeforeAdditions | None = None
         self.db_url = db_url
-        probe = socket.socket()
-        probe.bind(("127.0.0.1", 0))
-        self.port = probe.getsockname()[1]
-        probe.close()
+        # Bound now and kept for the first start: a port probed and let go could be taken
+        # by another process before the server binds it ("Address already in use").
+        self._reserved: socket.socket | None = _loopback_socket(0)
+        self.port = self._reserved.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -144,9 +151,7 @@ class OfficeServer:
     def start(self) -> None:
         if self._server is not None:
             return
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", self.port))
+        sock, self._reserved = self._reserved or _loopback_socket(self.port), None
         app: Any = create_app(self.db_url)
         self.old_office = None
         if self.before_additions:
