@@ -13,9 +13,11 @@ marked ``fresh_databases`` (the migration tests, the full-disk ones) gets real m
 from __future__ import annotations
 
 import atexit
+import gc
 import os
 import shutil
 import sqlite3
+import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -26,6 +28,13 @@ import pytest
 
 os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ["SDL_AUDIODRIVER"] = "dummy"
+
+# Bytecode caches (the git-ignored __pycache__ folders) even where the environment says
+# PYTHONDONTWRITEBYTECODE: otherwise each xdist worker, started after this, rewrites and
+# compiles pytest's plugins (hypothesis, anyio, ...) and every test module again (about
+# 4 s of CPU each), and so does every `kiosk` process a test starts with Telpa's sources.
+if os.environ.pop("PYTHONDONTWRITEBYTECODE", None) is not None:
+    sys.dont_write_bytecode = False
 
 # Never read or write this machine's own Telpa folders (/etc/telpa, ~/.config/telpa, a
 # real station's data): every test run, and every `kiosk` process it starts, gets fresh
@@ -75,6 +84,46 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         )
         if shared:
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
+#: Each test starts with what is alive frozen (`_earlier_objects_frozen`); every this many
+#: tests, or once the worker has grown by this much, a full collection first.
+FULL_COLLECTION_EVERY = 25
+FULL_COLLECTION_GROWTH = 256 << 20
+
+
+class _Collections:
+    tests = 0
+    resident_after = 0  # bytes the worker held after the last full collection
+
+
+def _resident_bytes() -> int:
+    """The worker's resident memory (Linux), or 0 where /proc is not there."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+@pytest.fixture(autouse=True)
+def _earlier_objects_frozen() -> None:
+    """The shell runs a full garbage collection at start-up and at every scene change
+    (cheap in a kiosk: start-up's objects are frozen, `App._freeze_start_up`), and its
+    shutdown unfreezes them again. In a test worker each of those collections would also
+    walk pytest, every imported module and what earlier tests left: some 140,000 objects,
+    60–100 ms a time, a fifth of the kiosk tests' CPU. So each test starts with what is
+    alive frozen (`gc.freeze` costs nothing), and earlier tests' garbage, frozen with it,
+    is collected in one full collection every `FULL_COLLECTION_EVERY` tests, or sooner
+    once the worker has grown by `FULL_COLLECTION_GROWTH`."""
+    grown = _resident_bytes() - _Collections.resident_after
+    if _Collections.tests >= FULL_COLLECTION_EVERY or grown > FULL_COLLECTION_GROWTH:
+        gc.unfreeze()
+        gc.collect()
+        _Collections.tests = 0
+        _Collections.resident_after = _resident_bytes()
+    _Collections.tests += 1
+    gc.freeze()
 
 
 def uses_template(request: pytest.FixtureRequest) -> bool:

@@ -31,17 +31,42 @@ def rounded_card(
     border: int = 0,
     border_color: Color = (255, 255, 255),
 ) -> pygame.Surface:
-    """An anti-aliased rounded rectangle, optionally with an inner border."""
+    """An anti-aliased rounded rectangle, optionally with an inner border.
+
+    Only the four corners are drawn large: the rest is straight edges along whole pixels,
+    which scaling down leaves as they are (a 4K screen's big cards would otherwise be
+    drawn at 16 times their 8 million pixels each)."""
     w, h = max(1, size[0]), max(1, size[1])
+    r = min(radius, w // 2, h // 2)
+    if r <= border or 2 * border >= min(w, h):
+        return _supersampled_card((w, h), r, color, border, border_color)
+    card = pygame.Surface((w, h), pygame.SRCALPHA)
+    if border:
+        card.fill(border_color)
+        card.fill(color, card.get_rect().inflate(-2 * border, -2 * border))
+    else:
+        card.fill(color)
+    corners = _supersampled_card((2 * r, 2 * r), r, color, border, border_color)
+    for x, y in ((0, 0), (w - r, 0), (0, h - r), (w - r, h - r)):
+        area = pygame.Rect(0 if x == 0 else r, 0 if y == 0 else r, r, r)
+        card.fill((0, 0, 0, 0), (x, y, r, r))
+        card.blit(corners, (x, y), area, special_flags=pygame.BLEND_RGBA_MAX)  # a copy
+    return card
+
+
+def _supersampled_card(
+    size: tuple[int, int], r: int, color: Color, border: int, border_color: Color
+) -> pygame.Surface:
+    """The whole card drawn `_SUPERSAMPLE` times larger and scaled down."""
+    w, h = size
     s = _SUPERSAMPLE
     big = pygame.Surface((w * s, h * s), pygame.SRCALPHA)
-    r = min(radius, w // 2, h // 2) * s
     if border:
-        pygame.draw.rect(big, border_color, big.get_rect(), border_radius=r)
+        pygame.draw.rect(big, border_color, big.get_rect(), border_radius=r * s)
         inner = big.get_rect().inflate(-2 * border * s, -2 * border * s)
-        pygame.draw.rect(big, color, inner, border_radius=max(0, r - border * s))
+        pygame.draw.rect(big, color, inner, border_radius=max(0, (r - border) * s))
     else:
-        pygame.draw.rect(big, color, big.get_rect(), border_radius=r)
+        pygame.draw.rect(big, color, big.get_rect(), border_radius=r * s)
     return pygame.transform.smoothscale(big, (w, h))
 
 
@@ -52,15 +77,32 @@ def circle(
     return rounded_card((diameter, diameter), diameter // 2, color, border, border_color)
 
 
+#: A Gaussian blur this many times wider than this runs on a copy that many times smaller
+#: (a 4K screen's shadows; up to full HD, whose widest is 7, every blur runs at full size).
+_SHARPEST_BLUR = 5
+
+
 @memoize_surfaces(32 << 20)
 def shadow(size: tuple[int, int], radius: int, blur: int, alpha: int = 70) -> pygame.Surface:
-    """A soft shadow the size of a card plus `blur` on each side."""
+    """A soft shadow the size of a card plus `blur` on each side.
+
+    pygame's blur costs the area times the radius: a 4K screen's shadows (three times as
+    wide, three times the radius) would cost 27 times a small screen's, about 0.1 s each.
+    A shadow holds no detail to lose, so a wide blur runs on a copy scaled down by
+    radius // `_SHARPEST_BLUR`, with the radius scaled alike, and is scaled back up."""
     w, h = size[0] + 2 * blur, size[1] + 2 * blur
     base = pygame.Surface((w, h), pygame.SRCALPHA)
     card = rounded_card(size, radius, SHADOW)
     base.blit(card, (blur, blur))
     if blur > 0:
-        base = pygame.transform.gaussian_blur(base, max(1, blur // 2))
+        strength = max(1, blur // 2)
+        shrink = strength // _SHARPEST_BLUR
+        if shrink > 1:
+            small = pygame.transform.smoothscale(base, (-(-w // shrink), -(-h // shrink)))
+            small = pygame.transform.gaussian_blur(small, round(strength / shrink))
+            base = pygame.transform.smoothscale(small, (w, h))
+        else:
+            base = pygame.transform.gaussian_blur(base, strength)
     base.fill((255, 255, 255, alpha), special_flags=pygame.BLEND_RGBA_MULT)
     return base
 
