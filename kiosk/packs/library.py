@@ -54,6 +54,11 @@ class PackLibrary:
         self.start()
         return self._done.wait(timeout)
 
+    def finish(self, timeout: float) -> None:
+        """Let a reading already under way end (never starts one)."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+
     def _load(self) -> None:
         try:
             try:

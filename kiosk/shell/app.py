@@ -69,6 +69,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: How long shutting down waits for the packs' reader (it reads for well under a second).
+PACKS_WAIT_S = 10.0
+
 #: Input polling rate while nothing on screen moves: a tap is noticed within 50 ms.
 IDLE_POLL_FPS = 20
 
@@ -539,6 +542,10 @@ class App:
             self.desk.sync.stop()
         if self.services.creations is not None:
             self.services.creations.close()  # the tools' last drafts, written by their on_exit
+        # The packs' reader ends before the process may: a worker still inside a native
+        # decoder at interpreter exit is ended by a forced unwind, which glibc may answer
+        # with "FATAL: exception not rethrown" and an abort (seen in a test's subprocess).
+        self.services.packs.finish(PACKS_WAIT_S)
         self.sink.close()
 
 
