@@ -14,14 +14,14 @@ import pytest
 from sqlalchemy import Engine, text
 
 from kiosk.office.auth import create_coordinator
-from tests.office.test_dashboard_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.office.test_dashboard_browser import CHROMIUM, chromium_page
 from tests.office.test_pack_editor_browser import DOCS_SCREENSHOTS, save_small
 from tests.office.test_reports import seed_office
 
 if not CHROMIUM.exists() and os.environ.get("TELPA_REQUIRE_BROWSER") != "1":
     pytest.skip("Debian's chromium is not installed (/usr/bin/chromium)", allow_module_level=True)
 
-from playwright.sync_api import Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Page  # noqa: E402
 
 COORDINATOR, LIBRARIAN = "anna", "ilze.ludza"
 PASSWORD, HER_PASSWORD = "a long enough password", "another long password"
@@ -31,16 +31,8 @@ PASSWORD, HER_PASSWORD = "a long enough password", "another long password"
 def browser_page(office_server: str, office_engine: Engine) -> Iterator[Page]:
     seed_office(office_engine)
     create_coordinator(office_engine, COORDINATOR, PASSWORD)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1366, "height": 800}, locale="en-GB")
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
+    with chromium_page() as page:
+        yield page
 
 
 def log_in(page: Page, server: str, login: str, password: str) -> None:

@@ -9,6 +9,7 @@ import io
 import os
 from collections import defaultdict
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,21 @@ if not CHROMIUM.exists() and os.environ.get("TELPA_REQUIRE_BROWSER") != "1":
     pytest.skip("Debian's chromium is not installed (/usr/bin/chromium)", allow_module_level=True)
 
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
+
+
+@contextmanager
+def chromium_page(height: int = 800, timeout_ms: int = 20_000) -> Iterator[Page]:
+    """A page of Debian's headless Chromium, 1366 wide, English (the office tests' browser)."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1366, "height": height}, locale="en-GB")
+        page = context.new_page()
+        page.set_default_timeout(timeout_ms)
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
 
 
 def sent_by_month(site: str) -> dict[str, dict[str, int]]:

@@ -15,14 +15,14 @@ import pytest
 from sqlalchemy import Engine
 
 from kiosk.office.auth import create_account, create_site
-from tests.office.test_dashboard_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.office.test_dashboard_browser import CHROMIUM, chromium_page
 from tests.office.test_pack_editor_browser import save_small, screenshots_folder
 from tests.office.test_reports import SITES, seed_office
 
 if not CHROMIUM.exists() and os.environ.get("TELPA_REQUIRE_BROWSER") != "1":
     pytest.skip("Debian's chromium is not installed (/usr/bin/chromium)", allow_module_level=True)
 
-from playwright.sync_api import Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Page  # noqa: E402
 
 LIBRARIAN, PASSWORD = "ilze.ludza", "a long enough password"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
@@ -32,16 +32,8 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
 def browser_page(office_server: str, office_engine: Engine) -> Iterator[Page]:
     seed_office(office_engine)
     create_account(office_engine, LIBRARIAN, PASSWORD, "librarian", "ludza")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1366, "height": 800}, locale="en-GB")
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
+    with chromium_page() as page:
+        yield page
 
 
 def test_a_librarian_sets_opening_hours_and_hides_an_activity(
