@@ -8,7 +8,7 @@ from functools import partial
 import pygame
 
 from kiosk.i18n import FLAG_EMOJI, NATIVE_NAMES
-from kiosk.ui.theme import HOME_COLOR, WHITE, Metrics
+from kiosk.ui.theme import HOME_COLOR, INK, WHITE, Metrics
 from kiosk.ui.widgets import UI, Button
 
 #: The group badge's width in layout units (the bars' free room on the right is 200).
@@ -81,3 +81,17 @@ def group_badge_rect(metrics: Metrics) -> pygame.Rect:
     rect = pygame.Rect(0, 0, width, metrics.bar_height - metrics.px(20))
     rect.midright = (corner.left - metrics.px(8), metrics.bar_height // 2)
     return rect
+
+
+def draw_screen_title(ui: UI, surface: pygame.Surface, text: str, rect: pygame.Rect) -> None:
+    """A librarian screen's title: one bold line, left in `rect`, centred on its height."""
+    title = ui.text.fit(
+        text,
+        rect.size,
+        ui.metrics.font_size("title"),
+        INK,
+        weight="bold",
+        align="left",
+        max_lines=1,
+    )
+    surface.blit(title, title.get_rect(midleft=rect.midleft))

@@ -19,6 +19,7 @@ import pygame
 
 from kiosk.input import InputEvent, KeyEvent
 from kiosk.scenes.base import Scene, Shell, is_back_key
+from kiosk.scenes.common import draw_screen_title
 from kiosk.teams import MAX_TEAMS, Team, Teams
 from kiosk.ui import draw
 from kiosk.ui.pad_glyph import pad_button
@@ -195,16 +196,9 @@ class ControllersStep(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         m = self.ui.metrics
         surface.fill(lighten(FOCUS, 0.88))
-        title = self.ui.text.fit(
-            self._("Controllers: each team presses A"),
-            self.title_rect.size,
-            m.font_size("title"),
-            INK,
-            weight="bold",
-            align="left",
-            max_lines=1,
+        draw_screen_title(
+            self.ui, surface, self._("Controllers: each team presses A"), self.title_rect
         )
-        surface.blit(title, title.get_rect(midleft=self.title_rect.midleft))
         status = self.ui.text.fit(
             self.status(), self.status_rect.size, m.font_size("heading"), INK, max_lines=2
         )

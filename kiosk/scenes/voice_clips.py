@@ -32,7 +32,12 @@ from kiosk.librarian.text_pages import TextPages
 from kiosk.media.microphone import Microphone, open_microphone
 from kiosk.packs.safety import PackFileError
 from kiosk.scenes.base import Shell
-from kiosk.scenes.common import corner_button, language_buttons, language_name
+from kiosk.scenes.common import (
+    corner_button,
+    draw_screen_title,
+    language_buttons,
+    language_name,
+)
 from kiosk.ui import draw
 from kiosk.ui.theme import (
     BAD,
@@ -412,18 +417,8 @@ class VoiceClips(LibrarianScreen):
     # ----- drawing -------------------------------------------------------------------
 
     def draw(self, surface: pygame.Surface) -> None:
-        m = self.ui.metrics
         surface.fill(lighten(FOCUS, 0.88))
-        title = self.ui.text.fit(
-            self._("Voice clips"),
-            self.title_rect.size,
-            m.font_size("title"),
-            INK,
-            weight="bold",
-            align="left",
-            max_lines=1,
-        )
-        surface.blit(title, title.get_rect(midleft=self.title_rect.midleft))
+        draw_screen_title(self.ui, surface, self._("Voice clips"), self.title_rect)
         if self.chosen is None:
             self.list.draw(surface, self.lang)
         else:
