@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import math
 import signal
 import threading
 from collections.abc import Callable
@@ -74,6 +75,9 @@ PACKS_WAIT_S = 10.0
 
 #: Input polling rate while nothing on screen moves: a tap is noticed within 50 ms.
 IDLE_POLL_FPS = 20
+#: Input polling rate while the attract screen rests (no child there for a minute): the
+#: first touch is noticed within 100 ms, and the screen wakes at the next frame.
+REST_POLL_FPS = 10
 
 
 class App:
@@ -156,6 +160,18 @@ class App:
         self._scene_classes = scene_classes()
         self._badge_shown: tuple[object, ...] | None = None
         self._frozen = False
+        #: The sound service (the UI's is typed only as far as widgets need it).
+        self._sounds = core.sounds
+        #: The main loop's time (clock.monotonic) before which a turn without input only
+        #: polls input (`step`); -inf: the next turn updates and repaints.
+        self._due_at = -math.inf
+        #: The input poll rate while nothing moves (`_plan_next_turn`).
+        self._poll_fps = IDLE_POLL_FPS
+        #: The attract screen rests: the sound device is closed until the first input.
+        self.at_rest = False
+        #: Turns that only polled input, nothing being due (tests, benchmarks).
+        self.quiet_turns = 0
+        self._skipped_s = 0.0
         #: The first screen: attract, or out of order (the supervisor's pause).
         self.start_route: routes.Route = routes.Attract()
 
@@ -234,6 +250,7 @@ class App:
         """Replace the whole stack with the scene for `route`."""
         if isinstance(route, routes.Attract):
             self._take_office_update()
+        self._scenes_change()
         self.services.voice.stop()  # the child moved on: what was being read no longer matters
         self.session.forget_child_language()
         if self.stack.go(self._build(route)):
@@ -244,9 +261,11 @@ class App:
 
     def push(self, route: routes.Route) -> None:
         """Put the scene for `route` on top (an overlay)."""
+        self._scenes_change()
         self.stack.push(self._build(route))
 
     def pop(self, scene: Scene) -> None:
+        self._scenes_change()
         self.stack.pop(scene)
 
     def invalidate(self, rect: pygame.Rect | None = None) -> None:
@@ -378,6 +397,7 @@ class App:
 
     def _recover(self) -> None:
         """After a shell error: close what was open and show the attract screen."""
+        self._scenes_change()
         try:
             self.sessions.end_session("crash", run_outcome="error")
             translator = self.services.translator
@@ -410,6 +430,8 @@ class App:
         translated = self.input.translate(event)
         if translated is None:
             return
+        # Before the input is handled: the sound its button makes must be heard.
+        self._wake_up()
         if is_alt_f4(translated):
             log.info("Alt+F4 ignored")
             return
@@ -486,11 +508,87 @@ class App:
         return self.stack.render(self.screen, self._paint_overlays)
 
     def step(self, dt: float) -> list[pygame.Rect]:
-        """One frame: events already queued, update by dt, repaint."""
-        for event in pygame.event.get():
+        """One turn of the main loop: the events already queued, then update by dt and
+        repaint — unless no event came and nothing is due yet (see `_plan_next_turn`):
+        then the turn only polls input, so a still screen costs little more than a bare
+        window's event loop."""
+        events = pygame.event.get()
+        for event in events:
             self.dispatch(event)
-        self.update(dt)
-        return self.render()
+        if not events and self.clock.monotonic() < self._due_at:
+            self.quiet_turns += 1
+            # The next update counts this turn's time too: timers lose nothing.
+            self._skipped_s += dt
+            # Invalidated from outside a turn (a test, the harness): painted all the same.
+            return self.render() if self.stack.dirty else []
+        self.update(self._skipped_s + dt)
+        self._skipped_s = 0.0
+        rects = self.render()
+        self._plan_next_turn()
+        return rects
+
+    def _plan_next_turn(self) -> None:
+        """After a turn that updated: when the next must update without input, and how
+        often to poll input until then.
+
+        While anything moves faster than every other poll (a scene's frame rate, the
+        librarian's hold), a pad direction is held or speech is about to start: at every
+        turn, as always. A scene that moves slower (the panel's twice a second, a message's
+        countdown) gets the frames it asks for, and the turns between only poll input.
+        When nothing moves: at the earliest time a scene or the session controller names
+        (`update_due`): the launcher waiting for a touch needs nothing until the idle
+        time-out, the resting attract screen nothing until it looks at the opening hours.
+        Input always makes the turn that sees it update (`step`)."""
+        now = self.clock.monotonic()
+        rate = self.frame_rate
+        if 2 * rate > IDLE_POLL_FPS or self.input.repeating or self.services.voice.needs_update:
+            self._due_at = now
+            self._poll_fps = max(rate, IDLE_POLL_FPS)
+            return
+        self._poll_fps = IDLE_POLL_FPS
+        if rate > 0:
+            # A quarter of a poll early: the turn that falls about then updates, not the next.
+            due = now + 1 / rate - 0.25 / IDLE_POLL_FPS
+            self._due_at = min(due, self.session.update_due(now))
+            return
+        self._due_at = min(self.stack.update_due(now), self.session.update_due(now))
+        if self._attract_rests():
+            self._poll_fps = REST_POLL_FPS
+            if not self.at_rest:
+                self._rest()
+
+    def _attract_rests(self) -> bool:
+        from kiosk.scenes.attract import Attract
+
+        top = self.stack.top
+        return len(self.stack.scenes) == 1 and isinstance(top, Attract) and top.resting
+
+    def _rest(self) -> None:
+        """The attract screen came to rest: close the sound device until the first input
+        (SDL's audio thread costs a resting kiosk more than its own loop). The voice lets
+        go of the mixer first; while it is still preparing a text, the device stays open
+        (tried again at the next turn that updates)."""
+        if not self.services.voice.suspend():
+            return
+        self.at_rest = True
+        if not self._sounds.suspend():
+            self.services.voice.resume(self._sounds.available)
+
+    def _scenes_change(self) -> None:
+        """The stack changes: the time the last quiet turns skipped was the old scenes'
+        (a PIN pad opened over a screen that waited a minute must not count that minute)."""
+        self._skipped_s = 0.0
+        self._wake_up()
+
+    def _wake_up(self) -> None:
+        """Input came, or the scenes change: this turn updates, and after a rest the sound
+        device opens again."""
+        self._due_at = -math.inf
+        if not self.at_rest:
+            return
+        self.at_rest = False
+        self._sounds.resume()
+        self.services.voice.resume(self._sounds.available)
 
     def stop(self, signum: int = 0, _frame: object = None) -> None:
         """End the main loop (SIGTERM, SIGINT); the open session ends as `shutdown`."""
@@ -514,15 +612,12 @@ class App:
         fps_clock = pygame.time.Clock()
         last = self.clock.monotonic()
         while self.running:
-            # When nothing moves, poll input at a calm rate, never slower. (pygame's
-            # event.wait() polls every millisecond inside, which costs more than this.)
-            fps_clock.tick(max(self.frame_rate, IDLE_POLL_FPS))
-            for event in pygame.event.get():
-                self.dispatch(event)
+            # When nothing moves, poll input at a calm rate (`_plan_next_turn`). pygame's
+            # event.wait() polls every millisecond inside, which costs more than this.
+            fps_clock.tick(self._poll_fps)
             now = self.clock.monotonic()
-            self.update(min(now - last, 0.25))
+            self.step(min(now - last, 0.25))
             last = now
-            self.render()
         self.shutdown()
 
     def shutdown(self) -> None:

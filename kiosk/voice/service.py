@@ -118,6 +118,7 @@ class VoiceService:
         self._warm: collections.OrderedDict[tuple[str, str], None] = collections.OrderedDict()
         self._busy = False
         self._closed = False
+        self._suspended = False
         self._ready: queue.SimpleQueue[tuple[int, pygame.mixer.Sound]] = queue.SimpleQueue()
         self._memory: collections.OrderedDict[tuple[str, str], pygame.mixer.Sound] = (
             collections.OrderedDict()
@@ -214,6 +215,42 @@ class VoiceService:
         self.muted = muted
         if muted:
             self.stop()
+
+    @property
+    def needs_update(self) -> bool:
+        """`update` has something to do: a sound to start, other channels to restore."""
+        return self._wanted is not None or bool(self._ducked) or self._music_volume is not None
+
+    def suspend(self) -> bool:
+        """Let go of the mixer before the sound device closes while the attract screen
+        rests (kiosk.sound.SoundService.suspend): nothing is said or prepared meanwhile,
+        and the sounds made for the device are dropped (the speech cache on disk keeps
+        what was synthesised). False while the worker is still preparing a text: the
+        device must then stay open."""
+        if not self.available:
+            return True  # it holds nothing of the mixer (or already let go)
+        self.stop()
+        with self._lock:
+            self._warm.clear()
+            if self._busy or self._request is not None:
+                return False
+            self._memory.clear()
+            self._memory_bytes = 0
+            self.available = False  # say, warm and listen do nothing until `resume`
+            self._suspended = True
+        while not self._ready.empty():
+            self._ready.get_nowait()
+        # The reopened mixer has no reserved channel: `_play` reserves it again.
+        self._channel = None
+        self._ducked.clear()
+        self._music_volume = None
+        return True
+
+    def resume(self, device_open: bool) -> None:
+        """The sound device is open again (or could not be: `device_open` False)."""
+        if self._suspended:
+            self._suspended = False
+            self.available = device_open
 
     def update(self) -> None:
         """Once a frame, on the render thread: start a sound that became ready, keep the
