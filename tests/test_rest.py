@@ -18,7 +18,8 @@ import pytest
 from kiosk.harness import FRAME_S, Harness
 from kiosk.paths import APP_ROOT
 from kiosk.scenes.attract import HOURS_CHECK_S, REST_AFTER_S, Attract
-from kiosk.shell.app import IDLE_POLL_FPS, REST_POLL_FPS, App
+from kiosk.shell.app import App
+from kiosk.shell.turns import IDLE_POLL_FPS, REST_POLL_FPS
 from kiosk.virtual_pads import VirtualPads
 from tests.voice.sounds import RATE, peak, samples_of
 
@@ -53,22 +54,22 @@ def test_a_resting_attract_screen_updates_only_to_look_at_the_opening_hours(
     kiosk.step(turns, POLL_S)
     # One update per look at the opening hours; every other turn only polled input.
     assert 2 <= len(updates) <= 4
-    assert kiosk.app.quiet_turns >= turns - 4
+    assert kiosk.app.turns.quiet >= turns - 4
 
 
 def test_a_resting_attract_screen_polls_input_calmly_and_wakes_at_the_first_touch(
     kiosk: Harness, updates: list[float]
 ) -> None:
-    assert kiosk.app._poll_fps >= IDLE_POLL_FPS
+    assert kiosk.app.turns.poll_fps >= IDLE_POLL_FPS
     _rest(kiosk)
-    assert kiosk.app._poll_fps == REST_POLL_FPS
+    assert kiosk.app.turns.poll_fps == REST_POLL_FPS
     updates.clear()
     kiosk.post(pygame.MOUSEMOTION, pos=(5, 5), rel=(1, 1), buttons=(0, 0, 0), touch=False)
     kiosk.step(1, POLL_S)
     assert len(updates) == 1  # the turn that saw the input updated at once
     assert not kiosk.app.top.resting  # type: ignore[union-attr]
     assert kiosk.app.frame_rate > 0
-    assert kiosk.app._poll_fps >= IDLE_POLL_FPS
+    assert kiosk.app.turns.poll_fps >= IDLE_POLL_FPS
     kiosk.step(10, POLL_S)
     assert len(updates) == 11  # animating again: every turn
 
@@ -110,9 +111,9 @@ def test_a_pad_press_wakes_the_resting_attract_screen(kiosk: Harness) -> None:
         pad = pads.plug()
         kiosk.step()
         _rest(kiosk)
-        assert kiosk.app.at_rest and pygame.mixer.get_init() is None
+        assert kiosk.app.sound_rest.resting and pygame.mixer.get_init() is None
         pad.press(pygame.CONTROLLER_BUTTON_A, kiosk.step)
-        assert not kiosk.app.at_rest and pygame.mixer.get_init() is not None
+        assert not kiosk.app.sound_rest.resting and pygame.mixer.get_init() is not None
         assert kiosk.app.sessions.current is not None  # A starts, like a touch
         pad.unplug()
         kiosk.step()
@@ -124,7 +125,7 @@ def test_at_rest_the_sound_device_is_closed_and_reopened_by_the_first_touch(
     sounds = kiosk.app.ui.sounds
     assert pygame.mixer.get_init() is not None
     _rest(kiosk)
-    assert kiosk.app.at_rest and pygame.mixer.get_init() is None
+    assert kiosk.app.sound_rest.resting and pygame.mixer.get_init() is None
     assert not kiosk.app.voice.available  # says nothing while the device is closed
     kiosk.tap_button("start")
     assert pygame.mixer.get_init() is not None

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import math
 import signal
 import threading
 from collections.abc import Callable
@@ -53,6 +52,7 @@ from kiosk.shell.overlays import (
 from kiosk.shell.scene_table import scene_classes
 from kiosk.shell.session import SessionController
 from kiosk.shell.stack import SceneStack
+from kiosk.shell.turns import SoundRest, Turns
 from kiosk.shell.window import is_alt_f4
 from kiosk.ui.scoreboard import TeamScore
 from kiosk.ui.theme import Metrics
@@ -72,12 +72,6 @@ log = logging.getLogger(__name__)
 
 #: How long shutting down waits for the packs' reader (it reads for well under a second).
 PACKS_WAIT_S = 10.0
-
-#: Input polling rate while nothing on screen moves: a tap is noticed within 50 ms.
-IDLE_POLL_FPS = 20
-#: Input polling rate while the attract screen rests (no child there for a minute): the
-#: first touch is noticed within 100 ms, and the screen wakes at the next frame.
-REST_POLL_FPS = 10
 
 
 class App:
@@ -160,18 +154,10 @@ class App:
         self._scene_classes = scene_classes()
         self._badge_shown: tuple[object, ...] | None = None
         self._frozen = False
-        #: The sound service (the UI's is typed only as far as widgets need it).
-        self._sounds = core.sounds
-        #: The main loop's time (clock.monotonic) before which a turn without input only
-        #: polls input (`step`); -inf: the next turn updates and repaints.
-        self._due_at = -math.inf
-        #: The input poll rate while nothing moves (`_plan_next_turn`).
-        self._poll_fps = IDLE_POLL_FPS
-        #: The attract screen rests: the sound device is closed until the first input.
-        self.at_rest = False
-        #: Turns that only polled input, nothing being due (tests, benchmarks).
-        self.quiet_turns = 0
-        self._skipped_s = 0.0
+        #: Which turns of the main loop update, and how often it polls input.
+        self.turns = Turns()
+        #: The sound device, closed while the attract screen rests.
+        self.sound_rest = SoundRest(core.sounds, lambda: self.services.voice)
         #: The first screen: attract, or out of order (the supervisor's pause).
         self.start_route: routes.Route = routes.Attract()
 
@@ -431,7 +417,8 @@ class App:
         if translated is None:
             return
         # Before the input is handled: the sound its button makes must be heard.
-        self._wake_up()
+        self.turns.update_now()
+        self.sound_rest.wake()
         if is_alt_f4(translated):
             log.info("Alt+F4 ignored")
             return
@@ -509,53 +496,29 @@ class App:
 
     def step(self, dt: float) -> list[pygame.Rect]:
         """One turn of the main loop: the events already queued, then update by dt and
-        repaint — unless no event came and nothing is due yet (see `_plan_next_turn`):
-        then the turn only polls input, so a still screen costs little more than a bare
+        repaint — unless no event came and nothing is due yet (kiosk.shell.turns): then
+        the turn only polls input, so a still screen costs little more than a bare
         window's event loop."""
         events = pygame.event.get()
         for event in events:
             self.dispatch(event)
-        if not events and self.clock.monotonic() < self._due_at:
-            self.quiet_turns += 1
-            # The next update counts this turn's time too: timers lose nothing.
-            self._skipped_s += dt
+        if not events and self.turns.only_polls(self.clock.monotonic(), dt):
             # Invalidated from outside a turn (a test, the harness): painted all the same.
             return self.render() if self.stack.dirty else []
-        self.update(self._skipped_s + dt)
-        self._skipped_s = 0.0
+        self.update(self.turns.take_dt(dt))
         rects = self.render()
-        self._plan_next_turn()
-        return rects
-
-    def _plan_next_turn(self) -> None:
-        """After a turn that updated: when the next must update without input, and how
-        often to poll input until then.
-
-        While anything moves faster than every other poll (a scene's frame rate, the
-        librarian's hold), a pad direction is held or speech is about to start: at every
-        turn, as always. A scene that moves slower (the panel's twice a second, a message's
-        countdown) gets the frames it asks for, and the turns between only poll input.
-        When nothing moves: at the earliest time a scene or the session controller names
-        (`update_due`): the launcher waiting for a touch needs nothing until the idle
-        time-out, the resting attract screen nothing until it looks at the opening hours.
-        Input always makes the turn that sees it update (`step`)."""
         now = self.clock.monotonic()
-        rate = self.frame_rate
-        if 2 * rate > IDLE_POLL_FPS or self.input.repeating or self.services.voice.needs_update:
-            self._due_at = now
-            self._poll_fps = max(rate, IDLE_POLL_FPS)
-            return
-        self._poll_fps = IDLE_POLL_FPS
-        if rate > 0:
-            # A quarter of a poll early: the turn that falls about then updates, not the next.
-            due = now + 1 / rate - 0.25 / IDLE_POLL_FPS
-            self._due_at = min(due, self.session.update_due(now))
-            return
-        self._due_at = min(self.stack.update_due(now), self.session.update_due(now))
-        if self._attract_rests():
-            self._poll_fps = REST_POLL_FPS
-            if not self.at_rest:
-                self._rest()
+        resting = self.turns.plan(
+            now,
+            self.frame_rate,
+            self.input.repeating or self.services.voice.needs_update,
+            lambda: self.stack.update_due(now),
+            lambda: self.session.update_due(now),
+            self._attract_rests,
+        )
+        if resting:
+            self.sound_rest.rest()
+        return rects
 
     def _attract_rests(self) -> bool:
         from kiosk.scenes.attract import Attract
@@ -563,32 +526,9 @@ class App:
         top = self.stack.top
         return len(self.stack.scenes) == 1 and isinstance(top, Attract) and top.resting
 
-    def _rest(self) -> None:
-        """The attract screen came to rest: close the sound device until the first input
-        (SDL's audio thread costs a resting kiosk more than its own loop). The voice lets
-        go of the mixer first; while it is still preparing a text, the device stays open
-        (tried again at the next turn that updates)."""
-        if not self.services.voice.suspend():
-            return
-        self.at_rest = True
-        if not self._sounds.suspend():
-            self.services.voice.resume(self._sounds.available)
-
     def _scenes_change(self) -> None:
-        """The stack changes: the time the last quiet turns skipped was the old scenes'
-        (a PIN pad opened over a screen that waited a minute must not count that minute)."""
-        self._skipped_s = 0.0
-        self._wake_up()
-
-    def _wake_up(self) -> None:
-        """Input came, or the scenes change: this turn updates, and after a rest the sound
-        device opens again."""
-        self._due_at = -math.inf
-        if not self.at_rest:
-            return
-        self.at_rest = False
-        self._sounds.resume()
-        self.services.voice.resume(self._sounds.available)
+        self.turns.scenes_change()
+        self.sound_rest.wake()
 
     def stop(self, signum: int = 0, _frame: object = None) -> None:
         """End the main loop (SIGTERM, SIGINT); the open session ends as `shutdown`."""
@@ -612,9 +552,9 @@ class App:
         fps_clock = pygame.time.Clock()
         last = self.clock.monotonic()
         while self.running:
-            # When nothing moves, poll input at a calm rate (`_plan_next_turn`). pygame's
+            # When nothing moves, poll input at a calm rate (kiosk.shell.turns). pygame's
             # event.wait() polls every millisecond inside, which costs more than this.
-            fps_clock.tick(self._poll_fps)
+            fps_clock.tick(self.turns.poll_fps)
             now = self.clock.monotonic()
             self.step(min(now - last, 0.25))
             last = now
