@@ -15,6 +15,7 @@ from pathlib import Path
 import pygame
 import pytest
 
+from kiosk import routes
 from kiosk.harness import FRAME_S, Harness
 from kiosk.paths import APP_ROOT
 from kiosk.scenes.attract import HOURS_CHECK_S, REST_AFTER_S, Attract
@@ -104,6 +105,17 @@ def test_a_game_waiting_for_input_still_updates_every_turn(
     updates.clear()
     kiosk.step(20, POLL_S)
     assert len(updates) == 20
+
+
+def test_the_panel_gets_the_two_frames_a_second_it_asks_for_and_no_more(
+    kiosk: Harness, updates: list[float]
+) -> None:
+    kiosk.app.push(routes.Panel())
+    kiosk.step(5, POLL_S)
+    assert kiosk.app.frame_rate == 2
+    updates.clear()
+    kiosk.step(round(5 / POLL_S), POLL_S)
+    assert 9 <= len(updates) <= 11
 
 
 def test_a_pad_press_wakes_the_resting_attract_screen(kiosk: Harness) -> None:
