@@ -15,8 +15,9 @@ from pathlib import Path
 import pygame
 import pytest
 
-from kiosk import routes
+from kiosk.config import parse_config
 from kiosk.harness import FRAME_S, Harness
+from kiosk.librarian.pin import set_pin
 from kiosk.paths import APP_ROOT
 from kiosk.scenes.attract import HOURS_CHECK_S, REST_AFTER_S, Attract
 from kiosk.shell.app import App
@@ -108,14 +109,21 @@ def test_a_game_waiting_for_input_still_updates_every_turn(
 
 
 def test_the_panel_gets_the_two_frames_a_second_it_asks_for_and_no_more(
-    kiosk: Harness, updates: list[float]
+    tmp_path: Path, updates: list[float]
 ) -> None:
-    kiosk.app.push(routes.Panel())
-    kiosk.step(5, POLL_S)
-    assert kiosk.app.frame_rate == 2
-    updates.clear()
-    kiosk.step(round(5 / POLL_S), POLL_S)
-    assert 9 <= len(updates) <= 11
+    config = parse_config("{}", path=str(tmp_path / "config.yaml"))
+    set_pin(tmp_path / "secrets.json", "2468")
+    with Harness(config, lang="lt") as kiosk:
+        kiosk.key(pygame.K_l, mod=pygame.KMOD_LCTRL | pygame.KMOD_LALT)
+        for digit in "2468":
+            kiosk.tap_button(f"pin:{digit}")
+        kiosk.tap_button("pin:ok")
+        assert kiosk.scene_name == "Panel"
+        kiosk.step(5, POLL_S)
+        assert kiosk.app.frame_rate == 2
+        updates.clear()
+        kiosk.step(round(5 / POLL_S), POLL_S)
+        assert 9 <= len(updates) <= 11
 
 
 def test_a_pad_press_wakes_the_resting_attract_screen(kiosk: Harness) -> None:

@@ -232,8 +232,9 @@ class SessionController:
     def update_due(self, now: float) -> float:
         """When `update` and `before_update` next have something to do if no input comes
         (kiosk.scenes.base.Scene.update_due): the heartbeat, the idle time-out; every turn
-        while a group's clock runs, a hold is under way or the librarian's screens show."""
-        if self.group_clock is not None or self.unlock.holding or self._child_language:
+        while a group's clock runs or a hold is under way. (The child's language comes back
+        when the librarian's screens close: the turn after a change of scenes updates.)"""
+        if self.group_clock is not None or self.unlock.holding:
             return now
         due = math.inf
         if self.sessions.current is not None:

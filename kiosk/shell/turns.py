@@ -38,6 +38,7 @@ class Turns:
         #: Turns that only polled input (tests, benchmarks).
         self.quiet = 0
         self._skipped_s = 0.0
+        self._scenes_changed = False
 
     def only_polls(self, now: float, dt: float) -> bool:
         """True when this turn, which saw no input, has nothing due: it only polls input."""
@@ -61,6 +62,9 @@ class Turns:
         pad opened over a screen that waited a minute must not count that minute)."""
         self._skipped_s = 0.0
         self.due_at = -math.inf
+        # Also when it changes during an update: what follows a change (the child's
+        # language back after the librarian's screens) is looked at in the next turn.
+        self._scenes_changed = True
 
     def plan(
         self,
@@ -80,7 +84,8 @@ class Turns:
         countdown): the frames it asks for. Still: when the scenes (`Scene.update_due`) or
         the session controller next have something to do; and while the attract screen
         is `resting`, input is polled at `REST_POLL_FPS`. True when it rests."""
-        if 2 * frame_rate > IDLE_POLL_FPS or every_turn:
+        changed, self._scenes_changed = self._scenes_changed, False
+        if 2 * frame_rate > IDLE_POLL_FPS or every_turn or changed:
             self.due_at = now
             self.poll_fps = max(frame_rate, IDLE_POLL_FPS)
             return False
