@@ -230,9 +230,10 @@ async def upload(
                 partial(publish_pack, by=who, made_with="upload"), _engine(request), target, [site]
             )
         except (UploadError, OfficeInputError) as exc:
+            said = exc.lines(texts.gettext) if isinstance(exc, UploadError) else [str(exc)]
             # Name the file as the coordinator chose it, not the office's temporary copy.
-            shown = str(exc).replace(str(target), Path(file.filename).name)
-            lines = [line.strip() for line in shown.splitlines() if line.strip()]
+            shown = [line.replace(str(target), Path(file.filename).name) for line in said]
+            lines = [line.strip() for line in shown if line.strip()]
             return _packs_page(request, who, 422, upload_problems=lines)
     message = _published_message(_engine(request), texts, published.pack_id, published.version, who)
     return _packs_page(request, who, done=message)
@@ -467,7 +468,8 @@ def _publish(
             engine, folder, [draft.site], by=who, made_with="editor", now=_now(request)
         )
     except (UploadError, OfficeInputError) as exc:
-        return _editor(request, who, kind, draft, 422, {GENERAL: str(exc).splitlines()})
+        said = exc.lines(texts.gettext) if isinstance(exc, UploadError) else str(exc).splitlines()
+        return _editor(request, who, kind, draft, 422, {GENERAL: said})
     except NotAllowed as refusal:
         # Shown at the pack's name, the form kept: choosing another name is the way out.
         message = texts.gettext(refusal.message) % refusal.values
