@@ -12,8 +12,13 @@ shows it large with what the librarian may do:
   on a worker thread (kiosk.media.export.ExportJob) with a progress bar;
 - Delete, after a second tap.
 
-It closes itself after two minutes without input (unless an export runs), so a child
-never finds another child's work left open on the screen."""
+It closes itself after two minutes without input (unless an export runs or the librarian
+watches a creation), so a child never finds another child's work left open on the screen.
+
+The module is over 500 lines because the grid, the detail with its consent, targets and
+formats, and the running export are one screen sharing one state (the chosen creation, the
+target, the job); the drawing of cards and the export work already live in
+kiosk/librarian."""
 
 from __future__ import annotations
 
