@@ -1,10 +1,11 @@
 """The usage database file: where it is, how it is opened, migrated, and moved aside.
 
 The kiosk reaches it through the standard library's `sqlite3` (`connect`, `transaction`):
-SQLAlchemy and Alembic cost the shell about 30 MB for the whole day, and everything it
-does there is a few SQL statements. They are loaded only to migrate (`upgrade` on a new
-database or one behind `SCHEMA_HEAD`) and by the tools that want them (tests, Alembic's
-autogenerate), never by `import kiosk.usage` or the running kiosk.
+SQLAlchemy alone held about 22 MB of the shell's memory for the whole day (Alembic about
+10 MB more), and everything the kiosk does there is a few SQL statements. Both are loaded
+only to migrate (`upgrade` on a new database or one behind `SCHEMA_HEAD`) and by the tools
+that want them (tests, Alembic's autogenerate), never by `import kiosk.usage` or the
+running kiosk.
 
 Connections use WAL (readers such as `kiosk stats` never block the kiosk) with
 ``synchronous=FULL``: in WAL mode NORMAL survives a killed process but may lose the last
