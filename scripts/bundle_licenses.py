@@ -436,21 +436,25 @@ def _write_ffmpeg(out: Path, today: str) -> str:
         if "/ffbuild/" in configuration
         else "the builder imageio-ffmpeg names in its tools/ffmpeg-sources.json"
     )
-    (folder / "SOURCE.txt").write_text(
-        f"ffmpeg {version}: the program {program.name}, carried unmodified as the\n"
+    flags = " ".join(f for f in ("--enable-gpl", "--enable-version3") if f in configuration)
+    flags = flags or "neither --enable-gpl nor --enable-version3"
+    paragraphs = [
+        f"ffmpeg {version}: the program {program.name}, carried unmodified as the "
         f"imageio-ffmpeg {imageio_ffmpeg.__version__} wheel ships it (Telpa runs it to export "
-        "films).\n\n"
-        f"Licence: {licence} (configured with"
-        f"{' --enable-gpl' if '--enable-gpl' in configuration else ''}"
-        f"{' --enable-version3' if '--enable-version3' in configuration else ''}); the full "
-        "text is COPYING in this folder. The libraries linked into it keep their own "
-        "licences, compatible with it.\n\n"
+        "films).",
+        f"Licence: {licence} (configured with {flags}); the full text is COPYING in this "
+        "folder. The libraries built into it (the --enable-lib... options below) keep their "
+        "own licences.",
         f"Source: FFmpeg {FFMPEG_SOURCE}"
         + (f", commit {commit.group(1)}" if commit else "")
-        + f".\nBuilt by {built_by}.\n"
-        f"imageio-ffmpeg documents where each of its binaries comes from in "
-        f"{IMAGEIO_FFMPEG_SOURCE}/blob/v{imageio_ffmpeg.__version__}/tools/ffmpeg-sources.json\n\n"
-        "What the program itself says (ffmpeg -version):\n\n"
+        + f". Built by {built_by}. imageio-ffmpeg documents where each of its binaries comes "
+        f"from in {IMAGEIO_FFMPEG_SOURCE}/blob/v{imageio_ffmpeg.__version__}"
+        "/tools/ffmpeg-sources.json",
+        "What the program itself says (ffmpeg -version):",
+    ]
+    (folder / "SOURCE.txt").write_text(
+        "\n\n".join(textwrap.fill(p, width=88, break_long_words=False) for p in paragraphs)
+        + "\n\n"
         + shown
         + "\n"
         + _offer(today, f"this ffmpeg {version} build")

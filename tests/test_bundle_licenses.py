@@ -127,7 +127,9 @@ def test_espeak_ng_and_ffmpeg_get_their_gpl_text_exact_version_and_source(
     assert "PYTHON SOFTWARE FOUNDATION LICENSE" in (out / python / "LICENSE.txt").read_text()
 
 
-def _site_with_a_distribution(site: Path, name: str, *, licence_file: bool) -> None:
+def _site_with_a_distribution(
+    site: Path, name: str, *, licence_file: bool, sbom: bool = False
+) -> None:
     """A distribution `name` 1.0 installed in `site`, as pip installs one."""
     (site / name).mkdir(parents=True)
     (site / name / "__init__.py").write_text("", encoding="utf-8")
@@ -140,6 +142,10 @@ def _site_with_a_distribution(site: Path, name: str, *, licence_file: bool) -> N
         (info / "licenses").mkdir()
         (info / "licenses" / "LICENSE").write_text("MIT licence text\n", encoding="utf-8")
         record.append(f"{info.name}/licenses/LICENSE,,")
+    if sbom:
+        (info / "sboms").mkdir()
+        (info / "sboms" / "auditwheel.cdx.json").write_text("{}", encoding="utf-8")
+        record.append(f"{info.name}/sboms/auditwheel.cdx.json,,")
     (info / "METADATA").write_text("".join(lines), encoding="utf-8")
     (info / "RECORD").write_text("\n".join(record) + "\n", encoding="utf-8")
 
@@ -181,6 +187,13 @@ def test_a_new_dependency_without_a_licence_file_stops_the_generator_with_what_t
     assert third_party_rows((out / "THIRD-PARTY.md").read_text(encoding="utf-8")) == {
         "licensedlib": ["1.0", "MIT", "—", "licensedlib-1.0/"]
     }
+
+
+def test_a_bill_of_materials_alone_is_not_a_licence(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    _site_with_a_distribution(site, "sbomonly", licence_file=False, sbom=True)
+    with pytest.raises(bundle_licenses.LicenceError, match=r"sbomonly 1\.0 \(carried for"):
+        bundle_licenses.write_licences(tmp_path / "licenses", ["sbomonly"], path=[str(site)])
 
 
 def test_an_allow_listed_distribution_is_listed_with_its_reason_instead_of_a_licence(
