@@ -41,6 +41,7 @@ def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
         _out.append(open(Path(folder) / f"{worker}.jsonl", "a", encoding="utf-8"))  # noqa: SIM115
     own, children = _cpu()
+    began = time.time()
     start = time.perf_counter()
     yield
     own_after, children_after = _cpu()
@@ -49,6 +50,8 @@ def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
         "self": own_after - own,
         "child": children_after - children,
         "wall": time.perf_counter() - start,
+        "start": began,
+        "worker": os.environ.get("PYTEST_XDIST_WORKER", "main"),
     }
     _out[0].write(json.dumps(row) + "\n")
     _out[0].flush()

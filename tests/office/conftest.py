@@ -154,14 +154,17 @@ def office_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     admin_url = _postgres_admin_url()
     if admin_url is None:
         pytest.skip(f"set ${POSTGRES_ENV} to run the office tests on PostgreSQL")
-    copy_of = ""
     if template:
-        copy_of = f' TEMPLATE "{request.getfixturevalue("office_postgres_template")}"'
+        databases = request.getfixturevalue("office_postgres_databases")
+        name = databases.take()
+        yield postgres_url(admin_url, name)
+        databases.give_back(name)
+        return
     name = f"telpa_test_{uuid.uuid4().hex[:16]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"{copy_of}')
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
         yield postgres_url(admin_url, name)
         with admin.connect() as connection:
             connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
