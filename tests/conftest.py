@@ -69,7 +69,7 @@ from kiosk.usage.models import KV_CREATED_AT, KV_DB_INSTANCE_ID, to_micros  # no
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups into the test ids
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Under pytest-xdist (``--dist loadgroup``) each test goes to whichever worker is
     free, except that a module's tests that share a module-scoped fixture (a built wheel, a
     bundle, a station set up once) stay together on one worker, which builds it once.
@@ -85,6 +85,30 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         )
         if shared:
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+    if getattr(config.option, "loadgroup", False):  # an xdist worker, --dist loadgroup
+        for item in items:
+            _name_the_group_in_the_id(item)
+
+
+def _name_the_group_in_the_id(item: pytest.Item) -> None:
+    """What pytest-xdist 3.8 does to an ``xdist_group`` test's id on each worker (``id@group``:
+    the controller sends the tests of one group to one worker), done here because it no
+    longer works with pytest 9.2: xdist sets ``item._nodeid``, pytest 9 reads ``item._id``.
+    Without it every module-scoped fixture was built again on each worker that ran one of
+    the module's tests."""
+    groups = sorted(
+        str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+        for mark in item.iter_markers("xdist_group")
+    )
+    if not groups or "@" in item.nodeid:  # none, or xdist named it already
+        return
+    nodeid = f"{item.nodeid}@{'_'.join(groups)}"
+    if hasattr(item, "_id"):  # pytest 9
+        from _pytest.nodeid import NodeId
+
+        item._id = NodeId.parse(nodeid)
+    else:
+        item._nodeid = nodeid
 
 
 #: Each test starts with what is alive frozen (`_earlier_objects_frozen`); every this many
@@ -201,9 +225,10 @@ class PostgresOffices:
     connected is disconnected, and it is handed out again only if it still has the
     template's tables and Alembic revision, with every other table's rows deleted and its
     sequences restarted (ids start again at 1): what a copy of the template holds. Anything
-    else (a test that changed the schema) is dropped. Created databases commit without waiting for their WAL to reach
-    the disk (``synchronous_commit = off``): the server keeps the same transactions and
-    order and loses nothing unless the server itself crashes, which no test does."""
+    else (a test that changed the schema) is dropped. Created databases commit without
+    waiting for their WAL to reach the disk (``synchronous_commit = off``): the server keeps
+    the same transactions in the same order and loses nothing unless the server itself
+    crashes, which no test does."""
 
     def __init__(self, admin_url: str, template: str) -> None:
         from sqlalchemy import create_engine

@@ -62,6 +62,7 @@ def main(folder: str, top: int = 25) -> None:
     for path in sorted(Path(folder).glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
+            row["id"] = row["id"].split("@tests/")[0]  # without xdist's group (loadgroup)
             rows[row["id"]] = row  # a test run again (--lf) replaces its earlier row
 
     def cpu(row: dict[str, Any]) -> float:

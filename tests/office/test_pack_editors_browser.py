@@ -56,6 +56,7 @@ def test_coordinator_makes_a_memory_pack_of_two_pairs_and_publishes_it_to_ludza(
 
     page.click("#pair-0 button[value=preview-0-lv]")
     page.wait_for_selector("#preview img")
+    page.wait_for_function("document.querySelector('#preview img').complete")  # arrived
     loaded = page.eval_on_selector("#preview img", "img => img.complete && img.naturalWidth")
     assert loaded == 1366, "the kiosk's own picture of the pair is in the page"
     page.locator("#pair-0").scroll_into_view_if_needed()
