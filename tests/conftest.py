@@ -60,6 +60,35 @@ if _prompt is None:
 else:
     os.environ["PYGAME_HIDE_SUPPORT_PROMPT"] = _prompt
 
+
+def _one_default_tls_context() -> None:
+    """Every `httpx.Client` loads a bundle of some 150 certificates (certifi's, or
+    $SSL_CERT_FILE's) into a new TLS context, 16 ms of CPU, also for plain http:// on
+    loopback, and the suite makes a few thousand clients (each office test's, each kiosk
+    sync, each login). In this process the default context (verify=True, no client
+    certificate) is made once per $SSL_CERT_FILE and $SSL_CERT_DIR and shared, as one
+    client shares it between its connections; other settings get a context of their own."""
+    from httpx._transports import default
+
+    make = default.create_ssl_context
+    made: dict[tuple[str | None, ...], Any] = {}
+
+    def create_ssl_context(verify: Any = True, cert: Any = None, trust_env: bool = True) -> Any:
+        if verify is not True or cert is not None:
+            return make(verify=verify, cert=cert, trust_env=trust_env)
+        key = (
+            os.environ.get("SSL_CERT_FILE") if trust_env else None,
+            os.environ.get("SSL_CERT_DIR") if trust_env else None,
+        )
+        if key not in made:
+            made[key] = make(verify=verify, cert=cert, trust_env=trust_env)
+        return made[key]
+
+    default.create_ssl_context = create_ssl_context
+
+
+_one_default_tls_context()
+
 from kiosk.config import Config, parse_config  # noqa: E402
 from kiosk.harness import Harness  # noqa: E402
 from kiosk.sessions import MemoryUsageSink, RunEnded, UsageEvent  # noqa: E402
