@@ -6,7 +6,9 @@ database) and a real uvicorn server on loopback.
   ``postgresql+psycopg://root@/postgres?host=/var/run/postgresql``) and drop it afterwards;
   without that variable they skip, unless $TELPA_REQUIRE_POSTGRES=1 (CI), where they fail.
   The database is already at the newest schema: a copy of a template migrated once per
-  xdist worker (the SQLite file copied; on PostgreSQL ``CREATE DATABASE … TEMPLATE``).
+  xdist worker (the SQLite file copied; on PostgreSQL a ``CREATE DATABASE … TEMPLATE``
+  copy that the worker empties and hands to its next test: tests/conftest.py's
+  `PostgresOffices`).
   Tests marked ``fresh_databases`` (the migration tests) get an empty one instead.
 - `office_app` (migrated `create_app`), `office_engine` (its engine), `office_server` (base
   URL of uvicorn serving it, configured as `kiosk office serve` configures it), `http` (an
