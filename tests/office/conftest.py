@@ -243,9 +243,19 @@ class _ServerThread:
         return f"http://127.0.0.1:{self.port}"
 
     def stop(self) -> None:
+        """Ask the server to stop and go on: uvicorn notices at its next tick (every
+        0.1 s), waits 0.1 s more for open connections, then closes the socket and shuts
+        the app down (its engine disposed) in its own thread. A test's client is closed
+        by then and nothing else connects to its port; waiting here cost every office
+        test about 0.2 s of doing nothing."""
         self.server.should_exit = True
-        self.thread.join(timeout=20)
-        self.socket.close()
+        _stopping.append(self.thread)
+        while _stopping and not _stopping[0].is_alive():
+            _stopping.pop(0)
+
+
+#: Servers still shutting down in their threads (`_ServerThread.stop`).
+_stopping: list[threading.Thread] = []
 
 
 @pytest.fixture
