@@ -216,6 +216,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     folder = _data_dir(config)
     log_path = setup_logging(folder, to_stderr=args.windowed)
+    from kiosk.first_frame import release_log
+
+    release_log()  # why a kept picture was not shown, if one was not
     from kiosk.activities import ActivityError, discover
     from kiosk.shell import create_app
 
@@ -287,6 +290,7 @@ def _show_first_frame(args: argparse.Namespace) -> FirstFrame | None:
         config_file = find_config(args.config).path
     except ConfigError:
         return None  # load_config says what is wrong
+    first_frame.hold_log()
     return first_frame.show(supervisor_data_dir(args.config), config_file, command_line)
 
 
@@ -498,6 +502,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kiosk.launch import start
 
         return start(arguments[1:])
+    if arguments[:3] == ["run", "--child", "--first-frame"] and len(arguments) >= 5:
+        from kiosk import first_frame
+
+        if first_frame.taken_early() is None:
+            # Not started through kiosk/__main__.py (the bundle's program calls main()
+            # itself): the picture of the attract screen first, all the same.
+            first_frame.show_early(arguments[3], arguments[4], arguments[5:])
     from kiosk.configfile import ConfigError
 
     parser = build_parser()

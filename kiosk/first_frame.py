@@ -150,7 +150,41 @@ def show_early(folder: str, config_file: str, command_line: list[str]) -> None:
     """`show`, first thing in the shell's process (kiosk/__main__.py), with the data folder
     and config file the supervisor found and the rest of the command line."""
     global _early
+    hold_log()
     _early = show(Path(folder), Path(config_file), command_line)
+
+
+class _HeldRecords(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+_held: _HeldRecords | None = None
+
+
+def hold_log() -> None:
+    """Keep what this module logs until `release_log`: the picture is shown before the
+    shell has set up its log file, and why one was refused belongs in it."""
+    global _held
+    if _held is None:
+        _held = _HeldRecords()
+        log.addHandler(_held)
+        log.setLevel(logging.INFO)
+
+
+def release_log() -> None:
+    """Pass what was held since `hold_log` to the log as it is set up now."""
+    global _held
+    if _held is not None:
+        log.removeHandler(_held)
+        log.setLevel(logging.NOTSET)
+        for record in _held.records:
+            log.handle(record)
+        _held = None
 
 
 def taken_early() -> FirstFrame | None:

@@ -300,3 +300,61 @@ def test_kiosk_run_keeps_its_attract_screen_and_shows_it_at_the_next_start(
     text = log.read_text(encoding="utf-8")
     assert text.count(shown) == 1
     assert "Traceback" not in text
+
+
+def test_the_bundles_program_shows_the_kept_picture_too(tmp_path: Path) -> None:
+    """The bundle's program (installer/kiosk_entry.py) runs the shell's `-m kiosk run
+    --child …` by calling kiosk.cli.main, not through kiosk/__main__.py."""
+    config_file = _config_file(tmp_path)
+    entry = Path(__file__).resolve().parent.parent / "installer" / "kiosk_entry.py"
+    data = tmp_path / "data"
+    child = ["-m", "kiosk", "run", "--child", "--first-frame", str(data), str(config_file)]
+    child += ["--config", str(config_file), "--size", "800x600"]
+    env = dict(os.environ, SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
+    env["KIOSK_DATA_DIR"] = str(data)
+    about = data / first_frame.CACHE_DIR / first_frame.ABOUT
+    log = data / "logs" / "kiosk.log"
+    for start, ready in (
+        (1, about.exists),
+        (2, lambda: log.exists() and log.read_text(encoding="utf-8").count("starting;") == 2),
+    ):
+        shell = subprocess.Popen(
+            [sys.executable, str(entry), *child],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            _wait_for(ready, f"start {start}")
+        finally:
+            shell.send_signal(signal.SIGTERM)
+            try:
+                assert shell.wait(timeout=30) == 128 + signal.SIGTERM
+            finally:
+                if shell.poll() is None:
+                    shell.kill()
+    text = log.read_text(encoding="utf-8")
+    assert text.count("the last attract screen is shown while the kiosk starts") == 1
+
+    # A damaged picture is passed over, and the log says why (though it was read before
+    # the shell's log was set up).
+    picture = data / first_frame.CACHE_DIR / first_frame.PICTURE
+    picture.write_bytes(picture.read_bytes()[:-1000])
+    shell = subprocess.Popen(
+        [sys.executable, str(entry), *child],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for(lambda: log.read_text(encoding="utf-8").count("starting;") == 3, "start 3")
+    finally:
+        shell.send_signal(signal.SIGTERM)
+        try:
+            assert shell.wait(timeout=30) == 128 + signal.SIGTERM
+        finally:
+            if shell.poll() is None:
+                shell.kill()
+    text = log.read_text(encoding="utf-8")
+    assert "the last attract screen cannot be shown (attract.pixels:" in text
+    assert text.count("the last attract screen is shown while the kiosk starts") == 1
