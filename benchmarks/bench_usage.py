@@ -30,8 +30,8 @@ from kiosk.sessions import (
     UsageEvent,
 )
 from kiosk.usage import UsageStore, upgrade
-from kiosk.usage.db import make_engine
-from kiosk.usage.models import to_micros
+from kiosk.usage.db import connect, transaction
+from kiosk.usage.schema import to_micros
 from kiosk.usage.totals import ACTIVITY_TOTALS, rebuild_totals
 
 ZONE = "Europe/Riga"
@@ -64,19 +64,19 @@ def fill(db_path: Path, runs: int, seed: int = 7) -> None:
             (f"s{n}", "bench-1", kind, headcount, rng.choice([None, "6-8", "9-11", "12-14"]),
              "lv", start, at, at, "home")
         )  # fmt: skip
-    engine = make_engine(db_path)
-    with engine.begin() as conn:
-        conn.exec_driver_sql(
+    conn = connect(db_path)
+    with transaction(conn):
+        conn.executemany(
             "INSERT INTO sessions (id, station, kind, headcount, age_band, language, started_at, "
             "ended_at, last_heartbeat_at, end_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             sessions,
         )
-        conn.exec_driver_sql(
+        conn.executemany(
             "INSERT INTO activity_runs (id, session_id, activity, started_at, ended_at, outcome, "
             "level, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             run_rows,
         )
-    engine.dispose()
+    conn.close()
 
 
 def bench_aggregation(folder: Path, runs: int, rounds: int = 3) -> None:
@@ -85,13 +85,13 @@ def bench_aggregation(folder: Path, runs: int, rounds: int = 3) -> None:
     started = time.perf_counter()
     fill(db_path, runs)
     print(f"(a) filled {runs:,} runs in {time.perf_counter() - started:.1f} s")
-    engine = make_engine(db_path)
+    conn = connect(db_path)
     zone = ZoneInfo(ZONE)
 
     def bare() -> float:
         started = time.perf_counter()
-        with engine.connect() as conn:
-            conn.exec_driver_sql(
+        with transaction(conn, write=False):
+            conn.execute(
                 "SELECT activity, started_at / 3600000000 AS h, count(*), "
                 "sum(outcome = 'completed'), sum(ended_at - started_at) "
                 "FROM activity_runs GROUP BY activity, h"
@@ -100,7 +100,7 @@ def bench_aggregation(folder: Path, runs: int, rounds: int = 3) -> None:
 
     def rebuild() -> tuple[float, int]:
         started = time.perf_counter()
-        with engine.begin() as conn:
+        with transaction(conn):
             changed = rebuild_totals(conn, zone, tables=(ACTIVITY_TOTALS,))
         return time.perf_counter() - started, changed
 
@@ -110,7 +110,7 @@ def bench_aggregation(folder: Path, runs: int, rounds: int = 3) -> None:
     for _ in range(rounds):  # alternate, so a noisy neighbour hurts both sides alike
         bare_times.append(bare())
         rebuild_times.append(rebuild()[0])
-    engine.dispose()
+    conn.close()
     baseline = statistics.median(bare_times)
     unchanged = statistics.median(rebuild_times)
     print(f"    bare GROUP BY (median of {rounds}):           {baseline:7.3f} s")

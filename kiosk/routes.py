@@ -98,7 +98,11 @@ class VoiceClips:
 
 @dataclass(frozen=True)
 class Showtime:
-    """The group's creations shown one after another on the big screen."""
+    """The group's creations shown one after another on the big screen; with
+    `creation_id`, only that one (the librarian watches and hears it before sharing it),
+    and Done goes back to where it was opened from."""
+
+    creation_id: str | None = None
 
 
 @dataclass(frozen=True)

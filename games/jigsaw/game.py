@@ -145,9 +145,9 @@ class Jigsaw(kit.RoundGame, Activity):
         area = self.ctx.area
         y = area.bottom - m.px(120 + 30)
         ctx = self.ctx
-        buttons = kit.end_buttons(ctx.ui, area, ctx.gettext, y, self.level, len(LEVELS), self.start)
-        self.buttons.set_buttons(buttons)
-        self.buttons.focus_index = len(buttons) - 1
+        kit.put_end_buttons(
+            self.buttons, ctx.ui, area, ctx.gettext, y, self.level, len(LEVELS), self.start
+        )
 
     # ----- a round -------------------------------------------------------------------
 

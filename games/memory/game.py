@@ -169,11 +169,9 @@ class MemoryPairs(kit.RoundGame, Activity):
             y = self.final_rect.bottom + m.px(FINAL_GAP)
         else:
             y = self.banner.layout(ctx.ui, ctx.area)
-        buttons = kit.end_buttons(
-            ctx.ui, ctx.area, ctx.gettext, y, self.level, len(LEVELS), self.start
+        kit.put_end_buttons(
+            self.buttons, ctx.ui, ctx.area, ctx.gettext, y, self.level, len(LEVELS), self.start
         )
-        self.buttons.set_buttons(buttons)
-        self.buttons.focus_index = len(buttons) - 1
 
     def layout_topics(self) -> None:
         """One tile per topic, up to 4 in a row, centred in the area."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pygame
 
-from kiosk.api import ActivityContext, Team, draw, theme
+from kiosk.api import ActivityContext, Team, draw, kit, theme
 
 #: The bar's height, in layout units.
 BAR_H = 84
@@ -122,23 +122,17 @@ class TeamBar:
         picture.blit(
             draw.rounded_card(marker.size, h // 2, playing.color, m.px(5), theme.INK), marker
         )
-        animal = ui.images.emoji(playing.animal, int(h * 0.78))
-        text = turn_text(playing, self.ctx)
-        if waiting:
-            text = wait_text(playing, self.ctx)
-        words = ui.text.fit(
+        text = wait_text(playing, self.ctx) if waiting else turn_text(playing, self.ctx)
+        kit.draw_turn_line(
+            picture,
+            ui,
+            marker,
+            playing.animal,
             text,
-            (marker.width - animal.get_width() - m.px(48), int(h * 0.9)),
-            m.font_size("heading"),
-            theme.INK,
-            weight="bold",
+            picture_px=int(h * 0.78),
+            text_height=int(h * 0.9),
             max_lines=2,
         )
-        row_w = animal.get_width() + m.px(12) + words.get_width()
-        left = marker.centerx - row_w // 2
-        picture.blit(animal, animal.get_rect(midleft=(left, marker.centery)))
-        spot = (left + animal.get_width() + m.px(12), marker.centery)
-        picture.blit(words, words.get_rect(midleft=spot))
         size = self._chip_text_size(layout.chips[0])
         for team, rect in zip(teams, layout.chips, strict=True):
             self._chip(picture, local(rect), team, pairs[team.index], team.index == turn, size)

@@ -298,9 +298,9 @@ class NumberGarden(kit.RoundGame, Activity):
     def layout_stars(self) -> None:
         ctx = self.ctx
         y = self.banner.layout(ctx.ui, ctx.area)
-        buttons = kit.end_buttons(ctx.ui, ctx.area, ctx.gettext, y, self.level, LEVELS, self.start)
-        self.buttons.set_buttons(buttons)
-        self.buttons.focus_index = len(buttons) - 1
+        kit.put_end_buttons(
+            self.buttons, ctx.ui, ctx.area, ctx.gettext, y, self.level, LEVELS, self.start
+        )
 
     def _slot_rect(self, index: int) -> pygame.Rect:
         step = self.slot_size + self.slot_gap

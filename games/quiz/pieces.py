@@ -8,7 +8,7 @@ from typing import Literal
 
 import pygame
 
-from kiosk.api import UI, Button, draw, theme
+from kiosk.api import UI, Button, draw, kit, theme
 
 AnswerState = Literal["open", "right", "tried", "other"]
 
@@ -152,19 +152,15 @@ def team_bar(
         theme.INK,
         [(tip_x, h // 2), (base_x, h // 2 - h // 4), (base_x, h // 2 + h // 4)],
     )
-    picture = ui.images.emoji(picture_name, int(h * 0.8))
-    text = ui.text.fit(
+    kit.draw_turn_line(
+        bar,
+        ui,
+        marker,
+        picture_name,
         turn_text,
-        (marker.width - picture.get_width() - m.px(48), int(h * 0.9)),
-        m.font_size("heading"),
-        theme.INK,
-        weight="bold",
-        max_lines=1,
+        picture_px=int(h * 0.8),
+        text_height=int(h * 0.9),
     )
-    row_w = picture.get_width() + m.px(12) + text.get_width()
-    left = marker.centerx - row_w // 2
-    bar.blit(picture, picture.get_rect(midleft=(left, h // 2)))
-    bar.blit(text, text.get_rect(midleft=(left + picture.get_width() + m.px(12), h // 2)))
     return bar
 
 

@@ -119,11 +119,9 @@ def won(game: SortingScreen) -> None:
     y = game.banner.layout(ctx.ui, ctx.area)
     other = kit.other_topic_button(ctx.gettext("Other topic"), game.show_topics)
     before = [other] if game.flow.many_topics else []
-    buttons = kit.end_buttons(
-        ctx.ui, ctx.area, ctx.gettext, y, game.level, len(LEVELS), game.start, before
+    kit.put_end_buttons(
+        game.buttons, ctx.ui, ctx.area, ctx.gettext, y, game.level, len(LEVELS), game.start, before
     )
-    game.buttons.set_buttons(buttons)
-    game.buttons.focus_index = len(buttons) - 1
 
 
 def race_won(game: SortingScreen) -> None:
@@ -136,11 +134,18 @@ def race_won(game: SortingScreen) -> None:
     y = area.bottom - m.px(30) - button_h
     other = kit.other_topic_button(ctx.gettext("Other topic"), game.show_topics)
     before = [other] if game.flow.many_topics else []
-    buttons = kit.end_buttons(
-        ctx.ui, ctx.area, ctx.gettext, y, game.level, len(LEVELS), game.start, before
+    kit.put_end_buttons(
+        game.buttons,
+        ctx.ui,
+        ctx.area,
+        ctx.gettext,
+        y,
+        game.level,
+        len(LEVELS),
+        game.start,
+        before,
+        focus="again",
     )
-    game.buttons.set_buttons(buttons)
-    game.buttons.focus_index = buttons.index(next(b for b in buttons if b.id == "again"))
     width = area.width - 2 * m.margin
     game.race_rule = pygame.Rect(area.left + m.margin, y - m.px(90), width, m.px(70))
     top = area.top + m.px(30)

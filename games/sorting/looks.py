@@ -4,6 +4,8 @@ a frame only blits."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pygame
 
 from kiosk.api import UI, draw, theme
@@ -11,6 +13,18 @@ from kiosk.api import UI, draw, theme
 #: Units of the item card (at 1280×720) and the share of it the picture takes.
 CARD_W, CARD_H = 230, 244
 PICTURE_SHARE = 0.58
+
+
+def kept(
+    store: dict[tuple[object, ...], pygame.Surface],
+    key: tuple[object, ...],
+    make: Callable[[], pygame.Surface],
+) -> pygame.Surface:
+    """The picture kept in `store` under `key`, made by `make` the first time."""
+    surface = store.get(key)
+    if surface is None:
+        surface = store[key] = make()
+    return surface
 
 
 def card_radius(ui: UI) -> int:

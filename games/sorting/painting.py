@@ -48,15 +48,6 @@ def item_dirty(game: SortingScreen) -> pygame.Rect | None:
     return placement[1].inflate(2 * reach, 2 * reach)
 
 
-def _cached(game: SortingScreen, key: tuple[object, ...], make: object) -> pygame.Surface:
-    surface = game.looks.get(key)
-    if surface is None:
-        assert callable(make)
-        surface = make()
-        game.looks[key] = surface
-    return surface
-
-
 def _card(game: SortingScreen, word: Word, lifted: bool) -> pygame.Surface:
     ui = game.ctx.ui
     size = game.home.size
@@ -67,7 +58,7 @@ def _card(game: SortingScreen, word: Word, lifted: bool) -> pygame.Surface:
         picture = game.ctx.picture(pack, word.picture, int(size[1] * looks.PICTURE_SHARE))
         return looks.item_card(ui, picture, game.ctx.pick(word.text), size, lifted)
 
-    return _cached(game, ("card", word.id, lifted), make)
+    return looks.kept(game.looks, ("card", word.id, lifted), make)
 
 
 def paint(game: SortingScreen, surface: pygame.Surface) -> None:
@@ -163,7 +154,7 @@ def _paint_pile(game: SortingScreen, surface: pygame.Surface) -> None:
     waiting = min(PILE_SHOWN, game.round.remaining - on_table)
     if waiting <= 0 or not surface.get_clip().colliderect(game.home.inflate(m.px(120), m.px(120))):
         return
-    back = _cached(game, ("back",), lambda: looks.card_back(game.ctx.ui, game.home.size))
+    back = looks.kept(game.looks, ("back",), lambda: looks.card_back(game.ctx.ui, game.home.size))
     step = m.px(10)
     for k in range(waiting, 0, -1):
         rect = back.get_rect(center=game.home.move(k * step, -k * step).center)
@@ -183,7 +174,9 @@ def _paint_counter(
 ) -> None:
     m = game.ctx.ui.metrics
     diameter = m.px(52)
-    badge = _cached(game, ("count", count), lambda: looks.counter(game.ctx.ui, count, diameter))
+    badge = looks.kept(
+        game.looks, ("count", count), lambda: looks.counter(game.ctx.ui, count, diameter)
+    )
     if game.popped is not None and game.popped[0] == index:
         t = (game.time - game.popped[1]) / 0.45
         if 0 <= t < 1:
@@ -219,8 +212,8 @@ def paint_race_won(game: SortingScreen, surface: pygame.Surface) -> None:
     if clip.colliderect(board):
         scores = game.race.team_scores()
         key = ("race-board", board.size, tuple(s.points for s in scores))
-        picture = _cached(
-            game,
+        picture = looks.kept(
+            game.looks,
             key,
             lambda: final_scores(ctx.ui, board.size, scores, ctx.gettext, ctx.ngettext),
         )

@@ -39,15 +39,6 @@ class RaceScreen(Protocol):
     looks: dict[tuple[object, ...], pygame.Surface]
 
 
-def _cached(screen: RaceScreen, key: tuple[object, ...], make: object) -> pygame.Surface:
-    surface = screen.looks.get(key)
-    if surface is None:
-        assert callable(make)
-        surface = make()
-        screen.looks[key] = surface
-    return surface
-
-
 def item_placement(screen: RaceScreen, index: int) -> tuple[pygame.Rect, float, bool] | None:
     """Lane `index`'s thing: its rect (without shadow), scale and whether it is lifted;
     None when the lane has nothing on its table."""
@@ -151,7 +142,7 @@ def _backdrop(screen: RaceScreen, index: int, team: Team) -> pygame.Surface:
             backdrop.blit(_bin_card(screen, index, b), rect.move(-offset))
         return backdrop.convert() if pygame.display.get_surface() is not None else backdrop
 
-    return _cached(screen, ("backdrop", team.index, frame.size, name), make)
+    return looks.kept(screen.looks, ("backdrop", team.index, frame.size, name), make)
 
 
 def _paint_progress(surface: pygame.Surface, layout: LaneLayout, share: float, team: Team) -> None:
@@ -231,8 +222,8 @@ def _paint_bin(screen: RaceScreen, surface: pygame.Surface, index: int, b: int, 
             t = (screen.time - popped[1]) / POP_S
             if 0 <= t < 1:
                 diameter = round(diameter * (1 + 0.5 * math.sin(t * math.pi)))
-        badge = _cached(
-            screen, ("count", count, diameter), lambda: looks.counter(ui, count, diameter)
+        badge = looks.kept(
+            screen.looks, ("count", count, diameter), lambda: looks.counter(ui, count, diameter)
         )
         surface.blit(badge, badge.get_rect(center=(rect.right - width, rect.top + width)))
 
@@ -267,7 +258,7 @@ def _bin_card(screen: RaceScreen, index: int, b: int) -> pygame.Surface:
         card.blit(label, label.get_rect(center=(rect.width // 2, middle)))
         return card
 
-    return _cached(screen, ("bin", bin_.id, rect.size), make)
+    return looks.kept(screen.looks, ("bin", bin_.id, rect.size), make)
 
 
 def _ring(
@@ -290,8 +281,8 @@ def _paint_pile(screen: RaceScreen, surface: pygame.Surface, index: int) -> None
     waiting = min(2, lane.round.remaining - on_table)
     if waiting <= 0:
         return
-    back = _cached(
-        screen,
+    back = looks.kept(
+        screen.looks,
         ("back", layout.home.size),
         lambda: looks.card_back(screen.ctx.ui, layout.home.size),
     )
@@ -316,7 +307,7 @@ def _paint_item(screen: RaceScreen, surface: pygame.Surface, index: int) -> None
         picture = screen.ctx.picture(screen.pack, word.picture, int(size[1] * looks.PICTURE_SHARE))
         return looks.item_card(ui, picture, screen.ctx.pick(word.text), size, lifted)
 
-    card = _cached(screen, ("card", word.id, lifted, size), make)
+    card = looks.kept(screen.looks, ("card", word.id, lifted, size), make)
     if scale != 1.0:
         w, h = card.get_size()
         card = pygame.transform.smoothscale(

@@ -54,11 +54,9 @@ class Screens:
     def layout_stars(self) -> None:
         ctx, game = self.ctx, self.game
         y = game.banner.layout(ctx.ui, ctx.area)
-        buttons = kit.end_buttons(
-            ctx.ui, ctx.area, ctx.gettext, y, game.level, len(LEVELS), game.start
+        kit.put_end_buttons(
+            self.buttons, ctx.ui, ctx.area, ctx.gettext, y, game.level, len(LEVELS), game.start
         )
-        self.buttons.set_buttons(buttons)
-        self.buttons.focus_index = len(buttons) - 1
 
     def won_message(self) -> str:
         words = len(self.game.round_words)

@@ -6,7 +6,9 @@ and its play screen. See docs/activities.md ("A game on the kit").
 - `Tile`, `tile_buttons`, `pack_topic_tiles`, `level_buttons`, `draw_heading`: the topic
   and level pickers; `draw_notice` when there is nothing to play.
 - `centered_rows`, `FocusGrid`: tiles in centred rows, and arrow-key focus over them.
-- `StarsBanner`, `end_buttons`: the end of a round and "Play again" / "Next level".
+- `draw_turn_line`: whose turn it is, on a team game's bar.
+- `StarsBanner`, `end_buttons`, `put_end_buttons`: the end of a round and "Play again" /
+  "Next level".
 
 It imports only pygame and what `kiosk.api` offers (kiosk.ui, kiosk.input, the pack
 models), never the shell, so `kiosk.api` can hand it on as `kiosk.api.kit`."""
@@ -23,7 +25,14 @@ from kiosk.kit.pickers import (
     picker_top,
     tile_buttons,
 )
-from kiosk.kit.stars import StarsBanner, draw_stars, end_buttons, other_topic_button
+from kiosk.kit.stars import (
+    StarsBanner,
+    draw_stars,
+    end_buttons,
+    other_topic_button,
+    put_end_buttons,
+)
+from kiosk.kit.turns import draw_turn_line
 
 __all__ = [
     "ARROWS",
@@ -39,6 +48,7 @@ __all__ = [
     "draw_heading",
     "draw_notice",
     "draw_stars",
+    "draw_turn_line",
     "end_buttons",
     "is_choose_key",
     "level_buttons",
@@ -46,5 +56,6 @@ __all__ = [
     "other_topic_button",
     "pack_topic_tiles",
     "picker_top",
+    "put_end_buttons",
     "tile_buttons",
 ]

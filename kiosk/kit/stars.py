@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pygame
 
 from kiosk.ui import theme
-from kiosk.ui.widgets import UI, Button
+from kiosk.ui.widgets import UI, Button, ButtonGroup
 
 #: How long the stars take to light up, and how long the banner keeps moving.
 APPEAR_S = 1.2
@@ -131,6 +131,28 @@ def end_buttons(
     for each in buttons:
         each.rect.update(x, top, width, height)
         x += width + gap
+    return buttons
+
+
+def put_end_buttons(
+    group: ButtonGroup,
+    ui: UI,
+    area: pygame.Rect,
+    gettext: Callable[[str], str],
+    top: int,
+    level: int,
+    levels: int,
+    start: Callable[[int], None],
+    before: Sequence[Button] = (),
+    after: Sequence[Button] = (),
+    focus: str | None = None,
+) -> list[Button]:
+    """`end_buttons` put into `group`, with the focus on the button named `focus`, else on
+    the last one: "Next level" when there is one — what a child most likely wants."""
+    buttons = end_buttons(ui, area, gettext, top, level, levels, start, before, after)
+    group.set_buttons(buttons)
+    ids = [button.id for button in buttons]
+    group.focus_index = ids.index(focus) if focus in ids else len(buttons) - 1
     return buttons
 
 

@@ -96,6 +96,7 @@ def create_app(db_url: str, *, clock: Callable[[], datetime] | None = None) -> F
         app.include_router(importlib.import_module("kiosk.office.editor_voice_pages").router)
         app.include_router(importlib.import_module("kiosk.office.accounts_page").router)
         app.include_router(importlib.import_module("kiosk.office.settings_page").router)
+        app.include_router(importlib.import_module("kiosk.office.password_page").router)
     return app
 
 

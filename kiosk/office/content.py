@@ -17,16 +17,17 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from kiosk.errors import TelpaError
-from kiosk.office.api import SiteFromToken
+from kiosk.office.api import SiteFromToken, StationId
 from kiosk.office.content_store import manifest, read_file, record_report
-from kiosk.office.models import ID_PATTERN
+from kiosk.protocol import describe_location
 
 #: A report lists a few packs; anything near this is not a report.
 MAX_REPORT_BYTES = 64_000
@@ -56,20 +57,21 @@ def _error(
 Site = SiteFromToken
 
 
-def _station(value: Any) -> str | JSONResponse:
-    if not isinstance(value, str) or not re.fullmatch(ID_PATTERN, value):
-        return _error(
-            422, "INVALID_QUERY", f"station: {str(value)[:60]!r} is not a station id (ludza-wb-1)"
-        )
-    return value
+class ManifestQuery(BaseModel):
+    """The query string of ``GET /api/v1/manifest``: which of the site's stations asks (its
+    own settings are in the answer). A bad or missing one is the sync API's 422
+    ``INVALID_QUERY``, answered by the office's handler for every query model."""
+
+    model_config = ConfigDict(frozen=True)
+
+    station: StationId
 
 
 @router.get("/api/v1/manifest")
-async def get_manifest(request: Request, site: Site) -> Response:
-    station = _station(request.query_params.get("station"))
-    if isinstance(station, JSONResponse):
-        return station
-    body, etag = await run_in_threadpool(manifest, request.app.state.engine, site, station)
+async def get_manifest(
+    request: Request, site: Site, query: Annotated[ManifestQuery, Query()]
+) -> Response:
+    body, etag = await run_in_threadpool(manifest, request.app.state.engine, site, query.station)
     headers = {"ETag": etag, "Cache-Control": "no-cache"}
     wanted = request.headers.get("if-none-match", "")
     if etag in [tag.strip().removeprefix("W/") for tag in wanted.split(",")]:
@@ -129,34 +131,43 @@ async def get_file(request: Request, sha256: str) -> Response:
     )
 
 
-def _check_report(raw: bytes) -> dict[str, Any] | JSONResponse:
+def _cut(length: int) -> AfterValidator:
+    return AfterValidator(lambda text: text[:length])
+
+
+class FailedPack(BaseModel):
+    """A pack version the station refused, and why (its words, cut to a table cell)."""
+
+    pack: Annotated[str, _cut(64)]
+    version: StrictInt
+    problem: Annotated[str, _cut(500)]
+
+
+class ContentReport(BaseModel):
+    """The body of ``POST /api/v1/content-report``: what a station runs after a sync."""
+
+    model_config = ConfigDict(frozen=True)
+
+    station: StationId
+    running: dict[Annotated[str, Field(max_length=64)], StrictInt]
+    failed: Annotated[list[FailedPack], AfterValidator(lambda items: items[:100])]
+    manifest_etag: Annotated[str, _cut(80)] = ""
+
+
+def _check_report(raw: bytes) -> ContentReport | JSONResponse:
     try:
-        report = json.loads(raw)
+        json.loads(raw)
     except ValueError:
         return _error(400, "INVALID_JSON", "the body is not JSON")
-    if not isinstance(report, dict):
-        return _error(422, "INVALID_REPORT", "the body must be a JSON object")
-    running = report.get("running")
-    failed = report.get("failed")
-    if not isinstance(running, dict) or not all(
-        isinstance(k, str) and len(k) <= 64 and isinstance(v, int) for k, v in running.items()
-    ):
-        return _error(422, "INVALID_REPORT", "running: give {pack id: version number}")
-    if not isinstance(failed, list) or not all(
-        isinstance(item, dict)
-        and isinstance(item.get("pack"), str)
-        and isinstance(item.get("version"), int)
-        and isinstance(item.get("problem"), str)
-        for item in failed
-    ):
-        return _error(
-            422, "INVALID_REPORT", "failed: give a list of {pack, version, problem} objects"
-        )
-    report["failed"] = [
-        {"pack": i["pack"][:64], "version": i["version"], "problem": i["problem"][:500]}
-        for i in failed[:100]
-    ]
-    return report
+    try:
+        return ContentReport.model_validate_json(raw)
+    except ValidationError as exc:
+        problems = [
+            f"{describe_location(tuple(item['loc']))}: "
+            + str(item["msg"]).removeprefix("Value error, ")
+            for item in exc.errors()[:5]
+        ]
+        return _error(422, "INVALID_REPORT", "; ".join(problems))
 
 
 @router.post("/api/v1/content-report")
@@ -169,8 +180,7 @@ async def post_content_report(request: Request, site: Site) -> Response:
     report = _check_report(bytes(raw))
     if isinstance(report, JSONResponse):
         return report
-    station = _station(report.get("station"))
-    if isinstance(station, JSONResponse):
-        return station
-    await run_in_threadpool(record_report, request.app.state.engine, site, station, report)
+    await run_in_threadpool(
+        record_report, request.app.state.engine, site, report.station, report.model_dump()
+    )
     return JSONResponse({"status": "OK"})

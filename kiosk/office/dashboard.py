@@ -441,10 +441,10 @@ def install(app: FastAPI) -> None:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request, next: str | None = None) -> Response:
+def login_page(request: Request, next: str | None = None, changed: bool = False) -> Response:
     if signed_in(request) is not None:
         return RedirectResponse(_safe_next(next), status_code=303)
-    return _login_page(request, next=_safe_next(next))
+    return _login_page(request, next=_safe_next(next), changed=changed)
 
 
 @router.post("/login", response_class=HTMLResponse)

@@ -31,8 +31,9 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, BeforeValidator, ConfigDict
 from sqlalchemy import Engine, select
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
@@ -151,14 +152,36 @@ def _published_message(engine: Engine, texts: Texts, pack_id: str, version: int,
     ) % {"pack": pack_id, "version": version, "sites": ", ".join(sites)}
 
 
+def _number_or_none(value: Any) -> Any:
+    return int(value) if isinstance(value, str) and value.isdigit() else None
+
+
+class PublishedQuery(BaseModel):
+    """``/packs?published=ID&version=N``: where an editor's Publish lands, to say what was
+    published where. Anything else in them only leaves the message out."""
+
+    model_config = ConfigDict(frozen=True)
+
+    published: str = ""
+    version: Annotated[int | None, BeforeValidator(_number_or_none)] = None
+
+
+class PackQuery(BaseModel):
+    """``?pack=ID``: the pack an editor opens (none: a new one)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    pack: str = ""
+
+
 @router.get("/packs", response_class=HTMLResponse)
-def packs_page(request: Request, who: CurrentUser) -> Response:
+def packs_page(
+    request: Request, who: CurrentUser, query: Annotated[PublishedQuery, Query()]
+) -> Response:
     texts = Texts(request_language(request))
     done = ""
-    pack_id = request.query_params.get("published", "")
-    version = request.query_params.get("version", "")
-    if pack_id and version.isdigit():
-        done = _published_message(_engine(request), texts, pack_id, int(version), who)
+    if query.published and query.version is not None:
+        done = _published_message(_engine(request), texts, query.published, query.version, who)
     return _packs_page(request, who, done=done)
 
 
@@ -207,9 +230,10 @@ async def upload(
                 partial(publish_pack, by=who, made_with="upload"), _engine(request), target, [site]
             )
         except (UploadError, OfficeInputError) as exc:
+            said = exc.lines(texts.gettext) if isinstance(exc, UploadError) else [str(exc)]
             # Name the file as the coordinator chose it, not the office's temporary copy.
-            shown = str(exc).replace(str(target), Path(file.filename).name)
-            lines = [line.strip() for line in shown.splitlines() if line.strip()]
+            shown = [line.replace(str(target), Path(file.filename).name) for line in said]
+            lines = [line.strip() for line in shown if line.strip()]
             return _packs_page(request, who, 422, upload_problems=lines)
     message = _published_message(_engine(request), texts, published.pack_id, published.version, who)
     return _packs_page(request, who, done=message)
@@ -278,9 +302,9 @@ def _editor(
 
 
 @router.get("/packs/edit")
-def edit_pack(request: Request, who: CurrentUser) -> Response:
+def edit_pack(request: Request, who: CurrentUser, query: Annotated[PackQuery, Query()]) -> Response:
     """The packs page's "Edit": the editor of the pack's kind, with the pack in it."""
-    pack_id = request.query_params.get("pack", "")
+    pack_id = query.pack
     check_may_change_pack(_engine(request), who, pack_id)
     found = load_pack(_engine(request), pack_id) if pack_id else None
     if found is None:
@@ -290,16 +314,18 @@ def edit_pack(request: Request, who: CurrentUser) -> Response:
 
 
 def _editor_page(kind: EditorKind) -> Callable[..., Response]:
-    def page(request: Request, who: CurrentUser) -> Response:
-        pack_id = request.query_params.get("pack", "")
+    def page(request: Request, who: CurrentUser, query: Annotated[PackQuery, Query()]) -> Response:
+        pack_id = query.pack
         if pack_id:
             check_may_change_pack(_engine(request), who, pack_id)
         found = load_pack(_engine(request), pack_id) if pack_id else None
         if found is None:
             return _editor(request, who, kind, kind.draft.new())
         if kind_of(found[0]) is not kind:
-            query = urlencode({"pack": pack_id})
-            return RedirectResponse(f"/packs/{kind_of(found[0]).name}?{query}", status_code=303)
+            found_query = urlencode({"pack": pack_id})
+            return RedirectResponse(
+                f"/packs/{kind_of(found[0]).name}?{found_query}", status_code=303
+            )
         return _editor(request, who, kind, with_voices(kind.draft.from_pack(*found), *found))
 
     return page
@@ -442,7 +468,8 @@ def _publish(
             engine, folder, [draft.site], by=who, made_with="editor", now=_now(request)
         )
     except (UploadError, OfficeInputError) as exc:
-        return _editor(request, who, kind, draft, 422, {GENERAL: str(exc).splitlines()})
+        said = exc.lines(texts.gettext) if isinstance(exc, UploadError) else str(exc).splitlines()
+        return _editor(request, who, kind, draft, 422, {GENERAL: said})
     except NotAllowed as refusal:
         # Shown at the pack's name, the form kept: choosing another name is the way out.
         message = texts.gettext(refusal.message) % refusal.values

@@ -20,6 +20,7 @@ import os
 import shutil
 import stat
 import zipfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -37,10 +38,27 @@ MAX_RATIO = 200
 _CHUNK = 1 << 16
 
 
+def N_(message: str) -> str:
+    """Marks a message for translation; the dashboard translates it when it shows it."""
+    return message
+
+
 class UploadError(TelpaError):
-    """An upload that cannot be published; `str()` is the message for the person."""
+    """An upload that cannot be published. `str()` is the English message (the CLI's);
+    `lines(gettext)` the same in the dashboard's language: `template` (a msgid with
+    ``%(name)s`` places for `values`) translated, then the pack check's own problem lines
+    (`details`, as `kiosk content check` writes them)."""
 
     code = "pack_upload"
+
+    def __init__(self, template: str, /, *, details: Sequence[str] = (), **values: object):
+        self.template = template
+        self.values = values
+        self.details = tuple(details)
+        super().__init__("\n".join([template % values, *(f"  {line}" for line in details)]))
+
+    def lines(self, gettext: Callable[[str], str]) -> list[str]:
+        return [gettext(self.template) % self.values, *self.details]
 
 
 @dataclass(frozen=True)
@@ -78,13 +96,20 @@ def _unzip(source: Path, into: Path) -> Path:
     try:
         archive = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise UploadError(f"{source}: not a zip file that can be read ({exc})") from None
+        raise UploadError(
+            N_("%(source)s: not a zip file that can be read (%(why)s)"), source=source, why=exc
+        ) from None
     with archive:
         entries = archive.infolist()
         if len(entries) > MAX_FILES:
             raise UploadError(
-                f"{source}: the zip has {len(entries)} entries; a pack may have at most "
-                f"{MAX_FILES} files"
+                N_(
+                    "%(source)s: the zip has %(entries)d entries; a pack may have at most "
+                    "%(most)d files"
+                ),
+                source=source,
+                entries=len(entries),
+                most=MAX_FILES,
             )
         budget = min(MAX_TOTAL_BYTES, max(1, source.stat().st_size) * MAX_RATIO)
         written = 0
@@ -92,11 +117,20 @@ def _unzip(source: Path, into: Path) -> Path:
             name = info.filename
             problem = path_problem(name.rstrip("/"))
             if problem is not None:
-                raise UploadError(f"{source}: {name!r}: {problem}; nothing was published")
+                raise UploadError(
+                    N_("%(source)s: %(name)r: %(problem)s; nothing was published"),
+                    source=source,
+                    name=name,
+                    problem=problem,
+                )
             if _zip_entry_is_link(info):
                 raise UploadError(
-                    f"{source}: {name!r} is a link or a special file; a pack holds only "
-                    "ordinary files (put the file itself in the zip); nothing was published"
+                    N_(
+                        "%(source)s: %(name)r is a link or a special file; a pack holds only "
+                        "ordinary files (put the file itself in the zip); nothing was published"
+                    ),
+                    source=source,
+                    name=name,
                 )
             target = into / PurePosixPath(name)
             if info.is_dir():
@@ -109,20 +143,30 @@ def _unzip(source: Path, into: Path) -> Path:
                         written += len(chunk)
                         if written > budget:
                             raise UploadError(
-                                f"{source}: the zip unpacks to more than {budget:,} bytes "
-                                f"(a zip bomb, or a pack over {MAX_TOTAL_BYTES:,} bytes); "
-                                "nothing was published"
+                                N_(
+                                    "%(source)s: the zip unpacks to more than %(budget)s bytes "
+                                    "(a zip bomb, or a pack over %(most)s bytes); "
+                                    "nothing was published"
+                                ),
+                                source=source,
+                                budget=f"{budget:,}",
+                                most=f"{MAX_TOTAL_BYTES:,}",
                             )
                         dst.write(chunk)
             except FileExistsError:
                 raise UploadError(
-                    f"{source}: {name!r} is in the zip twice; nothing was published"
+                    N_("%(source)s: %(name)r is in the zip twice; nothing was published"),
+                    source=source,
+                    name=name,
                 ) from None
             except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
                 if isinstance(exc, UploadError):
                     raise
                 raise UploadError(
-                    f"{source}: {name!r} cannot be unpacked ({exc}); nothing was published"
+                    N_("%(source)s: %(name)r cannot be unpacked (%(why)s); nothing was published"),
+                    source=source,
+                    name=name,
+                    why=exc,
                 ) from None
     return into
 
@@ -137,8 +181,10 @@ def _pack_root(unpacked: Path, fallback_name: str) -> Path:
     if len(children) == 1 and children[0].is_dir() and (children[0] / PACK_FILE).exists():
         return children[0]
     raise UploadError(
-        "there is no pack.yaml at the top of the zip or in its one folder; zip the pack's "
-        "folder itself; nothing was published"
+        N_(
+            "there is no pack.yaml at the top of the zip or in its one folder; zip the pack's "
+            "folder itself; nothing was published"
+        )
     )
 
 
@@ -151,8 +197,11 @@ def _walk(folder: Path) -> list[tuple[str, Path]]:
         for name in sorted(dirs):
             if (base / name).is_symlink():
                 raise UploadError(
-                    f"{base / name}: is a link; a pack holds only ordinary files and folders; "
-                    "nothing was published"
+                    N_(
+                        "%(path)s: is a link; a pack holds only ordinary files and folders; "
+                        "nothing was published"
+                    ),
+                    path=base / name,
                 )
         for name in sorted(files):
             path = base / name
@@ -160,18 +209,29 @@ def _walk(folder: Path) -> list[tuple[str, Path]]:
             relative = path.relative_to(folder).as_posix()
             if not stat.S_ISREG(info.st_mode):
                 raise UploadError(
-                    f"{relative!r} is a link or a special file; a pack holds only ordinary "
-                    "files (copy the file itself into the pack); nothing was published"
+                    N_(
+                        "%(name)r is a link or a special file; a pack holds only ordinary "
+                        "files (copy the file itself into the pack); nothing was published"
+                    ),
+                    name=relative,
                 )
             problem = path_problem(relative)
             if problem is not None:
-                raise UploadError(f"{relative!r}: {problem}; nothing was published")
+                raise UploadError(
+                    N_("%(name)r: %(problem)s; nothing was published"),
+                    name=relative,
+                    problem=problem,
+                )
             total += info.st_size
             found.append((relative, path))
             if len(found) > MAX_FILES or total > MAX_TOTAL_BYTES:
                 raise UploadError(
-                    f"the pack has more than {MAX_FILES} files or {MAX_TOTAL_BYTES:,} bytes; "
-                    "nothing was published"
+                    N_(
+                        "the pack has more than %(files)d files or %(most)s bytes; "
+                        "nothing was published"
+                    ),
+                    files=MAX_FILES,
+                    most=f"{MAX_TOTAL_BYTES:,}",
                 )
     return found
 
@@ -211,7 +271,7 @@ def check_upload(source: Path, workdir: Path) -> CheckedPack:
 
     Raises UploadError, whose message lists every problem `kiosk content check` finds."""
     if not source.exists():
-        raise UploadError(f"{source}: there is no such file or folder")
+        raise UploadError(N_("%(source)s: there is no such file or folder"), source=source)
     if source.is_dir() and not source.is_symlink():
         _walk(source)  # links and special files refused before anything is copied
         folder = workdir / source.resolve().name
@@ -221,20 +281,26 @@ def check_upload(source: Path, workdir: Path) -> CheckedPack:
         stem = source.name[: -len(source.suffix)] if source.suffix else source.name
         folder = _pack_root(unpacked, stem)
     else:
-        raise UploadError(f"{source}: give a pack's folder or a .zip of it")
+        raise UploadError(N_("%(source)s: give a pack's folder or a .zip of it"), source=source)
     files = _walk(folder)
     pack, problems = read_pack(folder, decode_clips=True)
     if pack is None or problems:
-        lines = "\n".join(f"  {_shown(problem, folder)}" for problem in problems)
         raise UploadError(
-            f"the pack has {len(problems)} problem(s); fix them (`kiosk content check` shows "
-            f"the same) and publish again; nothing was published:\n{lines}"
+            N_(
+                "the pack has problems (%(count)d); fix them (`kiosk content check` shows the "
+                "same) and publish again; nothing was published:"
+            ),
+            details=[_shown(problem, folder) for problem in problems],
+            count=len(problems),
         )
     if comes_with_telpa(pack.pack):
         raise UploadError(
-            f"the pack's id {pack.pack!r} comes with Telpa: every station already has a pack "
-            "of that name and would leave this one out. Give yours another id (`pack:` in "
-            "pack.yaml, and its folder the same name) and publish again; nothing was published."
+            N_(
+                "the pack's id %(pack)r comes with Telpa: every station already has a pack "
+                "of that name and would leave this one out. Give yours another id (`pack:` in "
+                "pack.yaml, and its folder the same name) and publish again; nothing was published."
+            ),
+            pack=pack.pack,
         )
     checked = []
     for relative, path in files:

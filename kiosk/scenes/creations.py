@@ -12,8 +12,13 @@ shows it large with what the librarian may do:
   on a worker thread (kiosk.media.export.ExportJob) with a progress bar;
 - Delete, after a second tap.
 
-It closes itself after two minutes without input (unless an export runs), so a child
-never finds another child's work left open on the screen."""
+It closes itself after two minutes without input (unless an export runs or the librarian
+watches a creation), so a child never finds another child's work left open on the screen.
+
+The module is over 500 lines because the grid, the detail with its consent, targets and
+formats, and the running export are one screen sharing one state (the chosen creation, the
+target, the job); the drawing of cards and the export work already live in
+kiosk/librarian."""
 
 from __future__ import annotations
 
@@ -24,6 +29,7 @@ from zoneinfo import ZoneInfo
 
 import pygame
 
+from kiosk import routes
 from kiosk.creations import Creation, CreationStore
 from kiosk.librarian.creation_cards import CreationCards
 from kiosk.librarian.drives import removable_drives
@@ -57,6 +63,8 @@ class CreationsReview(LibrarianScreen):
         self.store: CreationStore | None = shell.services.creations
         self.cards = CreationCards(self.ui, self.services.translator, self.services.config)
         self.items: list[Creation] = []
+        #: The chosen creation plays over this screen (Showtime pushed on top).
+        self.watching = False
         self.page = 0
         self.chosen: Creation | None = None
         self.target: Path | None = None
@@ -162,7 +170,23 @@ class CreationsReview(LibrarianScreen):
         busy = self.job is not None
         row_h = min(m.px(96), (right.height - 6 * gap - 2 * m.px(40)) // 5)
         y = right.top
-        buttons = [
+        buttons = []
+        if creation.kind in ("film", "story") and creation.timeline:
+            # A film's sounds and a story's narration are heard before anyone agrees to share.
+            watch = pygame.Rect(0, self.info_rect.top, m.px(240), min(m.px(80), row_h))
+            watch.right = self.info_rect.right
+            self.info_rect.width -= watch.width + gap
+            buttons.append(
+                Button(
+                    id="review:watch",
+                    rect=watch,
+                    color=YES_COLOR,
+                    label=self._("Watch"),
+                    on_press=self.watch,
+                    enabled=not busy,
+                )
+            )
+        buttons += [
             Button(
                 id="review:consent",
                 rect=pygame.Rect(right.left, y, right.width, row_h + m.px(14)),
@@ -279,6 +303,18 @@ class CreationsReview(LibrarianScreen):
         self._delete_armed_at = None
         self.layout()
 
+    def watch(self) -> None:
+        """Play the chosen film or story fullscreen with its sound (Showtime, this one
+        only); Done or Escape comes back here."""
+        if self.chosen is not None:
+            self.watching = True
+            self.shell.push(routes.Showtime(creation_id=self.chosen.id))
+
+    def on_resume(self) -> None:
+        super().on_resume()
+        self.watching = False
+        self.idle = 0.0
+
     def toggle_consent(self) -> None:
         creation = self.chosen
         if creation is None:
@@ -343,7 +379,8 @@ class CreationsReview(LibrarianScreen):
             elif self.chosen is not None:
                 self.shell.invalidate(self.status_rect)
             return
-        self._tick(dt)
+        if not self.watching:  # the show may take longer than the time this screen waits
+            self._tick(dt)
 
     def on_exit(self) -> None:
         if self.job is not None:

@@ -57,9 +57,10 @@ class ShowItem:
     shots: list[ShowShot]
 
 
-def programme(shell: Shell) -> list[ShowItem]:
-    """What Showtime plays: the running group's films and stories, else today's; oldest
-    first. Creations that cannot be read are left out (with a log line)."""
+def programme(shell: Shell, creation_id: str | None = None) -> list[ShowItem]:
+    """What Showtime plays: the creation `creation_id` alone when given, else the running
+    group's films and stories, else today's; oldest first. Creations that cannot be read
+    are left out (with a log line)."""
     store = shell.services.creations
     if store is None:
         return []
@@ -68,9 +69,11 @@ def programme(shell: Shell) -> list[ShowItem]:
     zone = ZoneInfo(shell.services.config.site.timezone)
     chosen: list[Creation] = []
     session = shell.sessions.current
-    if session is not None and session.kind == "group" and store.session == session.session_id:
+    if creation_id is not None:
+        chosen = [c for c in store.list(states=STATES) if c.id == creation_id]
+    elif session is not None and session.kind == "group" and store.session == session.session_id:
         chosen = list(reversed(store.in_session(states=STATES)))  # in the order made
-    if not chosen:
+    if not chosen and creation_id is None:
         today = shell.wall_now().astimezone(zone).date()
         saved = [c for c in store.list() if c.created.astimezone(zone).date() == today]
         chosen = sorted(saved, key=lambda c: (c.created, c.id))
@@ -111,9 +114,11 @@ class Showtime(Scene):
     #: The show runs without anyone touching it: never "Are you still there?".
     in_session = False
 
-    def __init__(self, shell: Shell) -> None:
+    def __init__(self, shell: Shell, creation_id: str | None = None) -> None:
         super().__init__(shell)
-        self.items = programme(shell)
+        #: Set when the librarian's review opened the show for one creation.
+        self.only = creation_id
+        self.items = programme(shell, creation_id)
         self.buttons = ButtonGroup(self.ui, shell.invalidate)
         #: Which creation, and which of its shots; -1 is its title card.
         self.index = 0
@@ -278,6 +283,9 @@ class Showtime(Scene):
 
     def _done(self) -> None:
         self._stop_sound()
+        if self.only is not None:
+            self.shell.pop(self)
+            return
         session = self.shell.sessions.current
         if session is not None and session.kind == "group":
             self.shell.session.group_home()

@@ -15,7 +15,10 @@ Public surface (re-exported here; guarded by tests/usage/test_public_api.py):
   and `RecordingPaused` is what an open store says while such a disk takes no writes.
 
 The names load on first use (PEP 562), so a module that needs only a light part — the
-`kiosk` command's parser, `kiosk run`'s supervisor — does not load SQLAlchemy and Alembic.
+`kiosk` command's parser, `kiosk run`'s supervisor — loads nothing it does not use. None of
+them loads SQLAlchemy or Alembic: the store, the outbox and the readers are plain SQL on
+the standard library's `sqlite3`, and `upgrade` loads Alembic only when a database is new
+or behind (tests/sync/test_shell_without_sqlalchemy.py holds the kiosk to it).
 """
 
 from __future__ import annotations

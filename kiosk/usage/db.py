@@ -1,5 +1,12 @@
 """The usage database file: where it is, how it is opened, migrated, and moved aside.
 
+The kiosk reaches it through the standard library's `sqlite3` (`connect`, `transaction`):
+SQLAlchemy alone held about 22 MB of the shell's memory for the whole day (Alembic about
+10 MB more), and everything the kiosk does there is a few SQL statements. Both are loaded
+only to migrate (`upgrade` on a new database or one behind `SCHEMA_HEAD`) and by the tools
+that want them (tests, Alembic's autogenerate), never by `import kiosk.usage` or the
+running kiosk.
+
 Connections use WAL (readers such as `kiosk stats` never block the kiosk) with
 ``synchronous=FULL``: in WAL mode NORMAL survives a killed process but may lose the last
 commits on a power cut, and library PCs are switched off at the wall. Write transactions
@@ -19,19 +26,19 @@ import os
 import sqlite3
 import tempfile
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy import exc as sa_exc
+from typing import TYPE_CHECKING
 
 from kiosk.usage.errors import DatabaseTooNewError, DataFolderError, UsageDatabaseError
-from kiosk.usage.models import KV_CREATED_AT, KV_DB_INSTANCE_ID, to_micros
+from kiosk.usage.schema import KV_CREATED_AT, KV_DB_INSTANCE_ID, to_micros
 
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
+    from sqlalchemy import Connection, Engine
 
 #: The newest migration's revision. tests/usage/test_migrations.py holds it to Alembic's
 #: script folder, so a new migration cannot forget it. It lets a start with an up-to-date
@@ -57,28 +64,77 @@ def database_path(data_dir: Path) -> Path:
     return data_dir / DB_FILENAME
 
 
-def make_engine(db_path: Path, *, foreign_keys: bool = True, writer: bool = True) -> Engine:
-    """An engine for the file at `db_path` with the pragmas every connection needs.
+#: Called with the connection before every transaction starts (also the migrations').
+#: Empty in the kiosk; tests append to it to make the disk look full or read-only.
+TRANSACTION_HOOKS: list[Callable[[sqlite3.Connection], None]] = []
 
-    `writer` False makes a plain reader (no journal-mode change, plain BEGIN)."""
-    engine = create_engine(f"sqlite:///{db_path}")
 
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # The driver must not open transactions by itself: `_on_begin` does, IMMEDIATE.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+def connect(db_path: Path, *, foreign_keys: bool = True, writer: bool = True) -> sqlite3.Connection:
+    """A connection to the file at `db_path` with the pragmas every connection needs.
+
+    `writer` False makes a plain reader (no journal-mode change; `transaction` then takes a
+    plain BEGIN). The driver never opens transactions by itself (``isolation_level=None``):
+    `transaction` does. The connection may be handed between threads, never shared by two
+    at once (each owner keeps its own, or a lock)."""
+    connection = sqlite3.connect(
+        db_path,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        isolation_level=None,
+        check_same_thread=False,
+    )
+    try:
+        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if writer:
-            cursor.execute("PRAGMA journal_mode = WAL")
-            cursor.execute("PRAGMA synchronous = FULL")
-        cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
-        cursor.execute("PRAGMA temp_store = MEMORY")
-        cursor.close()
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = FULL")
+        connection.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
+        connection.execute("PRAGMA temp_store = MEMORY")
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def _begin(connection: sqlite3.Connection, write: bool) -> None:
+    for hook in TRANSACTION_HOOKS:
+        hook(connection)
+    connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+@contextmanager
+def transaction(connection: sqlite3.Connection, *, write: bool = True) -> Iterator[None]:
+    """One transaction on `connection`: committed when the block ends, rolled back when it
+    raises. `write` takes the write lock at once (BEGIN IMMEDIATE), so a second writer
+    waits its turn through the busy timeout instead of failing half-way; a read-only
+    block (`write` False) is one consistent snapshot."""
+    _begin(connection, write)
+    try:
+        yield
+        connection.execute("COMMIT")
+    except BaseException:
+        if connection.in_transaction:
+            try:
+                connection.execute("ROLLBACK")
+            except sqlite3.Error:
+                log.debug("usage: rollback failed; the connection is closed by its owner")
+        raise
+
+
+def make_engine(db_path: Path, *, foreign_keys: bool = True, writer: bool = True) -> Engine:
+    """A SQLAlchemy engine on `connect`'s connections, for Alembic and the tests (it loads
+    SQLAlchemy: the kiosk itself never calls it unless it migrates)."""
+    from sqlalchemy import create_engine, event
+
+    engine = create_engine(
+        f"sqlite:///{db_path}",
+        creator=lambda: connect(db_path, foreign_keys=foreign_keys, writer=writer),
+    )
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
+        driver = connection.connection.driver_connection
+        assert isinstance(driver, sqlite3.Connection)
+        _begin(driver, writer)
 
     return engine
 
@@ -104,13 +160,21 @@ def ensure_data_folder(folder: Path) -> None:
         raise DataFolderError(folder, f"{db_file.name} is read-only")
 
 
+def sqlite_error(exc: BaseException) -> sqlite3.Error | None:
+    """The SQLite error behind `exc`: itself, or the driver's error SQLAlchemy wrapped (a
+    migration runs through SQLAlchemy); None for any other error."""
+    if isinstance(exc, sqlite3.Error):
+        return exc
+    orig = getattr(exc, "orig", None)
+    return orig if isinstance(orig, sqlite3.Error) else None
+
+
 def is_damage(exc: BaseException) -> bool:
     """Whether an error (SQLAlchemy-wrapped or not) says the database file is damaged."""
-    if isinstance(exc, sa_exc.DBAPIError):
-        exc = exc.orig or exc
-    code = getattr(exc, "sqlite_errorcode", None)
+    error = sqlite_error(exc)
+    code = getattr(error, "sqlite_errorcode", None)
     return (
-        isinstance(exc, sqlite3.DatabaseError)
+        isinstance(error, sqlite3.DatabaseError)
         and code is not None
         and (code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB))
     )
@@ -166,44 +230,67 @@ def head_revision() -> str:
     return SCHEMA_HEAD
 
 
-def current_revision(connection: Connection) -> str | None:
+def current_revision(connection: sqlite3.Connection) -> str | None:
     """The database's schema revision (Alembic's own table), or None for a new file."""
     try:
-        row = connection.exec_driver_sql("SELECT version_num FROM alembic_version").first()
-    except sa_exc.OperationalError as exc:
-        if "no such table" in str(exc.orig):
+        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
             return None
         raise
     return None if row is None else str(row[0])
 
 
+def _instance_facts(now: datetime | None) -> list[tuple[str, str]]:
+    created = str(to_micros(now or datetime.now(UTC)))
+    return [(KV_DB_INSTANCE_ID, str(uuid.uuid4())), (KV_CREATED_AT, created)]
+
+
+# The initial migration makes these; a hand-made database may lack them.
+_ADD_FACT = "INSERT OR IGNORE INTO kv (key, value) VALUES (?, ?)"
+
+
 def upgrade(db_path: Path, now: datetime | None = None) -> str:
     """Create or migrate the database at `db_path` to the newest schema; return its revision.
 
-    Raises DatabaseTooNewError for a database from a newer Telpa; SQLAlchemy errors
-    otherwise (`is_damage` tells a damaged file)."""
+    A database already at `SCHEMA_HEAD` is only read (sqlite3); Alembic and SQLAlchemy are
+    loaded only when there is something to migrate. Raises DatabaseTooNewError for a
+    database from a newer Telpa; SQLite errors otherwise, possibly wrapped by SQLAlchemy
+    (`sqlite_error` unwraps, `is_damage` tells a damaged file)."""
+    connection = connect(db_path, foreign_keys=False)
+    try:
+        with transaction(connection):
+            if current_revision(connection) == SCHEMA_HEAD:
+                connection.executemany(_ADD_FACT, _instance_facts(now))
+                return SCHEMA_HEAD
+    finally:
+        connection.close()
+    _migrate(db_path, now)
+    return SCHEMA_HEAD
+
+
+def _migrate(db_path: Path, now: datetime | None) -> None:
+    """Alembic's upgrade to head, in one write transaction (another process migrating at
+    the same moment waits, then finds nothing left to do)."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
     engine = make_engine(db_path, foreign_keys=False)
     try:
         with engine.begin() as connection:
-            current = current_revision(connection)
+            driver = connection.connection.driver_connection
+            assert isinstance(driver, sqlite3.Connection)
+            current = current_revision(driver)
             if current != SCHEMA_HEAD:
-                from alembic import command
-                from alembic.script import ScriptDirectory
-
                 scripts = ScriptDirectory(str(MIGRATIONS_DIR))
                 known = {script.revision for script in scripts.walk_revisions()}
                 if current is not None and current not in known:
                     raise DatabaseTooNewError(db_path, current)
                 command.upgrade(_alembic_config(connection), "head")
-            # The initial migration makes these; a hand-made database may lack them.
-            created = str(to_micros(now or datetime.now(UTC)))
-            for key, value in ((KV_DB_INSTANCE_ID, str(uuid.uuid4())), (KV_CREATED_AT, created)):
-                connection.exec_driver_sql(
-                    "INSERT OR IGNORE INTO kv (key, value) VALUES (?, ?)", (key, value)
-                )
+            for key, value in _instance_facts(now):
+                connection.exec_driver_sql(_ADD_FACT, (key, value))
     finally:
         engine.dispose()
-    return SCHEMA_HEAD
 
 
 def autogenerate_revision(message: str, scratch_dir: Path) -> None:
@@ -249,15 +336,21 @@ def prepare_database(
     moved: Path | None = move_aside(db_path, now) if damage else None
     try:
         revision = upgrade(db_path, now)
-    except sa_exc.DBAPIError as exc:
-        if moved is not None or not is_damage(exc):
-            raise UsageDatabaseError(db_path, str(exc.orig or exc)) from None
-        damage = str(exc.orig or exc)
+    except Exception as exc:
+        error = sqlite_error(exc)
+        if error is None:
+            raise
+        if moved is not None or not is_damage(error):
+            raise UsageDatabaseError(db_path, str(error)) from None
+        damage = str(error)
         moved = move_aside(db_path, now)
         try:
             revision = upgrade(db_path, now)
-        except sa_exc.DBAPIError as again:
-            raise UsageDatabaseError(db_path, str(again.orig or again)) from None
+        except Exception as again:
+            error = sqlite_error(again)
+            if error is None:
+                raise
+            raise UsageDatabaseError(db_path, str(error)) from None
     if identity is not None and moved is None:
         recorded = _identity(db_path, identity)
         if recorded != identity:
@@ -288,29 +381,27 @@ def prepare_database(
 def _identity(db_path: Path, identity: str) -> str:
     """The "site/station" this database records usage for; a database without one (new, or
     made before this was kept) takes `identity`."""
-    engine = make_engine(db_path)
+    connection = connect(db_path)
     try:
-        with engine.begin() as connection:
-            row = connection.exec_driver_sql(
+        with transaction(connection):
+            row = connection.execute(
                 "SELECT value FROM kv WHERE key = ?", (KV_IDENTITY,)
-            ).first()
+            ).fetchone()
             if row is not None:
                 return str(row[0])
-            connection.exec_driver_sql(
-                "INSERT INTO kv (key, value) VALUES (?, ?)", (KV_IDENTITY, identity)
-            )
+            connection.execute("INSERT INTO kv (key, value) VALUES (?, ?)", (KV_IDENTITY, identity))
             return identity
     finally:
-        engine.dispose()
+        connection.close()
 
 
 def record_problem(db_path: Path, now: datetime, code: str, message: str) -> None:
-    engine = make_engine(db_path)
+    connection = connect(db_path)
     try:
-        with engine.begin() as connection:
-            connection.exec_driver_sql(
+        with transaction(connection):
+            connection.execute(
                 "INSERT INTO problems (at, code, message) VALUES (?, ?, ?)",
                 (to_micros(now), code, message),
             )
     finally:
-        engine.dispose()
+        connection.close()

@@ -66,7 +66,7 @@ def find_disk_trouble(exc: BaseException) -> tuple[DiskTrouble, BaseException] |
                 return "unwritable", current
         if isinstance(current, DataFolderError) and current.errno is not None:
             todo.append(OSError(current.errno, current.reason))
-        orig = getattr(current, "orig", None)  # SQLAlchemy wraps the driver's error
+        orig = getattr(current, "orig", None)  # a migration: SQLAlchemy wraps the error
         todo += [
             orig if isinstance(orig, BaseException) else None,
             current.__cause__,

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from kiosk.usage.models import to_micros
+from kiosk.usage.schema import to_micros
 
 SECOND_US = 1_000_000
 QUARTER_US = 15 * 60 * SECOND_US

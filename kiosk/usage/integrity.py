@@ -14,8 +14,6 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import quote
 
-from alembic.script import ScriptDirectory
-
 from kiosk.usage.db import BUSY_TIMEOUT_MS, MIGRATIONS_DIR, database_path, head_revision, is_damage
 
 DatabaseState = Literal["missing", "ok", "behind", "too_new", "damaged", "unreadable"]
@@ -79,6 +77,8 @@ def check_database(data_dir: Path) -> DatabaseReport:
         return DatabaseReport(path, "damaged", detail=found.damage)
     if found.revision == head_revision():
         return DatabaseReport(path, "ok", found.revision)
+    from alembic.script import ScriptDirectory  # only for a database that is not at head
+
     known = {script.revision for script in ScriptDirectory(str(MIGRATIONS_DIR)).walk_revisions()}
     if found.revision is not None and found.revision not in known:
         return DatabaseReport(path, "too_new", found.revision)

@@ -1,4 +1,7 @@
-"""The usage database's tables, as typed SQLAlchemy 2.0 models.
+"""The usage database's tables, as typed SQLAlchemy 2.0 models: what the migrations are
+written against (and checked against, tests/usage/test_migrations.py). The running kiosk
+does not load them: it reads and writes with plain SQL on `sqlite3` (`kiosk.usage.db`),
+and the facts it needs of these rows live in `kiosk.usage.schema`.
 
 Raw rows (`sessions`, `activity_runs`) are what the kiosk saw; totals (`session_totals`,
 `activity_totals`) are what leaves the machine (DESIGN §3, §4).
@@ -20,7 +23,7 @@ Choices worth knowing:
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -40,27 +43,36 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-#: The age band of a session that has none, as stored in the totals tables.
-NO_AGE_BAND = "none"
+from kiosk.usage.schema import (
+    KV_CREATED_AT,
+    KV_DB_INSTANCE_ID,
+    KV_EXPORTED_REV,
+    KV_FROZEN_BEFORE,
+    MAX_CONTROLLERS,
+    NO_AGE_BAND,
+    from_micros,
+    to_micros,
+)
 
-#: Game controllers one session can have (the group setup's teams; `sessions.controllers`).
-MAX_CONTROLLERS = 4
-
-#: kv keys (other parts, e.g. the sync client, add their own).
-KV_DB_INSTANCE_ID = "db_instance_id"
-KV_CREATED_AT = "created_at"
-#: Local date (YYYY-MM-DD) before which raw rows may have been purged; totals of earlier
-#: dates are final and are never recomputed (see kiosk.usage.retention).
-KV_FROZEN_BEFORE = "totals_frozen_before"
-#: Highest totals `rev` written to a USB export file, per table; with `synced_rev` these
-#: tell retention which hours are safely at the office (see kiosk.usage.retention).
-KV_EXPORTED_REV = {
-    "session_totals": "exported_rev.session_totals",
-    "activity_totals": "exported_rev.activity_totals",
-}
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICRO = timedelta(microseconds=1)
+__all__ = [
+    "KV_CREATED_AT",
+    "KV_DB_INSTANCE_ID",
+    "KV_EXPORTED_REV",
+    "KV_FROZEN_BEFORE",
+    "MAX_CONTROLLERS",
+    "NO_AGE_BAND",
+    "ActivityRun",
+    "ActivityTotal",
+    "Base",
+    "KeyValue",
+    "Problem",
+    "SessionTotal",
+    "UsageSession",
+    "UtcTimestamp",
+    "from_micros",
+    "metadata",
+    "to_micros",
+]
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -69,17 +81,6 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-
-def to_micros(moment: datetime) -> int:
-    """UTC microseconds since the epoch; a naive datetime is taken to be UTC already."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return (moment - _EPOCH) // _MICRO
-
-
-def from_micros(micros: int) -> datetime:
-    return _EPOCH + timedelta(microseconds=micros)
 
 
 class UtcTimestamp(TypeDecorator[datetime]):

@@ -20,15 +20,18 @@ DESIGN §2 keeps the usage database to `kiosk.usage`; the office sync client
 Rows come out as the protocol's own models (`kiosk.protocol.SessionTotalRow`,
 `ActivityTotalRow`), so the body the sync client sends is built and checked in one place.
 
-Database failures come out as `UsageDatabaseError` (a `UsageStoreError`), so the sync
-client never needs SQLAlchemy. Reads use a plain reader connection (in WAL mode a read
-transaction is a snapshot and never blocks the kiosk's writer); writes use BEGIN IMMEDIATE
-and the busy timeout, so `kiosk sync` in a second process waits its turn while the kiosk
-runs.
+Database failures come out as `UsageDatabaseError` (a `UsageStoreError`). The outbox runs
+inside the kiosk (the background sync), so it is plain SQL on the standard library's
+`sqlite3` (`kiosk.usage.db.connect`), never SQLAlchemy. Reads use a plain reader
+connection (in WAL mode a read transaction is a snapshot and never blocks the kiosk's
+writer); writes use BEGIN IMMEDIATE and the busy timeout, so `kiosk sync` in a second
+process waits its turn while the kiosk runs.
 """
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -37,8 +40,6 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Connection
-from sqlalchemy import exc as sa_exc
 
 from kiosk.protocol import (
     ADDITIONS,
@@ -47,10 +48,10 @@ from kiosk.protocol import (
     TotalRow,
     describe_validation_error,
 )
-from kiosk.usage.db import current_revision, database_path, head_revision, make_engine
+from kiosk.usage.db import connect, current_revision, database_path, head_revision, transaction
 from kiosk.usage.errors import UsageDatabaseError
-from kiosk.usage.models import KV_DB_INSTANCE_ID, NO_AGE_BAND, from_micros, to_micros
 from kiosk.usage.retention import mark_exported
+from kiosk.usage.schema import KV_DB_INSTANCE_ID, NO_AGE_BAND, from_micros, to_micros
 
 TABLES = ("session_totals", "activity_totals")
 
@@ -150,8 +151,11 @@ class Outbox:
 
     def __init__(self, db_path: Path) -> None:
         self.db_path = db_path
-        self._reader = make_engine(db_path, writer=False)
-        self._writer = make_engine(db_path)
+        # Opened at first use; one call at a time (the sync worker is the only caller, a
+        # lock keeps a second thread from sharing a connection mid-statement anyway).
+        self._lock = threading.RLock()
+        self._reader_connection: sqlite3.Connection | None = None
+        self._writer_connection: sqlite3.Connection | None = None
 
     @classmethod
     def open(cls, data_dir: Path) -> Outbox:
@@ -166,11 +170,11 @@ class Outbox:
             )
         outbox = cls(db_path)
         try:
-            with outbox._reader.connect() as conn:
+            with outbox._reading() as conn:
                 revision = current_revision(conn)
-        except sa_exc.DBAPIError as exc:
+        except UsageDatabaseError:
             outbox.close()
-            raise UsageDatabaseError(db_path, str(exc.orig or exc)) from None
+            raise
         if revision != head_revision():
             outbox.close()
             raise UsageDatabaseError(
@@ -181,8 +185,11 @@ class Outbox:
         return outbox
 
     def close(self) -> None:
-        self._reader.dispose()
-        self._writer.dispose()
+        with self._lock:
+            for conn in (self._reader_connection, self._writer_connection):
+                if conn is not None:
+                    conn.close()
+            self._reader_connection = self._writer_connection = None
 
     def __enter__(self) -> Outbox:
         return self
@@ -191,33 +198,47 @@ class Outbox:
         self.close()
 
     @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """The reader connection, in one read transaction (a snapshot)."""
+        with self._errors():
+            if self._reader_connection is None:
+                self._reader_connection = connect(self.db_path, writer=False)
+            with transaction(self._reader_connection, write=False):
+                yield self._reader_connection
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """The writer connection, in one write transaction (BEGIN IMMEDIATE)."""
+        with self._errors():
+            if self._writer_connection is None:
+                self._writer_connection = connect(self.db_path)
+            with transaction(self._writer_connection):
+                yield self._writer_connection
+
+    @contextmanager
     def _errors(self) -> Iterator[None]:
-        try:
-            yield
-        except sa_exc.SQLAlchemyError as exc:
-            orig = getattr(exc, "orig", None)
-            raise UsageDatabaseError(self.db_path, str(orig or exc)) from exc
-        except ValidationError as exc:
-            # A totals row that protocol v1 cannot carry: only a damaged database has one.
-            raise UsageDatabaseError(
-                self.db_path, f"a totals row cannot be sent: {describe_validation_error(exc)}"
-            ) from exc
+        with self._lock:
+            try:
+                yield
+            except sqlite3.Error as exc:
+                raise UsageDatabaseError(self.db_path, str(exc)) from exc
+            except ValidationError as exc:
+                # A totals row that protocol v1 cannot carry: only a damaged database has one.
+                raise UsageDatabaseError(
+                    self.db_path, f"a totals row cannot be sent: {describe_validation_error(exc)}"
+                ) from exc
 
     # ----- reading -----------------------------------------------------------------------
 
     def db_instance_id(self) -> str:
-        with self._errors(), self._reader.connect() as conn:
+        with self._reading() as conn:
             return _kv(conn, KV_DB_INSTANCE_ID) or ""
 
     def rows_waiting(self) -> int:
         """Totals rows the office does not have in their current state."""
-        with self._errors(), self._reader.connect() as conn:
+        with self._reading() as conn:
             return sum(
-                int(
-                    conn.exec_driver_sql(f"SELECT count(*) FROM {t} WHERE rev > synced_rev").one()[
-                        0
-                    ]
-                )
+                int(conn.execute(f"SELECT count(*) FROM {t} WHERE rev > synced_rev").fetchone()[0])
                 for t in TABLES
             )
 
@@ -225,9 +246,9 @@ class Outbox:
         """max(rev) of each table now. Read *before* the batches of an export: every row up
         to it ends up in the batches (possibly in a newer state) or is already synced,
         because rev is a table-wide counter (see kiosk.usage.totals)."""
-        with self._errors(), self._reader.connect() as conn:
+        with self._reading() as conn:
             return {
-                t: int(conn.exec_driver_sql(f"SELECT coalesce(max(rev), 0) FROM {t}").one()[0])
+                t: int(conn.execute(f"SELECT coalesce(max(rev), 0) FROM {t}").fetchone()[0])
                 for t in TABLES
             }
 
@@ -244,7 +265,7 @@ class Outbox:
         yielded = False
         while True:
             batch = PendingBatch()
-            with self._errors(), self._reader.connect() as conn, conn.begin():
+            with self._reading() as conn:
                 for table in TABLES:
                     room = max_rows - len(batch)
                     if room <= 0:
@@ -261,7 +282,7 @@ class Outbox:
                 return
 
     def read_state(self) -> SyncState:
-        with self._errors(), self._reader.connect() as conn:
+        with self._reading() as conn:
             values = {
                 key: _kv(conn, key)
                 for key in (KV_LAST_SUCCESS, KV_LAST_ATTEMPT, KV_LAST_ERROR, KV_LAST_CONFLICTS)
@@ -283,27 +304,25 @@ class Outbox:
         """The office stored `batch` (answer 200): set each row's synced_rev to the rev
         that was sent, where that raises it. Returns the number of rows marked."""
         marked = 0
-        with self._errors(), self._writer.begin() as conn:
+        with self._writing() as conn:
             for table in TABLES:
-                params = [{"rev": row.rev, "id": row.id} for row in batch.rows(table)]
-                if params:
-                    result = conn.exec_driver_sql(
+                for row in batch.rows(table):
+                    marked += conn.execute(
                         f"UPDATE {table} SET synced_rev = :rev "
                         "WHERE id = :id AND synced_rev < :rev",
-                        params,
-                    )
-                    marked += max(result.rowcount, 0)
+                        {"rev": row.rev, "id": row.id},
+                    ).rowcount
         return marked
 
     def mark_exported(self, table_revs: dict[str, int]) -> None:
         """Every pending row up to `table_revs` (read before the batches, see `table_revs`)
         is safely in an export file: tell retention."""
-        with self._errors(), self._writer.begin() as conn:
+        with self._writing() as conn:
             mark_exported(conn, table_revs["session_totals"], table_revs["activity_totals"])
 
     def office_accepts(self) -> frozenset[str]:
         """The additions to protocol v1 the office said it stores (none until it said so)."""
-        with self._errors(), self._reader.connect() as conn:
+        with self._reading() as conn:
             return frozenset((_kv(conn, KV_OFFICE_ACCEPTS) or "").split())
 
     def set_office_accepts(self, names: Collection[str]) -> int:
@@ -314,17 +333,16 @@ class Outbox:
         office's row (DESIGN §4: rev ≥ stored). Returns how many rows were queued."""
         known = frozenset(name for name in names if name in ADDITIONS)
         queued = 0
-        with self._errors(), self._writer.begin() as conn:
+        with self._writing() as conn:
             before = frozenset((_kv(conn, KV_OFFICE_ACCEPTS) or "").split())
             if known == before:
                 return 0
             for addition in sorted(known - before):
                 for table, fields in ADDITIONS[addition].items():
                     nonzero = " OR ".join(f"{name} != 0" for name in fields)
-                    result = conn.exec_driver_sql(
+                    queued += conn.execute(
                         f"UPDATE {table} SET synced_rev = 0 WHERE synced_rev > 0 AND ({nonzero})"
-                    )
-                    queued += max(result.rowcount, 0)
+                    ).rowcount
             _set_kv(conn, KV_OFFICE_ACCEPTS, " ".join(sorted(known)))
         return queued
 
@@ -335,39 +353,37 @@ class Outbox:
             KV_LAST_ERROR: state.last_error,
             KV_LAST_CONFLICTS: str(state.last_conflicts),
         }
-        with self._errors(), self._writer.begin() as conn:
+        with self._writing() as conn:
             for key, value in values.items():
-                conn.exec_driver_sql(
-                    "INSERT INTO kv (key, value) VALUES (?, ?) "
-                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    (key, value),
-                )
+                _set_kv(conn, key, value)
 
 
 def _micros_text(moment: datetime | None) -> str:
     return "" if moment is None else str(to_micros(moment))
 
 
-def _set_kv(conn: Connection, key: str, value: str) -> None:
-    conn.exec_driver_sql(
+def _set_kv(conn: sqlite3.Connection, key: str, value: str) -> None:
+    conn.execute(
         "INSERT INTO kv (key, value) VALUES (?, ?) "
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         (key, value),
     )
 
 
-def _kv(conn: Connection, key: str) -> str | None:
-    row = conn.exec_driver_sql("SELECT value FROM kv WHERE key = ?", (key,)).first()
+def _kv(conn: sqlite3.Connection, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM kv WHERE key = ?", (key,)).fetchone()
     return None if row is None else str(row[0])
 
 
-def _pending_rows(conn: Connection, table: str, after_id: int, limit: int) -> Iterator[PendingRow]:
+def _pending_rows(
+    conn: sqlite3.Connection, table: str, after_id: int, limit: int
+) -> Iterator[PendingRow]:
     columns = _COLUMNS[table]
-    result = conn.exec_driver_sql(
+    result = conn.execute(
         f"SELECT id, rev, {', '.join(columns)} FROM {table} "
         "WHERE rev > synced_rev AND id > ? ORDER BY id LIMIT ?",
         (after_id, limit),
-    )
+    ).fetchall()
     model = _MODELS[table]
     for row in result:
         fields: dict[str, Any] = dict(zip(columns, row[2:], strict=True))

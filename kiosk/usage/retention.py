@@ -20,12 +20,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from sqlite3 import Connection
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection
-
 from kiosk.usage.hours import local_midnight
-from kiosk.usage.models import KV_EXPORTED_REV, KV_FROZEN_BEFORE
+from kiosk.usage.schema import KV_EXPORTED_REV, KV_FROZEN_BEFORE
 
 _OVERLAPS = "{row}.started_at < u.hi AND ({row}.ended_at > u.lo OR {row}.started_at >= u.lo)"
 
@@ -38,12 +37,12 @@ class PurgeResult:
 
 
 def _kv(conn: Connection, key: str) -> str | None:
-    row = conn.exec_driver_sql("SELECT value FROM kv WHERE key = ?", (key,)).first()
+    row = conn.execute("SELECT value FROM kv WHERE key = ?", (key,)).fetchone()
     return None if row is None else str(row[0])
 
 
 def _set_kv(conn: Connection, key: str, value: str) -> None:
-    conn.exec_driver_sql(
+    conn.execute(
         "INSERT INTO kv (key, value) VALUES (?, ?) "
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         (key, value),
@@ -68,7 +67,7 @@ def purge(conn: Connection, zone: ZoneInfo, now: datetime, retention_days: int) 
     exported = {table: int(_kv(conn, key) or 0) for table, key in KV_EXPORTED_REV.items()}
     unsafe_days = [
         date.fromisoformat(str(row[0]))
-        for row in conn.exec_driver_sql(
+        for row in conn.execute(
             "SELECT date FROM session_totals WHERE rev > synced_rev AND rev > :s AND date < :d "
             "UNION SELECT date FROM activity_totals "
             "WHERE rev > synced_rev AND rev > :a AND date < :d",
@@ -77,21 +76,21 @@ def purge(conn: Connection, zone: ZoneInfo, now: datetime, retention_days: int) 
                 "a": exported["activity_totals"],
                 "d": cutoff.isoformat(),
             },
-        )
+        ).fetchall()
     ]
-    conn.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS unsafe_span (lo INTEGER, hi INTEGER)")
-    conn.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS purged_session (id TEXT PRIMARY KEY)")
-    conn.exec_driver_sql("DELETE FROM unsafe_span")
-    conn.exec_driver_sql("DELETE FROM purged_session")
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS unsafe_span (lo INTEGER, hi INTEGER)")
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS purged_session (id TEXT PRIMARY KEY)")
+    conn.execute("DELETE FROM unsafe_span")
+    conn.execute("DELETE FROM purged_session")
     if unsafe_days:
-        conn.exec_driver_sql(
+        conn.executemany(
             "INSERT INTO unsafe_span (lo, hi) VALUES (?, ?)",
             [
                 (local_midnight(zone, day), local_midnight(zone, day + timedelta(days=1)))
                 for day in unsafe_days
             ],
         )
-    conn.exec_driver_sql(
+    conn.execute(
         f"""
         INSERT INTO purged_session (id)
         SELECT s.id FROM sessions AS s
@@ -104,10 +103,10 @@ def purge(conn: Connection, zone: ZoneInfo, now: datetime, retention_days: int) 
         """,
         {"cutoff": cutoff_us},
     )
-    runs = conn.exec_driver_sql(
+    runs = conn.execute(
         "DELETE FROM activity_runs WHERE session_id IN (SELECT id FROM purged_session)"
     ).rowcount
-    sessions = conn.exec_driver_sql(
+    sessions = conn.execute(
         "DELETE FROM sessions WHERE id IN (SELECT id FROM purged_session)"
     ).rowcount
     if sessions:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import sqlite3
 import sys
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -25,15 +26,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from sqlalchemy import Connection, Engine
-from sqlalchemy import exc as sa_exc
-
 from kiosk.usage.db import (
+    connect,
     current_revision,
     database_path,
     head_revision,
-    make_engine,
     prepare_database,
+    transaction,
 )
 from kiosk.usage.errors import UsageStoreError
 
@@ -70,7 +69,7 @@ _HEADERS = ("Sessions", "Child visits", "Activity runs", "Completed runs", "Minu
 
 
 def query_stats(
-    conn: Connection, by: str, date_from: date | None, date_to: date | None
+    conn: sqlite3.Connection, by: str, date_from: date | None, date_to: date | None
 ) -> tuple[list[StatsRow], StatsRow]:
     """Rows for each period (or activity) in the range, and the total row."""
     where = "WHERE date >= :lo AND date <= :hi"
@@ -82,13 +81,13 @@ def query_stats(
     run_sql = "sum(runs), sum(completed_runs), sum(seconds) FROM activity_totals"
 
     def grouped(sql: str, period: str) -> dict[str, tuple[int, int, int]]:
-        result = conn.exec_driver_sql(
+        result = conn.execute(
             f"SELECT {period} AS p, {sql} {where} GROUP BY p ORDER BY p", bounds
-        )
+        ).fetchall()
         return {str(row[0]): (int(row[1]), int(row[2]), int(row[3])) for row in result}
 
     def summed(sql: str) -> tuple[int, int, int]:
-        row = conn.exec_driver_sql(f"SELECT {sql} {where}", bounds).one()
+        row = conn.execute(f"SELECT {sql} {where}", bounds).fetchone()
         return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)
 
     sessions_total = summed(session_sql)
@@ -187,22 +186,23 @@ def run_stats(
             "first starts). Check storage.data_dir in the config or KIOSK_DATA_DIR.\n"
         )
         return 2
-    engine = make_engine(db_path, writer=False)
     try:
-        with engine.connect() as conn:
-            revision = current_revision(conn)
-            if revision != head_revision():
-                err.write(
-                    f"kiosk stats: the usage database {db_path} is at schema revision "
-                    f"{revision!r}, not {head_revision()!r}: run `kiosk db upgrade` first.\n"
-                )
-                return 2
-            rows, total = query_stats(conn, args.by, date_from, date_to)
-    except sa_exc.DBAPIError as exc:
-        err.write(f"kiosk stats: cannot read the usage database {db_path}: {exc.orig}\n")
+        conn = connect(db_path, writer=False)
+        try:
+            with transaction(conn, write=False):
+                revision = current_revision(conn)
+                if revision != head_revision():
+                    err.write(
+                        f"kiosk stats: the usage database {db_path} is at schema revision "
+                        f"{revision!r}, not {head_revision()!r}: run `kiosk db upgrade` first.\n"
+                    )
+                    return 2
+                rows, total = query_stats(conn, args.by, date_from, date_to)
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        err.write(f"kiosk stats: cannot read the usage database {db_path}: {exc}\n")
         return 2
-    finally:
-        engine.dispose()
     if args.format == "csv":
         write_csv(out, args.by, rows)
     elif args.format == "json":
@@ -267,44 +267,48 @@ def empty_recent_usage(today: date) -> RecentUsage:
 
 def recent_usage(data_dir: Path, today: date) -> RecentUsage:
     """Totals of `today` and the six days before it (empty when there is no database).
-    Opens an engine of its own: for tools; the shell reads through `UsageStore.recent_usage`."""
+    Opens a connection of its own: for tools; the shell reads through
+    `UsageStore.recent_usage`."""
     db_path = database_path(data_dir)
     if not db_path.exists():
         return empty_recent_usage(today)
-    engine = make_engine(db_path, writer=False)
     try:
-        return read_recent_usage(engine, today)
+        conn = connect(db_path, writer=False)
+    except sqlite3.Error:
+        return empty_recent_usage(today)
+    try:
+        return read_recent_usage(conn, today)
     finally:
-        engine.dispose()
+        conn.close()
 
 
-def read_recent_usage(engine: Engine, today: date) -> RecentUsage:
-    """`recent_usage` through an engine the caller owns (zeros if the read fails: the
-    store reports a damaged database itself)."""
+def read_recent_usage(conn: sqlite3.Connection, today: date) -> RecentUsage:
+    """`recent_usage` through a connection the caller owns, in one read transaction (zeros
+    if the read fails: the store reports a damaged database itself)."""
     from datetime import timedelta
 
     first = today - timedelta(days=6)
     days = {first + timedelta(days=i): [0, 0, 0] for i in range(7)}
     top: list[tuple[str, int]] = []
     try:
-        with engine.connect() as conn:
+        with transaction(conn, write=False):
             bounds = {"lo": first.isoformat(), "hi": today.isoformat()}
-            for day, sessions, visits, seconds in conn.exec_driver_sql(
+            for day, sessions, visits, seconds in conn.execute(
                 "SELECT date, sum(sessions), sum(child_visits), sum(seconds) "
                 "FROM session_totals WHERE date >= :lo AND date <= :hi GROUP BY date",
                 bounds,
-            ):
+            ).fetchall():
                 days[date.fromisoformat(day)] = [int(sessions), int(visits), int(seconds)]
             top = [
                 (str(activity), int(runs))
-                for activity, runs in conn.exec_driver_sql(
+                for activity, runs in conn.execute(
                     "SELECT activity, sum(runs) AS n FROM activity_totals "
                     "WHERE date >= :lo AND date <= :hi GROUP BY activity "
                     "HAVING n > 0 ORDER BY n DESC, activity LIMIT 5",
                     bounds,
-                )
+                ).fetchall()
             ]
-    except sa_exc.SQLAlchemyError:
+    except sqlite3.Error:
         pass  # the panel shows zeros; the store reports a damaged database itself
     return RecentUsage(
         [DayCount(d, v[0], v[1], round(v[2] / 60)) for d, v in sorted(days.items())], top

@@ -1,7 +1,8 @@
 """`UsageStore`: the usage sink that writes to SQLite on its own thread.
 
 The render thread calls `record(event)`, which only puts the event on a queue. A single
-writer thread owns the engine: it takes whatever is queued (up to `MAX_BATCH` events),
+writer thread owns the database connection (the standard library's `sqlite3`; see
+`kiosk.usage.db`): it takes whatever is queued (up to `MAX_BATCH` events),
 applies it, refreshes the totals of the hours that changed and commits — one durable
 transaction (WAL, synchronous=FULL) per batch, normally a single event, a few
 milliseconds after `record()`. A killed process therefore loses at most the events still
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import sqlite3
 import threading
 import time
 from collections import deque
@@ -39,20 +41,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, select, update
-from sqlalchemy.orm import Session
-
 from kiosk.config import Config
 from kiosk.sessions import ProblemNote, RecordingPaused, SessionHeartbeat, UsageEvent
-from kiosk.usage.db import make_engine, prepare_database
+from kiosk.usage.db import connect, prepare_database, transaction
 from kiosk.usage.errors import (
     UsageDatabaseError,
     UsageStoreError,
     disk_trouble,
     find_disk_trouble,
 )
-from kiosk.usage.models import KV_DB_INSTANCE_ID, KeyValue, Problem
 from kiosk.usage.retention import PurgeResult, purge
+from kiosk.usage.schema import KV_DB_INSTANCE_ID, from_micros, to_micros
 from kiosk.usage.writer import DirtyHours, EventWriter, recover_after_crash
 
 if TYPE_CHECKING:
@@ -136,12 +135,15 @@ class UsageStore:
         # newest heartbeat of each session that arrived while recording was paused.
         self._pending: deque[UsageEvent] = deque()
         self._heartbeats: dict[str, SessionHeartbeat] = {}
-        self._engine: Engine | None = None
+        # The writer thread's connection; None before the database could be opened
+        # (`_opened`) and after a failure, until the next write connects again.
+        self._opened = False
+        self._connection: sqlite3.Connection | None = None
         self._failed_retries = 0
         self._retry_at = 0.0
         self._dropped_while_paused = 0
-        # The one read-only engine for readers on other threads (the librarian panel).
-        self._reader: Engine | None = None
+        # The one read-only connection for readers on other threads (the librarian panel).
+        self._reader: sqlite3.Connection | None = None
         self._reader_lock = threading.Lock()
 
     @classmethod
@@ -190,7 +192,7 @@ class UsageStore:
             self._thread.join()
         with self._reader_lock:
             if self._reader is not None:
-                self._reader.dispose()
+                self._reader.close()
                 self._reader = None
 
     # ----- extras for the shell and tests ----------------------------------------------
@@ -212,15 +214,19 @@ class UsageStore:
 
     def recent_usage(self, today: date) -> RecentUsage:
         """The librarian panel's last seven days (`today` in the site's dates), read on the
-        caller's thread through the store's one read-only engine, opened at the first call
-        and closed with the store. Zeros while the database could not be opened yet."""
+        caller's thread through the store's one read-only connection, opened at the first
+        call and closed with the store. Zeros while the database could not be opened yet."""
         from kiosk.usage.stats import empty_recent_usage, read_recent_usage
 
         with self._reader_lock:
             if self.db_path is None or self._closed:
                 return empty_recent_usage(today)
             if self._reader is None:
-                self._reader = make_engine(self.db_path, writer=False)
+                try:
+                    self._reader = connect(self.db_path, writer=False)
+                except sqlite3.Error:
+                    log.exception("usage: cannot read %s for the librarian panel", self.db_path)
+                    return empty_recent_usage(today)
             return read_recent_usage(self._reader, today)
 
     def problems(self) -> list[ProblemNote]:
@@ -246,7 +252,7 @@ class UsageStore:
 
     def _run(self) -> None:
         try:
-            self._engine = self._open_database()
+            self._open_database()
         except Exception as exc:
             if disk_trouble(exc) is not None:
                 self._pause(exc)  # the kiosk starts anyway; the database comes later
@@ -262,32 +268,52 @@ class UsageStore:
         try:
             self._serve()
         finally:
-            if self._engine is not None:
-                self._engine.dispose()
+            self._disconnect()
 
-    def _open_database(self) -> Engine:
+    def _open_database(self) -> None:
+        """Prepare the database (see `kiosk.usage.db.prepare_database`), close what a crash
+        left open and purge old raw rows, in one transaction."""
         now = self._clock()
         prepared = prepare_database(self.data_dir, now, self.identity)
         self.db_path = prepared.path
         self.moved_aside = prepared.moved_aside
-        engine = make_engine(prepared.path)
+        conn = self._connect()
         try:
-            with Session(engine) as db, db.begin():
+            with transaction(conn):
                 dirty = DirtyHours()
-                self.recovered_sessions = recover_after_crash(db, dirty)
-                dirty.refresh(db, self.zone)
-                self.purged = purge(db.connection(), self.zone, now, self.retention_days)
-                instance = db.get(KeyValue, KV_DB_INSTANCE_ID)
-                self.db_instance_id = instance.value if instance is not None else ""
-                open_problems = select(Problem).where(Problem.dismissed_at.is_(None))
+                self.recovered_sessions = recover_after_crash(conn, dirty)
+                dirty.refresh(conn, self.zone)
+                self.purged = purge(conn, self.zone, now, self.retention_days)
+                row = conn.execute(
+                    "SELECT value FROM kv WHERE key = ?", (KV_DB_INSTANCE_ID,)
+                ).fetchone()
+                self.db_instance_id = str(row[0]) if row is not None else ""
                 self._problems = [
-                    ProblemNote(p.id, p.at, p.code, p.message)
-                    for p in db.scalars(open_problems.order_by(Problem.id))
+                    ProblemNote(problem_id, from_micros(at), code, message)
+                    for problem_id, at, code, message in conn.execute(
+                        "SELECT id, at, code, message FROM problems "
+                        "WHERE dismissed_at IS NULL ORDER BY id"
+                    ).fetchall()
                 ]
         except Exception:
-            engine.dispose()
+            self._disconnect()
             raise
-        return engine
+        self._opened = True
+
+    def _connect(self) -> sqlite3.Connection:
+        """The writer's connection, opened again after a failure dropped it."""
+        if self._connection is None:
+            assert self.db_path is not None
+            self._connection = connect(self.db_path)
+        return self._connection
+
+    def _disconnect(self) -> None:
+        if self._connection is not None:
+            try:
+                self._connection.close()
+            except sqlite3.Error:
+                log.debug("usage: closing the database connection failed", exc_info=True)
+            self._connection = None
 
     def _serve(self) -> None:
         while True:
@@ -363,14 +389,14 @@ class UsageStore:
 
     def _try_writing(self) -> None:
         try:
-            if self._engine is None:
-                self._engine = self._open_database()
+            if not self._opened:
+                self._open_database()
                 log.info("usage: the database in %s is open", self.data_dir)
             while self._pending:
                 batch = list(islice(self._pending, MAX_BATCH))
-                self._write(self._engine, batch)
+                self._write(batch)
             if self._heartbeats:
-                self._write(self._engine, list(self._heartbeats.values()))
+                self._write(list(self._heartbeats.values()))
                 self._heartbeats.clear()
         except Exception as exc:
             if disk_trouble(exc) is None:
@@ -382,22 +408,24 @@ class UsageStore:
         if self.recording_paused is not None:
             self._resume()
 
-    def _write(self, engine: Engine, events: list[UsageEvent]) -> None:
+    def _write(self, events: list[UsageEvent]) -> None:
         """Commit `events` and take them off `_pending` (when they are there). An event
         that does not fit is dropped and counted; disk trouble raises and keeps them all."""
+        # Not connecting is not an event's fault: it raises and keeps them all.
+        conn = self._connect()
         try:
-            with Session(engine) as db, db.begin():
+            with transaction(conn):
                 dirty = DirtyHours()
                 for event in events:
-                    self._writer.apply(db, event, dirty)
-                dirty.refresh(db, self.zone)
+                    self._writer.apply(conn, event, dirty)
+                dirty.refresh(conn, self.zone)
         except Exception as exc:
             if disk_trouble(exc) is not None:
                 raise
             if len(events) > 1:
                 # Find the one event that cannot be written; keep all the others.
                 for event in events:
-                    self._write(engine, [event])
+                    self._write([event])
                 return
             self.dropped += 1
             log.exception("usage: could not write %r; dropped", events[0])
@@ -410,8 +438,7 @@ class UsageStore:
         delay = min(RETRY_FIRST_S * 2 ** (self._failed_retries - 1), RETRY_MAX_S)
         self._retry_at = self._monotonic() + delay
         # A fresh connection for the retry: the old one may be left in a failed state.
-        if self._engine is not None:
-            self._engine.dispose()
+        self._disconnect()
         found = find_disk_trouble(exc)
         trouble, cause = found if found is not None else ("unwritable", exc)
         if self.recording_paused is not None:
@@ -441,14 +468,14 @@ class UsageStore:
             )
 
     def _dismiss(self, item: _Dismiss) -> None:
-        if self._engine is None:
+        if not self._opened:
             return  # the database is not open yet; shown again until it is dismissed then
         try:
-            with Session(self._engine) as db, db.begin():
-                db.execute(
-                    update(Problem)
-                    .where(Problem.id == item.problem_id)
-                    .values(dismissed_at=item.at)
+            conn = self._connect()
+            with transaction(conn):
+                conn.execute(
+                    "UPDATE problems SET dismissed_at = ? WHERE id = ?",
+                    (to_micros(item.at), item.problem_id),
                 )
         except Exception:
             log.exception("usage: could not dismiss problem %s", item.problem_id)

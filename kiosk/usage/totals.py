@@ -28,9 +28,8 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from sqlite3 import Connection
 from zoneinfo import ZoneInfo
-
-from sqlalchemy import Connection
 
 from kiosk.usage.hours import (
     HOUR_US,
@@ -42,8 +41,8 @@ from kiosk.usage.hours import (
     merge_spans,
     quarters_of_hours,
 )
-from kiosk.usage.models import NO_AGE_BAND
 from kiosk.usage.retention import frozen_before
+from kiosk.usage.schema import NO_AGE_BAND
 
 #: Beyond any real timestamp; the "no clamping" bound of the full rebuild.
 _FAR_FUTURE_US = 2**62
@@ -181,15 +180,15 @@ def _touched_utc_hours(conn: Connection, table: TotalsTable) -> set[int]:
     ended = f"FROM {raw} WHERE ended_at IS NOT NULL"
     hours = {
         row[0]
-        for row in conn.exec_driver_sql(
+        for row in conn.execute(
             f"SELECT started_at / {HOUR_US} {ended} UNION SELECT ended_at / {HOUR_US} {ended}"
-        )
+        ).fetchall()
     }
     # Rows crossing two or more hour boundaries need the hours in between as well.
-    long_rows = conn.exec_driver_sql(
+    long_rows = conn.execute(
         f"SELECT started_at / {HOUR_US}, ended_at / {HOUR_US} {ended} "
         f"AND ended_at / {HOUR_US} - started_at / {HOUR_US} >= 2"
-    )
+    ).fetchall()
     for first, last in long_rows:
         hours.update(range(first, last + 1))
     return hours
@@ -198,18 +197,18 @@ def _touched_utc_hours(conn: Connection, table: TotalsTable) -> set[int]:
 def _load_hour_map(conn: Connection, hour_map: HourMap, in_scope: Collection[int]) -> None:
     """Fill the temp tables with `hour_map`; `in_scope` are the ids of slices to recompute."""
     for statement in _TEMP_TABLES:
-        conn.exec_driver_sql(statement)
-    conn.exec_driver_sql("DELETE FROM tz_quarter")
-    conn.exec_driver_sql("DELETE FROM tz_slice")
+        conn.execute(statement)
+    conn.execute("DELETE FROM tz_quarter")
+    conn.execute("DELETE FROM tz_slice")
     if hour_map.slices:
-        conn.exec_driver_sql(
+        conn.executemany(
             "INSERT INTO tz_slice (id, lo, hi, day, hour, in_scope) VALUES (?, ?, ?, ?, ?, ?)",
             [
                 (s.id, s.lo, s.hi, s.day.isoformat(), s.hour, 1 if s.id in in_scope else 0)
                 for s in hour_map.slices
             ],
         )
-        conn.exec_driver_sql(
+        conn.executemany(
             "INSERT INTO tz_quarter (q, slice_id) VALUES (?, ?)", hour_map.quarter_slice
         )
 
@@ -221,15 +220,13 @@ def _recompute(
 
     `frozen` None: the scope is the in-scope slices' hours; else every date ≥ frozen."""
     fresh = table.fresh
-    conn.exec_driver_sql(f"DELETE FROM {fresh}")
-    conn.exec_driver_sql(
-        f"INSERT INTO {fresh} {table.aggregate.format(near=near)}", {"lo": lo, "hi": hi}
-    )
+    conn.execute(f"DELETE FROM {fresh}")
+    conn.execute(f"INSERT INTO {fresh} {table.aggregate.format(near=near)}", {"lo": lo, "hi": hi})
     # A sliver of a row (under half a second in an hour) rounds to nothing: no new row for it.
     values = ", ".join(table.values)
     zeros = ", ".join("0" for _ in table.values)
-    conn.exec_driver_sql(f"DELETE FROM {fresh} WHERE ({values}) = ({zeros})")
-    rev = conn.exec_driver_sql(f"SELECT coalesce(max(rev), 0) + 1 FROM {table.name}").scalar_one()
+    conn.execute(f"DELETE FROM {fresh} WHERE ({values}) = ({zeros})")
+    (rev,) = conn.execute(f"SELECT coalesce(max(rev), 0) + 1 FROM {table.name}").fetchone()
     keys = ("date", "hour", *table.keys)
     fresh_keys = ("day", "hour", *table.keys)
 
@@ -240,7 +237,7 @@ def _recompute(
     pairs = zip(fresh_keys, keys, strict=True)
     same_key = " AND ".join(f"f.{mine} = {table.name}.{theirs}" for mine, theirs in pairs)
     # A key with no raw rows left keeps its row, set to zeros, so the office learns of it.
-    zeroed = conn.exec_driver_sql(
+    zeroed = conn.execute(
         f"UPDATE {table.name} SET ({values}) = ({zeros}), rev = :rev "
         f"WHERE {scope} AND ({values}) != ({zeros}) "
         f"AND NOT EXISTS (SELECT 1 FROM {fresh} AS f WHERE {same_key})",
@@ -251,7 +248,7 @@ def _recompute(
     excluded = ", ".join(f"excluded.{v}" for v in table.values)
     current = ", ".join(f"{table.name}.{v}" for v in table.values)
     # `WHERE true` lets SQLite parse ON CONFLICT after INSERT … SELECT.
-    written = conn.exec_driver_sql(
+    written = conn.execute(
         f"INSERT INTO {table.name} ({', '.join(keys)}, {values}, rev, synced_rev) "
         f"SELECT {', '.join(fresh_keys)}, {values}, :rev, 0 FROM {fresh} WHERE true "
         f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}, rev = excluded.rev "

@@ -101,3 +101,18 @@ def test_after_the_last_level_there_is_no_next_level(kiosk: Harness) -> None:
         assert button.on_press is not None
         button.on_press()
     assert started == [2, 3]
+
+
+def test_end_buttons_put_in_a_group_take_the_focus_a_child_most_likely_wants(
+    kiosk: Harness,
+) -> None:
+    from kiosk.api import ButtonGroup
+
+    ui, area = kiosk.app.ui, pygame.Rect(0, 0, 1366, 700)
+    group = ButtonGroup(ui, lambda _rect: None)
+    other = kit.other_topic_button("Other topic", lambda: None)
+    for level, focus, wanted in ((1, None, "next"), (3, None, "again"), (1, "again", "again")):
+        kit.put_end_buttons(group, ui, area, str, 500, level, 3, print, [other], focus=focus)
+        assert [b.id for b in group.buttons][0] == "topics"
+        focused = group.buttons[group.focus_index] if group.focus_index is not None else None
+        assert focused is not None and focused.id == wanted

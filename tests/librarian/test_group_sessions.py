@@ -269,18 +269,18 @@ def test_the_panel_reads_the_week_through_the_usage_store_s_one_reader(
     from kiosk.usage import store as usage_store
 
     opened: list[bool] = []
-    real = usage_db.make_engine
+    real = usage_db.connect
 
     def counting(path: Path, **options: bool):  # type: ignore[no-untyped-def]
         opened.append(options.get("writer", True))
         return real(path, **options)
 
-    monkeypatch.setattr(usage_stats, "make_engine", counting)
-    monkeypatch.setattr(usage_store, "make_engine", counting)
+    monkeypatch.setattr(usage_stats, "connect", counting)
+    monkeypatch.setattr(usage_store, "connect", counting)
     _start_group(station, count="4")
     for _ in range(3):
         _open_panel(station)
         station.tap_button("panel:close")
-    # One read-only engine, opened by the store at the first look and kept: the render
+    # One read-only connection, opened by the store at the first look and kept: the render
     # thread never opens the database itself.
     assert opened == [False]

@@ -82,3 +82,59 @@ def test_downloads_read_repeated_and_comma_separated_group_by_alike(
     assert repeated.status_code == commas.status_code == 200
     assert repeated.content == commas.content
     assert repeated.text.lstrip("\ufeff").startswith("site,activity,")
+
+
+def test_the_manifest_and_content_report_say_which_field_is_wrong(
+    http: httpx.Client, site_token: str
+) -> None:
+    auth = {"Authorization": f"Bearer {site_token}"}
+    for params in ({"station": "../etc"}, {}):
+        bad = http.get("/api/v1/manifest", params=params, headers=auth)
+        assert bad.status_code == 422
+        assert bad.json()["error"] == "INVALID_QUERY"
+        assert bad.json()["message"].startswith("station: ")
+    assert (
+        "'../etc' is not a station id"
+        in http.get("/api/v1/manifest", params={"station": "../etc"}, headers=auth).json()[
+            "message"
+        ]
+    )
+    report = {
+        "station": "ludza-pc-1",
+        "running": {"fire-station": "2"},
+        "failed": [{"pack": "bakery", "version": 3}],
+    }
+    refused = http.post("/api/v1/content-report", json=report, headers=auth)
+    assert refused.status_code == 422
+    answer = refused.json()
+    assert answer["error"] == "INVALID_REPORT"
+    assert "running.fire-station: " in answer["message"]
+    assert "failed[0].problem: Field required" in answer["message"]
+    not_json = http.post("/api/v1/content-report", content=b"{", headers=auth)
+    assert (not_json.status_code, not_json.json()["error"]) == (400, "INVALID_JSON")
+
+
+def test_a_stations_long_report_is_cut_to_what_the_station_list_shows(
+    http: httpx.Client, site_token: str, office_engine: object
+) -> None:
+    from kiosk.office.content_store import station_reports
+
+    failed = [{"pack": "p" * 65, "version": n, "problem": "x" * 505} for n in range(101)]
+    report = {"station": "ludza-pc-1", "running": {}, "failed": failed, "manifest_etag": "e" * 99}
+    auth = {"Authorization": f"Bearer {site_token}"}
+    assert http.post("/api/v1/content-report", json=report, headers=auth).status_code == 200
+    stored = station_reports(office_engine)[("ludza", "ludza-pc-1")]  # type: ignore[arg-type]
+    assert len(stored["failed"]) == 100
+    assert {len(item["pack"]) for item in stored["failed"]} == {64}
+    assert {len(item["problem"]) for item in stored["failed"]} == {500}
+
+
+def test_the_packs_page_ignores_a_malformed_published_version(
+    office: httpx.Client,  # noqa: F811
+) -> None:
+    office.post("/login", data=login_form(office))
+    for params in ({"published": "x", "version": "two"}, {"version": "-1"}, {"pack": "a"}):
+        page = office.get("/packs", params=params)
+        assert page.status_code == 200, page.text
+        assert "is published to" not in page.text
+    assert office.get("/packs/edit", params={"pack": ""}).status_code in (200, 303)

@@ -414,3 +414,29 @@ def test_the_editor_does_not_replace_a_pack_uploaded_as_a_zip(
     assert "was uploaded as a zip" in _problem(page.text, "pack_id")
     with office_engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(PackVersion)).scalar() == 1
+
+
+@pytest.mark.parametrize(
+    ("lang", "entries", "expected"),
+    [
+        ("lv", {"pack.yaml": GOOD_YAML, "../evil.txt": b"x"}, "nekas netika publicēts"),
+        ("lt", {"notes.txt": b"x"}, "nėra pack.yaml"),
+        ("lv", {"pack.yaml": GOOD_YAML + b"a: &x [1]\nb: *x\n"}, "paketē ir problēmas (1)"),
+    ],
+)
+def test_an_upload_is_refused_in_the_pages_language_with_the_problem_lines_as_written(
+    editor: httpx.Client, lang: str, entries: dict[str, bytes], expected: str
+) -> None:
+    token = form_token(editor.get("/packs").text)
+    answer = editor.post(
+        f"/packs/upload?lang={lang}",
+        data={"csrf_token": token, "site": "ludza"},
+        files={"zip": ("mine.zip", _zip(entries), "application/zip")},
+    )
+    assert answer.status_code == 422
+    alert = re.search(
+        r'<div class="error" role="alert" id="upload-problems">(.*?)</div>', answer.text, re.S
+    )
+    assert alert and expected in alert.group(1), answer.text
+    assert "nothing was published" not in alert.group(1)
+    assert "telpa-web-upload" not in alert.group(1)

@@ -263,3 +263,38 @@ def test_an_export_is_named_in_local_time_and_the_message_names_its_folder(
     assert scene.message_ok and scene.message == (f"Eksportēts kā {png.name} mapē {folder}")
     assert f"Eksportēts kā {png.name} mapē {folder}" in shown_texts(kiosk)
     assert kiosk.app.ui.text.overflows == []
+
+
+def test_the_librarian_watches_and_hears_a_film_before_sharing_it_and_comes_back(
+    kiosk: Harness,
+) -> None:
+    import pygame
+
+    from kiosk.scenes.showtime import Showtime
+    from tests.pads.showtime_helpers import make_creation
+
+    store = kiosk.app.creations
+    assert store is not None
+    film = make_creation(store, "film", [(200, 30, 30), (30, 200, 30)], seconds=40, tone=440)
+    make_creation(store, "story", [(30, 30, 200)], title="Another one")
+    drawing_id = draw_and_save(kiosk)
+    review = open_review(kiosk)
+    kiosk.tap_button(f"review:{drawing_id}")
+    assert "review:watch" not in [b.id for b in kiosk.buttons()]  # a drawing has no sound
+    kiosk.tap_button("review:back")
+    kiosk.tap_button(f"review:{film.id}")
+    kiosk.tap_button("review:watch")
+    show = kiosk.app.top
+    assert isinstance(show, Showtime)
+    assert [item.creation_id for item in show.items] == [film.id]  # this one only
+    assert show.items[0].shots[0].audio is not None
+    kiosk.wait(130, dt=0.5)  # longer than the review waits for its librarian
+    assert show.played == [film.id] and kiosk.app.top is show
+    assert kiosk.app.scene(routes.Creations) is review
+    kiosk.key(pygame.K_ESCAPE)
+    assert kiosk.app.top is review
+    assert review.chosen is not None and review.chosen.id == film.id
+    kiosk.wait(110, dt=1.0)
+    assert kiosk.app.scene(routes.Creations) is review  # its two minutes start again
+    kiosk.wait(15, dt=1.0)
+    assert kiosk.app.scene(routes.Creations) is None

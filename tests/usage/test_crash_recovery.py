@@ -15,9 +15,16 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from usage_helpers import RIGA, OpenStore, micros, query, reference_totals, stored_totals
+from usage_helpers import (
+    RIGA,
+    OpenStore,
+    micros,
+    query,
+    reference_totals,
+    stored_totals,
+    write_transaction,
+)
 
-from kiosk.usage.db import make_engine
 from kiosk.usage.totals import rebuild_totals
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
@@ -151,7 +158,5 @@ def test_kill_9_in_the_middle_of_writing_leaves_a_consistent_database(
     sessions, runs = reference_totals(db_path, RIGA)
     assert stored_totals(db_path, "session_totals") == sessions
     assert stored_totals(db_path, "activity_totals") == runs
-    engine = make_engine(db_path)
-    with engine.begin() as connection:
+    with write_transaction(db_path) as connection:
         assert rebuild_totals(connection, ZoneInfo(RIGA)) == 0
-    engine.dispose()

@@ -11,7 +11,6 @@ from typing import Any
 
 import pygame
 import pytest
-from sqlalchemy import Engine, event
 from sqlalchemy import exc as sa_exc
 from usage_helpers import NOW, FullDisk, micros, query, riga_config
 
@@ -22,6 +21,7 @@ from kiosk.librarian.pin import set_pin
 from kiosk.sessions import RunEnded, RunStarted, SessionEnded, SessionHeartbeat, SessionStarted
 from kiosk.usage import DataFolderError, UsageStore, disk_trouble
 from kiosk.usage import store as store_module
+from kiosk.usage.db import TRANSACTION_HOOKS
 
 T0 = NOW - timedelta(hours=1)
 
@@ -280,11 +280,11 @@ def test_the_panel_counts_the_records_a_long_full_disk_cost(
 def test_a_disk_turned_read_only_pauses_recording_too_and_it_resumes(data_dir: Path) -> None:
     read_only = {"on": False}
 
-    def on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    def before_transaction(connection: sqlite3.Connection) -> None:
         # What SQLite says when the file system is remounted read-only: SQLITE_READONLY.
-        dbapi_connection.execute(f"PRAGMA query_only = {int(read_only['on'])}")
+        connection.execute(f"PRAGMA query_only = {int(read_only['on'])}")
 
-    event.listen(Engine, "checkout", on_checkout)
+    TRANSACTION_HOOKS.append(before_transaction)
     retry = RetryClock()
     store = UsageStore.open(data_dir, riga_config(), monotonic=retry)
     try:
@@ -299,6 +299,6 @@ def test_a_disk_turned_read_only_pauses_recording_too_and_it_resumes(data_dir: P
         assert store.flush() and store.recording_paused is None
     finally:
         store.close()
-        event.remove(Engine, "checkout", on_checkout)
+        TRANSACTION_HOOKS.remove(before_transaction)
     assert store.dropped == 0
     assert query(data_dir / "usage.db", "SELECT id FROM sessions") == [("s1",)]

@@ -6,11 +6,10 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from usage_helpers import NOW, OpenStore, query, riga_config, stored_totals
+from usage_helpers import NOW, OpenStore, query, riga_config, stored_totals, write_transaction
 
 from kiosk.sessions import RunEnded, RunStarted, SessionEnded, SessionStarted
 from kiosk.usage import UsageStore, mark_exported
-from kiosk.usage.db import make_engine
 
 
 def _visit(store: UsageStore, sid: str, start: datetime) -> None:
@@ -42,15 +41,11 @@ def test_old_synced_rows_are_purged_at_open_and_totals_kept(
     _visit(store, "c-exported", datetime(2025, 9, 3, 8, tzinfo=UTC))
     store.close()
     _mark_synced(db_path, "2025-09-01")
-    engine = make_engine(db_path)
-    with engine.begin() as connection:
+    with write_transaction(db_path) as connection:
         # The USB export wrote everything up to now; b's day then changed again.
-        session_rev = connection.exec_driver_sql("SELECT max(rev) FROM session_totals").scalar_one()
-        activity_rev = connection.exec_driver_sql(
-            "SELECT max(rev) FROM activity_totals"
-        ).scalar_one()
+        (session_rev,) = connection.execute("SELECT max(rev) FROM session_totals").fetchone()
+        (activity_rev,) = connection.execute("SELECT max(rev) FROM activity_totals").fetchone()
         mark_exported(connection, session_rev, activity_rev)
-    engine.dispose()
     store = open_store(now=datetime(2025, 9, 5, 1, tzinfo=UTC))
     store.record(
         SessionStarted("b-late", "solo", 1, None, "lv", datetime(2025, 9, 2, 9, tzinfo=UTC))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -115,6 +116,35 @@ def test_events_that_do_not_fit_are_skipped_without_losing_the_others(
         ("solo", micros(at(3)), "home")
     ]
     assert query(data_dir / "usage.db", "SELECT count(*) FROM activity_runs") == [(0,)]
+
+
+def test_a_batch_with_an_event_the_database_refuses_is_rolled_back_and_retried_one_by_one(
+    open_store: OpenStore, data_dir: Path
+) -> None:
+    store = open_store()
+    # Another program holds the write lock: the writer waits (busy timeout) with its first
+    # event while the rest queue up, and then takes them as one batch.
+    holder = sqlite3.connect(data_dir / "usage.db", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    store.record(SessionStarted("s0", "solo", 1, None, "lv", at(0)))
+    store.record(SessionStarted("s1", "solo", 1, None, "lv", at(1)))
+    store.record(SessionStarted("bad", "weird", 1, None, "lv", at(1)))  # fails the CHECK
+    store.record(RunStarted("r1", "s1", "quiz", 2, at(2)))
+    store.record(RunEnded("r1", "completed", 3, 80, at(4)))
+    store.record(SessionEnded("s1", "home", at(5)))
+    holder.execute("COMMIT")
+    holder.close()
+    store.close()
+    assert store.dropped == 1
+    db = data_dir / "usage.db"
+    assert query(db, "SELECT id, ended_at FROM sessions ORDER BY id") == [
+        ("s0", None),
+        ("s1", micros(at(5))),
+    ]
+    assert query(db, "SELECT id, outcome, level, score FROM activity_runs") == [
+        ("r1", "completed", 3, 80)
+    ]
+    assert query(db, "SELECT sum(sessions), sum(seconds) FROM session_totals") == [(1, 240)]
 
 
 def test_ending_a_session_ends_its_open_run(open_store: OpenStore, data_dir: Path) -> None:

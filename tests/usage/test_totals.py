@@ -6,11 +6,18 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from usage_helpers import RIGA, OpenStore, query, revs, riga_config, stored_totals
+from usage_helpers import (
+    RIGA,
+    OpenStore,
+    query,
+    revs,
+    riga_config,
+    stored_totals,
+    write_transaction,
+)
 
 from kiosk.sessions import RunEnded, RunStarted, SessionChanged, SessionEnded, SessionStarted
 from kiosk.usage import UsageStore
-from kiosk.usage.db import make_engine
 from kiosk.usage.totals import rebuild_totals
 
 
@@ -186,9 +193,7 @@ def test_full_rebuild_restores_totals_and_keeps_unchanged_revs(
         store.record(SessionEnded(f"s{n}", "home", start + timedelta(minutes=50)))
     store.close()
     before = revs(data_dir / "usage.db", "activity_totals")
-    engine = make_engine(data_dir / "usage.db")
-    with engine.begin() as connection:
-        connection.exec_driver_sql("DELETE FROM session_totals")
+    with write_transaction(data_dir / "usage.db") as connection:
+        connection.execute("DELETE FROM session_totals")
         assert rebuild_totals(connection, ZoneInfo(RIGA)) > 0  # only the deleted table
-    engine.dispose()
     assert revs(data_dir / "usage.db", "activity_totals") == before

@@ -16,7 +16,15 @@ from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from usage_helpers import RIGA, fixed_clock, reference_totals, revs, riga_config, stored_totals
+from usage_helpers import (
+    RIGA,
+    fixed_clock,
+    reference_totals,
+    revs,
+    riga_config,
+    stored_totals,
+    write_transaction,
+)
 
 from kiosk.sessions import (
     RunEnded,
@@ -28,7 +36,6 @@ from kiosk.sessions import (
     UsageEvent,
 )
 from kiosk.usage import UsageStore
-from kiosk.usage.db import make_engine
 from kiosk.usage.totals import rebuild_totals
 
 ANCHORS = (
@@ -125,10 +132,8 @@ def _check_against_scratch(db_path: Path) -> None:
     sessions, runs = reference_totals(db_path, RIGA)
     assert stored_totals(db_path, "session_totals") == sessions
     assert stored_totals(db_path, "activity_totals") == runs
-    engine = make_engine(db_path)
-    with engine.begin() as connection:
+    with write_transaction(db_path) as connection:
         assert rebuild_totals(connection, ZoneInfo(RIGA)) == 0
-    engine.dispose()
 
 
 @settings(

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, event
-
 from kiosk.config import Config, parse_config
 from kiosk.usage import UsageStore
+from kiosk.usage.db import TRANSACTION_HOOKS, connect, transaction
 
 RIGA = "Europe/Riga"
 #: "Now" for the tests: late 2026, after both 2026 DST changes.
@@ -44,6 +44,17 @@ def query(db_path: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[A
     connection = sqlite3.connect(db_path)
     try:
         return connection.execute(sql, params).fetchall()
+    finally:
+        connection.close()
+
+
+@contextmanager
+def write_transaction(db_path: Path) -> Iterator[sqlite3.Connection]:
+    """A connection as the store opens one, in one write transaction (committed at the end)."""
+    connection = connect(db_path)
+    try:
+        with transaction(connection):
+            yield connection
     finally:
         connection.close()
 
@@ -138,19 +149,20 @@ def reference_totals(db_path: Path, timezone: str) -> tuple[Totals, Totals]:
 class FullDisk:
     """Makes the usage database behave as on a full disk, for as long as `full` is set.
 
-    Every SQLite connection checked out of an engine's pool gets ``PRAGMA max_page_count``
-    pinned to the file's current size (SQLite never sets it lower), so a write that needs
-    one more page fails with SQLITE_FULL, "database or disk is full" — exactly what SQLite
-    reports when the disk itself is full. A database not created yet cannot be created at
-    all. `free()` lifts the limit again. Call `remove()` when done (the fixtures do)."""
+    Before every transaction on a connection of the usage store (`kiosk.usage.db`'s
+    `TRANSACTION_HOOKS`, the migrations' too) ``PRAGMA max_page_count`` is pinned to the
+    file's current size (SQLite never sets it lower), so a write that needs one more page
+    fails with SQLITE_FULL, "database or disk is full" — exactly what SQLite reports when
+    the disk itself is full. A database not created yet cannot be created at all. `free()`
+    lifts the limit again. Call `remove()` when done (the fixtures do)."""
 
     def __init__(self) -> None:
         self.full = False
-        event.listen(Engine, "checkout", self._on_checkout)
+        TRANSACTION_HOOKS.append(self._before_transaction)
 
-    def _on_checkout(self, dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    def _before_transaction(self, connection: sqlite3.Connection) -> None:
         limit = 1 if self.full else 1_073_741_823  # SQLite's default maximum
-        dbapi_connection.execute(f"PRAGMA max_page_count = {limit}")
+        connection.execute(f"PRAGMA max_page_count = {limit}")
 
     def fill(self) -> None:
         self.full = True
@@ -159,4 +171,4 @@ class FullDisk:
         self.full = False
 
     def remove(self) -> None:
-        event.remove(Engine, "checkout", self._on_checkout)
+        TRANSACTION_HOOKS.remove(self._before_transaction)
