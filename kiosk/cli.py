@@ -501,7 +501,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if arguments[:1] == ["run"] and "--child" not in arguments:
         from kiosk.launch import start
 
-        return start(arguments[1:])
+        status = start(arguments[1:])
+        if status is not None:
+            return status
     if arguments[:3] == ["run", "--child", "--first-frame"] and len(arguments) >= 5:
         from kiosk import first_frame
 

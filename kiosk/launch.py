@@ -151,12 +151,15 @@ def child_command(
     return command
 
 
-def start(argv: Sequence[str]) -> int:
-    """`kiosk run ARGV` without --child: check there is a screen, then supervise."""
+def start(argv: Sequence[str]) -> int | None:
+    """`kiosk run ARGV`: check there is a screen, then supervise. None when ARGV asks for
+    the shell itself (--child, perhaps abbreviated): kiosk.cli runs that."""
     args = quick_arguments(argv)
     if args is None:
         args = run_parser().parse_args(list(argv))  # type: ignore[assignment]
         assert args is not None
+        if args.child:
+            return None
     # pygame's greeting would be the only line in the terminal of a kiosk that is fine.
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     from kiosk.system import missing_display

@@ -86,6 +86,10 @@ def test_kiosk_runs_options_read_quickly_are_what_the_full_parser_reads(
     capsys.readouterr()
 
 
+def test_an_abbreviated_child_option_still_runs_the_shell_not_a_second_supervisor() -> None:
+    assert launch.start(["--chi", "--windowed"]) is None  # kiosk.cli's full path runs it
+
+
 def test_the_common_command_lines_need_no_argparse() -> None:
     for argv in (
         [],
