@@ -10,7 +10,10 @@
 ;
 ; What it does:
 ; - installs the one-folder bundle (kiosk.exe for IT staff's commands, telpa.exe: the same
-;   program without a console window, for the kiosk) to C:\Program Files\Telpa;
+;   program without a console window, for the kiosk) to C:\Program Files\Telpa, with its
+;   licenses folder (THIRD-PARTY.md and every licence text: scripts/bundle_licenses.py);
+; - shows, before installing, the bundle's licenses\NOTICE.txt: it carries eSpeak NG and
+;   ffmpeg under the GNU GPL, and says where their licence, source and written offer are;
 ; - creates C:\ProgramData\Telpa\config (administrators write, users only read) and
 ;   C:\ProgramData\Telpa\data (users may change), the folders kiosk/paths.py uses on Windows
 ;   (docs/folders.md);
@@ -44,6 +47,9 @@ Compression=lzma2
 SolidCompression=yes
 WizardStyle=modern
 UninstallDisplayIcon={app}\kiosk.exe
+; What the bundle carries and under which licences (GPL programs among them): shown as
+; information, not as an agreement to accept; the GPL asks no acceptance for running them.
+InfoBeforeFile={#BundleDir}\licenses\NOTICE.txt
 ; A running kiosk holds its files open: ask Windows to close it for the upgrade.
 CloseApplications=yes
 RestartApplications=no
@@ -59,6 +65,8 @@ Name: "startkiosk"; Description: "Start Telpa when the kiosk account signs in"; 
 ; PyInstaller's _internal folder is replaced whole: a library left from the previous
 ; version must not be loaded by the new one.
 Type: filesandordirs; Name: "{app}\_internal"
+; Likewise the licences: a folder of a version no longer carried must not stay listed.
+Type: filesandordirs; Name: "{app}\licenses"
 
 [Files]
 Source: "{#BundleDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
@@ -71,6 +79,7 @@ Name: "{commonappdata}\Telpa\data"; Permissions: users-modify; Flags: uninsnever
 
 [Icons]
 Name: "{autoprograms}\Telpa (try in a window)"; Filename: "{app}\telpa.exe"; Parameters: "run --windowed"
+Name: "{autoprograms}\Telpa licences"; Filename: "{app}\licenses"
 
 [Run]
 ; ProgramData's inherited rights let every user create files in a new subfolder: the config
