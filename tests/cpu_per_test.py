@@ -5,8 +5,9 @@
 
 Each worker appends one JSON line per test to ``$TELPA_TEST_CPU/<worker>.jsonl``: its
 process's CPU over the test's setup, call and teardown (`self`), that of the processes it
-started and waited for (`child`) and the wall time. Run as a module, it prints the sum and
-the costliest files and tests."""
+started and waited for (`child`), the wall time, and when and on which worker it started
+(`start`, `worker`: which worker finishes last, and with what). Run as a module, it prints
+the sum and the costliest files and tests."""
 
 from __future__ import annotations
 
