@@ -10,27 +10,24 @@ work lives in its own module and is imported only when that command runs."""
 
 from __future__ import annotations
 
-import argparse
-import contextlib
 import logging
 import os
-import re
 import signal
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from kiosk import __version__
-from kiosk.configfile import ConfigError
 from kiosk.errors import TelpaError
 
-# Light parts only: `kiosk run`'s supervisor lives as long as the kiosk and must not hold
-# the database libraries (the usage store loads them in the shell, on first use).
-from kiosk.usage import add_stats_arguments, disk_trouble
+# Nothing heavier at the top: `kiosk run` goes from main() straight to kiosk.launch, which
+# starts the shell before anything else is imported (and keeps the supervisor, which lives
+# as long as the kiosk, small). Each command imports what it needs when it runs.
 
 if TYPE_CHECKING:
+    import argparse
+    from pathlib import Path
+
     from kiosk.config import Config
     from kiosk.first_frame import FirstFrame
 
@@ -43,32 +40,19 @@ class UsageError(TelpaError):
     code = "bad_usage"
 
 
-def _size(text: str) -> tuple[int, int]:
-    match = re.fullmatch(r"([1-9][0-9]{2,4})x([1-9][0-9]{2,4})", text)
-    if not match:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a size like 1366x768")
-    return int(match.group(1)), int(match.group(2))
-
-
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+    from pathlib import Path
+
+    from kiosk.launch import add_run_arguments
+    from kiosk.usage import add_stats_arguments
+
     parser = argparse.ArgumentParser(prog="kiosk", description="Telpa, the library kiosk.")
     parser.add_argument("--version", action="version", version=f"Telpa {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     run = commands.add_parser("run", help="start the kiosk (fullscreen unless --windowed)")
-    run.add_argument("--config", help="config file (default: $KIOSK_CONFIG or the demo config)")
-    run.add_argument(
-        "--windowed", action="store_true", help="developer mode: a window that may be closed"
-    )
-    run.add_argument("--size", type=_size, help="window size, e.g. 1366x768")
-    run.add_argument("--lang", choices=["lv", "lt", "en"], help="start in this language")
-    # The supervisor starts the shell itself with --child (and --out-of-order after
-    # repeated crashes); people never need these.
-    run.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    run.add_argument("--out-of-order", action="store_true", help=argparse.SUPPRESS)
-    # ...and tells it the data folder and config file it found, so the shell's first
-    # frame (kiosk.first_frame) needs not look for them again.
-    run.add_argument("--first-frame", nargs=2, metavar=("FOLDER", "CONFIG"), help=argparse.SUPPRESS)
+    add_run_arguments(run)
 
     monkey = commands.add_parser("monkey", help="drive the real shell headless with random input")
     monkey.add_argument("--events", type=int, required=True, help="how many random inputs")
@@ -178,7 +162,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _data_dir(config: Config) -> Path:
+    import contextlib
+
     from kiosk.config import data_dir
+    from kiosk.usage import disk_trouble
 
     folder = data_dir(config)
     try:
@@ -200,61 +187,9 @@ def _data_dir(config: Config) -> Path:
     return folder
 
 
-_CHILD = (sys.executable, "-m", "kiosk", "run", "--child")
-
-
-def _child_command(
-    args: argparse.Namespace,
-    out_of_order: bool = False,
-    first_frame: tuple[Path, Path] | None = None,
-) -> list[str]:
-    command = list(_CHILD)
-    if first_frame is not None and not out_of_order:
-        # First, where kiosk/__main__.py looks for it; what follows is the rest.
-        command += ["--first-frame", str(first_frame[0]), str(first_frame[1])]
-    if args.config:
-        command += ["--config", str(Path(args.config).resolve())]
-    if args.windowed:
-        command.append("--windowed")
-    if args.size:
-        command += ["--size", f"{args.size[0]}x{args.size[1]}"]
-    if args.lang:
-        command += ["--lang", args.lang]
-    if out_of_order:
-        command.append("--out-of-order")
-    return command
-
-
-def _supervise(args: argparse.Namespace, setup_logging: Callable[..., Path]) -> int:
-    """`kiosk run`'s parent: start the shell at once and restart it when it crashes.
-
-    It validates nothing itself — the shell reads the config, checks the data folder and
-    says what is wrong (exit 2, which the supervisor passes on without retrying) — so the
-    first screen is not kept waiting for a second validation, and this process, which
-    lives all day, never holds pydantic or the config models."""
-    from kiosk.configfile import ConfigError, find_config, supervisor_data_dir
-    from kiosk.supervisor import Supervisor
-
-    folder = supervisor_data_dir(args.config)
-    if folder is not None:
-        try:
-            setup_logging(folder, to_stderr=args.windowed, name="supervisor.log")
-        except OSError:
-            folder = None  # the shell will say why it cannot write there
-    if folder is None:  # not Python's last-resort handler either: the shell's line is enough
-        logging.getLogger().addHandler(logging.NullHandler())
-    first_frame = None
-    try:
-        if folder is not None:
-            first_frame = (folder, find_config(args.config).path)
-    except ConfigError:
-        pass  # the shell says what is wrong
-    return Supervisor(
-        _child_command(args, first_frame=first_frame), _child_command(args, out_of_order=True)
-    ).run()
-
-
 def cmd_run(args: argparse.Namespace) -> int:
+    """`kiosk run --child`: the shell. (`kiosk run` itself, the supervisor, is
+    kiosk.launch.start, which main() calls before any of this module's parser is built.)"""
     from kiosk.system import NoDisplay, missing_display, open_display
 
     # pygame's greeting would be the only line in the terminal of a kiosk that is fine.
@@ -263,10 +198,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     if problem is not None:
         # Without a screen SDL would draw into memory: a kiosk nobody can see or stop.
         raise UsageError(problem)
+    if not args.child:
+        from kiosk.launch import supervise
+
+        return supervise(args)
     from kiosk.logs import setup_logging
 
-    if not args.child:
-        return _supervise(args, setup_logging)
     # A SIGTERM (a shutdown, the supervisor) while the shell starts is kept for the shell,
     # which then ends cleanly as soon as it can.
     early_signals: list[int] = []
@@ -279,6 +216,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     folder = _data_dir(config)
     log_path = setup_logging(folder, to_stderr=args.windowed)
+    from kiosk.first_frame import release_log
+
+    release_log()  # why a kept picture was not shown, if one was not
     from kiosk.activities import ActivityError, discover
     from kiosk.shell import create_app
 
@@ -341,14 +281,16 @@ def _show_first_frame(args: argparse.Namespace) -> FirstFrame | None:
     if args.first_frame:  # shown by kiosk/__main__.py with what the supervisor found
         return first_frame.taken_early()
     from kiosk.configfile import ConfigError, find_config, supervisor_data_dir
+    from kiosk.launch import CHILD_OPTIONS, child_command
 
     # The same command line as the supervisor's child gets, after its --first-frame.
-    command_line = _child_command(args)[len(_CHILD) :]
+    command_line = child_command(args)[1 + len(CHILD_OPTIONS) :]
 
     try:
         config_file = find_config(args.config).path
     except ConfigError:
         return None  # load_config says what is wrong
+    first_frame.hold_log()
     return first_frame.show(supervisor_data_dir(args.config), config_file, command_line)
 
 
@@ -368,6 +310,9 @@ def _leave_now(status: int) -> NoReturn:
 
 
 def cmd_monkey(args: argparse.Namespace) -> int:
+    import tempfile
+    from pathlib import Path
+
     from kiosk.config import load_config
 
     if args.events < 1:
@@ -552,8 +497,24 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["run"] and "--child" not in arguments:
+        from kiosk.launch import start
+
+        status = start(arguments[1:])
+        if status is not None:
+            return status
+    if arguments[:3] == ["run", "--child", "--first-frame"] and len(arguments) >= 5:
+        from kiosk import first_frame
+
+        if first_frame.taken_early() is None:
+            # Not started through kiosk/__main__.py (the bundle's program calls main()
+            # itself): the picture of the attract screen first, all the same.
+            first_frame.show_early(arguments[3], arguments[4], arguments[5:])
+    from kiosk.configfile import ConfigError
+
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     try:
         status = COMMANDS[args.command](args)
         sys.stdout.flush()  # here, where a closed pipe can still be answered quietly

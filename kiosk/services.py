@@ -85,6 +85,7 @@ def core_services(
     screen_size: tuple[int, int],
     lang: str | None,
     registered: list[activity_registry.RegisteredActivity],
+    data_folder: Path | None = None,
 ) -> CoreServices:
     width, height = screen_size
     fonts = ASSETS / "fonts"
@@ -99,7 +100,8 @@ def core_services(
         images=ImageCache(ASSETS / "emoji", budget_for(screen_size, screens=2.0)),
         sounds=sounds,
     )
-    translator = Translator(config.languages.available, config.languages.default)
+    cache = data_folder / "cache" if data_folder is not None else None
+    translator = Translator(config.languages.available, config.languages.default, cache)
     if lang is not None:
         translator.default = lang
         translator.lang = lang
@@ -201,7 +203,9 @@ def with_office_settings(
 
     translator = services.translator
     if config.languages != services.config.languages:
-        translator = Translator(config.languages.available, config.languages.default)
+        translator = Translator(
+            config.languages.available, config.languages.default, services.translator.cache
+        )
     activities = activity_registry.arrange(
         registered, config.activities.order, config.activities.hidden
     )

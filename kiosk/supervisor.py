@@ -83,26 +83,42 @@ class Supervisor:
             return
         self.process.send_signal(signum)
 
-    def run(self) -> int:
+    def run(
+        self,
+        started: subprocess.Popen[bytes] | None = None,
+        early_signals: Sequence[int] = (),
+    ) -> int:
         """Supervise until the shell exits cleanly, refuses to start, or a stop signal
-        arrives; returns 0, or 2 when the shell refused to start."""
+        arrives; returns 0, or 2 when the shell refused to start.
+
+        `started`: the first shell, when the caller started it before it set up the
+        supervisor (kiosk.launch, so the first screen comes sooner); `early_signals`: stop
+        signals that arrived meanwhile, passed on to it now."""
         previous = {
             sig: signal.signal(sig, self._forward) for sig in (signal.SIGTERM, signal.SIGINT)
         }
         try:
-            return self._supervise()
+            if started is not None:
+                self.process = started
+                log.info("kiosk shell started (pid %d)", started.pid)
+            for signum in early_signals:
+                self._forward(signum, None)
+            return self._supervise(started)
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
 
-    def _supervise(self) -> int:
+    def _supervise(self, first: subprocess.Popen[bytes] | None) -> int:
         while True:
-            if self.stopping:  # a stop signal came between two shells: start none
+            if first is None and self.stopping:  # a stop came between two shells: start none
                 log.info("supervision ends")
                 return 0
             started = self.clock()
-            self.process = subprocess.Popen(self.child)
-            log.info("kiosk shell started (pid %d)", self.process.pid)
+            if first is not None:
+                self.process, first = first, None
+            else:
+                self.process = subprocess.Popen(self.child)
+                log.info("kiosk shell started (pid %d)", self.process.pid)
             status = self.process.wait()
             if self.stopping:
                 # 128 + the signal: the shell took the stop and shut down in order.

@@ -3,12 +3,9 @@ whether there is a screen at all, and keeping C libraries' chatter out of the te
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import logging
 import os
 import sys
-import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
@@ -30,6 +27,11 @@ def limit_heap_growth() -> bool:
     size flat. A no-op off glibc (Windows, macOS, musl)."""
     if not sys.platform.startswith("linux"):
         return False
+    # Imported here: `kiosk run`'s supervisor and the shell's first frame use this module's
+    # light parts and need not load ctypes (nor tempfile, below).
+    import ctypes
+    import ctypes.util
+
     name = ctypes.util.find_library("c")
     if not name:
         return False
@@ -127,6 +129,8 @@ def stderr_to_log(logger: logging.Logger, source: str) -> Iterator[None]:
     "ALSA lib … Unknown PCM default"; it is not an error of Telpa's, but it belongs in the
     log, where IT staff look for why there is no sound. Where fd 2 cannot be redirected
     (no console on Windows) the block simply runs."""
+    import tempfile
+
     try:
         sys.stderr.flush()
         capture = tempfile.TemporaryFile()

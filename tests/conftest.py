@@ -23,6 +23,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -59,6 +60,35 @@ if _prompt is None:
 else:
     os.environ["PYGAME_HIDE_SUPPORT_PROMPT"] = _prompt
 
+
+def _one_default_tls_context() -> None:
+    """Every `httpx.Client` loads a bundle of some 150 certificates (certifi's, or
+    $SSL_CERT_FILE's) into a new TLS context, 16 ms of CPU, also for plain http:// on
+    loopback, and the suite makes a few thousand clients (each office test's, each kiosk
+    sync, each login). In this process the default context (verify=True, no client
+    certificate) is made once per $SSL_CERT_FILE and $SSL_CERT_DIR and shared, as one
+    client shares it between its connections; other settings get a context of their own."""
+    from httpx._transports import default
+
+    make = default.create_ssl_context
+    made: dict[tuple[str | None, ...], Any] = {}
+
+    def create_ssl_context(verify: Any = True, cert: Any = None, trust_env: bool = True) -> Any:
+        if verify is not True or cert is not None:
+            return make(verify=verify, cert=cert, trust_env=trust_env)
+        key = (
+            os.environ.get("SSL_CERT_FILE") if trust_env else None,
+            os.environ.get("SSL_CERT_DIR") if trust_env else None,
+        )
+        if key not in made:
+            made[key] = make(verify=verify, cert=cert, trust_env=trust_env)
+        return made[key]
+
+    default.create_ssl_context = create_ssl_context
+
+
+_one_default_tls_context()
+
 from kiosk.config import Config, parse_config  # noqa: E402
 from kiosk.harness import Harness  # noqa: E402
 from kiosk.sessions import MemoryUsageSink, RunEnded, UsageEvent  # noqa: E402
@@ -68,7 +98,7 @@ from kiosk.usage.models import KV_CREATED_AT, KV_DB_INSTANCE_ID, to_micros  # no
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups into the test ids
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Under pytest-xdist (``--dist loadgroup``) each test goes to whichever worker is
     free, except that a module's tests that share a module-scoped fixture (a built wheel, a
     bundle, a station set up once) stay together on one worker, which builds it once.
@@ -84,6 +114,30 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         )
         if shared:
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+    if getattr(config.option, "loadgroup", False):  # an xdist worker, --dist loadgroup
+        for item in items:
+            _name_the_group_in_the_id(item)
+
+
+def _name_the_group_in_the_id(item: pytest.Item) -> None:
+    """What pytest-xdist 3.8 does to an ``xdist_group`` test's id on each worker (``id@group``:
+    the controller sends the tests of one group to one worker), done here because it no
+    longer works with pytest 9.2: xdist sets ``item._nodeid``, pytest 9 reads ``item._id``.
+    Without it every module-scoped fixture was built again on each worker that ran one of
+    the module's tests."""
+    groups = sorted(
+        str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+        for mark in item.iter_markers("xdist_group")
+    )
+    if not groups or "@" in item.nodeid:  # none, or xdist named it already
+        return
+    nodeid = f"{item.nodeid}@{'_'.join(groups)}"
+    if hasattr(item, "_id"):  # pytest 9
+        from _pytest.nodeid import NodeId
+
+        item._id = NodeId.parse(nodeid)
+    else:
+        item._nodeid = nodeid
 
 
 #: Each test starts with what is alive frozen (`_earlier_objects_frozen`); every this many
@@ -188,6 +242,120 @@ def office_postgres_template() -> Iterator[str]:
                 connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         admin.dispose()
+
+
+class PostgresOffices:
+    """This worker's PostgreSQL office databases at the newest schema, handed to one test
+    at a time and emptied for the next instead of created and dropped per test.
+
+    ``CREATE DATABASE … TEMPLATE`` and ``DROP DATABASE`` each write and fsync a whole
+    database (about 8 MB with PostgreSQL's catalogs): some 0.8 s per test of the server's
+    time and the worker's. A database given back is emptied instead: whoever is still
+    connected is disconnected, and it is handed out again only if it still has the
+    template's tables and Alembic revision, with every other table's rows deleted and its
+    sequences restarted (ids start again at 1): what a copy of the template holds. Anything
+    else (a test that changed the schema) is dropped. Created databases commit without
+    waiting for their WAL to reach the disk (``synchronous_commit = off``): the server keeps
+    the same transactions in the same order and loses nothing unless the server itself
+    crashes, which no test does."""
+
+    def __init__(self, admin_url: str, template: str) -> None:
+        from sqlalchemy import create_engine
+
+        self.admin_url = admin_url
+        self.template = template
+        self.admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        self.free: list[str] = []
+        self.made: list[str] = []
+        engine = self._engine(template)
+        try:
+            with engine.connect() as connection:
+                self.schema = self._schema(connection)
+        finally:
+            engine.dispose()
+
+    @staticmethod
+    def _schema(connection: Any) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """The public tables and the Alembic revision of the database `connection` is on."""
+        from kiosk.office.db import VERSION_TABLE
+
+        tables = connection.exec_driver_sql(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+        )
+        revision = connection.exec_driver_sql(f"SELECT * FROM {VERSION_TABLE}")
+        return sorted(row[0] for row in tables), sorted(tuple(row) for row in revision)
+
+    def _engine(self, name: str) -> Any:
+        from sqlalchemy import create_engine
+        from sqlalchemy.pool import NullPool
+
+        return create_engine(postgres_url(self.admin_url, name), poolclass=NullPool)
+
+    def take(self) -> str:
+        if self.free:
+            return self.free.pop()
+        name = f"telpa_test_{uuid.uuid4().hex[:16]}"
+        with self.admin.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+            connection.exec_driver_sql(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
+        self.made.append(name)
+        return name
+
+    def give_back(self, name: str) -> None:
+        """Empty `name` for the next test, or drop it if it is no longer the template's."""
+        from kiosk.office.db import VERSION_TABLE
+
+        with self.admin.connect() as connection:
+            connection.exec_driver_sql(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = %s AND pid <> pg_backend_pid()",
+                (name,),
+            )
+        engine = self._engine(name)
+        try:
+            with engine.begin() as connection:
+                same = self._schema(connection) == self.schema
+                if same:
+                    # Without foreign-key checks (they fire as triggers), in any order:
+                    # a few rows each, where TRUNCATE would make every table's files anew.
+                    connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
+                    for table in self.schema[0]:
+                        if table != VERSION_TABLE:
+                            connection.exec_driver_sql(f'DELETE FROM "{table}"')
+                    sequences = connection.exec_driver_sql(
+                        "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'"
+                    ).all()
+                    for (sequence,) in sequences:
+                        connection.exec_driver_sql(f'ALTER SEQUENCE "{sequence}" RESTART')
+        except Exception:  # whatever went wrong, the database is not used again
+            same = False
+        finally:
+            engine.dispose()
+        if same:
+            self.free.append(name)
+        else:
+            self.drop(name)
+
+    def drop(self, name: str) -> None:
+        with self.admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self.made.remove(name)
+
+    def close(self) -> None:
+        for name in list(self.made):
+            self.drop(name)
+        self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def office_postgres_databases(office_postgres_template: str) -> Iterator[PostgresOffices]:
+    """This worker's `PostgresOffices`, all dropped at the worker's end (before the
+    template they copy)."""
+    pool = PostgresOffices(os.environ["TELPA_TEST_POSTGRES_URL"].strip(), office_postgres_template)
+    try:
+        yield pool
+    finally:
+        pool.close()
 
 
 @pytest.fixture(autouse=True)

@@ -5,8 +5,9 @@
 
 Each worker appends one JSON line per test to ``$TELPA_TEST_CPU/<worker>.jsonl``: its
 process's CPU over the test's setup, call and teardown (`self`), that of the processes it
-started and waited for (`child`) and the wall time. Run as a module, it prints the sum and
-the costliest files and tests."""
+started and waited for (`child`), the wall time, and when and on which worker it started
+(`start`, `worker`: which worker finishes last, and with what). Run as a module, it prints
+the sum and the costliest files and tests."""
 
 from __future__ import annotations
 
@@ -41,6 +42,7 @@ def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
         _out.append(open(Path(folder) / f"{worker}.jsonl", "a", encoding="utf-8"))  # noqa: SIM115
     own, children = _cpu()
+    began = time.time()
     start = time.perf_counter()
     yield
     own_after, children_after = _cpu()
@@ -49,6 +51,8 @@ def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
         "self": own_after - own,
         "child": children_after - children,
         "wall": time.perf_counter() - start,
+        "start": began,
+        "worker": os.environ.get("PYTEST_XDIST_WORKER", "main"),
     }
     _out[0].write(json.dumps(row) + "\n")
     _out[0].flush()
@@ -59,6 +63,7 @@ def main(folder: str, top: int = 25) -> None:
     for path in sorted(Path(folder).glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
+            row["id"] = row["id"].split("@tests/")[0]  # without xdist's group (loadgroup)
             rows[row["id"]] = row  # a test run again (--lf) replaces its earlier row
 
     def cpu(row: dict[str, Any]) -> float:

@@ -383,7 +383,7 @@ class Jigsaw(kit.RoundGame, Activity):
 
     def draw(self, surface: pygame.Surface) -> None:
         area = self.ctx.area
-        surface.blit(draw.scene_background(surface.get_size()), area, area=area)
+        draw.paint_background(surface, area)
         if self.heading():
             surface.blit(self.heading_text, self.heading_rect)
         elif self.phase == "play":

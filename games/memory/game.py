@@ -391,7 +391,7 @@ class MemoryPairs(kit.RoundGame, Activity):
         ui = self.ctx.ui
         m = ui.metrics
         area = self.ctx.area
-        surface.blit(draw.scene_background(surface.get_size()), area, area=area)
+        draw.paint_background(surface, area)
         if self.phase in ("topic", "level"):
             heading = (
                 self.ctx.gettext("What shall we play with?")

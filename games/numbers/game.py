@@ -312,7 +312,7 @@ class NumberGarden(kit.RoundGame, Activity):
     def draw(self, surface: pygame.Surface) -> None:
         ui = self.ctx.ui
         area = self.ctx.area
-        surface.blit(draw.scene_background(surface.get_size()), area, area=area)
+        draw.paint_background(surface, area)
         if self.phase == "level":
             kit.draw_heading(surface, ui, area, self.ctx.gettext("Choose a game!"), self.choose_top)
         elif self.phase == "play":

@@ -184,7 +184,7 @@ class QuizView:
 
     def draw(self, surface: pygame.Surface) -> None:
         area = self.ctx.area
-        surface.blit(draw.scene_background(surface.get_size()), area, area=area)
+        draw.paint_background(surface, area)
         if self.game.phase == "empty":
             self._draw_empty(surface)
         elif self.game.phase == "topic":

@@ -63,7 +63,7 @@ def _card(game: SortingScreen, word: Word, lifted: bool) -> pygame.Surface:
 
 def paint(game: SortingScreen, surface: pygame.Surface) -> None:
     area = game.ctx.area
-    surface.blit(draw.scene_background(surface.get_size()), area, area=area)
+    draw.paint_background(surface, area)
     if game.phase == "empty":
         _paint_empty(game, surface)
     elif game.phase in ("topic", "level"):
@@ -205,7 +205,7 @@ def paint_race_won(game: SortingScreen, surface: pygame.Surface) -> None:
     """The race's end screen (see layout.race_won)."""
     ctx = game.ctx
     area = ctx.area
-    surface.blit(draw.scene_background(surface.get_size()), area, area=area)
+    draw.paint_background(surface, area)
     assert game.race is not None
     clip = surface.get_clip()
     board = game.race_board

@@ -76,7 +76,7 @@ def paint(screen: RaceScreen, surface: pygame.Surface) -> None:
     area = screen.ctx.area
     clip = surface.get_clip()
     if not any(layout.frame.contains(clip) for layout in screen.lanes):
-        surface.blit(draw.scene_background(surface.get_size()), area, area=area)
+        draw.paint_background(surface, area)
     for i, layout in enumerate(screen.lanes):
         if clip.colliderect(layout.frame):
             _paint_lane(screen, surface, i, screen.teams[i])
@@ -122,8 +122,8 @@ def _backdrop(screen: RaceScreen, index: int, team: Team) -> pygame.Surface:
     def make() -> pygame.Surface:
         radius = max(8, layout.header.height // 3)
         backdrop = pygame.Surface(frame.size)
-        scene = draw.scene_background((ui.metrics.width, ui.metrics.height))
-        backdrop.blit(scene, (0, 0), area=frame)
+        screen_size = (ui.metrics.width, ui.metrics.height)
+        draw.paint_background(backdrop, frame, screen_size, (0, 0))
         face = draw.rounded_card(
             frame.size, radius, theme.lighten(team.color, 0.82), layout.border, team.color
         )

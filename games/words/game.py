@@ -346,7 +346,7 @@ class WordBuilder(kit.RoundGame, Activity):
 
     def draw(self, surface: pygame.Surface) -> None:
         area = self.ctx.area
-        surface.blit(draw.scene_background(surface.get_size()), area, area=area)
+        draw.paint_background(surface, area)
         if self.phase == "play":
             self.screens.draw_play(surface)
         else:

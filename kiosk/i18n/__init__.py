@@ -1,22 +1,28 @@
 """Interface languages: gettext catalogs for lv, lt and en, switchable at run time.
 
-The catalogs are the `.po` files under `locale/`; they are compiled in memory at load
-(Babel), so there are no generated `.mo` files in the repository. Plural forms come from
-each catalog's `Plural-Forms` header: Latvian and Lithuanian have three.
+The catalogs are the `.po` files under `locale/`; they are compiled at load (Babel), so
+there are no generated `.mo` files in the repository. A kiosk keeps each compiled catalog in
+its data folder's `cache/` (named after the `.po` file's content), so a start reads that
+and neither imports Babel's catalog reader nor parses the `.po` again; a catalog that
+changed (an upgrade) is compiled afresh. Plural forms come from each catalog's
+`Plural-Forms` header: Latvian and Lithuanian have three.
 """
 
 from __future__ import annotations
 
 import gettext
+import hashlib
 import io
+import logging
+import os
+import struct
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-
 from kiosk.paths import LOCALE_DIR
+
+log = logging.getLogger(__name__)
 
 LANGUAGES: tuple[str, ...] = ("lv", "lt", "en")
 
@@ -29,15 +35,48 @@ FLAG_EMOJI = {"lv": "flag-lv", "lt": "flag-lt", "en": "flag-gb"}
 DOMAIN = "kiosk"
 
 
-def load_catalog(lang: str, locale_dir: Path = LOCALE_DIR) -> gettext.GNUTranslations:
-    """Read and compile one language's catalog."""
-    path = locale_dir / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
-    with path.open("rb") as po_file:
-        catalog = read_po(po_file, locale=lang)
+def compile_catalog(lang: str, po: bytes) -> bytes:
+    """One language's `.po` text compiled to `.mo` bytes (fuzzy entries left out)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    catalog = read_po(io.BytesIO(po), locale=lang)
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
-    buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
+    return buffer.getvalue()
+
+
+def load_catalog(
+    lang: str, locale_dir: Path = LOCALE_DIR, cache: Path | None = None
+) -> gettext.GNUTranslations:
+    """Read one language's catalog: from `cache` when it holds this very `.po` compiled,
+    else compiled now (and kept in `cache` when given and writable)."""
+    po = (locale_dir / lang / "LC_MESSAGES" / f"{DOMAIN}.po").read_bytes()
+    if cache is None:
+        return gettext.GNUTranslations(io.BytesIO(compile_catalog(lang, po)))
+    # The file: the .mo bytes, then their SHA-256 (a damaged file is never read as text).
+    kept = cache / f"{DOMAIN}-{lang}-{hashlib.sha256(po).hexdigest()[:20]}.mo"
+    try:
+        data = kept.read_bytes()
+        mo, digest = data[:-32], data[-32:]
+        if hashlib.sha256(mo).digest() != digest:
+            raise ValueError("its checksum does not match")
+        return gettext.GNUTranslations(io.BytesIO(mo))
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError, LookupError, struct.error) as exc:
+        log.info("catalog %s cannot be used (%s); compiling it again", kept, exc)
+    mo = compile_catalog(lang, po)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        for old in cache.glob(f"{DOMAIN}-{lang}-*.mo"):
+            old.unlink(missing_ok=True)
+        part = kept.with_suffix(".part")
+        part.write_bytes(mo + hashlib.sha256(mo).digest())
+        os.replace(part, kept)
+    except OSError as exc:  # a read-only or full disk: the compiled catalog still serves
+        log.info("could not keep the compiled catalog in %s: %s", cache, exc)
+    return gettext.GNUTranslations(io.BytesIO(mo))
 
 
 class Translator:
@@ -46,13 +85,17 @@ class Translator:
     Scenes bind `_ = translator.gettext` when they draw, so a language switch takes effect
     at the next redraw without rebuilding anything."""
 
-    def __init__(self, languages: Iterable[str], default: str) -> None:
+    def __init__(self, languages: Iterable[str], default: str, cache: Path | None = None) -> None:
         self.languages = tuple(languages)
         if default not in self.languages:
             raise ValueError(f"language {default!r} is not available")
+        #: Where compiled catalogs are kept (None: compiled at every start).
+        self.cache = cache
         #: Catalogs read so far. Only the first screen's language is read at start-up
-        #: (each catalog is about 50 ms of parsing); the others when first asked for.
-        self._catalogs: dict[str, gettext.GNUTranslations] = {default: load_catalog(default)}
+        #: (compiling one is about 50 ms); the others when first asked for.
+        self._catalogs: dict[str, gettext.GNUTranslations] = {
+            default: load_catalog(default, cache=cache)
+        }
         self.default = default
         self.lang = default
 
@@ -61,7 +104,7 @@ class Translator:
         if catalog is None:
             if lang not in self.languages:
                 raise KeyError(lang)
-            catalog = self._catalogs[lang] = load_catalog(lang)
+            catalog = self._catalogs[lang] = load_catalog(lang, cache=self.cache)
         return catalog
 
     def set_language(self, lang: str) -> None:

@@ -18,7 +18,7 @@ from kiosk.api import Activity, ActivityContext, ActivityInfo, SessionInfo, Visi
 from kiosk.input import InputEvent, PointerEvent
 from kiosk.scenes.base import Scene, Shell, is_back_key
 from kiosk.scenes.common import corner_button
-from kiosk.ui.draw import scene_background as background
+from kiosk.ui.draw import paint_background
 from kiosk.ui.theme import INK, WHITE
 from kiosk.ui.widgets import ButtonGroup
 
@@ -210,7 +210,7 @@ class ActivityHost(Scene):
         bar = pygame.Rect(0, 0, m.width, m.bar_height)
         clip = surface.get_clip()
         if clip.colliderect(bar):
-            surface.blit(background(self.size), bar, area=bar)
+            paint_background(surface, bar)
             if self._bar_veil is None:
                 self._bar_veil = pygame.Surface(bar.size, pygame.SRCALPHA)
                 self._bar_veil.fill((*WHITE, 120))

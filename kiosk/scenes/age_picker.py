@@ -10,7 +10,7 @@ from kiosk import routes
 from kiosk.input import InputEvent
 from kiosk.scenes.base import Scene, Shell
 from kiosk.scenes.common import corner_button
-from kiosk.ui.draw import scene_background as background
+from kiosk.ui.draw import paint_background
 from kiosk.ui.theme import INK, TILE_COLORS, WHITE
 from kiosk.ui.widgets import SPEAKER_SIZE, Button, ButtonGroup, speaker_button
 
@@ -87,6 +87,6 @@ class AgePicker(Scene):
         return self.buttons.handle(event)
 
     def draw(self, surface: pygame.Surface) -> None:
-        surface.blit(background(self.size), (0, 0))
+        paint_background(surface)
         surface.blit(self.question, self.question_rect)
         self.buttons.draw(surface)

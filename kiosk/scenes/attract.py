@@ -17,7 +17,7 @@ from kiosk import routes
 from kiosk.i18n import FLAG_EMOJI, NATIVE_NAMES
 from kiosk.input import InputEvent, KeyEvent, PointerEvent
 from kiosk.scenes.base import Scene, Shell
-from kiosk.ui.draw import scene_background as background
+from kiosk.ui.draw import paint_background
 from kiosk.ui.theme import ACCENT, INK, INK_SOFT, WHITE
 from kiosk.ui.widgets import SPEAKER_SIZE, Button, ButtonGroup, speaker_button
 
@@ -179,7 +179,7 @@ class Attract(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         m = self.ui.metrics
         w, h = self.size
-        surface.blit(background((w, h)), (0, 0))
+        paint_background(surface)
         title = self.ui.text.fit(
             "Telpa",
             (m.px(600), self.title_rect.height),

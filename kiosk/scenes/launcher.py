@@ -18,7 +18,7 @@ from kiosk.activities import RegisteredActivity
 from kiosk.input import InputEvent
 from kiosk.scenes.base import Scene, Shell
 from kiosk.scenes.common import corner_button, language_buttons, librarian_corner
-from kiosk.ui.draw import scene_background as background
+from kiosk.ui.draw import paint_background
 from kiosk.ui.theme import ACCENT, INK, TILE_COLORS, WHITE
 from kiosk.ui.widgets import SPEAKER_SIZE, Button, ButtonGroup, speaker_button
 
@@ -247,7 +247,7 @@ class Launcher(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         m = self.ui.metrics
         w, _h = self.size
-        surface.blit(background(self.size), (0, 0))
+        paint_background(surface)
         surface.blit(self.greeting, self.greeting_rect)
         names = {"play": self._("Play"), "create": self._("Create")}
         icons = {"play": "game-die", "create": "artist-palette"}

@@ -8,7 +8,7 @@ import pygame
 
 from kiosk.input import InputEvent, PointerEvent
 from kiosk.scenes.base import Scene, Shell
-from kiosk.ui.draw import scene_background as background
+from kiosk.ui.draw import paint_background
 from kiosk.ui.theme import INK, YES_COLOR
 from kiosk.ui.widgets import Button, ButtonGroup
 
@@ -69,7 +69,7 @@ class MessageScreen(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         m = self.ui.metrics
         w, h = self.size
-        surface.blit(background(self.size), (0, 0))
+        paint_background(surface)
         picture = self.ui.images.emoji(self.picture, m.px(170))
         surface.blit(picture, picture.get_rect(center=(w // 2, int(h * 0.25))))
         text = self.ui.text.fit(

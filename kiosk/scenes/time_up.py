@@ -11,7 +11,7 @@ import pygame
 
 from kiosk.scenes.base import Shell
 from kiosk.scenes.message import MessageScreen
-from kiosk.ui.draw import scene_background as background
+from kiosk.ui.draw import paint_background
 from kiosk.ui.scoreboard import TeamScore, final_scores
 from kiosk.ui.theme import INK
 
@@ -54,7 +54,7 @@ class TimeUp(MessageScreen):
             return
         m = self.ui.metrics
         w, _h = self.size
-        surface.blit(background(self.size), (0, 0))
+        paint_background(surface)
         clock = self.ui.images.emoji(self.picture, m.px(90))
         title = self.ui.text.fit(
             self.message(),

@@ -121,7 +121,7 @@ class App:
         #: Game controllers (kiosk.pads); their buttons arrive as keys through `input`.
         self.pads = Pads()
         self.input = InputTranslator((width, height), self.pads)
-        core = core_services(config, (width, height), lang, registered)
+        core = core_services(config, (width, height), lang, registered, data_folder)
         self.services: Services = build_services(
             config,
             core,

@@ -572,7 +572,7 @@ class DrawingBoard(Activity):
         if self.canvas.changes:
             self._refresh_view()
         clip = surface.get_clip()
-        surface.blit(draw.scene_background(surface.get_size()), clip, area=clip)
+        draw.paint_background(surface, clip)
         frame = self.view.inflate(2 * m.px(6), 2 * m.px(6))
         blur = m.px(12)
         surface.blit(draw.shadow(frame.size, m.px(12), blur), frame.move(-blur, -blur + m.px(6)))

@@ -106,7 +106,7 @@ def draw_saved(
 
 def draw_background(ctx: ActivityContext, surface: pygame.Surface) -> None:
     """The scene's soft background over the tool's area."""
-    surface.blit(draw.scene_background(surface.get_size()), ctx.area, area=ctx.area)
+    draw.paint_background(surface, ctx.area)
 
 
 class StudioView:

@@ -131,17 +131,64 @@ def blit_centered(
     return target.blit(image, rect)
 
 
-@lru_cache(maxsize=4)
-def scene_background(size: tuple[int, int]) -> pygame.Surface:
-    """A warm gradient with a few soft bubbles, drawn once per screen size."""
+#: The scene background's soft bubbles: how many, their alpha.
+_BUBBLES, _BUBBLE_ALPHA = 14, 110
+
+
+@lru_cache(maxsize=2)
+def _background_parts(
+    size: tuple[int, int],
+) -> tuple[pygame.Surface, tuple[tuple[pygame.Surface, pygame.Rect], ...]]:
+    """The scene background of a `size` screen as parts: one column of its gradient (every
+    column is the same) and its bubbles with where they stand. Kept instead of the whole
+    picture, which would hold a screen's worth of pixels (8 MB at 1920×1080, 33 MB at 4K)
+    for the whole day."""
     w, h = size
-    surface = vertical_gradient(size, BACKGROUND_TOP, BACKGROUND_BOTTOM)
+    column = vertical_gradient((1, h), BACKGROUND_TOP, BACKGROUND_BOTTOM)
     rng = random.Random(7)  # the same bubbles every time
     unit = min(w / 1280, h / 720)
-    for i in range(14):
+    bubbles = []
+    for i in range(_BUBBLES):
         diameter = int(rng.uniform(40, 170) * unit)
         color = lighten(TILE_COLORS[i % len(TILE_COLORS)], 0.55)
         bubble = circle(diameter, color).copy()
-        bubble.set_alpha(110)
-        surface.blit(bubble, (int(rng.uniform(-0.05, 1.0) * w), int(rng.uniform(-0.05, 1.0) * h)))
+        bubble.set_alpha(_BUBBLE_ALPHA)
+        spot = (int(rng.uniform(-0.05, 1.0) * w), int(rng.uniform(-0.05, 1.0) * h))
+        bubbles.append((bubble, bubble.get_rect(topleft=spot)))
+    return column, tuple(bubbles)
+
+
+def paint_background(
+    target: pygame.Surface,
+    area: pygame.Rect | None = None,
+    screen_size: tuple[int, int] | None = None,
+    at: tuple[int, int] | None = None,
+) -> None:
+    """Paint the part `area` (screen coordinates; default: `target`'s clip) of the scenes'
+    background — a warm gradient with a few soft bubbles — of a screen of `screen_size`
+    (default: `target`'s size) onto `target` at `at` (default: where `area` is). The same
+    pixels as blitting that part of `scene_background(screen_size)`, without a whole
+    screen of them kept in memory."""
+    size = screen_size or target.get_size()
+    wanted = (area if area is not None else target.get_clip()).clip(pygame.Rect((0, 0), size))
+    if wanted.width <= 0 or wanted.height <= 0:
+        return
+    column, bubbles = _background_parts(size)
+    x, y = at if at is not None else wanted.topleft
+    band = column.subsurface((0, wanted.y, 1, wanted.height))
+    target.blit(pygame.transform.scale(band, wanted.size), (x, y))
+    dx, dy = x - wanted.x, y - wanted.y
+    before = target.get_clip()
+    target.set_clip(pygame.Rect(x, y, wanted.width, wanted.height).clip(before))
+    for bubble, where in bubbles:
+        if where.colliderect(wanted):
+            target.blit(bubble, where.move(dx, dy))
+    target.set_clip(before)
+
+
+def scene_background(size: tuple[int, int]) -> pygame.Surface:
+    """The scenes' background of a `size` screen as a new surface of its own. Scenes and
+    games paint it with `paint_background` instead, which keeps no such surface."""
+    surface = pygame.Surface(size).convert()
+    paint_background(surface)
     return surface

@@ -335,26 +335,3 @@ def test_the_librarians_exit_to_the_desktop_still_ends_supervision(tmp_path: Pat
     leave = [sys.executable, "-c", f"open({str(log)!r}, 'a').write('x')"]
     assert Supervisor(leave).run() == 0
     assert log.read_text() == "x"
-
-
-def test_the_supervisor_process_loads_no_pygame_and_no_database_libraries(
-    tmp_path: Path,
-) -> None:
-    """`kiosk run`'s parent lives as long as the kiosk: every library it loads is memory
-    the library PC pays all day (it was 66 MB with SQLAlchemy and Alembic, 33 MB without,
-    22 MB once it stopped validating the config — the shell does that)."""
-    script = (
-        "import sys, kiosk.cli, kiosk.supervisor\n"
-        "def report(self):\n"
-        "    heavy = ('pygame', 'sqlalchemy', 'alembic', 'PIL', 'babel', 'httpx', 'pydantic')\n"
-        "    print(sorted(m for m in heavy if m in sys.modules))\n"
-        "    return 0\n"
-        "kiosk.supervisor.Supervisor.run = report\n"
-        "sys.exit(kiosk.cli.main(['run', '--windowed']))\n"
-    )
-    env = {**os.environ, "KIOSK_DATA_DIR": str(tmp_path), "SDL_VIDEODRIVER": "dummy"}
-    done = subprocess.run(
-        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1] == "[]"

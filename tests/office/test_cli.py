@@ -1,4 +1,7 @@
-"""`kiosk office …` end to end: real `python -m kiosk` processes on both backends."""
+"""`kiosk office …` end to end on both backends: the CLI's `main(argv)` in the test's process
+(tests/in_process.py), and real processes where the entry point is the point — the
+installed `kiosk` console script adding a site and reading a password from a pipe, and
+`python -m kiosk office serve`."""
 
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from sqlalchemy import Engine, text
 from kiosk.office.auth import check_account, site_for_token, token_hash
 from kiosk.office.db import make_engine
 from kiosk.paths import APP_ROOT
+from tests.in_process import console_script, run_kiosk
 from tests.office.conftest import (
     SITE,
     STATION,
@@ -34,13 +38,21 @@ TOKEN_LINE = re.compile(r"^ {4}([A-Za-z0-9_-]{43})$", re.MULTILINE)
 
 
 def office(
-    url: str | None, *args: str, stdin: str = "", env: dict[str, str] | None = None
+    url: str | None,
+    *args: str,
+    stdin: str = "",
+    env: dict[str, str] | None = None,
+    process: bool = False,
 ) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "kiosk", "office"]
+    """`kiosk office [--db URL] ARGS`: through `main(argv)` in this process, or with
+    `process` the installed console script in a process of its own."""
+    command = ["office"]
     if url is not None:
         command += ["--db", url]
+    if not process:
+        return run_kiosk([*command, *args], stdin=stdin, env=env, cwd=APP_ROOT)
     return subprocess.run(
-        [*command, *args],
+        [str(console_script()), *command, *args],
         cwd=APP_ROOT,
         input=stdin,
         capture_output=True,
@@ -59,7 +71,9 @@ def add_site(url: str, site: str = SITE, *extra: str) -> str:
 
 
 def test_add_site_prints_the_token_once_and_stores_only_its_hash(office_url: str) -> None:
-    result = office(office_url, "add-site", SITE, "--name", "Ludza", "--timezone", "Europe/Riga")
+    result = office(
+        office_url, "add-site", SITE, "--name", "Ludza", "--timezone", "Europe/Riga", process=True
+    )
     assert result.returncode == 0, result.stderr
     (token,) = TOKEN_LINE.findall(result.stdout)
     assert result.stdout.count(token) == 1
@@ -74,7 +88,7 @@ def test_add_site_prints_the_token_once_and_stores_only_its_hash(office_url: str
     finally:
         engine.dispose()
 
-    again = office(office_url, "add-site", SITE, "--name", "Ludza")
+    again = office(office_url, "add-site", SITE, "--name", "Ludza", process=True)
     assert again.returncode == 2
     assert "already exists" in again.stderr
     assert not TOKEN_LINE.search(again.stdout)
@@ -111,11 +125,11 @@ def test_add_site_refuses_bad_input_with_exit_2(
 def test_add_coordinator_reads_the_password_from_stdin_and_stores_a_salted_hash(
     office_url: str,
 ) -> None:
-    short = office(office_url, "add-coordinator", "anna", stdin="too-short\n")
+    short = office(office_url, "add-coordinator", "anna", stdin="too-short\n", process=True)
     assert short.returncode == 2
     assert "at least 10" in short.stderr
     password = "correct horse battery"
-    result = office(office_url, "add-coordinator", "anna", stdin=password + "\n")
+    result = office(office_url, "add-coordinator", "anna", stdin=password + "\n", process=True)
     assert result.returncode == 0, result.stderr
     assert office(office_url, "add-coordinator", "maris", stdin=password + "\n").returncode == 0
     engine = make_engine(office_url)

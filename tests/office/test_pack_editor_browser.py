@@ -100,6 +100,9 @@ def test_coordinator_writes_a_quiz_previews_it_and_publishes_it_to_ludza(
 
     page.click("#question-0 button[value=preview-0-lv]")
     page.wait_for_selector("#preview img")
+    # The preview is drawn by the kiosk's renderer on the server: wait until it has arrived
+    # (or failed: then naturalWidth is 0) before reading its width.
+    page.eval_on_selector("#preview img", "img => img.decode().then(() => true, () => false)")
     loaded = page.eval_on_selector("#preview img", "img => img.complete && img.naturalWidth")
     assert loaded == 1366, "the kiosk's own picture of the question is in the page"
     page.locator("#question-0").scroll_into_view_if_needed()

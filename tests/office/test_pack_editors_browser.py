@@ -56,6 +56,9 @@ def test_coordinator_makes_a_memory_pack_of_two_pairs_and_publishes_it_to_ludza(
 
     page.click("#pair-0 button[value=preview-0-lv]")
     page.wait_for_selector("#preview img")
+    # The preview is drawn by the kiosk's renderer on the server: wait until it has arrived
+    # (or failed: then naturalWidth is 0) before reading its width.
+    page.eval_on_selector("#preview img", "img => img.decode().then(() => true, () => false)")
     loaded = page.eval_on_selector("#preview img", "img => img.complete && img.naturalWidth")
     assert loaded == 1366, "the kiosk's own picture of the pair is in the page"
     page.locator("#pair-0").scroll_into_view_if_needed()

@@ -365,26 +365,13 @@ def test_export_bad_usage_exits_2_with_a_clear_message(
 
 
 def test_kiosk_office_export_command_end_to_end(engine: Engine, office_url: str) -> None:
-    import subprocess
-    import sys
+    from tests.in_process import run_kiosk  # `kiosk office …` as a process: test_cli.py
 
-    result = subprocess.run(
-        [sys.executable, "-m", "kiosk", "office", "--db", office_url, "export", "--by", "site"],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    result = run_kiosk(["office", "--db", office_url, "export", "--by", "site"])
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[1:] == [
         "ludza,7,18,2.0,9,6,1.4,0,0",
         "rokiskis,1,25,0.8,3,3,0.7,1,3",
     ]
-    refused = subprocess.run(
-        [sys.executable, "-m", "kiosk", "office", "--db", office_url, "export", "--format", "xlsx"],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    refused = run_kiosk(["office", "--db", office_url, "export", "--format", "xlsx"])
     assert refused.returncode == 2 and "--out" in refused.stderr and refused.stdout == ""

@@ -8,6 +8,7 @@ import random
 import pygame
 import pytest
 
+from kiosk.harness import Harness
 from kiosk.ui import draw
 from kiosk.ui.theme import SHADOW
 
@@ -128,3 +129,56 @@ def test_a_big_card_draws_only_its_corners_large(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(draw, "_supersampled_card", spy)
     draw.rounded_card.__wrapped__((1560, 348), 60, (10, 20, 30))  # type: ignore[attr-defined]
     assert drawn == [(120, 120)]
+
+
+def whole_background(size: tuple[int, int]) -> pygame.Surface:
+    """The scenes' background drawn whole, as `draw.scene_background` once kept it."""
+    from kiosk.ui.theme import BACKGROUND_BOTTOM, BACKGROUND_TOP, TILE_COLORS, lighten
+
+    w, h = size
+    surface = draw.vertical_gradient(size, BACKGROUND_TOP, BACKGROUND_BOTTOM)
+    rng = random.Random(7)
+    unit = min(w / 1280, h / 720)
+    for i in range(14):
+        diameter = int(rng.uniform(40, 170) * unit)
+        bubble = draw.circle(diameter, lighten(TILE_COLORS[i % len(TILE_COLORS)], 0.55)).copy()
+        bubble.set_alpha(110)
+        surface.blit(bubble, (int(rng.uniform(-0.05, 1.0) * w), int(rng.uniform(-0.05, 1.0) * h)))
+    return surface
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1280, 1024), (1920, 1080), (3840, 2160)])
+def test_the_background_painted_in_parts_is_the_whole_picture_pixel_for_pixel(
+    size: tuple[int, int],
+    kiosk: Harness,  # a display for .convert()
+) -> None:
+    whole = whole_background(size)
+    screen = pygame.Surface(size).convert()
+    rng = random.Random(size[0])
+    parts = [pygame.Rect(0, 0, *size)] + [
+        pygame.Rect(rng.randrange(-50, size[0]), rng.randrange(-50, size[1]), 333, 211)
+        for _ in range(12)
+    ]
+    for part in parts:
+        screen.fill((0, 0, 0))
+        screen.set_clip(part)
+        draw.paint_background(screen)  # what a scene does under the stack's clip
+        screen.set_clip(None)
+        inside = part.clip(screen.get_rect())
+        assert pygame.image.tobytes(screen.subsurface(inside), "RGB") == pygame.image.tobytes(
+            whole.subsurface(inside), "RGB"
+        ), part
+        outside = pygame.Rect(0, 0, *size)
+        if inside != outside:  # nothing painted past the part
+            corner = next(
+                (x, y)
+                for x, y in ((0, 0), (size[0] - 1, size[1] - 1), (0, size[1] - 1))
+                if not inside.collidepoint(x, y)
+            )
+            assert screen.get_at(corner)[:3] == (0, 0, 0)
+    lane = pygame.Rect(size[0] // 3, size[1] // 4, 300, 200)
+    backdrop = pygame.Surface(lane.size).convert()
+    draw.paint_background(backdrop, lane, size, (0, 0))  # a part on a surface of its own
+    assert pygame.image.tobytes(backdrop, "RGB") == pygame.image.tobytes(
+        whole.subsurface(lane), "RGB"
+    )
