@@ -94,7 +94,11 @@ class Turns:
             # A quarter of a poll early: the turn that falls about then updates, not the next.
             self.due_at = min(now + 1 / frame_rate - 0.25 / IDLE_POLL_FPS, session_due())
             return False
-        self.due_at = min(scenes_due(), session_due())
+        scenes = scenes_due()
+        if scenes <= now:  # a still activity: its update runs at every turn
+            self.due_at = now
+            return False
+        self.due_at = min(scenes, session_due())
         if not resting():
             return False
         self.poll_fps = REST_POLL_FPS
