@@ -19,6 +19,8 @@ import os
 import re
 import sys
 
+from kiosk.errors import TelpaError
+
 #: `kiosk.paths`' names, repeated here (the tests check they agree).
 APP_NAME = "telpa"
 SCOPE_ENV = "KIOSK_SCOPE"
@@ -26,8 +28,11 @@ SYSTEM_CONFIG_DIR = "/etc/telpa"
 SYSTEM_DATA_DIR = "/var/lib/telpa"
 
 
-class Unreadable(Exception):
-    """The config file is not in the form `storage_data_dir` reads; ask the YAML reader."""
+class Unreadable(TelpaError):
+    """The config file is not in the form `storage_data_dir` reads; ask the YAML reader.
+    Never shown: `kiosk run` then reads the file with PyYAML, as every other command does."""
+
+    code = "config_quick_read"
 
 
 def _scope(environ: dict[str, str] | os._Environ[str], platform: str) -> str:
