@@ -163,11 +163,13 @@ from kiosk.scenes.attract import REST_AFTER_S
 out = Path(os.environ["SDL_DISKAUDIOFILE"])
 
 def audio_threads():
-    return sorted(
-        Path(f"/proc/self/task/{tid}/comm").read_text().strip()
-        for tid in os.listdir("/proc/self/task")
-        if Path(f"/proc/self/task/{tid}/comm").read_text().startswith("SDLAudio")
-    )
+    names = []
+    for tid in os.listdir("/proc/self/task"):
+        try:
+            names.append(Path(f"/proc/self/task/{tid}/comm").read_text().strip())
+        except OSError:
+            pass  # a thread that has just ended
+    return sorted(name for name in names if name.startswith("SDLAudio"))
 
 harness = Harness(data_folder=Path(sys.argv[1]))
 report = {"before": audio_threads()}
