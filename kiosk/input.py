@@ -72,6 +72,11 @@ class InputTranslator:
         """The repeats of held pad directions due at `now` (call once a frame)."""
         return self._pad_keys.repeats(now)
 
+    @property
+    def repeating(self) -> bool:
+        """A pad direction is held, so `repeats` must be asked at every frame."""
+        return self._pad_keys.holding
+
     def translate(self, event: pygame.event.Event) -> InputEvent | None:
         etype = event.type
         key_text, self._key_text = self._key_text, ""
@@ -184,6 +189,11 @@ class PadKeys:
 
     def _state(self, slot: int) -> _PadState:
         return self._pads.setdefault(slot, _PadState())
+
+    @property
+    def holding(self) -> bool:
+        """A pad direction is held: its repeats are due frame by frame."""
+        return any(state.held is not None for state in self._pads.values())
 
     def release_all(self, slot: int) -> None:
         """The pad went: nothing of it stays held."""

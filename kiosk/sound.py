@@ -42,6 +42,21 @@ def _synthesise(notes: list[tuple[float, float]], rate: int, channels: int, volu
     return samples.tobytes()
 
 
+def _open_device() -> tuple[int, int]:
+    """Open the sound device through pygame's mixer; (rate, channels), or pygame.error."""
+    # Without a sound card libasound prints a screenful to the terminal while SDL looks
+    # for one; it goes to the log instead.
+    with stderr_to_log(log, "sound start-up"):
+        pygame.mixer.init(frequency=22050, size=-16, channels=1, buffer=512)
+    init = pygame.mixer.get_init()
+    if init is None:
+        raise pygame.error("mixer did not start")
+    rate, fmt, channels = init
+    if fmt != -16:
+        raise pygame.error(f"unexpected sample format {fmt}")
+    return rate, channels
+
+
 class SoundService:
     def __init__(self, enabled: bool, volume: float) -> None:
         self.available = False
@@ -49,26 +64,53 @@ class SoundService:
         self.volume = volume
         #: The librarian's mute (a silent reading room): `play()` does nothing meanwhile.
         self.muted = False
+        #: The device is closed while the attract screen rests (`suspend`).
+        self.suspended = False
         self._sounds: dict[str, pygame.mixer.Sound] = {}
         self._format: tuple[int, int] = (0, 0)
         if not enabled:
             return
         try:
-            # Without a sound card libasound prints a screenful to the terminal while SDL
-            # looks for one; it goes to the log instead.
-            with stderr_to_log(log, "sound start-up"):
-                pygame.mixer.init(frequency=22050, size=-16, channels=1, buffer=512)
-            init = pygame.mixer.get_init()
-            if init is None:
-                raise pygame.error("mixer did not start")
-            rate, fmt, channels = init
-            if fmt != -16:
-                raise pygame.error(f"unexpected sample format {fmt}")
-            self._format = (rate, channels)
+            self._format = _open_device()
             self.available = True
-            log.info("sound is on (%d Hz)", rate)
+            log.info("sound is on (%d Hz)", self._format[0])
         except pygame.error as exc:
             log.info("sound is off: %s", exc)
+
+    def suspend(self) -> bool:
+        """Close the sound device while nothing can sound (the resting attract screen):
+        SDL's audio thread, which mixes silence some forty times a second, ends with it.
+        The mixer's other users let go of it first (the voice: `VoiceService.suspend`).
+        False when it stays open: it was not open, or the microphone shares SDL's audio
+        system (closing the mixer then could not be undone until the kiosk restarts)."""
+        from kiosk.media.microphone import holds_audio
+
+        if not self.available or self.suspended or holds_audio():
+            return False
+        self._sounds.clear()  # made for the closed device; made again on their next use
+        pygame.mixer.quit()
+        self.suspended = True
+        log.debug("sound device closed while the attract screen rests")
+        return True
+
+    def resume(self) -> None:
+        """Open the sound device again (the first input after `suspend`), before the
+        input is handled, so the sound it makes is heard."""
+        if not self.suspended:
+            return
+        self.suspended = False
+        try:
+            if _open_device() != self._format:
+                # The voice and these sounds were made for the old format: not safe to play.
+                pygame.mixer.quit()
+                raise pygame.error("the sound device came back in another format")
+        except pygame.error as exc:
+            self.available = False
+            log.warning(
+                "sound is off: the sound device did not open again after the attract "
+                "screen rested (%s); restart the kiosk once the device works",
+                exc,
+            )
 
     def set_volume(self, volume: float) -> None:
         """Play every sound at `volume` (0.0–1.0) from now on."""

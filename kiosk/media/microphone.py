@@ -227,6 +227,12 @@ def _init_audio() -> bool:
     return True
 
 
+def holds_audio() -> bool:
+    """The microphone code holds SDL's audio system (a microphone was opened): closing the
+    mixer then leaves the system running, and pygame cannot open the mixer again."""
+    return _audio_references > 0
+
+
 def release_audio() -> None:
     """Give back every reference on SDL's audio subsystem the microphone code took, so
     that a kiosk built later in the same process (tests, `kiosk monkey`) can start its

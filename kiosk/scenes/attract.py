@@ -38,30 +38,35 @@ class Attract(Scene):
         self._touch_began = False
         self.t = 0.0
         self._since_paint = 0.0
-        self._quiet_s = 0.0
+        #: The shell's time of the last input (or of coming on screen).
+        self._input_at = shell.now()
         self._pictures_area = pygame.Rect(0, 0, 0, 0)
         self._start_area = pygame.Rect(0, 0, 0, 0)
         #: Outside the opening hours the office set: the button says so, nothing starts.
         self.closed = shell.session.room_closed()
-        self._since_hours_check = 0.0
+        self._hours_check_at = shell.now() + HOURS_CHECK_S
 
     @property
     def resting(self) -> bool:
-        return self._quiet_s >= REST_AFTER_S
+        return self.shell.now() - self._input_at >= REST_AFTER_S
 
     @property
     def frame_rate(self) -> int:
         return 0 if self.resting else ANIMATION_FPS
 
+    def update_due(self, now: float) -> float:
+        # At rest only the opening hours are looked at: the main loop sleeps until then.
+        return self._hours_check_at if self.resting else now
+
     def on_enter(self) -> None:
         super().on_enter()
-        self._quiet_s = 0.0
+        self._input_at = self.shell.now()
 
     def _wake(self) -> None:
         if self.resting:
             self.shell.invalidate(self._pictures_area)
             self.shell.invalidate(self._start_area)
-        self._quiet_s = 0.0
+        self._input_at = self.shell.now()
 
     def layout(self) -> None:
         """A vertical stack measured in layout units, centred on the screen:
@@ -152,16 +157,18 @@ class Attract(Scene):
         return False
 
     def update(self, dt: float) -> None:
-        self._quiet_s += dt
-        self._since_hours_check += dt
-        if self._since_hours_check >= HOURS_CHECK_S:
-            self._since_hours_check = 0.0
+        now = self.shell.now()
+        if now >= self._hours_check_at:
+            self._hours_check_at = now + HOURS_CHECK_S
             if self.shell.session.room_closed() != self.closed:
                 self.closed = not self.closed
                 self.layout()
                 self.shell.invalidate()
         if self.resting:
             return
+        # Waking from a rest, dt holds the whole rest: the pictures go on from where they
+        # stood, and the start button's hand does not catch up on missed beats.
+        dt = min(dt, 0.25)
         self.t += dt
         self._since_paint += dt
         if self._since_paint >= 1 / ANIMATION_FPS:

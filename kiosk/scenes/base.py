@@ -8,6 +8,7 @@ kiosk/routes.py)."""
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any, Protocol
 
 import pygame
@@ -171,6 +172,14 @@ class Scene:
         """Frames per second the scene needs now (animations, countdowns); 0 when still.
         The main loop runs no faster than the top need, so a calm screen costs little."""
         return 0
+
+    def update_due(self, now: float) -> float:
+        """While nothing moves (every scene's `frame_rate` is 0) and no input comes: the
+        shell's time (`shell.now()`) at which `update` next has something to do. The main
+        loop skips the turns before it (kiosk/shell/app.py), so a still screen costs only
+        its input poll. The default asks for every turn, unless the scene has no `update`
+        of its own."""
+        return now if type(self).update is not Scene.update else math.inf
 
     def handle_event(self, event: InputEvent) -> bool:
         return False

@@ -8,6 +8,8 @@
   unlock gesture and language;
 - `overlays` — what the shell paints over every scene (group badge, hold ring);
 - `desk` — what the librarian panel reads and does beyond scenes (usage, sync, exit);
+- `turns` — the main loop's pace: which turns update, how often input is polled, and
+  the sound device closed while the attract screen rests;
 - `app` — the window and the main loop that joins them.
 
 docs/architecture.md draws the parts and the routes between scenes."""

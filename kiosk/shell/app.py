@@ -52,6 +52,7 @@ from kiosk.shell.overlays import (
 from kiosk.shell.scene_table import scene_classes
 from kiosk.shell.session import SessionController
 from kiosk.shell.stack import SceneStack
+from kiosk.shell.turns import SoundRest, Turns
 from kiosk.shell.window import is_alt_f4
 from kiosk.ui.scoreboard import TeamScore
 from kiosk.ui.theme import Metrics
@@ -71,9 +72,6 @@ log = logging.getLogger(__name__)
 
 #: How long shutting down waits for the packs' reader (it reads for well under a second).
 PACKS_WAIT_S = 10.0
-
-#: Input polling rate while nothing on screen moves: a tap is noticed within 50 ms.
-IDLE_POLL_FPS = 20
 
 
 class App:
@@ -156,6 +154,10 @@ class App:
         self._scene_classes = scene_classes()
         self._badge_shown: tuple[object, ...] | None = None
         self._frozen = False
+        #: Which turns of the main loop update, and how often it polls input.
+        self.turns = Turns()
+        #: The sound device, closed while the attract screen rests.
+        self.sound_rest = SoundRest(core.sounds, lambda: self.services.voice)
         #: The first screen: attract, or out of order (the supervisor's pause).
         self.start_route: routes.Route = routes.Attract()
 
@@ -234,6 +236,7 @@ class App:
         """Replace the whole stack with the scene for `route`."""
         if isinstance(route, routes.Attract):
             self._take_office_update()
+        self._scenes_change()
         self.services.voice.stop()  # the child moved on: what was being read no longer matters
         self.session.forget_child_language()
         if self.stack.go(self._build(route)):
@@ -244,9 +247,11 @@ class App:
 
     def push(self, route: routes.Route) -> None:
         """Put the scene for `route` on top (an overlay)."""
+        self._scenes_change()
         self.stack.push(self._build(route))
 
     def pop(self, scene: Scene) -> None:
+        self._scenes_change()
         self.stack.pop(scene)
 
     def invalidate(self, rect: pygame.Rect | None = None) -> None:
@@ -378,6 +383,7 @@ class App:
 
     def _recover(self) -> None:
         """After a shell error: close what was open and show the attract screen."""
+        self._scenes_change()
         try:
             self.sessions.end_session("crash", run_outcome="error")
             translator = self.services.translator
@@ -410,6 +416,9 @@ class App:
         translated = self.input.translate(event)
         if translated is None:
             return
+        # Before the input is handled: the sound its button makes must be heard.
+        self.turns.update_now()
+        self.sound_rest.wake()
         if is_alt_f4(translated):
             log.info("Alt+F4 ignored")
             return
@@ -486,11 +495,40 @@ class App:
         return self.stack.render(self.screen, self._paint_overlays)
 
     def step(self, dt: float) -> list[pygame.Rect]:
-        """One frame: events already queued, update by dt, repaint."""
-        for event in pygame.event.get():
+        """One turn of the main loop: the events already queued, then update by dt and
+        repaint — unless no event came and nothing is due yet (kiosk.shell.turns): then
+        the turn only polls input, so a still screen costs little more than a bare
+        window's event loop."""
+        events = pygame.event.get()
+        for event in events:
             self.dispatch(event)
-        self.update(dt)
-        return self.render()
+        if not events and self.turns.only_polls(self.clock.monotonic(), dt):
+            # Invalidated from outside a turn (a test, the harness): painted all the same.
+            return self.render() if self.stack.dirty else []
+        self.update(self.turns.take_dt(dt))
+        rects = self.render()
+        now = self.clock.monotonic()
+        resting = self.turns.plan(
+            now,
+            self.frame_rate,
+            self.input.repeating or self.services.voice.needs_update,
+            lambda: self.stack.update_due(now),
+            lambda: self.session.update_due(now),
+            self._attract_rests,
+        )
+        if resting:
+            self.sound_rest.rest()
+        return rects
+
+    def _attract_rests(self) -> bool:
+        from kiosk.scenes.attract import Attract
+
+        top = self.stack.top
+        return len(self.stack.scenes) == 1 and isinstance(top, Attract) and top.resting
+
+    def _scenes_change(self) -> None:
+        self.turns.scenes_change()
+        self.sound_rest.wake()
 
     def stop(self, signum: int = 0, _frame: object = None) -> None:
         """End the main loop (SIGTERM, SIGINT); the open session ends as `shutdown`."""
@@ -514,15 +552,12 @@ class App:
         fps_clock = pygame.time.Clock()
         last = self.clock.monotonic()
         while self.running:
-            # When nothing moves, poll input at a calm rate, never slower. (pygame's
-            # event.wait() polls every millisecond inside, which costs more than this.)
-            fps_clock.tick(max(self.frame_rate, IDLE_POLL_FPS))
-            for event in pygame.event.get():
-                self.dispatch(event)
+            # When nothing moves, poll input at a calm rate (kiosk.shell.turns). pygame's
+            # event.wait() polls every millisecond inside, which costs more than this.
+            fps_clock.tick(self.turns.poll_fps)
             now = self.clock.monotonic()
-            self.update(min(now - last, 0.25))
+            self.step(min(now - last, 0.25))
             last = now
-            self.render()
         self.shutdown()
 
     def shutdown(self) -> None:

@@ -8,6 +8,7 @@ Sessions and runs themselves are opened and closed by the `SessionManager`
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Protocol
 
@@ -216,15 +217,31 @@ class SessionController:
         if clock is not None and clock.remaining(now) <= 0 and not self._nav.showing(routes.TimeUp):
             self._group_time_is_up()
             return True
+        if self._may_go_idle() and now - self._last_input >= self.config.session.idle_timeout_s:
+            self._nav.push(routes.IdlePrompt())
+        return False
+
+    def _may_go_idle(self) -> bool:
         session = self.sessions.current
-        if (
+        return (
             self._nav.top_in_session()
             and (session is None or session.kind == "solo")  # groups end by timer or librarian
             and not self._nav.showing(routes.IdlePrompt)
-            and now - self._last_input >= self.config.session.idle_timeout_s
-        ):
-            self._nav.push(routes.IdlePrompt())
-        return False
+        )
+
+    def update_due(self, now: float) -> float:
+        """When `update` and `before_update` next have something to do if no input comes
+        (kiosk.scenes.base.Scene.update_due): the heartbeat, the idle time-out; every turn
+        while a group's clock runs or a hold is under way. (The child's language comes back
+        when the librarian's screens close: the turn after a change of scenes updates.)"""
+        if self.group_clock is not None or self.unlock.holding:
+            return now
+        due = math.inf
+        if self.sessions.current is not None:
+            due = self._last_heartbeat + HEARTBEAT_S
+        if self._may_go_idle():
+            due = min(due, self._last_input + self.config.session.idle_timeout_s)
+        return due
 
     def before_update(self) -> bool:
         """Checked before the scenes update, not at `pop`: the PIN pad closes itself just

@@ -10,6 +10,7 @@ recovers)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from functools import partial
 
@@ -99,6 +100,16 @@ class SceneStack:
     def frame_rate(self) -> int:
         """The frame rate the visible scenes need; covered scenes' animations do not count."""
         return max((scene.frame_rate for scene in self.visible()), default=0)
+
+    def update_due(self, now: float) -> float:
+        """When the earliest scene's `update` next has something to do, covered scenes
+        included (they are updated too); `now`: at every turn."""
+        return min((scene.update_due(now) for scene in self.scenes), default=math.inf)
+
+    @property
+    def dirty(self) -> bool:
+        """Something was invalidated since the last `render`."""
+        return self._full_redraw or bool(self._dirty)
 
     # ----- every frame -----------------------------------------------------------------
 

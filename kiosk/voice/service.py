@@ -117,7 +117,7 @@ class VoiceService:
         self._request: _Request | None = None
         self._warm: collections.OrderedDict[tuple[str, str], None] = collections.OrderedDict()
         self._busy = False
-        self._closed = False
+        self._closed = self._suspended = False  # suspended: `suspend`
         self._ready: queue.SimpleQueue[tuple[int, pygame.mixer.Sound]] = queue.SimpleQueue()
         self._memory: collections.OrderedDict[tuple[str, str], pygame.mixer.Sound] = (
             collections.OrderedDict()
@@ -214,6 +214,36 @@ class VoiceService:
         self.muted = muted
         if muted:
             self.stop()
+
+    @property
+    def needs_update(self) -> bool:
+        """`update` has something to do: a sound to start, other channels to restore."""
+        return self._wanted is not None or bool(self._ducked) or self._music_volume is not None
+
+    def suspend(self) -> bool:
+        """Let go of the mixer before the sound device closes while the attract screen
+        rests (kiosk.sound.SoundService.suspend): nothing is said until `resume`, and the
+        sounds made for the device are dropped (the disk cache keeps what was synthesised).
+        False while the worker is preparing a text: the device must then stay open."""
+        if not self.available:
+            return True  # it holds nothing of the mixer (or already let go)
+        self.stop()
+        with self._lock:
+            self._warm.clear()
+            if self._busy or self._request is not None:
+                return False
+            self._memory.clear()
+            self._memory_bytes, self.available, self._suspended = 0, False, True
+        self._ready = queue.SimpleQueue()  # the worker is idle: nothing is being put
+        # The reopened mixer has no reserved channel: `_play` reserves it again.
+        self._channel, self._music_volume = None, None
+        self._ducked.clear()
+        return True
+
+    def resume(self, device_open: bool) -> None:
+        """The sound device is open again (or could not be: `device_open` False)."""
+        if self._suspended:
+            self._suspended, self.available = False, device_open
 
     def update(self) -> None:
         """Once a frame, on the render thread: start a sound that became ready, keep the
