@@ -49,7 +49,7 @@ from kiosk.shell.overlays import (
     paint_badge,
     paint_hold_ring,
 )
-from kiosk.shell.scene_table import scene_classes
+from kiosk.shell.scene_table import SceneTable
 from kiosk.shell.session import SessionController
 from kiosk.shell.stack import SceneStack
 from kiosk.shell.turns import SoundRest, Turns
@@ -151,7 +151,7 @@ class App:
             config, usage, self.sessions, clock.wall, self._stop_running, self.office
         )
         self.stack = SceneStack(self._safely)
-        self._scene_classes = scene_classes()
+        self._scene_table = SceneTable()
         self._badge_shown: tuple[object, ...] | None = None
         self._frozen = False
         #: Which turns of the main loop update, and how often it polls input.
@@ -228,7 +228,7 @@ class App:
         return self.clock.wall()
 
     def _build(self, route: routes.Route) -> Callable[[], Scene]:
-        cls = self._scene_classes[type(route)]
+        cls = self._scene_table.scene_class(type(route))
         arguments = {f.name: getattr(route, f.name) for f in fields(route)}
         return lambda: cls(self, **arguments)
 
@@ -324,7 +324,8 @@ class App:
 
     def scene(self, kind: type[routes.Route]) -> Scene | None:
         """The top-most scene shown for that kind of route, if any."""
-        return self.stack.find(self._scene_classes[kind])
+        cls = self._scene_table.loaded(kind)
+        return self.stack.find(cls) if cls is not None else None
 
     @property
     def top(self) -> Scene | None:
