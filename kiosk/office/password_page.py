@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from kiosk.office import sessions
-from kiosk.office.accounts_page import PASSWORDS_DIFFER, PROBLEMS
+from kiosk.office.accounts_page import N_, PASSWORDS_DIFFER, PROBLEMS
 from kiosk.office.auth import MIN_PASSWORD_LENGTH, AccountError, check_account, set_password
 from kiosk.office.dashboard import (
     SESSION_COOKIE,
@@ -34,10 +34,6 @@ from kiosk.office.dashboard import (
 from kiosk.office.sessions import SignedIn
 
 router = APIRouter(include_in_schema=False)
-
-
-def N_(message: str) -> str:
-    return message
 
 
 WRONG_CURRENT = N_("The current password is not right; nothing was changed.")
