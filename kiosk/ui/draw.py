@@ -135,16 +135,26 @@ def blit_centered(
 _BUBBLES, _BUBBLE_ALPHA = 14, 110
 
 
+#: Rows [top, bottom) of one colour, and the bubbles with where they stand.
+_Runs = tuple[tuple[int, int, pygame.Color], ...]
+_Bubbles = tuple[tuple[pygame.Surface, pygame.Rect], ...]
+
+
 @lru_cache(maxsize=2)
-def _background_parts(
-    size: tuple[int, int],
-) -> tuple[pygame.Surface, tuple[tuple[pygame.Surface, pygame.Rect], ...]]:
-    """The scene background of a `size` screen as parts: one column of its gradient (every
-    column is the same) and its bubbles with where they stand. Kept instead of the whole
-    picture, which would hold a screen's worth of pixels (8 MB at 1920×1080, 33 MB at 4K)
-    for the whole day."""
+def _background_parts(size: tuple[int, int]) -> tuple[_Runs, _Bubbles]:
+    """The scene background of a `size` screen as parts: its gradient as runs of rows of one
+    colour (a few dozen: the colours change by one step every few rows) and its bubbles with
+    where they stand. Kept instead of the whole picture, which would hold a screen's worth
+    of pixels (8 MB at 1920×1080, 33 MB at 4K) for the whole day."""
     w, h = size
     column = vertical_gradient((1, h), BACKGROUND_TOP, BACKGROUND_BOTTOM)
+    runs: list[tuple[int, int, pygame.Color]] = []
+    for y in range(h):
+        colour = column.get_at((0, y))
+        if runs and runs[-1][2] == colour:
+            runs[-1] = (runs[-1][0], y + 1, colour)
+        else:
+            runs.append((y, y + 1, colour))
     rng = random.Random(7)  # the same bubbles every time
     unit = min(w / 1280, h / 720)
     bubbles = []
@@ -155,7 +165,7 @@ def _background_parts(
         bubble.set_alpha(_BUBBLE_ALPHA)
         spot = (int(rng.uniform(-0.05, 1.0) * w), int(rng.uniform(-0.05, 1.0) * h))
         bubbles.append((bubble, bubble.get_rect(topleft=spot)))
-    return column, tuple(bubbles)
+    return tuple(runs), tuple(bubbles)
 
 
 def paint_background(
@@ -171,15 +181,20 @@ def paint_background(
     screen of them kept in memory."""
     size = screen_size or target.get_size()
     wanted = (area if area is not None else target.get_clip()).clip(pygame.Rect((0, 0), size))
-    if wanted.width <= 0 or wanted.height <= 0:
-        return
-    column, bubbles = _background_parts(size)
     x, y = at if at is not None else wanted.topleft
-    band = column.subsurface((0, wanted.y, 1, wanted.height))
-    target.blit(pygame.transform.scale(band, wanted.size), (x, y))
     dx, dy = x - wanted.x, y - wanted.y
+    # Only what the target's clip lets through is painted (a blit would clip the same way).
     before = target.get_clip()
-    target.set_clip(pygame.Rect(x, y, wanted.width, wanted.height).clip(before))
+    shown = pygame.Rect(x, y, wanted.width, wanted.height).clip(before)
+    if shown.width <= 0 or shown.height <= 0:
+        return
+    wanted = shown.move(-dx, -dy)
+    runs, bubbles = _background_parts(size)
+    for top, bottom, colour in runs:
+        if bottom > wanted.top and top < wanted.bottom:
+            first, last = max(top, wanted.top), min(bottom, wanted.bottom)
+            target.fill(colour, (shown.x, first + dy, shown.width, last - first))
+    target.set_clip(shown)
     for bubble, where in bubbles:
         if where.colliderect(wanted):
             target.blit(bubble, where.move(dx, dy))
