@@ -350,5 +350,12 @@ class Activity:
     def update(self, dt: float) -> None:
         """Advance animations and timers by `dt` seconds (from the shell's clock)."""
 
+    def waiting_for_input(self) -> bool:
+        """True while nothing the activity shows or times changes until the child acts (a
+        topic or level picker): the shell then leaves `update` out until the next input,
+        so a still screen costs only its input poll (the time left out is in the next
+        `dt`). The default, False, is an update at every turn."""
+        return False
+
     def draw(self, surface: pygame.Surface) -> None:
         """Paint `ctx.area` of `surface`. Called when something was invalidated."""

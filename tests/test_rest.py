@@ -93,14 +93,26 @@ def test_the_launcher_waiting_for_a_touch_updates_only_when_the_idle_prompt_is_d
     assert kiosk.scene_name == "IdlePrompt"  # on time, not a turn late
 
 
-def test_a_game_waiting_for_input_still_updates_every_turn(
+def test_a_game_on_its_picker_updates_only_after_input_and_in_play_every_turn(
     kiosk: Harness, updates: list[float]
 ) -> None:
-    """An activity's own timers are its own business: its update runs at every turn."""
+    """A kit game's topic and level pickers change only with input
+    (`Activity.waiting_for_input`); in play a game's own timers are its business: its
+    update runs at every turn, still or not."""
     kiosk.tap_button("start")
     if kiosk.scene_name == "AgePicker":
         kiosk.tap_button("age:skip")
     kiosk.tap_button("tile:memory")
+    kiosk.wait(2.0)
+    assert kiosk.app.frame_rate == 0
+    updates.clear()
+    kiosk.step(20, POLL_S)
+    assert len(updates) <= 1  # the heartbeat at the most
+    for prefix in ("topic:", "level:"):  # a topic (when there are several), then a level
+        chosen = [b.id for b in kiosk.buttons() if b.id.startswith(prefix)]
+        if chosen:
+            kiosk.tap_button(chosen[0])
+    assert kiosk.app.top.activity.phase == "play"  # type: ignore[attr-defined]
     kiosk.wait(2.0)
     assert kiosk.app.frame_rate == 0
     updates.clear()

@@ -144,6 +144,10 @@ class RoundGame:
             return True
         return self.flow.phase == "play" and self.play_event(event)
 
+    def waiting_for_input(self) -> bool:
+        """The pickers and the "nothing to play" message change only with input."""
+        return self.flow.phase in ("empty", "topic", "level")
+
     def play_event(self, event: InputEvent) -> bool:
         """An event in play that no button took; True when it was used."""
         return False

@@ -7,6 +7,7 @@ with its traceback, the run is recorded as `error`, and the child sees the frien
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable
 
@@ -200,6 +201,14 @@ class ActivityHost(Scene):
             self.go_home()
             return True
         return result
+
+    def update_due(self, now: float) -> float:
+        """No update until the next input while the activity waits for it (a picker)."""
+        try:
+            waiting = self._call(lambda a: a.waiting_for_input()) is True
+        except Exception:  # noqa: BLE001 - an add-on's answer never stops the loop
+            waiting = False
+        return math.inf if waiting else now
 
     def update(self, dt: float) -> None:
         self._still_s += dt
